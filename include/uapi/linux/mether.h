@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Mether: a distributed shared memory (Minnich and Farber, 1990).
+ *
+ * The user API of /dev/mether. This header is all that userspace needs.
+ *
+ * Every page of the space is visible through several views, chosen by
+ * address bits exactly as in the paper's Figure 2. A device offset is
+ *
+ *	view << METHER_VIEW_SHIFT | page number * page size | byte
+ *
+ * and the driver places every mapping so that virtual address bits match
+ * offset bits modulo METHER_SPACE_SIZE, so a pointer can be moved to
+ * another view of the same page with a mask, without a system call.
+ *
+ * A view is a subset (how much of the page a fault transfers) combined
+ * with a mode (demand-driven: a fault asks for the page; data-driven: a
+ * fault waits for the next copy to pass by). A mapping with PROT_WRITE
+ * and MAP_SHARED is the consistent copy and covers only demand-driven
+ * views; a read-only mapping is the inconsistent copy and may cover all.
+ */
+#ifndef _UAPI_LINUX_METHER_H
+#define _UAPI_LINUX_METHER_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define METHER_API_VERSION	1
+
+/* The short page: the first METHER_SHORT_SIZE bytes of a page. */
+#define METHER_SHORT_SIZE	32
+
+#define METHER_VIEW_SHIFT	32
+#define METHER_VIEW_SPAN	(1ULL << METHER_VIEW_SHIFT)
+
+/*
+ * View bits. Subsets 2 and 3 are reserved for the two further page sizes
+ * the paper anticipates (Figure 1, note 4); their views fault with SIGBUS.
+ */
+#define METHER_VIEW_SUBSET_MASK	0x3U
+#define METHER_SUBSET_FULL	0x0U
+#define METHER_SUBSET_SHORT	0x1U
+#define METHER_VIEW_DATA_DRIVEN	0x4U
+#define METHER_VIEWS		8U
+
+#define METHER_VIEW_FULL_DEMAND		(METHER_SUBSET_FULL)
+#define METHER_VIEW_SHORT_DEMAND	(METHER_SUBSET_SHORT)
+#define METHER_VIEW_FULL_DATA		(METHER_SUBSET_FULL | METHER_VIEW_DATA_DRIVEN)
+#define METHER_VIEW_SHORT_DATA		(METHER_SUBSET_SHORT | METHER_VIEW_DATA_DRIVEN)
+
+/* Length of a mapping of every view; the consistent (writeable) mapping
+ * covers only the demand-driven half.
+ */
+#define METHER_SPACE_SIZE	((__u64)METHER_VIEWS << METHER_VIEW_SHIFT)
+#define METHER_CONSISTENT_SIZE	((__u64)METHER_VIEW_DATA_DRIVEN << METHER_VIEW_SHIFT)
+
+/* The highest number of pages a space can have (one view span of pages). */
+#define METHER_MAX_PAGES(page_size)	(METHER_VIEW_SPAN / (page_size))
+
+/**
+ * struct mether_info - METHER_IOC_INFO: the geometry of this host's space
+ * @api_version: METHER_API_VERSION of the running module
+ * @page_size: bytes in a full page (the kernel's PAGE_SIZE)
+ * @short_size: bytes in a short page (METHER_SHORT_SIZE)
+ * @view_shift: METHER_VIEW_SHIFT of the running module
+ * @pages: number of pages in the space
+ */
+struct mether_info {
+	__u32 api_version;
+	__u32 page_size;
+	__u32 short_size;
+	__u32 view_shift;
+	__u64 pages;
+};
+
+#define METHER_IOC_MAGIC	0xb7
+#define METHER_IOC_INFO		_IOR(METHER_IOC_MAGIC, 0x00, struct mether_info)
+
+#ifndef __KERNEL__
+/* Offset of @p inside the space (as given to mmap) */
+static inline __u64 mether_offset_of(const void *p)
+{
+	return (unsigned long)p & (METHER_SPACE_SIZE - 1);
+}
+
+/* View bits of @p */
+static inline unsigned int mether_view_of(const void *p)
+{
+	return mether_offset_of(p) >> METHER_VIEW_SHIFT;
+}
+
+/* The same byte of the same page as @p, seen through @view */
+static inline void *mether_view_ptr(const void *p, unsigned int view)
+{
+	unsigned long a = (unsigned long)p;
+
+	a &= ~((unsigned long)(METHER_VIEWS - 1) << METHER_VIEW_SHIFT);
+	a |= (unsigned long)(view & (METHER_VIEWS - 1)) << METHER_VIEW_SHIFT;
+	return (void *)a;
+}
+#endif
+
+#endif /* _UAPI_LINUX_METHER_H */

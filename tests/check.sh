@@ -1,0 +1,102 @@
+#!/bin/bash
+# make check: the whole test suite. Builds what it needs (the debug kernel
+# is cached outside the work tree), then runs static checks, the module
+# builds and the guest tests, and ends with "N passed, N failed".
+set -uo pipefail
+. "$(dirname "$0")/vm/common.sh"
+
+need_root "make check"
+ensure_pkgs build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
+	xz-utils iproute2 qemu-system-x86 busybox-static linux-source-6.1 \
+	linux-headers-amd64 sparse
+
+cd "$METHER_TOP"
+BUILD=$METHER_TOP/build
+OUT=$BUILD/check
+rm -rf "$OUT"
+mkdir -p "$OUT"
+RESULTS=$OUT/results.txt
+: >"$RESULTS"
+start=$SECONDS
+
+record() { # record ok|"not ok" NAME [DETAIL-FILE]
+	echo "$1 $2" | tee -a "$RESULTS"
+	if [ "$1" != ok ] && [ -n "${3:-}" ]; then
+		sed 's/^/#   /' "$3" | head -40
+	fi
+}
+
+KERNEL_SOURCES=$(ls ./*.c ./*.h include/uapi/linux/*.h tests/kunit/*.c)
+
+# build_module NAME KDIR: build mether.ko against KDIR in build/NAME with
+# W=1 (out-of-tree modules cannot put objects elsewhere, so the sources
+# are copied).
+build_module() {
+	local name=$1 kdir=$2 dir=$BUILD/$1 log=$OUT/build-$1.log
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp -r Kbuild ./*.c ./*.h include tests "$dir"/
+	if make -C "$kdir" M="$dir" W=1 modules >"$log" 2>&1 &&
+	   ! grep -E 'warning:|error:' "$log" >/dev/null; then
+		record ok "build: mether.ko against $name kernel, W=1, no warnings"
+	else
+		record "not ok" "build: mether.ko against $name kernel, W=1, no warnings" "$log"
+	fi
+}
+
+msg "preparing kernels (the debug kernel is built once and cached)"
+DEBUG_TREE=$(bash tests/vm/build-debug-kernel.sh) || die "debug kernel build failed"
+STOCK=$(bash tests/vm/stock-kernel.sh) || die "stock kernel preparation failed"
+
+msg "static checks: checkpatch --strict, sparse"
+# shellcheck disable=SC2086
+if "$DEBUG_TREE/scripts/checkpatch.pl" --strict --no-tree --terse \
+	--show-types -f $KERNEL_SOURCES >"$OUT/checkpatch.log" 2>&1; then
+	record ok "checkpatch --strict: module sources clean"
+else
+	record "not ok" "checkpatch --strict: module sources clean" "$OUT/checkpatch.log"
+fi
+
+msg "building mether.ko against both kernels with W=1"
+build_module stock "$STOCK/kdir"
+build_module debug "$DEBUG_TREE"
+# The debug build is up to date, so this runs sparse alone on every file.
+if make -C "$DEBUG_TREE" M="$BUILD/debug" C=2 modules >"$OUT/sparse.log" 2>&1 &&
+   ! grep -E 'warning:|error:' "$OUT/sparse.log" >/dev/null; then
+	record ok "sparse (C=2): module sources clean"
+else
+	record "not ok" "sparse (C=2): module sources clean" "$OUT/sparse.log"
+fi
+
+msg "building userspace"
+if make -s -C userspace >"$OUT/userspace.log" 2>&1; then
+	record ok "build: userspace, -Wall -Wextra -Werror"
+else
+	record "not ok" "build: userspace, -Wall -Wextra -Werror" "$OUT/userspace.log"
+fi
+
+if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
+	msg "guest tests: 2 debug-kernel guests (KASAN, lockdep, kmemleak; about 2 minutes)"
+	tests/vm/run-guests --kernel "$DEBUG_TREE/arch/x86/boot/bzImage" \
+		--module "$BUILD/debug/mether.ko" --debug-cmdline \
+		--kunit-py "$DEBUG_TREE/tools/testing/kunit/kunit.py" \
+		--bin userspace/tools/metherctl \
+		--guests 2 --timeout 900 --out "$OUT/guests" \
+		tests/guest/kunit.sh tests/guest/module.sh tests/guest/segment.sh |
+		tee "$OUT/guests.txt"
+	status=${PIPESTATUS[0]}
+	cat "$OUT/guests.txt" >>"$RESULTS"
+	# A runner that failed without naming a failed check (it could not
+	# boot, or crashed) must still fail the suite.
+	if [ "$status" -ne 0 ] && ! grep -q '^not ok ' "$OUT/guests.txt"; then
+		record "not ok" "guest run: runner failed (status $status)"
+	fi
+else
+	record "not ok" "guest tests: nothing to boot (build failed)"
+fi
+
+passed=$(grep -c '^ok ' "$RESULTS")
+failed=$(grep -c '^not ok ' "$RESULTS")
+msg "make check took $((SECONDS - start))s; logs in $OUT"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,58 @@
+# Helpers for guest test scripts (sourced). A test reports each check on
+# the result channel (fd 3, the guest's second serial port) as
+#   ok NAME            or   not ok NAME: WHY
+# and the host counts them.
+
+MODULE=/mether/mether.ko
+
+ok() { echo "ok $*" >&3; }
+not_ok() { echo "not ok $*" >&3; }
+diag() { echo "$*" | sed 's/^/# /' >&3; }
+
+# check NAME CMD...: run CMD, report NAME by its exit status, and show its
+# output on failure.
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		ok "$name"
+	else
+		not_ok "$name: '$*' failed"
+		diag "$out"
+	fi
+}
+
+# wait_for PEER_IP: wait until a peer guest answers on the segment.
+wait_for() {
+	local i
+	for i in $(seq 1 60); do
+		ping -c 1 -W 1 "$1" >/dev/null 2>&1 && return 0
+	done
+	return 1
+}
+
+# barrier NAME: wait until every guest has reached NAME. Each guest serves
+# the barriers it has reached over HTTP (busybox httpd, started by init);
+# a guest that passes the last one lingers so its peers can see it too.
+BARRIER_DIR=/tmp/barrier
+BARRIER_PORT=8077
+# (busybox-static's wget crashes in Debian 12, so speak HTTP through nc.)
+barrier_seen() {
+	printf 'GET /%s HTTP/1.0\r\n\r\n' "$2" |
+		nc -w 2 "$1" $BARRIER_PORT 2>/dev/null | head -n 1 | grep -q ' 200 '
+}
+barrier() {
+	local name=$1 i=0 tries
+	mkdir -p $BARRIER_DIR
+	touch "$BARRIER_DIR/$name"
+	while [ $i -lt "$METHER_GUESTS" ]; do
+		tries=0
+		while [ $i != "$METHER_ID" ] &&
+		      ! barrier_seen "10.77.0.$((i + 1))" "$name"; do
+			tries=$((tries + 1))
+			[ $tries -lt "${BARRIER_TRIES:-300}" ] || return 1
+			sleep 1
+		done
+		i=$((i + 1))
+	done
+}

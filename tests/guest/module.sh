@@ -1,0 +1,34 @@
+# The module and its device: load, unload, parameters, /dev/mether.
+. /mether/tests/lib.sh
+
+check "module: loads" insmod $MODULE
+check "module: /dev/mether is a character device" test -c /dev/mether
+check "module: metherctl status reads the space" \
+	sh -c 'metherctl status | grep -q "pages: *256$"'
+check "module: unloads" rmmod mether
+check "module: /dev/mether is gone after unload" test ! -e /dev/mether
+
+check "module: space_pages=0 is refused" sh -c "! insmod $MODULE space_pages=0"
+check "module: space_pages too large is refused" \
+	sh -c "! insmod $MODULE space_pages=4294967295"
+check "module: space_pages=1 loads" insmod $MODULE space_pages=1
+check "module: metherctl status shows 1 page" \
+	sh -c 'metherctl status | grep -q "pages: *1$"'
+check "module: unloads after space_pages=1" rmmod mether
+
+# The debug kernel runs the KUnit suites on every load; keep their output
+# off the console so the 20 loads stay quick. Warnings still show.
+level=$(cut -f1 /proc/sys/kernel/printk)
+echo 4 >/proc/sys/kernel/printk
+loops=0
+for i in $(seq 1 20); do
+	insmod $MODULE && test -c /dev/mether && rmmod mether || break
+	loops=$i
+done
+echo "$level" >/proc/sys/kernel/printk
+if [ "$loops" = 20 ]; then
+	ok "module: 20 loads and unloads"
+else
+	not_ok "module: load/unload cycle $((loops + 1)) of 20 failed"
+fi
+check "module: not loaded at the end" sh -c '! grep -q "^mether " /proc/modules'

@@ -1,0 +1,65 @@
+#!/bin/bash
+# Build the debug guest kernel from Debian's linux-source-6.1 and the
+# fragment beside this script, once: the tree is cached outside the work
+# tree, keyed by the fragment's content and the source package version.
+# Prints the tree's path on stdout.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+fragment=$METHER_TOP/tests/vm/debug.config
+tarball=/usr/src/linux-source-6.1.tar.xz
+[ -f "$tarball" ] || die "$tarball missing (package linux-source-6.1)"
+
+src_version=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+key=$( (cat "$fragment"; echo "$src_version") | sha256sum | cut -c1-16)
+tree=$METHER_CACHE/kernel-debug-$key
+
+if [ -f "$tree/.mether-built" ]; then
+	echo "$tree"
+	exit 0
+fi
+
+mkdir -p "$METHER_CACHE"
+rm -rf "$tree.tmp"
+mkdir -p "$tree.tmp"
+msg "debug kernel: unpacking linux-source $src_version"
+tar -xJf "$tarball" -C "$tree.tmp" --strip-components=1
+
+cd "$tree.tmp"
+msg "debug kernel: configuring (tinyconfig + tests/vm/debug.config)"
+make -s tinyconfig >/dev/null
+scripts/kconfig/merge_config.sh -m .config "$fragment" >/dev/null 2>&1
+make -s olddefconfig >/dev/null
+
+# merge_config.sh silently drops an option whose dependencies are unmet:
+# insist that every option we asked for made it into the final config.
+bad=0
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=*) want=$line ;;
+	"# CONFIG_"*" is not set") want=$line ;;
+	*) continue ;;
+	esac
+	grep -qxF "$want" .config || { echo "  not in .config: $want" >&2; bad=1; }
+done <"$fragment"
+[ "$bad" -eq 0 ] || die "debug.config options were dropped (unmet dependencies)"
+
+jobs=$(($(nproc) + 1))
+msg "debug kernel: building with -j$jobs (about 7 minutes on 2 cores; log in $tree.tmp/build.log)"
+# `modules` runs modpost so that Module.symvers exists for out-of-tree
+# builds; without it every module build warns.
+start=$SECONDS
+make -j"$jobs" bzImage modules modules_prepare >build.log 2>&1 &
+pid=$!
+while kill -0 $pid 2>/dev/null; do
+	sleep 15
+	n=$(grep -c '^  CC' build.log || true)
+	printf '  ... %4ds, %5d objects compiled\n' $((SECONDS - start)) "$n" >&2
+done
+wait $pid || { tail -30 build.log >&2; die "debug kernel build failed"; }
+msg "debug kernel: built in $((SECONDS - start))s"
+
+touch .mether-built
+cd /
+mv "$tree.tmp" "$tree"
+echo "$tree"
