@@ -13,7 +13,7 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
-#include "mether.h"
+#include "mether_view.h"
 
 static unsigned int space_pages = 256;
 module_param(space_pages, uint, 0444);

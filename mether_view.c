@@ -8,7 +8,7 @@
 #include <linux/errno.h>
 #include <linux/mm.h>
 
-#include "mether.h"
+#include "mether_view.h"
 
 /**
  * mether_subset_bytes() - how many bytes of a page a subset transfers

@@ -26,7 +26,7 @@ record() { # record ok|"not ok" NAME [DETAIL-FILE]
 	fi
 }
 
-KERNEL_SOURCES=$(ls ./*.c ./*.h include/uapi/linux/*.h tests/kunit/*.c)
+KERNEL_SOURCES=$(git ls-files "*.c" "*.h" ":!userspace")
 
 # build_module NAME KDIR: build mether.ko against KDIR in build/NAME with
 # W=1 (out-of-tree modules cannot put objects elsewhere, so the sources
@@ -80,6 +80,7 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 	tests/vm/run-guests --kernel "$DEBUG_TREE/arch/x86/boot/bzImage" \
 		--module "$BUILD/debug/mether.ko" --debug-cmdline \
 		--kunit-py "$DEBUG_TREE/tools/testing/kunit/kunit.py" \
+		--kunit-suites "$(cat tests/kunit/*.c | grep -c '^kunit_test_suite(')" \
 		--bin userspace/tools/metherctl \
 		--guests 2 --timeout 900 --out "$OUT/guests" \
 		tests/guest/kunit.sh tests/guest/module.sh tests/guest/segment.sh |

@@ -5,7 +5,7 @@
 #include <kunit/test.h>
 #include <linux/mm.h>
 
-#include "../../mether.h"
+#include "../../mether_view.h"
 
 #define VIEW_OFFSET(view, page) \
 	(((u64)(view) << METHER_VIEW_SHIFT) | ((u64)(page) << PAGE_SHIFT))

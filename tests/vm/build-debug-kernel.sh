@@ -21,15 +21,28 @@ fi
 
 mkdir -p "$METHER_CACHE"
 rm -rf "$tree.tmp"
-mkdir -p "$tree.tmp"
-msg "debug kernel: unpacking linux-source $src_version"
-tar -xJf "$tarball" -C "$tree.tmp" --strip-components=1
+# A tree built from the same source with another fragment is a head
+# start: Kbuild then recompiles only what the changed options touch.
+seed=
+for old in "$METHER_CACHE"/kernel-debug-*/.mether-built; do
+	[ -f "$old" ] || continue
+	[ "$(cat "$old")" = "$src_version" ] && seed=$(dirname "$old")
+done
+if [ -n "$seed" ]; then
+	msg "debug kernel: starting from $(basename "$seed") (same source, other fragment)"
+	cp -a "$seed" "$tree.tmp"
+	rm -f "$tree.tmp/.mether-built"
+else
+	mkdir -p "$tree.tmp"
+	msg "debug kernel: unpacking linux-source $src_version"
+	tar -xJf "$tarball" -C "$tree.tmp" --strip-components=1
+fi
 
 cd "$tree.tmp"
 msg "debug kernel: configuring (tinyconfig + tests/vm/debug.config)"
 make -s tinyconfig >/dev/null
 scripts/kconfig/merge_config.sh -m .config "$fragment" >/dev/null 2>&1
-make -s olddefconfig >/dev/null
+make -s olddefconfig >/dev/null 2>&1
 
 # merge_config.sh silently drops an option whose dependencies are unmet:
 # insist that every option we asked for made it into the final config.
@@ -59,7 +72,11 @@ done
 wait $pid || { tail -30 build.log >&2; die "debug kernel build failed"; }
 msg "debug kernel: built in $((SECONDS - start))s"
 
-touch .mether-built
+echo "$src_version" >.mether-built
 cd /
 mv "$tree.tmp" "$tree"
+# Only the newest tree is kept: each is about 2 GiB.
+for old in "$METHER_CACHE"/kernel-debug-*; do
+	[ "$old" = "$tree" ] || rm -rf "$old"
+done
 echo "$tree"

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Mether: declarations shared by the module's files.
+ * Mether: device offsets to pages and views (paper, Figure 2).
  */
-#ifndef _METHER_H
-#define _METHER_H
+#ifndef _METHER_VIEW_H
+#define _METHER_VIEW_H
 
 #include <linux/types.h>
 #include <linux/mether.h>
@@ -24,4 +24,4 @@ int mether_decode_offset(u64 offset, u64 pages, struct mether_addr *addr);
 int mether_check_mapping(u64 offset, u64 len, bool writeable);
 size_t mether_subset_bytes(unsigned int subset);
 
-#endif /* _METHER_H */
+#endif /* _METHER_VIEW_H */
