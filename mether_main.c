@@ -13,34 +13,108 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
-#include "mether_view.h"
+#include "mether_fault.h"
+#include "mether_purge.h"
+#include "mether_space.h"
 
 static unsigned int space_pages = 256;
 module_param(space_pages, uint, 0444);
 MODULE_PARM_DESC(space_pages,
 		 "Number of pages in this host's Mether space (default 256)");
 
-static long mether_ioctl_info(void __user *argp)
+static unsigned int data_driven_timeout_ms = 100;
+module_param(data_driven_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(data_driven_timeout_ms,
+		 "A data-driven fault that waited this long asks for the page once; 0: never (default 100)");
+
+bool mether_kernel_server = true;
+module_param_named(kernel_server, mether_kernel_server, bool, 0644);
+MODULE_PARM_DESC(kernel_server,
+		 "The in-kernel server completes PURGEs; N leaves DO_PURGE to a user-level server (default Y)");
+
+/* The host's space: created at load, shared by every opener. */
+static struct mether_space *mether_host_space;
+
+static int mether_open(struct inode *inode, struct file *file)
+{
+	struct mether_space *space = mether_host_space;
+
+	mether_space_get(space);
+	file->private_data = space;
+	/* One address_space for every opener, so unmapping reaches all. */
+	file->f_mapping = space->inode->i_mapping;
+	return 0;
+}
+
+static int mether_release(struct inode *inode, struct file *file)
+{
+	mether_unlock_all(file);
+	mether_space_put(file->private_data);
+	return 0;
+}
+
+static long mether_ioctl_info(struct mether_space *space, void __user *argp)
 {
 	struct mether_info info = {
 		.api_version = METHER_API_VERSION,
 		.page_size = PAGE_SIZE,
 		.short_size = METHER_SHORT_SIZE,
 		.view_shift = METHER_VIEW_SHIFT,
-		.pages = space_pages,
+		.pages = space->pages,
 	};
 
 	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+static long mether_ioctl_page_state(struct mether_space *space,
+				    struct mether_page_state __user *argp)
+{
+	struct mether_page_state st = {};
+	struct mether_addr addr;
+	struct mether_page *mp;
+
+	if (get_user(st.offset, &argp->offset))
+		return -EFAULT;
+	if (mether_decode_offset(st.offset, space->pages, &addr))
+		return -EINVAL;
+
+	mp = &space->page[addr.page];
+	spin_lock(&mp->lock);
+	st.version = mp->inconsistent.version;
+	st.consistent_version = mp->consistent.version;
+	if (mp->consistent.present)
+		st.flags |= METHER_PAGE_OWNER;
+	if (mether_purge_pending(mp))
+		st.flags |= METHER_PAGE_PURGE_PENDING;
+	st.consistent_present = mp->consistent.present;
+	st.consistent_locked = mp->consistent.locked;
+	st.inconsistent_present = mp->inconsistent.present;
+	st.inconsistent_locked = mp->inconsistent.locked;
+	st.wanted = mp->consistent.wanted | mp->inconsistent.wanted;
+	spin_unlock(&mp->lock);
+
+	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
 static long mether_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
+	struct mether_space *space = file->private_data;
 	void __user *argp = (void __user *)arg;
 
 	switch (cmd) {
 	case METHER_IOC_INFO:
-		return mether_ioctl_info(argp);
+		return mether_ioctl_info(space, argp);
+	case METHER_IOC_PURGE:
+		return mether_ioctl_purge(space, argp);
+	case METHER_IOC_DO_PURGE:
+		return mether_ioctl_do_purge(space, argp);
+	case METHER_IOC_LOCK:
+		return mether_ioctl_lock(file, argp, true);
+	case METHER_IOC_UNLOCK:
+		return mether_ioctl_lock(file, argp, false);
+	case METHER_IOC_PAGE_STATE:
+		return mether_ioctl_page_state(space, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -48,6 +122,10 @@ static long mether_ioctl(struct file *file, unsigned int cmd,
 
 static const struct file_operations mether_fops = {
 	.owner = THIS_MODULE,
+	.open = mether_open,
+	.release = mether_release,
+	.mmap = mether_mmap,
+	.get_unmapped_area = mether_get_unmapped_area,
 	.unlocked_ioctl = mether_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
@@ -69,17 +147,43 @@ static int __init mether_init(void)
 		return -EINVAL;
 	}
 
-	ret = misc_register(&mether_miscdev);
+	ret = mether_fs_init();
 	if (ret)
 		return ret;
+	ret = mether_server_init();
+	if (ret)
+		goto err_fs;
+	mether_host_space = mether_space_create(space_pages);
+	if (IS_ERR(mether_host_space)) {
+		ret = PTR_ERR(mether_host_space);
+		goto err_server;
+	}
+	mether_host_space->data_driven_timeout = data_driven_timeout_ms ?
+		msecs_to_jiffies(data_driven_timeout_ms) : MAX_SCHEDULE_TIMEOUT;
+
+	ret = misc_register(&mether_miscdev);
+	if (ret)
+		goto err_space;
 	pr_info("%u pages of %lu bytes on /dev/mether\n", space_pages,
 		PAGE_SIZE);
 	return 0;
+
+err_space:
+	mether_space_put(mether_host_space);
+err_server:
+	mether_server_exit();
+err_fs:
+	mether_fs_exit();
+	return ret;
 }
 
 static void __exit mether_exit(void)
 {
 	misc_deregister(&mether_miscdev);
+	/* Work still queued holds space references: drain it first. */
+	mether_server_exit();
+	mether_space_put(mether_host_space);
+	mether_fs_exit();
 }
 
 module_init(mether_init);

@@ -73,8 +73,57 @@ struct mether_info {
 	__u64 pages;
 };
 
+/**
+ * struct mether_range - a run of Mether memory in the caller's mappings
+ * @addr: first byte; page aligned
+ * @len: bytes; a multiple of the page size, not zero
+ */
+struct mether_range {
+	__u64 addr;
+	__u64 len;
+};
+
+/* struct mether_page_state.flags */
+#define METHER_PAGE_OWNER		0x1	/* this host holds the consistent copy */
+#define METHER_PAGE_PURGE_PENDING	0x2	/* a PURGE waits for DO_PURGE */
+
+/**
+ * struct mether_page_state - METHER_IOC_PAGE_STATE: one page as this host
+ * sees it; subset masks have bit (1 << METHER_SUBSET_*) per subset
+ * @offset: in: a device offset naming the page (any view)
+ * @version: version of this host's inconsistent copy (0: never had one)
+ * @consistent_version: version the consistent copy had when last published
+ * @flags: METHER_PAGE_*
+ * @consistent_present: subsets of the consistent copy held here
+ * @consistent_locked: subsets of the consistent copy locked
+ * @inconsistent_present: subsets of the inconsistent copy held here
+ * @inconsistent_locked: subsets of the inconsistent copy locked
+ * @wanted: subsets of either copy a fault or a lock waits for
+ * @reserved: zero
+ */
+struct mether_page_state {
+	__u64 offset;
+	__u64 version;
+	__u64 consistent_version;
+	__u32 flags;
+	__u8 consistent_present;
+	__u8 consistent_locked;
+	__u8 inconsistent_present;
+	__u8 inconsistent_locked;
+	__u8 wanted;
+	__u8 reserved[7];
+};
+
 #define METHER_IOC_MAGIC	0xb7
 #define METHER_IOC_INFO		_IOR(METHER_IOC_MAGIC, 0x00, struct mether_info)
+/* Invalidate (read-only) or publish (writeable) every page of a range. */
+#define METHER_IOC_PURGE	_IOW(METHER_IOC_MAGIC, 0x01, struct mether_range)
+/* For servers: complete the pending PURGE of the page at a device offset. */
+#define METHER_IOC_DO_PURGE	_IOW(METHER_IOC_MAGIC, 0x02, __u64)
+/* Lock or unlock the page (and view) at an address of the caller's. */
+#define METHER_IOC_LOCK		_IOW(METHER_IOC_MAGIC, 0x03, __u64)
+#define METHER_IOC_UNLOCK	_IOW(METHER_IOC_MAGIC, 0x04, __u64)
+#define METHER_IOC_PAGE_STATE	_IOWR(METHER_IOC_MAGIC, 0x05, struct mether_page_state)
 
 #ifndef __KERNEL__
 /* Offset of @p inside the space (as given to mmap) */

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mether: mappings of the space, and the page faults that fill them.
+ *
+ * A fault that can be served at once maps the copy's frame. A fault that
+ * must wait for a page to arrive drops mmap_lock, sleeps killably and
+ * returns VM_FAULT_RETRY, as fs/userfaultfd.c and ttm_bo_vm.c do, so a
+ * waiting fault never holds up munmap() or faults on other pages.
+ */
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/sched/signal.h>
+
+#include "mether_fault.h"
+#include "mether_space.h"
+
+/*
+ * Place a mapping so that address bits equal offset bits modulo the
+ * space size: the uapi view helpers then switch views with a mask.
+ */
+unsigned long mether_get_unmapped_area(struct file *file, unsigned long addr,
+				       unsigned long len, unsigned long pgoff,
+				       unsigned long flags)
+{
+	unsigned long off = pgoff << PAGE_SHIFT;
+	unsigned long align = METHER_SPACE_SIZE;
+	unsigned long area;
+
+	if (len > METHER_SPACE_SIZE)
+		return -EINVAL;
+	if (flags & MAP_FIXED)
+		return ((addr - off) & (align - 1)) ? -EINVAL : addr;
+
+	area = current->mm->get_unmapped_area(file, 0, len + align, 0, flags);
+	if (IS_ERR_VALUE(area))
+		return area;
+	return area + ((off - area) & (align - 1));
+}
+
+static void mether_vm_open(struct vm_area_struct *vma)
+{
+	mether_space_get(vma->vm_private_data);
+}
+
+static void mether_vm_close(struct vm_area_struct *vma)
+{
+	mether_space_put(vma->vm_private_data);
+}
+
+static bool mether_inconsistent_here(struct mether_page *mp,
+				     unsigned int subset)
+{
+	bool here;
+
+	spin_lock(&mp->lock);
+	here = mether_state_can_map(&mp->inconsistent, subset);
+	spin_unlock(&mp->lock);
+	return here;
+}
+
+/* Wait, with no locks held, for a subset of a page's inconsistent copy. */
+static void mether_wait_inconsistent(struct mether_space *space,
+				     struct mether_addr *addr)
+{
+	struct mether_page *mp = &space->page[addr->page];
+	long left;
+
+	left = wait_event_killable_timeout(space->wait,
+					   mether_inconsistent_here(mp,
+								    addr->subset),
+					   space->data_driven_timeout);
+	/*
+	 * A data-driven fault sends no request, but one that heard nothing
+	 * for a while asks once, so a missed update cannot hang it forever.
+	 */
+	if (!left)
+		mether_publish(space, addr->page, addr->subset);
+}
+
+static vm_fault_t mether_fault_wait(struct vm_fault *vmf,
+				    struct mether_space *space,
+				    struct mether_addr *addr)
+{
+	/* Callers that cannot retry (some get_user_pages()) cannot wait. */
+	if (!(vmf->flags & FAULT_FLAG_ALLOW_RETRY))
+		return VM_FAULT_SIGBUS;
+	if (vmf->flags & FAULT_FLAG_RETRY_NOWAIT)
+		return VM_FAULT_RETRY;
+
+	/* The mapping may go once mmap_lock is dropped; the space may not. */
+	mether_space_get(space);
+	mmap_read_unlock(vmf->vma->vm_mm);
+	mether_wait_inconsistent(space, addr);
+	mether_space_put(space);
+	return VM_FAULT_RETRY;
+}
+
+/* Get the consistent copy's frame; allocates it on first touch. */
+static int mether_consistent_frame(struct mether_space *space,
+				   struct mether_addr *addr,
+				   struct page **frame)
+{
+	struct mether_page *mp = &space->page[addr->page];
+	struct page *fresh = NULL;
+	int ret = 0;
+
+	for (;;) {
+		spin_lock(&mp->lock);
+		if (!mether_state_can_map(&mp->consistent, addr->subset)) {
+			ret = -ENOENT;
+		} else if (mp->consistent_frame || fresh) {
+			if (!mp->consistent_frame) {
+				mp->consistent_frame = fresh;
+				fresh = NULL;
+			}
+			*frame = mp->consistent_frame;
+			get_page(*frame);
+		} else {
+			spin_unlock(&mp->lock);
+			fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+			if (!fresh)
+				return -ENOMEM;
+			continue;
+		}
+		spin_unlock(&mp->lock);
+		break;
+	}
+	if (fresh)
+		put_page(fresh);
+	return ret;
+}
+
+/* Get the inconsistent copy's frame, or -EAGAIN when it must be awaited. */
+static int mether_inconsistent_frame(struct mether_space *space,
+				     struct mether_addr *addr,
+				     struct page **frame)
+{
+	struct mether_page *mp = &space->page[addr->page];
+	bool fetched = false;
+	int ret;
+
+	for (;;) {
+		spin_lock(&mp->lock);
+		ret = mether_state_fault(&mp->inconsistent, addr->subset);
+		if (!ret) {
+			*frame = mp->inconsistent_frame;
+			get_page(*frame);
+		}
+		spin_unlock(&mp->lock);
+		if (!ret || addr->data_driven || fetched)
+			return ret;
+		/* A demand fault asks for the page: here, the holder is us. */
+		ret = mether_publish(space, addr->page, addr->subset);
+		if (ret)
+			return ret;
+		fetched = true;
+	}
+}
+
+static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
+{
+	struct mether_space *space = vmf->vma->vm_private_data;
+	u64 offset = (u64)vmf->pgoff << PAGE_SHIFT;
+	bool inconsistent = offset >= METHER_INCONSISTENT_BASE;
+	struct mether_addr addr;
+	struct page *frame;
+	int ret;
+
+	if (inconsistent)
+		offset -= METHER_INCONSISTENT_BASE;
+	if (mether_decode_offset(offset, space->pages, &addr))
+		return VM_FAULT_SIGBUS;
+
+	if (inconsistent)
+		ret = mether_inconsistent_frame(space, &addr, &frame);
+	else
+		ret = mether_consistent_frame(space, &addr, &frame);
+
+	switch (ret) {
+	case 0:
+		vmf->page = frame;
+		return 0;
+	case -EAGAIN:
+		return mether_fault_wait(vmf, space, &addr);
+	case -ENOMEM:
+		return VM_FAULT_OOM;
+	default:
+		return VM_FAULT_SIGBUS;
+	}
+}
+
+const struct vm_operations_struct mether_vm_ops = {
+	.open = mether_vm_open,
+	.close = mether_vm_close,
+	.fault = mether_vm_fault,
+};
+
+/**
+ * mether_mmap() - map part of the space
+ * @file: an open /dev/mether
+ * @vma: the new mapping
+ *
+ * A shared writeable mapping is the consistent copy; a shared read-only
+ * mapping is the inconsistent copy and can never become writeable.
+ *
+ * Return: 0; -EINVAL for a private mapping or a range outside the space;
+ * -EACCES for a writeable mapping of data-driven views.
+ */
+int mether_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct mether_space *space = file->private_data;
+	bool writeable = vma->vm_flags & VM_WRITE;
+	int ret;
+
+	/* A private copy of a shared page would be neither Mether copy. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	ret = mether_check_mapping((u64)vma->vm_pgoff << PAGE_SHIFT,
+				   vma->vm_end - vma->vm_start, writeable);
+	if (ret)
+		return ret;
+
+	if (!writeable) {
+		vma->vm_flags &= ~VM_MAYWRITE;
+		vma->vm_pgoff += METHER_INCONSISTENT_BASE >> PAGE_SHIFT;
+	}
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_ops = &mether_vm_ops;
+	vma->vm_private_data = space;
+	mether_space_get(space);
+	return 0;
+}

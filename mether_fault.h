@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Mether: mappings and the fault path.
+ */
+#ifndef _METHER_FAULT_H
+#define _METHER_FAULT_H
+
+#include <linux/fs.h>
+#include <linux/mm_types.h>
+
+extern const struct vm_operations_struct mether_vm_ops;
+
+int mether_mmap(struct file *file, struct vm_area_struct *vma);
+unsigned long mether_get_unmapped_area(struct file *file, unsigned long addr,
+				       unsigned long len, unsigned long pgoff,
+				       unsigned long flags);
+
+#endif /* _METHER_FAULT_H */

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mether: PURGE, DO_PURGE and page locks (paper, "User Driven Page
+ * Propagation" and Figure 1).
+ *
+ * PURGE of a read-only page drops this host's inconsistent copy: every
+ * process's views of it are unmapped, and the next access faults. PURGE
+ * of a writeable page marks it purge pending and sleeps until a server
+ * has published the consistent copy and said DO_PURGE. The in-kernel
+ * server (mether_server.c) and a privileged user-level server both end in
+ * mether_do_purge().
+ */
+#include <linux/capability.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/uaccess.h>
+
+#include "mether_fault.h"
+#include "mether_purge.h"
+
+/* Where a user address lands in the space. */
+struct mether_target {
+	struct mether_page *mp;
+	u64 page;
+	unsigned int subset;
+	bool inconsistent;
+};
+
+/* Resolve @uaddr, which must lie in one of the caller's mappings of @space. */
+static int mether_resolve(struct mether_space *space, u64 uaddr,
+			  struct mether_target *t)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct mether_addr addr;
+	u64 offset;
+	int ret = -ENOMEM;
+
+	if (!PAGE_ALIGNED(uaddr))
+		return -EINVAL;
+	if (uaddr > TASK_SIZE_MAX)
+		return -ENOMEM;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, uaddr);
+	if (vma && vma->vm_ops == &mether_vm_ops &&
+	    vma->vm_private_data == space) {
+		offset = ((u64)vma->vm_pgoff << PAGE_SHIFT) +
+			 (uaddr - vma->vm_start);
+		t->inconsistent = offset >= METHER_INCONSISTENT_BASE;
+		if (t->inconsistent)
+			offset -= METHER_INCONSISTENT_BASE;
+		ret = mether_decode_offset(offset, space->pages, &addr);
+	}
+	mmap_read_unlock(mm);
+	if (ret)
+		return ret == -ENOMEM ? ret : -EINVAL;
+
+	t->page = addr.page;
+	t->subset = addr.subset;
+	t->mp = &space->page[addr.page];
+	return 0;
+}
+
+/**
+ * mether_do_purge() - complete every pending PURGE of a page
+ * @space: the space
+ * @page: page number
+ *
+ * Publishes the consistent copy (to this host's inconsistent copy) and
+ * wakes the PURGEs that asked before the copy was taken.
+ *
+ * Return: 0; -ENOENT when no PURGE is pending; -ENOMEM.
+ */
+int mether_do_purge(struct mether_space *space, u64 page)
+{
+	struct mether_page *mp = &space->page[page];
+	unsigned int subset;
+	u32 upto;
+	int ret;
+
+	spin_lock(&mp->lock);
+	upto = mp->purge_requested;
+	subset = mp->purge_subsets & METHER_SUBSET_BIT(METHER_SUBSET_FULL) ?
+		 METHER_SUBSET_FULL : METHER_SUBSET_SHORT;
+	ret = mether_purge_pending(mp) ? 0 : -ENOENT;
+	spin_unlock(&mp->lock);
+	if (ret)
+		return ret;
+
+	/*
+	 * A copy that moved away or an inconsistent copy that is locked
+	 * still completes the PURGE: the caller asked to publish what it
+	 * held, not to wait for the page to come back.
+	 */
+	ret = mether_publish(space, page, subset);
+	if (ret == -ENOMEM)
+		return ret;
+
+	spin_lock(&mp->lock);
+	if ((s32)(upto - mp->purge_done) > 0)
+		mp->purge_done = upto;
+	if (!mether_purge_pending(mp))
+		mp->purge_subsets = 0;
+	spin_unlock(&mp->lock);
+	wake_up_all(&space->wait);
+	return 0;
+}
+
+static bool mether_purge_done(struct mether_page *mp, u32 ticket)
+{
+	bool done;
+
+	spin_lock(&mp->lock);
+	done = (s32)(mp->purge_done - ticket) >= 0;
+	spin_unlock(&mp->lock);
+	return done;
+}
+
+static int mether_purge_consistent(struct mether_space *space,
+				   struct mether_target *t)
+{
+	struct mether_page *mp = t->mp;
+	u32 ticket;
+
+	spin_lock(&mp->lock);
+	if (!mether_state_can_map(&mp->consistent, t->subset)) {
+		/* Not held here: there is nothing of ours to publish. */
+		spin_unlock(&mp->lock);
+		return 0;
+	}
+	ticket = ++mp->purge_requested;
+	mp->purge_subsets |= METHER_SUBSET_BIT(t->subset);
+	spin_unlock(&mp->lock);
+
+	if (READ_ONCE(mether_kernel_server))
+		mether_server_kick(space, mp);
+	if (wait_event_killable(space->wait, mether_purge_done(mp, ticket)))
+		return -EINTR;
+	return 0;
+}
+
+static int mether_purge_inconsistent(struct mether_space *space,
+				     struct mether_target *t)
+{
+	struct mether_page *mp = t->mp;
+	unsigned int unmap;
+	int ret;
+
+	spin_lock(&mp->lock);
+	ret = mether_state_purge(&mp->inconsistent, t->subset, &unmap);
+	spin_unlock(&mp->lock);
+	if (!ret)
+		mether_unmap_views(space, t->page, true, unmap);
+	return ret;
+}
+
+/**
+ * mether_ioctl_purge() - METHER_IOC_PURGE
+ * @space: the caller's space
+ * @arg: a struct mether_range in the caller's mappings
+ *
+ * Pages are purged in order; on an error the pages before it stay purged.
+ *
+ * Return: 0; -EFAULT; -EINVAL for an unaligned or empty range; -ENOMEM
+ * for a range not wholly in mappings of this space; -EBUSY for a locked
+ * inconsistent page; -EINTR when killed while waiting.
+ */
+long mether_ioctl_purge(struct mether_space *space,
+			const struct mether_range __user *arg)
+{
+	struct mether_target t;
+	struct mether_range range;
+	u64 addr;
+	int ret;
+
+	if (copy_from_user(&range, arg, sizeof(range)))
+		return -EFAULT;
+	if (!range.len || !PAGE_ALIGNED(range.len) ||
+	    range.addr + range.len < range.addr)
+		return -EINVAL;
+
+	for (addr = range.addr; addr < range.addr + range.len;
+	     addr += PAGE_SIZE) {
+		ret = mether_resolve(space, addr, &t);
+		if (ret)
+			return ret;
+		if (t.inconsistent)
+			ret = mether_purge_inconsistent(space, &t);
+		else
+			ret = mether_purge_consistent(space, &t);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * mether_ioctl_do_purge() - METHER_IOC_DO_PURGE, for servers
+ * @space: the caller's space
+ * @arg: a device offset naming the page (any view)
+ *
+ * Return: 0; -EPERM without CAP_SYS_ADMIN or CAP_NET_ADMIN; -EFAULT;
+ * -EINVAL for an offset outside the space; -ENOENT when no PURGE of the
+ * page is pending.
+ */
+long mether_ioctl_do_purge(struct mether_space *space, const u64 __user *arg)
+{
+	struct mether_addr addr;
+	u64 offset;
+
+	if (!capable(CAP_SYS_ADMIN) && !capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (get_user(offset, arg))
+		return -EFAULT;
+	if (mether_decode_offset(offset, space->pages, &addr))
+		return -EINVAL;
+	return mether_do_purge(space, addr.page);
+}
+
+/**
+ * mether_ioctl_lock() - METHER_IOC_LOCK and METHER_IOC_UNLOCK
+ * @file: the caller's open /dev/mether; it owns the lock
+ * @arg: the address of a page (and view) in the caller's mappings
+ * @lock: lock, or unlock
+ *
+ * A lock on the writeable mapping pins the consistent copy to this host;
+ * a lock on the read-only mapping pins the inconsistent copy (PURGE and
+ * updates leave it alone). Locks go when the file is closed.
+ *
+ * Return: 0; -EFAULT; -EINVAL for an unaligned address, or unlocking a
+ * page that is not locked; -ENOMEM for an address outside the caller's
+ * mappings of this space; -EAGAIN when subsets are missing (they are
+ * marked wanted, and the server fetches them); -EBUSY when already
+ * locked; -EPERM to unlock another file's lock.
+ */
+long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock)
+{
+	struct mether_space *space = file->private_data;
+	struct mether_copy_state *copy;
+	struct mether_target t;
+	unsigned int unmap = 0;
+	struct file **locker;
+	u64 uaddr;
+	int ret;
+
+	if (get_user(uaddr, arg))
+		return -EFAULT;
+	ret = mether_resolve(space, uaddr, &t);
+	if (ret)
+		return ret;
+
+	spin_lock(&t.mp->lock);
+	copy = t.inconsistent ? &t.mp->inconsistent : &t.mp->consistent;
+	locker = t.inconsistent ? &t.mp->inconsistent_locker :
+				  &t.mp->consistent_locker;
+	if (lock) {
+		ret = mether_state_lock(copy, t.subset, &unmap);
+		if (!ret)
+			*locker = file;
+	} else if (copy->locked && *locker != file) {
+		ret = -EPERM;
+	} else {
+		ret = mether_state_unlock(copy, t.subset);
+		if (!copy->locked)
+			*locker = NULL;
+	}
+	spin_unlock(&t.mp->lock);
+
+	if (ret == -EAGAIN && t.inconsistent)
+		mether_server_kick(space, t.mp);
+	if (unmap)
+		mether_unmap_views(space, t.page, t.inconsistent, unmap);
+	return ret;
+}
+
+/**
+ * mether_unlock_all() - drop every lock a closing file holds
+ * @file: the file being released
+ */
+void mether_unlock_all(struct file *file)
+{
+	struct mether_space *space = file->private_data;
+	u64 i;
+
+	for (i = 0; i < space->pages; i++) {
+		struct mether_page *mp = &space->page[i];
+
+		spin_lock(&mp->lock);
+		if (mp->consistent_locker == file) {
+			mp->consistent.locked = 0;
+			mp->consistent_locker = NULL;
+		}
+		if (mp->inconsistent_locker == file) {
+			mp->inconsistent.locked = 0;
+			mp->inconsistent_locker = NULL;
+		}
+		spin_unlock(&mp->lock);
+	}
+}

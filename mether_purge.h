@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Mether: PURGE, DO_PURGE and page locks.
+ */
+#ifndef _METHER_PURGE_H
+#define _METHER_PURGE_H
+
+#include <linux/fs.h>
+
+#include "mether_space.h"
+
+int mether_do_purge(struct mether_space *space, u64 page);
+long mether_ioctl_purge(struct mether_space *space,
+			const struct mether_range __user *arg);
+long mether_ioctl_do_purge(struct mether_space *space,
+			   const u64 __user *arg);
+long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock);
+void mether_unlock_all(struct file *file);
+
+#endif /* _METHER_PURGE_H */

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mether: a host's space, its pages, and the copies of each page.
+ *
+ * Every page has two copies on a host: the consistent copy (only on the
+ * host that holds it; writeable mappings show it) and the inconsistent
+ * copy (this host's last view of the page; read-only mappings show it).
+ * Publishing a page makes a new inconsistent copy out of the consistent
+ * one, with a new version; that is what a writeable PURGE and a fetch do.
+ */
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/pseudo_fs.h>
+#include <linux/slab.h>
+
+#include "mether_space.h"
+
+#define METHER_FS_MAGIC	0x6d657468	/* "meth" */
+
+/* Holds the inodes whose address_space the openers of a space share. */
+static struct vfsmount *mether_mnt;
+
+static int mether_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, METHER_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+/*
+ * No .owner: the module's own kern_mount() would then pin the module and
+ * rmmod could never succeed. The mount ends in module exit.
+ */
+static struct file_system_type mether_fs_type = {
+	.name = "mether",
+	.init_fs_context = mether_fs_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+int mether_fs_init(void)
+{
+	mether_mnt = kern_mount(&mether_fs_type);
+	return PTR_ERR_OR_ZERO(mether_mnt);
+}
+
+void mether_fs_exit(void)
+{
+	kern_unmount(mether_mnt);
+}
+
+/**
+ * mether_space_create() - a new space whose every page this host holds
+ * @pages: number of pages
+ *
+ * Return: the space with one reference, or an ERR_PTR().
+ */
+struct mether_space *mether_space_create(u64 pages)
+{
+	struct mether_space *space;
+	u64 i;
+
+	space = kzalloc(sizeof(*space), GFP_KERNEL);
+	if (!space)
+		return ERR_PTR(-ENOMEM);
+	space->page = kvcalloc(pages, sizeof(*space->page), GFP_KERNEL);
+	if (!space->page)
+		goto err_free_space;
+	space->inode = alloc_anon_inode(mether_mnt->mnt_sb);
+	if (IS_ERR(space->inode))
+		goto err_free_pages;
+
+	for (i = 0; i < pages; i++) {
+		struct mether_page *mp = &space->page[i];
+
+		spin_lock_init(&mp->lock);
+		INIT_LIST_HEAD(&mp->server_entry);
+		/* The creator holds every consistent copy, zero-filled. */
+		mp->consistent.present = METHER_ALL_SUBSETS;
+	}
+	kref_init(&space->ref);
+	space->pages = pages;
+	init_waitqueue_head(&space->wait);
+	spin_lock_init(&space->server_lock);
+	INIT_LIST_HEAD(&space->server_queue);
+	mether_server_init_space(space);
+	return space;
+
+err_free_pages:
+	kvfree(space->page);
+err_free_space:
+	kfree(space);
+	return ERR_PTR(-ENOMEM);
+}
+
+static void mether_space_release(struct kref *ref)
+{
+	struct mether_space *space = container_of(ref, struct mether_space,
+						  ref);
+	u64 i;
+
+	for (i = 0; i < space->pages; i++) {
+		struct mether_page *mp = &space->page[i];
+
+		if (mp->consistent_frame)
+			put_page(mp->consistent_frame);
+		if (mp->inconsistent_frame)
+			put_page(mp->inconsistent_frame);
+	}
+	iput(space->inode);
+	kvfree(space->page);
+	kfree(space);
+}
+
+void mether_space_put(struct mether_space *space)
+{
+	kref_put(&space->ref, mether_space_release);
+}
+
+/**
+ * mether_unmap_views() - unmap views of one copy of a page, everywhere
+ * @space: the space
+ * @page: page number
+ * @inconsistent: which copy
+ * @subsets: mask of the subsets whose views go
+ *
+ * Every process that has the views mapped faults on its next access.
+ * Sleeps.
+ */
+void mether_unmap_views(struct mether_space *space, u64 page,
+			bool inconsistent, unsigned int subsets)
+{
+	loff_t base = inconsistent ? METHER_INCONSISTENT_BASE : 0;
+	unsigned int view;
+
+	for (view = 0; view < METHER_VIEWS; view++) {
+		unsigned int subset = view & METHER_VIEW_SUBSET_MASK;
+
+		if (!(subsets & METHER_SUBSET_BIT(subset)))
+			continue;
+		/* The consistent copy has no data-driven views. */
+		if (!inconsistent && (view & METHER_VIEW_DATA_DRIVEN))
+			continue;
+		unmap_mapping_range(space->inode->i_mapping,
+				    base + ((loff_t)view << METHER_VIEW_SHIFT) +
+				    ((loff_t)page << PAGE_SHIFT),
+				    PAGE_SIZE, 1);
+	}
+}
+
+/* Fill @fresh with the new inconsistent copy of @subset. */
+static void mether_copy_subset(struct page *fresh, struct mether_page *mp,
+			       unsigned int subset)
+{
+	void *dst, *src;
+
+	if (subset == METHER_SUBSET_FULL) {
+		if (mp->consistent_frame)
+			copy_highpage(fresh, mp->consistent_frame);
+		return;
+	}
+	/* A short copy leaves the rest of the inconsistent page as it was. */
+	if (mp->inconsistent_frame)
+		copy_highpage(fresh, mp->inconsistent_frame);
+	dst = kmap_local_page(fresh);
+	if (mp->consistent_frame) {
+		src = kmap_local_page(mp->consistent_frame);
+		memcpy(dst, src, mether_subset_bytes(subset));
+		kunmap_local(src);
+	} else {
+		memset(dst, 0, mether_subset_bytes(subset));
+	}
+	kunmap_local(dst);
+}
+
+/**
+ * mether_publish() - make a new inconsistent copy from the consistent one
+ * @space: the space
+ * @page: page number
+ * @subset: how much of the page the new copy carries
+ *
+ * The new copy gets the next version, replaces this host's inconsistent
+ * copy (its old views are unmapped) and wakes everyone waiting on the
+ * page. A locked inconsistent copy is left alone.
+ *
+ * Return: 0; -ENOENT when this host does not hold the consistent copy;
+ * -EBUSY when the inconsistent copy is locked; -ENOMEM.
+ */
+int mether_publish(struct mether_space *space, u64 page, unsigned int subset)
+{
+	struct mether_page *mp = &space->page[page];
+	struct page *fresh, *old;
+	u64 version;
+	int ret = 0;
+
+	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	if (!fresh)
+		return -ENOMEM;
+
+	spin_lock(&mp->lock);
+	if (!mether_state_can_map(&mp->consistent, subset)) {
+		ret = -ENOENT;
+	} else if (mp->inconsistent.locked) {
+		ret = -EBUSY;
+	} else {
+		mether_copy_subset(fresh, mp, subset);
+		version = max(mp->consistent.version,
+			      mp->inconsistent.version) + 1;
+		mp->consistent.version = version;
+		mether_state_page_in(&mp->inconsistent, subset, version);
+		old = mp->inconsistent_frame;
+		mp->inconsistent_frame = fresh;
+		fresh = old;
+	}
+	spin_unlock(&mp->lock);
+
+	if (fresh)
+		put_page(fresh);
+	if (!ret) {
+		mether_unmap_views(space, page, true, METHER_ALL_SUBSETS);
+		wake_up_all(&space->wait);
+	}
+	return ret;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Mether: a host's space, its pages and their copies.
+ */
+#ifndef _METHER_SPACE_H
+#define _METHER_SPACE_H
+
+#include <linux/fs.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "mether_state.h"
+#include "mether_view.h"
+
+/*
+ * Inside the module, the inconsistent copy's views sit above the
+ * consistent copy's in the file offset space: mmap() moves a read-only
+ * mapping's pgoff there. The two copies then have separate offsets in the
+ * one address_space that every opener shares, so unmap_mapping_range()
+ * can invalidate one copy of a page without touching the other.
+ */
+#define METHER_INCONSISTENT_BASE	METHER_SPACE_SIZE
+
+/**
+ * struct mether_page - one page of the space on this host
+ * @lock: protects everything below
+ * @consistent: the consistent copy; present only while this host holds it
+ * @inconsistent: this host's inconsistent copy, as last seen
+ * @consistent_frame: memory of the consistent copy (NULL: zero-filled)
+ * @inconsistent_frame: memory of the inconsistent copy
+ * @consistent_locker: the file that locked the consistent copy
+ * @inconsistent_locker: the file that locked the inconsistent copy
+ * @purge_subsets: subsets the pending PURGEs publish
+ * @purge_requested: PURGEs of the consistent copy asked for so far
+ * @purge_done: PURGEs completed by DO_PURGE; pending while it lags
+ * @server_entry: on the space's server queue while the server owes it work
+ */
+struct mether_page {
+	spinlock_t lock;	/* protects the fields below */
+	struct mether_copy_state consistent;
+	struct mether_copy_state inconsistent;
+	struct page *consistent_frame;
+	struct page *inconsistent_frame;
+	struct file *consistent_locker;
+	struct file *inconsistent_locker;
+	u8 purge_subsets;
+	u32 purge_requested;
+	u32 purge_done;
+	struct list_head server_entry;
+};
+
+/**
+ * struct mether_space - a host's Mether address space
+ * @ref: held by each open file and each mapping
+ * @pages: number of pages
+ * @page: the pages
+ * @inode: its i_mapping is the address_space of every opener's file
+ * @wait: where faults and PURGEs wait for a page to change
+ * @server_lock: protects @server_queue
+ * @server_queue: pages the server owes work (a PURGE, a wanted subset)
+ * @server_work: the in-kernel server
+ * @data_driven_timeout: jiffies a data-driven fault waits before it asks
+ */
+struct mether_space {
+	struct kref ref;
+	u64 pages;
+	struct mether_page *page;
+	struct inode *inode;
+	wait_queue_head_t wait;
+	spinlock_t server_lock;	/* protects server_queue */
+	struct list_head server_queue;
+	struct work_struct server_work;
+	unsigned long data_driven_timeout;
+};
+
+extern bool mether_kernel_server;
+
+int mether_fs_init(void);
+void mether_fs_exit(void);
+
+struct mether_space *mether_space_create(u64 pages);
+void mether_space_put(struct mether_space *space);
+
+static inline void mether_space_get(struct mether_space *space)
+{
+	kref_get(&space->ref);
+}
+
+static inline u64 mether_page_index(struct mether_space *space,
+				    struct mether_page *mp)
+{
+	return mp - space->page;
+}
+
+void mether_unmap_views(struct mether_space *space, u64 page,
+			bool inconsistent, unsigned int subsets);
+int mether_publish(struct mether_space *space, u64 page,
+		   unsigned int subset);
+void mether_server_kick(struct mether_space *space, struct mether_page *mp);
+void mether_server_init_space(struct mether_space *space);
+int mether_server_init(void);
+void mether_server_exit(void);
+
+static inline bool mether_purge_pending(struct mether_page *mp)
+{
+	return mp->purge_requested != mp->purge_done;
+}
+
+#endif /* _METHER_SPACE_H */
