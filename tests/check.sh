@@ -81,9 +81,11 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--module "$BUILD/debug/mether.ko" --debug-cmdline \
 		--kunit-py "$DEBUG_TREE/tools/testing/kunit/kunit.py" \
 		--kunit-suites "$(cat tests/kunit/*.c | grep -c '^kunit_test_suite(')" \
-		--bin userspace/tools/metherctl \
-		--guests 2 --timeout 900 --out "$OUT/guests" \
-		tests/guest/kunit.sh tests/guest/module.sh tests/guest/segment.sh |
+		--bin userspace/tools/metherctl --bin userspace/tools/mether-count \
+		--bin userspace/tests/mether-api-test \
+		--guests 2 --timeout 1500 --out "$OUT/guests" \
+		tests/guest/kunit.sh tests/guest/module.sh tests/guest/api.sh \
+		tests/guest/count.sh tests/guest/segment.sh |
 		tee "$OUT/guests.txt"
 	status=${PIPESTATUS[0]}
 	cat "$OUT/guests.txt" >>"$RESULTS"

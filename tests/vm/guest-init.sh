@@ -43,7 +43,8 @@ done
 
 # Stay up until every guest is done: peers may still be talking to us.
 if [ "$METHER_GUESTS" -gt 1 ]; then
-	barrier end || result "not ok end: guests did not all finish"
+	BARRIER_TRIES=3000 barrier end ||
+		result "not ok end: guests did not all finish"
 	sleep 10
 fi
 

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mether-api-test: /dev/mether on one host, as a user sees it: views,
+ * faults, PURGE, DO_PURGE, locks, and every bad input we can think of.
+ * Prints "ok NAME" or "not ok NAME: WHY" per check; exits 1 on a failure.
+ *
+ * The module must be loaded with data_driven_timeout_ms=0, so that a
+ * data-driven fault waits for a PURGE and nothing else, and must have at
+ * least 16 pages.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/mether.h>
+
+static int failures;
+static long page_size;
+static int fd;
+static char *rw, *ro;	/* the consistent and inconsistent mappings */
+
+static void report(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf(ok ? "ok " : "not ok ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!ok)
+		failures++;
+}
+
+/* check that a call failed with @want */
+static void expect_errno(const char *name, int ret, int want)
+{
+	if (ret == -1 && errno == want)
+		report(1, "%s: %s", name, strerror(want));
+	else
+		report(0, "%s: got %d (%s), want %s", name, ret,
+		       ret == -1 ? strerror(errno) : "success",
+		       strerror(want));
+}
+
+static char *view(char *map, unsigned long page, unsigned int v)
+{
+	return mether_view_ptr(map + page * page_size, v);
+}
+
+static volatile uint32_t *word(char *map, unsigned long page, unsigned int v)
+{
+	return (volatile uint32_t *)view(map, page, v);
+}
+
+static int purge(void *p)
+{
+	struct mether_range r = { (unsigned long)p, page_size };
+
+	return ioctl(fd, METHER_IOC_PURGE, &r);
+}
+
+static int page_state(unsigned long page, struct mether_page_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->offset = page * page_size;
+	return ioctl(fd, METHER_IOC_PAGE_STATE, st);
+}
+
+static void msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Is the child still running after @ms milliseconds? */
+static int still_blocked(pid_t pid, long ms)
+{
+	msleep(ms);
+	return waitpid(pid, NULL, WNOHANG) == 0;
+}
+
+static int child_status(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void test_mappings(void)
+{
+	struct mether_info info;
+	void *p;
+
+	report(!ioctl(fd, METHER_IOC_INFO, &info) &&
+	       info.api_version == METHER_API_VERSION &&
+	       info.page_size == page_size &&
+	       info.short_size == METHER_SHORT_SIZE && info.pages >= 16,
+	       "info: geometry");
+	report(((unsigned long)rw & (METHER_SPACE_SIZE - 1)) == 0 &&
+	       ((unsigned long)ro & (METHER_SPACE_SIZE - 1)) == 0,
+	       "mmap: address bits match offset bits");
+
+	p = mmap(NULL, page_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	expect_errno("mmap: MAP_PRIVATE refused", p == MAP_FAILED ? -1 : 0,
+		     EINVAL);
+	p = mmap(NULL, METHER_SPACE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fd, 0);
+	expect_errno("mmap: writeable data-driven views refused",
+		     p == MAP_FAILED ? -1 : 0, EACCES);
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd,
+		 METHER_SPACE_SIZE);
+	expect_errno("mmap: offset beyond the space refused",
+		     p == MAP_FAILED ? -1 : 0, EINVAL);
+	p = mmap(NULL, 2 * page_size, PROT_READ, MAP_SHARED, fd,
+		 METHER_SPACE_SIZE - page_size);
+	expect_errno("mmap: range running past the space refused",
+		     p == MAP_FAILED ? -1 : 0, EINVAL);
+	p = mmap((void *)(METHER_SPACE_SIZE * 4 + page_size), page_size,
+		 PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0);
+	expect_errno("mmap: MAP_FIXED at a misaligned address refused",
+		     p == MAP_FAILED ? -1 : 0, EINVAL);
+	expect_errno("mprotect: read-only mapping cannot become writeable",
+		     mprotect(ro, page_size, PROT_READ | PROT_WRITE), EACCES);
+	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 (uint64_t)METHER_SUBSET_SHORT << METHER_VIEW_SHIFT);
+	report(p != MAP_FAILED &&
+	       ((unsigned long)p & (METHER_SPACE_SIZE - 1)) ==
+	       (uint64_t)METHER_SUBSET_SHORT << METHER_VIEW_SHIFT,
+	       "mmap: a single view maps at its own address bits");
+	if (p != MAP_FAILED)
+		munmap(p, page_size);
+}
+
+static void test_views(void)
+{
+	struct mether_page_state st;
+	uint32_t v;
+
+	report(*word(rw, 1, METHER_VIEW_FULL_DEMAND) == 0,
+	       "fault: first write fault finds a zero-filled page");
+	*word(rw, 1, METHER_VIEW_FULL_DEMAND) = 0x1234;
+	report(*word(rw, 1, METHER_VIEW_SHORT_DEMAND) == 0x1234,
+	       "views: short view overlays the full page");
+	report(*word(ro, 1, METHER_VIEW_FULL_DEMAND) == 0x1234,
+	       "fault: read-only demand fault fetches the latest copy");
+	*word(rw, 1, METHER_VIEW_FULL_DEMAND) = 0x5678;
+	report(*word(ro, 1, METHER_VIEW_FULL_DEMAND) == 0x1234,
+	       "copies: inconsistent copy stays stale until published");
+	report(!purge(view(rw, 1, METHER_VIEW_FULL_DEMAND)) &&
+	       *word(ro, 1, METHER_VIEW_FULL_DEMAND) == 0x5678 &&
+	       *word(ro, 1, METHER_VIEW_SHORT_DATA) == 0x5678,
+	       "purge: writeable PURGE publishes to the inconsistent copy");
+
+	page_state(1, &st);
+	v = st.version;
+	report(!purge(view(ro, 1, METHER_VIEW_FULL_DEMAND)) &&
+	       !page_state(1, &st) && st.inconsistent_present == 0,
+	       "purge: read-only PURGE invalidates the copy");
+	report(*word(ro, 1, METHER_VIEW_FULL_DEMAND) == 0x5678 &&
+	       !page_state(1, &st) && st.version > v,
+	       "purge: next access fetches a newer version");
+
+	/* A short fault brings in the short subset only. */
+	memset(view(rw, 2, METHER_VIEW_FULL_DEMAND), 0xab, page_size);
+	report(*word(ro, 2, METHER_VIEW_SHORT_DEMAND) == 0xabababab &&
+	       !page_state(2, &st) &&
+	       st.inconsistent_present == 1 << METHER_SUBSET_SHORT &&
+	       (uint8_t)view(ro, 2, METHER_VIEW_SHORT_DEMAND)[64] == 0,
+	       "fault: short-view fault brings only the short subset");
+	report((uint8_t)view(ro, 2, METHER_VIEW_FULL_DEMAND)[64] == 0xab &&
+	       !page_state(2, &st) &&
+	       st.inconsistent_present == ((1 << METHER_SUBSET_SHORT) |
+					   (1 << METHER_SUBSET_FULL)),
+	       "fault: full-view fault brings the whole page");
+	report(!page_state(2, &st) && (st.flags & METHER_PAGE_OWNER) &&
+	       st.consistent_present == 3,
+	       "state: this host holds every consistent copy");
+}
+
+static void test_data_driven(void)
+{
+	volatile uint32_t *dd = word(ro, 3, METHER_VIEW_SHORT_DATA);
+	pid_t pid;
+
+	purge(view(ro, 3, METHER_VIEW_FULL_DEMAND));
+	pid = fork();
+	if (!pid)
+		_exit(*dd == 77 ? 0 : 1);
+	report(still_blocked(pid, 500),
+	       "data-driven: fault blocks with no copy to map");
+	*word(rw, 3, METHER_VIEW_FULL_DEMAND) = 77;
+	report(!purge(view(rw, 3, METHER_VIEW_SHORT_DEMAND)) &&
+	       child_status(pid) == 0,
+	       "data-driven: a PURGE of the writeable page wakes it");
+
+	purge(view(ro, 3, METHER_VIEW_FULL_DEMAND));
+	pid = fork();
+	if (!pid)
+		_exit(*dd == 77 ? 0 : 1);
+	report(still_blocked(pid, 300) && !kill(pid, SIGKILL) &&
+	       child_status(pid) == 128 + SIGKILL,
+	       "data-driven: a waiting fault is killable");
+}
+
+static void *dd_reader(void *arg)
+{
+	return (void *)(uintptr_t)*(volatile uint32_t *)arg;
+}
+
+/* munmap() and other faults go on while a thread waits on a page. */
+static void test_wait_drops_mmap_lock(void)
+{
+	pthread_t thread;
+	char *map;
+	pid_t pid;
+
+	pid = fork();
+	if (!pid) {
+		map = mmap(NULL, METHER_SPACE_SIZE, PROT_READ, MAP_SHARED, fd,
+			   0);
+		if (map == MAP_FAILED)
+			_exit(2);
+		purge(view(map, 4, METHER_VIEW_FULL_DEMAND));
+		pthread_create(&thread, NULL, dd_reader,
+			       view(map, 4, METHER_VIEW_SHORT_DATA));
+		msleep(300);
+		/* Another page faults in while the thread waits. */
+		if (*word(map, 5, METHER_VIEW_FULL_DEMAND) != 0)
+			_exit(3);
+		if (munmap(map, METHER_SPACE_SIZE))
+			_exit(4);
+		_exit(0);	/* kills the waiting thread */
+	}
+	report(child_status(pid) == 0,
+	       "data-driven: other faults and munmap() proceed while a thread waits");
+}
+
+static void test_purge_inputs(void)
+{
+	struct mether_range r;
+	char *plain;
+
+	r = (struct mether_range){ (unsigned long)rw + 1, page_size };
+	expect_errno("purge: unaligned address", ioctl(fd, METHER_IOC_PURGE, &r),
+		     EINVAL);
+	r = (struct mether_range){ (unsigned long)rw, 0 };
+	expect_errno("purge: empty range", ioctl(fd, METHER_IOC_PURGE, &r),
+		     EINVAL);
+	r = (struct mether_range){ (unsigned long)rw, page_size + 1 };
+	expect_errno("purge: length not in pages",
+		     ioctl(fd, METHER_IOC_PURGE, &r), EINVAL);
+	plain = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	r = (struct mether_range){ (unsigned long)plain, page_size };
+	expect_errno("purge: memory that is not Mether's",
+		     ioctl(fd, METHER_IOC_PURGE, &r), ENOMEM);
+	munmap(plain, page_size);
+	r = (struct mether_range){ (unsigned long)rw - page_size, page_size };
+	expect_errno("purge: unmapped memory", ioctl(fd, METHER_IOC_PURGE, &r),
+		     ENOMEM);
+	r = (struct mether_range){ -(uint64_t)page_size, 2 * page_size };
+	expect_errno("purge: range that wraps", ioctl(fd, METHER_IOC_PURGE, &r),
+		     EINVAL);
+	expect_errno("purge: bad pointer", ioctl(fd, METHER_IOC_PURGE, NULL),
+		     EFAULT);
+	r = (struct mether_range){ (unsigned long)view(rw, 1000000, 0),
+				   page_size };
+	expect_errno("purge: page beyond the space",
+		     ioctl(fd, METHER_IOC_PURGE, &r), EINVAL);
+	expect_errno("ioctl: unknown command", ioctl(fd, _IO(0xb7, 0x7f)),
+		     ENOTTY);
+}
+
+static void test_do_purge(void)
+{
+	struct mether_page_state st;
+	uint64_t off = 6 * page_size;
+	int sysfs, pending = 0, i;
+	pid_t pid;
+
+	expect_errno("do_purge: nothing pending",
+		     ioctl(fd, METHER_IOC_DO_PURGE, &off), ENOENT);
+	off = METHER_SPACE_SIZE;
+	expect_errno("do_purge: offset beyond the space",
+		     ioctl(fd, METHER_IOC_DO_PURGE, &off), EINVAL);
+	off = 6 * page_size;
+
+	pid = fork();
+	if (!pid) {
+		if (setuid(65534))
+			_exit(2);
+		_exit(ioctl(fd, METHER_IOC_DO_PURGE, &off) == -1 &&
+		      errno == EPERM ? 0 : 1);
+	}
+	report(child_status(pid) == 0, "do_purge: refused without privilege");
+
+	/* A user-level server completes the PURGE by hand. */
+	sysfs = open("/sys/module/mether/parameters/kernel_server", O_WRONLY);
+	if (sysfs < 0 || write(sysfs, "N", 1) != 1) {
+		report(0, "do_purge: cannot turn the kernel server off");
+		return;
+	}
+	*word(rw, 6, METHER_VIEW_FULL_DEMAND) = 66;
+	pid = fork();
+	if (!pid)
+		_exit(purge(view(rw, 6, METHER_VIEW_FULL_DEMAND)) ? 1 : 0);
+	for (i = 0; i < 100 && !pending; i++) {
+		msleep(10);
+		pending = !page_state(6, &st) &&
+			  (st.flags & METHER_PAGE_PURGE_PENDING);
+	}
+	report(pending && still_blocked(pid, 300),
+	       "purge: writeable PURGE sleeps while purge pending");
+	report(!ioctl(fd, METHER_IOC_DO_PURGE, &off) && child_status(pid) == 0 &&
+	       !page_state(6, &st) && !(st.flags & METHER_PAGE_PURGE_PENDING) &&
+	       *word(ro, 6, METHER_VIEW_SHORT_DATA) == 66,
+	       "do_purge: publishes, clears purge pending, wakes the PURGE");
+	if (write(sysfs, "Y", 1) != 1)
+		report(0, "do_purge: cannot turn the kernel server back on");
+	close(sysfs);
+}
+
+static int lock(int f, void *p)
+{
+	uint64_t addr = (unsigned long)p;
+
+	return ioctl(f, METHER_IOC_LOCK, &addr);
+}
+
+static int unlock(int f, void *p)
+{
+	uint64_t addr = (unsigned long)p;
+
+	return ioctl(f, METHER_IOC_UNLOCK, &addr);
+}
+
+static void test_locks(void)
+{
+	struct mether_page_state st;
+	char *full = view(rw, 7, METHER_VIEW_FULL_DEMAND);
+	char *ro_full = view(ro, 8, METHER_VIEW_FULL_DEMAND);
+	int other, ret, i;
+
+	report(!lock(fd, full), "lock: consistent page");
+	expect_errno("lock: twice", lock(fd, full), EBUSY);
+	expect_errno("lock: its short subset too",
+		     lock(fd, view(rw, 7, METHER_VIEW_SHORT_DEMAND)), EBUSY);
+	other = open("/dev/mether", O_RDWR);
+	expect_errno("unlock: another file's lock", unlock(other, full), EPERM);
+	report(!purge(full), "purge: a locked writeable page still publishes");
+	report(!unlock(fd, full), "unlock: consistent page");
+	expect_errno("unlock: page not locked", unlock(fd, full), EINVAL);
+	expect_errno("lock: unaligned address", lock(fd, full + 1), EINVAL);
+	expect_errno("lock: address outside the space", lock(fd, rw - page_size),
+		     ENOMEM);
+
+	/* Figure 1: a lock on missing subsets fails and marks them wanted. */
+	purge(ro_full);
+	ret = lock(fd, ro_full);
+	report(ret == -1 && errno == EAGAIN,
+	       "lock: fails while subsets are missing");
+	for (i = 0; i < 100 && (ret = lock(fd, ro_full)); i++)
+		msleep(10);
+	report(!ret, "lock: the server fetches the wanted subsets");
+	expect_errno("purge: a locked read-only page is refused",
+		     purge(ro_full), EBUSY);
+	report(!page_state(8, &st) && st.inconsistent_locked == 3,
+	       "lock: every subset of the page is locked");
+
+	/* Locks go with the file that took them. */
+	report(!lock(other, view(ro, 9, METHER_VIEW_SHORT_DEMAND)) ||
+	       (msleep(100), !lock(other, view(ro, 9, METHER_VIEW_SHORT_DEMAND))),
+	       "lock: short subset");
+	close(other);
+	report(!page_state(9, &st) && st.inconsistent_locked == 0,
+	       "lock: closing the file drops its locks");
+	report(!unlock(fd, ro_full), "unlock: inconsistent page");
+}
+
+static void test_fork(void)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		*word(rw, 10, METHER_VIEW_FULL_DEMAND) = 1010;
+		_exit(0);
+	}
+	report(child_status(pid) == 0 &&
+	       *word(rw, 10, METHER_VIEW_FULL_DEMAND) == 1010,
+	       "fork: child and parent share the consistent copy");
+}
+
+int main(void)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	fd = open("/dev/mether", O_RDWR);
+	if (fd < 0) {
+		printf("not ok open /dev/mether: %s\n", strerror(errno));
+		return 1;
+	}
+	rw = mmap(NULL, METHER_CONSISTENT_SIZE, PROT_READ | PROT_WRITE,
+		  MAP_SHARED, fd, 0);
+	ro = mmap(NULL, METHER_SPACE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	if (rw == MAP_FAILED || ro == MAP_FAILED) {
+		printf("not ok mmap the whole space: %s\n", strerror(errno));
+		return 1;
+	}
+
+	test_mappings();
+	test_views();
+	test_data_driven();
+	test_wait_drops_mmap_lock();
+	test_purge_inputs();
+	test_do_purge();
+	test_locks();
+	test_fork();
+	return failures ? 1 : 0;
+}

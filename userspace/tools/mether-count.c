@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mether-count: the paper's counting program (section 4). Processes take
+ * turns incrementing a 32-bit counter up to N through Mether, with one of
+ * the paper's user protocols; each checks that it saw every increment in
+ * order, and reports its wins and losses.
+ *
+ *	mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N]
+ *
+ * Run one process per participant, with ids 0..PROCS-1. Protocols:
+ *	full-page          1: spin on a shared full page
+ *	short-page         2: spin on a shared short page
+ *	purge              3: disjoint pages, read-only copy PURGEd each loss
+ *	purge-hysteresis   3: the same, PURGE after every H losses (-H, 100)
+ *	short-data-driven  4: one short page, wait on its data-driven view
+ *	final              5: disjoint short pages, wait data-driven
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/mether.h>
+
+enum protocol { FULL_PAGE, SHORT_PAGE, PURGE, PURGE_HYSTERESIS,
+		SHORT_DATA_DRIVEN, FINAL };
+
+static const char *const protocol_names[] = {
+	"full-page", "short-page", "purge", "purge-hysteresis",
+	"short-data-driven", "final",
+};
+
+struct counter {
+	enum protocol protocol;
+	unsigned int id, procs, target, hysteresis;
+	int fd;
+	char *rw, *ro;		/* the consistent and inconsistent mappings */
+	long page_size;
+	unsigned long base_page;
+	unsigned long wins, losses, purges;
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "mether-count: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static char *page_ptr(struct counter *c, char *map, unsigned long page,
+		      unsigned int view)
+{
+	return mether_view_ptr(map + page * c->page_size, view);
+}
+
+static void purge(struct counter *c, void *p)
+{
+	struct mether_range r = {
+		.addr = (unsigned long)p,
+		.len = c->page_size,
+	};
+
+	if (ioctl(c->fd, METHER_IOC_PURGE, &r))
+		die("METHER_IOC_PURGE");
+	c->purges++;
+}
+
+static int uses_disjoint_pages(struct counter *c)
+{
+	return c->protocol == PURGE || c->protocol == PURGE_HYSTERESIS ||
+	       c->protocol == FINAL;
+}
+
+/* The page this participant writes, and the one it watches. */
+static void pick_pages(struct counter *c, volatile uint32_t **mine,
+		       volatile uint32_t **theirs)
+{
+	unsigned long own = c->base_page, other = c->base_page;
+	unsigned int write_view = METHER_VIEW_FULL_DEMAND;
+	unsigned int read_view = METHER_VIEW_FULL_DEMAND;
+	char *read_map = c->rw;
+
+	if (uses_disjoint_pages(c)) {
+		own = c->base_page + c->id;
+		other = c->base_page + (c->id + c->procs - 1) % c->procs;
+	}
+	switch (c->protocol) {
+	case FULL_PAGE:
+		break;
+	case SHORT_PAGE:
+		write_view = read_view = METHER_VIEW_SHORT_DEMAND;
+		break;
+	case PURGE:
+	case PURGE_HYSTERESIS:
+		read_map = c->ro;
+		break;
+	case SHORT_DATA_DRIVEN:
+	case FINAL:
+		write_view = METHER_VIEW_SHORT_DEMAND;
+		read_view = METHER_VIEW_SHORT_DATA;
+		read_map = c->ro;
+		break;
+	}
+	*mine = (volatile uint32_t *)page_ptr(c, c->rw, own, write_view);
+	*theirs = (volatile uint32_t *)page_ptr(c, read_map, other, read_view);
+}
+
+/* After a loss: how this protocol gets a fresher copy to look at. */
+static void after_loss(struct counter *c, volatile uint32_t *theirs)
+{
+	switch (c->protocol) {
+	case FULL_PAGE:
+	case SHORT_PAGE:
+		sched_yield();	/* the other side shares our copy */
+		break;
+	case PURGE:
+	case SHORT_DATA_DRIVEN:
+	case FINAL:
+		purge(c, (void *)theirs);
+		break;
+	case PURGE_HYSTERESIS:
+		if (c->losses % c->hysteresis == 0)
+			purge(c, (void *)theirs);
+		else
+			sched_yield();
+		break;
+	}
+}
+
+static int count(struct counter *c)
+{
+	volatile uint32_t *mine, *theirs;
+	uint32_t expect = c->id, seen;
+
+	pick_pages(c, &mine, &theirs);
+	/* "Deal Me In": drop whatever stale copy this host has. */
+	if (c->protocol != FULL_PAGE && c->protocol != SHORT_PAGE)
+		purge(c, (void *)theirs);
+
+	for (;;) {
+		seen = *theirs;
+		if (seen >= c->target && seen >= expect)
+			break;
+		if (seen != expect) {
+			if (seen > expect) {
+				fprintf(stderr,
+					"mether-count %u: saw %u, expected %u: an increment was skipped\n",
+					c->id, seen, expect);
+				return 1;
+			}
+			c->losses++;
+			after_loss(c, theirs);
+			continue;
+		}
+		c->wins++;
+		*mine = seen + 1;
+		if (c->protocol != FULL_PAGE && c->protocol != SHORT_PAGE)
+			purge(c, (void *)mine);
+		if (seen + 1 >= c->target)
+			return 0;
+		expect = seen + c->procs;
+	}
+	if (seen != c->target) {
+		fprintf(stderr, "mether-count %u: ended at %u, not %u\n",
+			c->id, seen, c->target);
+		return 1;
+	}
+	return 0;
+}
+
+static void map_space(struct counter *c, const char *device)
+{
+	struct mether_info info;
+
+	c->fd = open(device, O_RDWR | O_CLOEXEC);
+	if (c->fd < 0)
+		die(device);
+	if (ioctl(c->fd, METHER_IOC_INFO, &info))
+		die("METHER_IOC_INFO");
+	c->page_size = info.page_size;
+	if (c->base_page + c->procs > info.pages) {
+		fprintf(stderr, "mether-count: pages %lu..%lu beyond the space (%llu pages)\n",
+			c->base_page, c->base_page + c->procs - 1,
+			(unsigned long long)info.pages);
+		exit(2);
+	}
+	c->rw = mmap(NULL, METHER_CONSISTENT_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_SHARED, c->fd, 0);
+	if (c->rw == MAP_FAILED)
+		die("mmap consistent");
+	c->ro = mmap(NULL, METHER_SPACE_SIZE, PROT_READ, MAP_SHARED, c->fd, 0);
+	if (c->ro == MAP_FAILED)
+		die("mmap inconsistent");
+}
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N] [-d DEVICE]\n"
+		"protocols: full-page short-page purge purge-hysteresis short-data-driven final\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct counter c = { .protocol = FINAL, .procs = 2, .target = 1024,
+			     .hysteresis = 100 };
+	const char *device = "/dev/mether";
+	struct timespec t0, t1;
+	int opt, ret, p = -1;
+	unsigned int i;
+
+	while ((opt = getopt(argc, argv, "p:n:i:P:b:H:d:")) != -1) {
+		switch (opt) {
+		case 'p':
+			for (i = 0; i < sizeof(protocol_names) / sizeof(*protocol_names); i++)
+				if (!strcmp(optarg, protocol_names[i]))
+					p = i;
+			if (p < 0)
+				return usage();
+			c.protocol = p;
+			break;
+		case 'n':
+			c.target = strtoul(optarg, NULL, 0);
+			break;
+		case 'i':
+			c.id = strtoul(optarg, NULL, 0);
+			break;
+		case 'P':
+			c.procs = strtoul(optarg, NULL, 0);
+			break;
+		case 'b':
+			c.base_page = strtoul(optarg, NULL, 0);
+			break;
+		case 'H':
+			c.hysteresis = strtoul(optarg, NULL, 0);
+			break;
+		case 'd':
+			device = optarg;
+			break;
+		default:
+			return usage();
+		}
+	}
+	if (optind != argc || c.procs < 2 || c.id >= c.procs || !c.target ||
+	    !c.hysteresis)
+		return usage();
+	if (uses_disjoint_pages(&c) && c.procs != 2) {
+		fprintf(stderr, "mether-count: %s runs between 2 processes\n",
+			protocol_names[c.protocol]);
+		return 2;
+	}
+
+	map_space(&c, device);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = count(&c);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("id=%u protocol=%s target=%u ok=%s wins=%lu losses=%lu purges=%lu seconds=%.3f\n",
+	       c.id, protocol_names[c.protocol], c.target, ret ? "no" : "yes",
+	       c.wins, c.losses, c.purges,
+	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	return ret;
+}
