@@ -26,6 +26,7 @@ msg "booting two guests (Debian's stock kernel, TCG, about 30 seconds)"
 tests/vm/run-guests --kernel "$STOCK/vmlinuz" \
 	--module build/stock/mether.ko --modules-root "$STOCK/root" \
 	--modules-list "$STOCK/modules.list" --bin userspace/tools/metherctl \
+	--bin userspace/tools/mether-count \
 	--guests 2 --timeout 300 --verbose --out "$OUT/guests" \
 	bench/guest/demo.sh
 msg "demo done in $((SECONDS - start))s"
