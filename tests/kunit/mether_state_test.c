@@ -7,6 +7,7 @@
  * happens to the full page that contains it.
  */
 #include <kunit/test.h>
+#include <linux/mether.h>
 
 #include "../../mether_state.h"
 
