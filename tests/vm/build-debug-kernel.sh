@@ -1,7 +1,7 @@
 #!/bin/bash
 # Build the debug guest kernel from Debian's linux-source-6.1 and the
 # fragment beside this script, once: the tree is cached outside the work
-# tree, keyed by the fragment's content and the source package version.
+# tree, keyed by the fragment's options and the source package version.
 # Prints the tree's path on stdout.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -11,7 +11,9 @@ tarball=/usr/src/linux-source-6.1.tar.xz
 [ -f "$tarball" ] || die "$tarball missing (package linux-source-6.1)"
 
 src_version=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-key=$( (cat "$fragment"; echo "$src_version") | sha256sum | cut -c1-16)
+# The key covers the options, not the comments beside them.
+key=$( (grep -E '^(CONFIG_|# CONFIG_)' "$fragment"; echo "$src_version") |
+	sha256sum | cut -c1-16)
 tree=$METHER_CACHE/kernel-debug-$key
 
 if [ -f "$tree/.mether-built" ]; then
