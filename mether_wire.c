@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mether: building and parsing packets. Every field that comes from the
+ * network is checked here, before anything else looks at the packet; the
+ * rest of the module sees only a struct mether_wire_msg.
+ */
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/mether.h>
+
+#include "mether_wire.h"
+
+static_assert(sizeof(struct mether_wire_header) == 44);
+
+/**
+ * mether_wire_payload_bytes() - the payload a packet must carry
+ * @type: the packet's type
+ * @subset: the packet's subset
+ *
+ * Return: the subset's length on the wire for PAGE, 0 for other types.
+ */
+size_t mether_wire_payload_bytes(enum mether_wire_type type,
+				 unsigned int subset)
+{
+	if (type != METHER_MSG_PAGE)
+		return 0;
+	return subset == METHER_SUBSET_FULL ? METHER_WIRE_PAGE_SIZE :
+					      METHER_SHORT_SIZE;
+}
+
+static unsigned int mether_wire_known_flags(enum mether_wire_type type)
+{
+	switch (type) {
+	case METHER_MSG_PAGE:
+		return METHER_WIRE_HANDOFF;
+	case METHER_MSG_REQUEST:
+		return METHER_WIRE_CONSISTENT;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * mether_wire_parse() - check a received packet and decode it
+ * @data: the UDP payload
+ * @len: its length
+ * @lim: what this host accepts
+ * @msg: filled on success; @msg->payload points into @data
+ *
+ * Return: 0, or the negated enum mether_drop_reason of the first check
+ * that failed.
+ */
+int mether_wire_parse(const void *data, size_t len,
+		      const struct mether_wire_limits *lim,
+		      struct mether_wire_msg *msg)
+{
+	const struct mether_wire_header *hdr = data;
+
+	if (len < sizeof(*hdr))
+		return -METHER_DROP_TRUNCATED;
+	if (be32_to_cpu(hdr->magic) != METHER_WIRE_MAGIC)
+		return -METHER_DROP_BAD_MAGIC;
+	if (hdr->version != METHER_WIRE_VERSION)
+		return -METHER_DROP_BAD_VERSION;
+	if (hdr->type < METHER_MSG_PAGE || hdr->type > METHER_MSG_ACK)
+		return -METHER_DROP_BAD_TYPE;
+	if ((hdr->flags & ~mether_wire_known_flags(hdr->type)) ||
+	    hdr->reserved)
+		return -METHER_DROP_BAD_FLAGS;
+	if (be32_to_cpu(hdr->cluster) != lim->cluster)
+		return -METHER_DROP_FOREIGN_CLUSTER;
+	if (!hdr->sender)
+		return -METHER_DROP_BAD_SENDER;
+	/* A host hears its own broadcasts. */
+	if (be32_to_cpu(hdr->sender) == lim->self)
+		return -METHER_DROP_OWN;
+	if (hdr->subset != METHER_SUBSET_FULL &&
+	    hdr->subset != METHER_SUBSET_SHORT)
+		return -METHER_DROP_BAD_SUBSET;
+	if (be64_to_cpu(hdr->page) >= lim->pages)
+		return -METHER_DROP_OUT_OF_RANGE;
+	if (be16_to_cpu(hdr->length) !=
+	    mether_wire_payload_bytes(hdr->type, hdr->subset) ||
+	    len != sizeof(*hdr) + be16_to_cpu(hdr->length))
+		return -METHER_DROP_BAD_LENGTH;
+
+	msg->type = hdr->type;
+	msg->subset = hdr->subset;
+	msg->flags = hdr->flags;
+	msg->sender = be32_to_cpu(hdr->sender);
+	msg->target = be32_to_cpu(hdr->target);
+	msg->seq = be32_to_cpu(hdr->seq);
+	msg->page = be64_to_cpu(hdr->page);
+	msg->version = be64_to_cpu(hdr->page_version);
+	msg->length = be16_to_cpu(hdr->length);
+	msg->payload = hdr + 1;
+	return 0;
+}
+
+/**
+ * mether_wire_build() - fill in a header for @msg
+ * @hdr: the header to fill; the payload follows it
+ * @cluster: the sender's cluster
+ * @msg: what to send; @msg->sender is this host
+ */
+void mether_wire_build(struct mether_wire_header *hdr, u32 cluster,
+		       const struct mether_wire_msg *msg)
+{
+	*hdr = (struct mether_wire_header) {
+		.magic = cpu_to_be32(METHER_WIRE_MAGIC),
+		.version = METHER_WIRE_VERSION,
+		.type = msg->type,
+		.subset = msg->subset,
+		.flags = msg->flags,
+		.cluster = cpu_to_be32(cluster),
+		.sender = cpu_to_be32(msg->sender),
+		.target = cpu_to_be32(msg->target),
+		.seq = cpu_to_be32(msg->seq),
+		.page = cpu_to_be64(msg->page),
+		.page_version = cpu_to_be64(msg->version),
+		.length = cpu_to_be16(mether_wire_payload_bytes(msg->type,
+								msg->subset)),
+	};
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Mether: the wire format (Documentation/wire.rst), in one place.
+ */
+#ifndef _METHER_WIRE_H
+#define _METHER_WIRE_H
+
+#include <linux/types.h>
+
+#define METHER_WIRE_MAGIC	0x4d544852	/* "MTHR" */
+#define METHER_WIRE_VERSION	1
+/* The full page on the wire, whatever the host's PAGE_SIZE. */
+#define METHER_WIRE_PAGE_SIZE	4096
+
+enum mether_wire_type {
+	METHER_MSG_PAGE = 1,	/* a copy of a page, to everyone */
+	METHER_MSG_REQUEST = 2,	/* asks the holder for a page */
+	METHER_MSG_ACK = 3,	/* a handed-off consistent copy arrived */
+};
+
+/* PAGE: the consistent copy is handed to the packet's target. */
+#define METHER_WIRE_HANDOFF	0x01
+/* REQUEST: the consistent copy is asked for, not any copy. */
+#define METHER_WIRE_CONSISTENT	0x01
+
+/**
+ * struct mether_wire_header - what precedes every payload (big-endian)
+ * @magic: METHER_WIRE_MAGIC
+ * @version: METHER_WIRE_VERSION
+ * @type: enum mether_wire_type
+ * @subset: METHER_SUBSET_* the packet is about
+ * @flags: METHER_WIRE_HANDOFF or METHER_WIRE_CONSISTENT, by type
+ * @cluster: the cluster both hosts belong to
+ * @sender: host id of the sender (never 0)
+ * @target: host id the packet is meant for; 0 for everyone
+ * @seq: the sender's sequence number, echoed by an ACK
+ * @page: page number
+ * @page_version: version of the copy carried, asked for or acknowledged
+ * @length: payload bytes: the subset's length for PAGE, else 0
+ * @reserved: 0
+ */
+struct mether_wire_header {
+	__be32 magic;
+	u8 version;
+	u8 type;
+	u8 subset;
+	u8 flags;
+	__be32 cluster;
+	__be32 sender;
+	__be32 target;
+	__be32 seq;
+	__be64 page;
+	__be64 page_version;
+	__be16 length;
+	__be16 reserved;
+} __packed;
+
+/* Why a packet was dropped; each has a counter. */
+enum mether_drop_reason {
+	METHER_DROP_TRUNCATED,
+	METHER_DROP_BAD_MAGIC,
+	METHER_DROP_BAD_VERSION,
+	METHER_DROP_BAD_TYPE,
+	METHER_DROP_BAD_FLAGS,
+	METHER_DROP_FOREIGN_CLUSTER,
+	METHER_DROP_BAD_SENDER,
+	METHER_DROP_OWN,
+	METHER_DROP_BAD_SUBSET,
+	METHER_DROP_OUT_OF_RANGE,
+	METHER_DROP_BAD_LENGTH,
+	METHER_DROP_REASONS
+};
+
+/* A packet that passed every check, in host order. */
+struct mether_wire_msg {
+	enum mether_wire_type type;
+	unsigned int subset;
+	unsigned int flags;
+	u32 sender;
+	u32 target;
+	u32 seq;
+	u64 page;
+	u64 version;
+	const void *payload;
+	size_t length;
+};
+
+/* What the receiving host accepts. */
+struct mether_wire_limits {
+	u32 cluster;
+	u32 self;
+	u64 pages;
+};
+
+int mether_wire_parse(const void *data, size_t len,
+		      const struct mether_wire_limits *lim,
+		      struct mether_wire_msg *msg);
+size_t mether_wire_payload_bytes(enum mether_wire_type type,
+				 unsigned int subset);
+void mether_wire_build(struct mether_wire_header *hdr, u32 cluster,
+		       const struct mether_wire_msg *msg);
+
+#endif /* _METHER_WIRE_H */

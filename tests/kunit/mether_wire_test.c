@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite mether_wire: the packet parser against malformed input.
+ */
+#include <kunit/test.h>
+#include <linux/mether.h>
+
+#include "../../mether_wire.h"
+
+#define CLUSTER	0x0c1u
+#define SELF	2u
+#define PAGES	64u
+
+static const struct mether_wire_limits limits = {
+	.cluster = CLUSTER, .self = SELF, .pages = PAGES,
+};
+
+struct packet {
+	struct mether_wire_header hdr;
+	u8 payload[METHER_WIRE_PAGE_SIZE];
+};
+
+/* A good PAGE packet from host 1 carrying @subset; returns its length. */
+static size_t good_packet(struct packet *p, unsigned int subset)
+{
+	struct mether_wire_msg msg = {
+		.type = METHER_MSG_PAGE, .subset = subset, .sender = 1,
+		.seq = 7, .page = PAGES - 1, .version = 42,
+	};
+
+	memset(p->payload, 0x5a, sizeof(p->payload));
+	mether_wire_build(&p->hdr, CLUSTER, &msg);
+	return sizeof(p->hdr) +
+	       mether_wire_payload_bytes(METHER_MSG_PAGE, subset);
+}
+
+static void mether_wire_round_trip(struct kunit *test)
+{
+	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct mether_wire_msg msg;
+	size_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	len = good_packet(p, METHER_SUBSET_SHORT);
+	KUNIT_EXPECT_EQ(test, len, sizeof(p->hdr) + 32);
+	KUNIT_ASSERT_EQ(test, mether_wire_parse(p, len, &limits, &msg), 0);
+	KUNIT_EXPECT_EQ(test, msg.type, METHER_MSG_PAGE);
+	KUNIT_EXPECT_EQ(test, msg.subset, METHER_SUBSET_SHORT);
+	KUNIT_EXPECT_EQ(test, msg.sender, 1u);
+	KUNIT_EXPECT_EQ(test, msg.seq, 7u);
+	KUNIT_EXPECT_EQ(test, msg.page, (u64)PAGES - 1);
+	KUNIT_EXPECT_EQ(test, msg.version, 42ULL);
+	KUNIT_EXPECT_EQ(test, msg.length, (size_t)32);
+	KUNIT_EXPECT_PTR_EQ(test, msg.payload, (const void *)p->payload);
+
+	len = good_packet(p, METHER_SUBSET_FULL);
+	KUNIT_EXPECT_EQ(test, mether_wire_parse(p, len, &limits, &msg), 0);
+	KUNIT_EXPECT_EQ(test, msg.length, (size_t)METHER_WIRE_PAGE_SIZE);
+}
+
+/* Every length short of the whole packet, and one byte more, is refused. */
+static void mether_wire_every_truncation(struct kunit *test)
+{
+	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct mether_wire_msg msg;
+	size_t len, cut;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	len = good_packet(p, METHER_SUBSET_FULL);
+	for (cut = 0; cut < len; cut++) {
+		int want = cut < sizeof(p->hdr) ? -METHER_DROP_TRUNCATED :
+						  -METHER_DROP_BAD_LENGTH;
+
+		KUNIT_EXPECT_EQ_MSG(test,
+				    mether_wire_parse(p, cut, &limits, &msg),
+				    want, "length %zu", cut);
+	}
+	len = good_packet(p, METHER_SUBSET_SHORT);
+	KUNIT_EXPECT_EQ(test, mether_wire_parse(p, len + 1, &limits, &msg),
+			-METHER_DROP_BAD_LENGTH);
+}
+
+/* Overwrite a header field (big-endian, @size bytes) with @value. */
+struct poke {
+	size_t offset;
+	size_t size;
+	u64 value;
+};
+
+#define POKE(field, size, v) \
+	{ offsetof(struct mether_wire_header, field), (size), (v) }
+
+struct mutation {
+	const char *what;
+	struct poke poke[2];
+	int want;
+};
+
+static const struct mutation mutations[] = {
+	{ "magic", { POKE(magic, 4, 0x4d544853) }, -METHER_DROP_BAD_MAGIC },
+	{ "version 2", { POKE(version, 1, 2) }, -METHER_DROP_BAD_VERSION },
+	{ "version 0", { POKE(version, 1, 0) }, -METHER_DROP_BAD_VERSION },
+	{ "type 0", { POKE(type, 1, 0) }, -METHER_DROP_BAD_TYPE },
+	{ "type 4", { POKE(type, 1, 4) }, -METHER_DROP_BAD_TYPE },
+	{ "type 255", { POKE(type, 1, 255) }, -METHER_DROP_BAD_TYPE },
+	{ "unknown flag", { POKE(flags, 1, 0x80) }, -METHER_DROP_BAD_FLAGS },
+	{ "reserved", { POKE(reserved, 2, 1) }, -METHER_DROP_BAD_FLAGS },
+	{ "cluster", { POKE(cluster, 4, CLUSTER + 1) },
+	  -METHER_DROP_FOREIGN_CLUSTER },
+	{ "sender 0", { POKE(sender, 4, 0) }, -METHER_DROP_BAD_SENDER },
+	{ "own packet", { POKE(sender, 4, SELF) }, -METHER_DROP_OWN },
+	{ "subset 2", { POKE(subset, 1, 2) }, -METHER_DROP_BAD_SUBSET },
+	{ "subset 255", { POKE(subset, 1, 255) }, -METHER_DROP_BAD_SUBSET },
+	{ "page = pages", { POKE(page, 8, PAGES) }, -METHER_DROP_OUT_OF_RANGE },
+	{ "page U64_MAX", { POKE(page, 8, U64_MAX) }, -METHER_DROP_OUT_OF_RANGE },
+	{ "length 33", { POKE(length, 2, 33) }, -METHER_DROP_BAD_LENGTH },
+	{ "length 65535", { POKE(length, 2, 0xffff) }, -METHER_DROP_BAD_LENGTH },
+	{ "request with payload", { POKE(type, 1, METHER_MSG_REQUEST) },
+	  -METHER_DROP_BAD_LENGTH },
+	{ "ack with a flag", { POKE(type, 1, METHER_MSG_ACK),
+			       POKE(flags, 1, METHER_WIRE_CONSISTENT) },
+	  -METHER_DROP_BAD_FLAGS },
+};
+
+static void poke(struct mether_wire_header *hdr, const struct poke *pk)
+{
+	u8 *field = (u8 *)hdr + pk->offset;
+	size_t i;
+
+	for (i = 0; i < pk->size; i++)
+		field[i] = pk->value >> (8 * (pk->size - 1 - i));
+}
+
+static void mether_wire_every_field(struct kunit *test)
+{
+	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct mether_wire_msg msg = { .page = 12345 };
+	unsigned int i;
+	size_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < ARRAY_SIZE(mutations); i++) {
+		len = good_packet(p, METHER_SUBSET_SHORT);
+		poke(&p->hdr, &mutations[i].poke[0]);
+		if (mutations[i].poke[1].size)
+			poke(&p->hdr, &mutations[i].poke[1]);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    mether_wire_parse(p, len, &limits, &msg),
+				    mutations[i].want, "%s", mutations[i].what);
+	}
+	/* A refused packet leaves the message untouched. */
+	KUNIT_EXPECT_EQ(test, msg.page, 12345ULL);
+}
+
+static void mether_wire_requests_and_acks(struct kunit *test)
+{
+	struct mether_wire_header hdr;
+	struct mether_wire_msg msg = {
+		.type = METHER_MSG_REQUEST, .subset = METHER_SUBSET_FULL,
+		.flags = METHER_WIRE_CONSISTENT, .sender = 3, .page = 1,
+	};
+
+	mether_wire_build(&hdr, CLUSTER, &msg);
+	KUNIT_ASSERT_EQ(test, mether_wire_parse(&hdr, sizeof(hdr), &limits,
+						&msg), 0);
+	KUNIT_EXPECT_EQ(test, msg.flags, (unsigned int)METHER_WIRE_CONSISTENT);
+	KUNIT_EXPECT_EQ(test, msg.length, (size_t)0);
+
+	msg = (struct mether_wire_msg){ .type = METHER_MSG_ACK, .sender = 3,
+					.target = SELF, .seq = 9, .page = 2 };
+	mether_wire_build(&hdr, CLUSTER, &msg);
+	KUNIT_ASSERT_EQ(test, mether_wire_parse(&hdr, sizeof(hdr), &limits,
+						&msg), 0);
+	KUNIT_EXPECT_EQ(test, msg.target, SELF);
+	KUNIT_EXPECT_EQ(test, msg.seq, 9u);
+}
+
+static struct kunit_case mether_wire_cases[] = {
+	KUNIT_CASE(mether_wire_round_trip),
+	KUNIT_CASE(mether_wire_every_truncation),
+	KUNIT_CASE(mether_wire_every_field),
+	KUNIT_CASE(mether_wire_requests_and_acks),
+	{}
+};
+
+static struct kunit_suite mether_wire_suite = {
+	.name = "mether_wire",
+	.test_cases = mether_wire_cases,
+};
+
+kunit_test_suite(mether_wire_suite);
