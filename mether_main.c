@@ -11,35 +11,26 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
 #include <linux/uaccess.h>
 
 #include "mether_fault.h"
+#include "mether_host.h"
 #include "mether_purge.h"
 #include "mether_space.h"
-
-static unsigned int space_pages = 256;
-module_param(space_pages, uint, 0444);
-MODULE_PARM_DESC(space_pages,
-		 "Number of pages in this host's Mether space (default 256)");
-
-static unsigned int data_driven_timeout_ms = 100;
-module_param(data_driven_timeout_ms, uint, 0444);
-MODULE_PARM_DESC(data_driven_timeout_ms,
-		 "A data-driven fault that waited this long asks for the page once; 0: never (default 100)");
 
 bool mether_kernel_server = true;
 module_param_named(kernel_server, mether_kernel_server, bool, 0644);
 MODULE_PARM_DESC(kernel_server,
 		 "The in-kernel server completes PURGEs; N leaves DO_PURGE to a user-level server (default Y)");
 
-/* The host's space: created at load, shared by every opener. */
-static struct mether_space *mether_host_space;
-
 static int mether_open(struct inode *inode, struct file *file)
 {
-	struct mether_space *space = mether_host_space;
+	struct mether_space *space;
 
-	mether_space_get(space);
+	space = mether_host_space(current->nsproxy->net_ns);
+	if (IS_ERR(space))
+		return PTR_ERR(space);
 	file->private_data = space;
 	/* One address_space for every opener, so unmapping reaches all. */
 	file->f_mapping = space->inode->i_mapping;
@@ -141,35 +132,22 @@ static int __init mether_init(void)
 {
 	int ret;
 
-	if (!space_pages || space_pages > METHER_MAX_PAGES(PAGE_SIZE)) {
-		pr_err("space_pages=%u out of range 1..%llu\n", space_pages,
-		       METHER_MAX_PAGES(PAGE_SIZE));
-		return -EINVAL;
-	}
-
 	ret = mether_fs_init();
 	if (ret)
 		return ret;
 	ret = mether_server_init();
 	if (ret)
 		goto err_fs;
-	mether_host_space = mether_space_create(space_pages);
-	if (IS_ERR(mether_host_space)) {
-		ret = PTR_ERR(mether_host_space);
+	ret = mether_host_init();
+	if (ret)
 		goto err_server;
-	}
-	mether_host_space->data_driven_timeout = data_driven_timeout_ms ?
-		msecs_to_jiffies(data_driven_timeout_ms) : MAX_SCHEDULE_TIMEOUT;
-
 	ret = misc_register(&mether_miscdev);
 	if (ret)
-		goto err_space;
-	pr_info("%u pages of %lu bytes on /dev/mether\n", space_pages,
-		PAGE_SIZE);
+		goto err_host;
 	return 0;
 
-err_space:
-	mether_space_put(mether_host_space);
+err_host:
+	mether_host_exit();
 err_server:
 	mether_server_exit();
 err_fs:
@@ -180,9 +158,9 @@ err_fs:
 static void __exit mether_exit(void)
 {
 	misc_deregister(&mether_miscdev);
-	/* Work still queued holds space references: drain it first. */
+	mether_host_exit();
+	/* Queued work holds space references: drain it before the fs goes. */
 	mether_server_exit();
-	mether_space_put(mether_host_space);
 	mether_fs_exit();
 }
 

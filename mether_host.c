@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mether: one host per network namespace.
+ *
+ * /dev/mether serves the host of the opener's network namespace, so one
+ * machine (or test guest) can hold several hosts, as containers would,
+ * while a real machine holds one. A host's space is made when it is
+ * first opened and lives until the namespace goes and its last user lets
+ * go of it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <net/netns/generic.h>
+
+#include "mether_host.h"
+
+static unsigned int space_pages = 256;
+module_param(space_pages, uint, 0444);
+MODULE_PARM_DESC(space_pages,
+		 "Number of pages in each host's Mether space (default 256)");
+
+static unsigned int data_driven_timeout_ms = 100;
+module_param(data_driven_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(data_driven_timeout_ms,
+		 "A data-driven fault that waited this long asks for the page once; 0: never (default 100)");
+
+/**
+ * struct mether_host - the Mether host of one network namespace
+ * @lock: serialises making the space
+ * @space: the host's space, or NULL until first opened
+ */
+struct mether_host {
+	struct mutex lock;
+	struct mether_space *space;
+};
+
+static unsigned int mether_net_id __read_mostly;
+
+/**
+ * mether_host_space() - the space of @net's host, made on first use
+ * @net: the opener's network namespace
+ *
+ * Return: the space with a reference for the caller, or an ERR_PTR().
+ */
+struct mether_space *mether_host_space(struct net *net)
+{
+	struct mether_host *host = net_generic(net, mether_net_id);
+	struct mether_space *space;
+
+	mutex_lock(&host->lock);
+	space = host->space;
+	if (!space) {
+		space = mether_space_create(space_pages);
+		if (IS_ERR(space))
+			goto out;
+		space->data_driven_timeout = data_driven_timeout_ms ?
+			msecs_to_jiffies(data_driven_timeout_ms) :
+			MAX_SCHEDULE_TIMEOUT;
+		host->space = space;
+	}
+	mether_space_get(space);
+out:
+	mutex_unlock(&host->lock);
+	return space;
+}
+
+static int __net_init mether_net_init(struct net *net)
+{
+	struct mether_host *host = net_generic(net, mether_net_id);
+
+	mutex_init(&host->lock);
+	host->space = NULL;
+	return 0;
+}
+
+static void __net_exit mether_net_exit(struct net *net)
+{
+	struct mether_host *host = net_generic(net, mether_net_id);
+
+	/* Open files and mappings keep the space until they go. */
+	if (host->space)
+		mether_space_put(host->space);
+}
+
+static struct pernet_operations mether_net_ops = {
+	.init = mether_net_init,
+	.exit = mether_net_exit,
+	.id = &mether_net_id,
+	.size = sizeof(struct mether_host),
+};
+
+int mether_host_init(void)
+{
+	if (!space_pages || space_pages > METHER_MAX_PAGES(PAGE_SIZE)) {
+		pr_err("space_pages=%u out of range 1..%llu\n", space_pages,
+		       METHER_MAX_PAGES(PAGE_SIZE));
+		return -EINVAL;
+	}
+	return register_pernet_subsys(&mether_net_ops);
+}
+
+void mether_host_exit(void)
+{
+	unregister_pernet_subsys(&mether_net_ops);
+}
