@@ -112,6 +112,18 @@ void mether_state_page_in(struct mether_copy_state *st, unsigned int subset,
 	st->version = version;
 }
 
+/* @subset and its subsets stop being present, unless one is locked. */
+static int mether_state_drop(struct mether_copy_state *st,
+			     unsigned int subset)
+{
+	unsigned int out = mether_subsets_of(subset);
+
+	if (st->locked & out)
+		return -EBUSY;
+	st->present &= ~out;
+	return 0;
+}
+
 /**
  * mether_state_page_out() - @subset of a copy leaves this host
  * @st: the copy
@@ -123,13 +135,10 @@ void mether_state_page_in(struct mether_copy_state *st, unsigned int subset,
 int mether_state_page_out(struct mether_copy_state *st, unsigned int subset,
 			  unsigned int *unmap)
 {
-	unsigned int out = mether_subsets_of(subset);
+	int ret = mether_state_drop(st, subset);
 
-	if (st->locked & out)
-		return -EBUSY;
-	st->present &= ~out;
-	*unmap = out | mether_supersets_of(subset);
-	return 0;
+	*unmap = ret ? 0 : METHER_ALL_SUBSETS;
+	return ret;
 }
 
 /**
@@ -188,11 +197,8 @@ int mether_state_unlock(struct mether_copy_state *st, unsigned int subset)
 int mether_state_purge(struct mether_copy_state *st, unsigned int subset,
 		       unsigned int *unmap)
 {
-	unsigned int out = mether_subsets_of(subset);
+	int ret = mether_state_drop(st, subset);
 
-	if (st->locked & out)
-		return -EBUSY;
-	st->present &= ~out;
-	*unmap = out;
-	return 0;
+	*unmap = ret ? 0 : mether_subsets_of(subset);
+	return ret;
 }

@@ -26,22 +26,30 @@ record() { # record ok|"not ok" NAME [DETAIL-FILE]
 	fi
 }
 
+# check_clean NAME LOG CMD...: NAME passes when CMD succeeds and its
+# output (kept in LOG) has no warning or error.
+check_clean() {
+	local name=$1 log=$2
+	shift 2
+	if "$@" >"$log" 2>&1 && ! grep -E 'warning:|error:' "$log" >/dev/null; then
+		record ok "$name"
+	else
+		record "not ok" "$name" "$log"
+	fi
+}
+
 KERNEL_SOURCES=$(git ls-files "*.c" "*.h" ":!userspace")
 
 # build_module NAME KDIR: build mether.ko against KDIR in build/NAME with
 # W=1 (out-of-tree modules cannot put objects elsewhere, so the sources
 # are copied).
 build_module() {
-	local name=$1 kdir=$2 dir=$BUILD/$1 log=$OUT/build-$1.log
+	local name=$1 kdir=$2 dir=$BUILD/$1
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp -r Kbuild ./*.c ./*.h include tests "$dir"/
-	if make -C "$kdir" M="$dir" W=1 modules >"$log" 2>&1 &&
-	   ! grep -E 'warning:|error:' "$log" >/dev/null; then
-		record ok "build: mether.ko against $name kernel, W=1, no warnings"
-	else
-		record "not ok" "build: mether.ko against $name kernel, W=1, no warnings" "$log"
-	fi
+	check_clean "build: mether.ko against $name kernel, W=1, no warnings" \
+		"$OUT/build-$name.log" make -C "$kdir" M="$dir" W=1 modules
 }
 
 msg "preparing kernels (the debug kernel is built once and cached)"
@@ -50,30 +58,20 @@ STOCK=$(bash tests/vm/stock-kernel.sh) || die "stock kernel preparation failed"
 
 msg "static checks: checkpatch --strict, sparse"
 # shellcheck disable=SC2086
-if "$DEBUG_TREE/scripts/checkpatch.pl" --strict --no-tree --terse \
-	--show-types -f $KERNEL_SOURCES >"$OUT/checkpatch.log" 2>&1; then
-	record ok "checkpatch --strict: module sources clean"
-else
-	record "not ok" "checkpatch --strict: module sources clean" "$OUT/checkpatch.log"
-fi
+check_clean "checkpatch --strict: module sources clean" "$OUT/checkpatch.log" \
+	"$DEBUG_TREE/scripts/checkpatch.pl" --strict --no-tree --terse \
+	--show-types -f $KERNEL_SOURCES
 
 msg "building mether.ko against both kernels with W=1"
 build_module stock "$STOCK/kdir"
 build_module debug "$DEBUG_TREE"
 # The debug build is up to date, so this runs sparse alone on every file.
-if make -C "$DEBUG_TREE" M="$BUILD/debug" C=2 modules >"$OUT/sparse.log" 2>&1 &&
-   ! grep -E 'warning:|error:' "$OUT/sparse.log" >/dev/null; then
-	record ok "sparse (C=2): module sources clean"
-else
-	record "not ok" "sparse (C=2): module sources clean" "$OUT/sparse.log"
-fi
+check_clean "sparse (C=2): module sources clean" "$OUT/sparse.log" \
+	make -C "$DEBUG_TREE" M="$BUILD/debug" C=2 modules
 
 msg "building userspace"
-if make -s -C userspace >"$OUT/userspace.log" 2>&1; then
-	record ok "build: userspace, -Wall -Wextra -Werror"
-else
-	record "not ok" "build: userspace, -Wall -Wextra -Werror" "$OUT/userspace.log"
-fi
+check_clean "build: userspace, -Wall -Wextra -Werror" "$OUT/userspace.log" \
+	make -s -C userspace
 
 if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 	msg "guest tests: 2 debug-kernel guests (KASAN, lockdep, kmemleak; about 2 minutes)"
