@@ -130,31 +130,50 @@ static int mether_consistent_frame(struct mether_space *space,
 	return ret;
 }
 
-/* Get the inconsistent copy's frame, or -EAGAIN when it must be awaited. */
+/* Get the inconsistent copy's frame; -EAGAIN while subsets are missing. */
 static int mether_inconsistent_frame(struct mether_space *space,
 				     struct mether_addr *addr,
 				     struct page **frame)
 {
 	struct mether_page *mp = &space->page[addr->page];
-	bool fetched = false;
 	int ret;
 
-	for (;;) {
-		spin_lock(&mp->lock);
-		ret = mether_state_fault(&mp->inconsistent, addr->subset);
-		if (!ret) {
-			*frame = mp->inconsistent_frame;
-			get_page(*frame);
-		}
-		spin_unlock(&mp->lock);
-		if (!ret || addr->data_driven || fetched)
-			return ret;
-		/* A demand fault asks for the page: here, the holder is us. */
-		ret = mether_publish(space, addr->page, addr->subset);
-		if (ret)
-			return ret;
-		fetched = true;
+	spin_lock(&mp->lock);
+	ret = mether_state_fault(&mp->inconsistent, addr->subset);
+	if (!ret) {
+		*frame = mp->inconsistent_frame;
+		get_page(*frame);
 	}
+	spin_unlock(&mp->lock);
+	return ret;
+}
+
+/*
+ * Map the copy's current frame at the faulting address. vm_insert_page()
+ * gives the page table its own reference, so a frame replaced later
+ * lives until its last mapping is zapped; map_sem keeps the replacement
+ * (and its unmapping) from slipping between the lookup and the insert.
+ */
+static int mether_map_copy(struct vm_fault *vmf, struct mether_space *space,
+			   struct mether_addr *addr, bool inconsistent)
+{
+	struct page *frame;
+	int ret;
+
+	down_read(&space->map_sem);
+	if (inconsistent)
+		ret = mether_inconsistent_frame(space, addr, &frame);
+	else
+		ret = mether_consistent_frame(space, addr, &frame);
+	if (!ret) {
+		ret = vm_insert_page(vmf->vma, vmf->address & PAGE_MASK, frame);
+		put_page(frame);
+		/* Another thread of the process mapped it first. */
+		if (ret == -EBUSY)
+			ret = 0;
+	}
+	up_read(&space->map_sem);
+	return ret;
 }
 
 static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
@@ -163,7 +182,6 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 	u64 offset = (u64)vmf->pgoff << PAGE_SHIFT;
 	bool inconsistent = offset >= METHER_INCONSISTENT_BASE;
 	struct mether_addr addr;
-	struct page *frame;
 	int ret;
 
 	if (inconsistent)
@@ -171,15 +189,17 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 	if (mether_decode_offset(offset, space->pages, &addr))
 		return VM_FAULT_SIGBUS;
 
-	if (inconsistent)
-		ret = mether_inconsistent_frame(space, &addr, &frame);
-	else
-		ret = mether_consistent_frame(space, &addr, &frame);
+	ret = mether_map_copy(vmf, space, &addr, inconsistent);
+	/* A demand fault asks for the page: here, the holder is us. */
+	if (ret == -EAGAIN && inconsistent && !addr.data_driven) {
+		ret = mether_publish(space, addr.page, addr.subset);
+		if (!ret)
+			ret = mether_map_copy(vmf, space, &addr, true);
+	}
 
 	switch (ret) {
 	case 0:
-		vmf->page = frame;
-		return 0;
+		return VM_FAULT_NOPAGE;
 	case -EAGAIN:
 		return mether_fault_wait(vmf, space, &addr);
 	case -ENOMEM:
@@ -224,7 +244,8 @@ int mether_mmap(struct file *file, struct vm_area_struct *vma)
 		vma->vm_flags &= ~VM_MAYWRITE;
 		vma->vm_pgoff += METHER_INCONSISTENT_BASE >> PAGE_SHIFT;
 	}
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	/* Frames are inserted with vm_insert_page(), which wants MIXEDMAP. */
+	vma->vm_flags |= VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP;
 	vma->vm_ops = &mether_vm_ops;
 	vma->vm_private_data = space;
 	mether_space_get(space);

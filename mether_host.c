@@ -32,7 +32,7 @@ MODULE_PARM_DESC(data_driven_timeout_ms,
  * @space: the host's space, or NULL until first opened
  */
 struct mether_host {
-	struct mutex lock;
+	struct mutex lock;	/* serialises making the space */
 	struct mether_space *space;
 };
 

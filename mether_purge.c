@@ -147,11 +147,13 @@ static int mether_purge_inconsistent(struct mether_space *space,
 	unsigned int unmap;
 	int ret;
 
+	down_write(&space->map_sem);
 	spin_lock(&mp->lock);
 	ret = mether_state_purge(&mp->inconsistent, t->subset, &unmap);
 	spin_unlock(&mp->lock);
 	if (!ret)
 		mether_unmap_views(space, t->page, true, unmap);
+	up_write(&space->map_sem);
 	return ret;
 }
 
@@ -250,6 +252,7 @@ long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock)
 	if (ret)
 		return ret;
 
+	down_write(&space->map_sem);
 	spin_lock(&t.mp->lock);
 	copy = t.inconsistent ? &t.mp->inconsistent : &t.mp->consistent;
 	locker = t.inconsistent ? &t.mp->inconsistent_locker :
@@ -266,11 +269,12 @@ long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock)
 			*locker = NULL;
 	}
 	spin_unlock(&t.mp->lock);
+	if (unmap)
+		mether_unmap_views(space, t.page, t.inconsistent, unmap);
+	up_write(&space->map_sem);
 
 	if (ret == -EAGAIN && t.inconsistent)
 		mether_server_kick(space, t.mp);
-	if (unmap)
-		mether_unmap_views(space, t.page, t.inconsistent, unmap);
 	return ret;
 }
 

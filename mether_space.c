@@ -77,6 +77,7 @@ struct mether_space *mether_space_create(u64 pages)
 	}
 	kref_init(&space->ref);
 	space->pages = pages;
+	init_rwsem(&space->map_sem);
 	init_waitqueue_head(&space->wait);
 	spin_lock_init(&space->server_lock);
 	INIT_LIST_HEAD(&space->server_queue);
@@ -194,6 +195,7 @@ int mether_publish(struct mether_space *space, u64 page, unsigned int subset)
 	if (!fresh)
 		return -ENOMEM;
 
+	down_write(&space->map_sem);
 	spin_lock(&mp->lock);
 	if (!mether_state_can_map(&mp->consistent, subset)) {
 		ret = -ENOENT;
@@ -210,12 +212,14 @@ int mether_publish(struct mether_space *space, u64 page, unsigned int subset)
 		fresh = old;
 	}
 	spin_unlock(&mp->lock);
+	if (!ret)
+		mether_unmap_views(space, page, true, METHER_ALL_SUBSETS);
+	up_write(&space->map_sem);
 
+	/* The old frame lives on while page tables still hold it. */
 	if (fresh)
 		put_page(fresh);
-	if (!ret) {
-		mether_unmap_views(space, page, true, METHER_ALL_SUBSETS);
+	if (!ret)
 		wake_up_all(&space->wait);
-	}
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -58,6 +59,9 @@ struct mether_page {
  * @pages: number of pages
  * @page: the pages
  * @inode: its i_mapping is the address_space of every opener's file
+ * @map_sem: held for reading while a fault maps a frame, and for writing
+ *	while a copy's frame or presence changes and its views are unmapped,
+ *	so that no fault can map a frame that is no longer the copy's
  * @wait: where faults and PURGEs wait for a page to change
  * @server_lock: protects @server_queue
  * @server_queue: pages the server owes work (a PURGE, a wanted subset)
@@ -69,6 +73,7 @@ struct mether_space {
 	u64 pages;
 	struct mether_page *page;
 	struct inode *inode;
+	struct rw_semaphore map_sem;
 	wait_queue_head_t wait;
 	spinlock_t server_lock;	/* protects server_queue */
 	struct list_head server_queue;
