@@ -56,6 +56,10 @@ msg "preparing kernels (the debug kernel is built once and cached)"
 DEBUG_TREE=$(bash tests/vm/build-debug-kernel.sh) || die "debug kernel build failed"
 STOCK=$(bash tests/vm/stock-kernel.sh) || die "stock kernel preparation failed"
 
+msg "harness self-test: KTAP verdicts and the console scan on known logs"
+"$PYTHON" tests/vm/selftest "$DEBUG_TREE/tools/testing/kunit/kunit.py" |
+	tee -a "$RESULTS"
+
 msg "static checks: checkpatch --strict, sparse"
 # shellcheck disable=SC2086
 check_clean "checkpatch --strict: module sources clean" "$OUT/checkpatch.log" \
