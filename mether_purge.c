@@ -259,14 +259,18 @@ long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock)
 				  &t.mp->consistent_locker;
 	if (lock) {
 		ret = mether_state_lock(copy, t.subset, &unmap);
-		if (!ret)
+		if (!ret) {
 			*locker = file;
+			atomic_inc(&space->locked_copies);
+		}
 	} else if (copy->locked && *locker != file) {
 		ret = -EPERM;
 	} else {
 		ret = mether_state_unlock(copy, t.subset);
-		if (!copy->locked)
+		if (!ret && !copy->locked) {
 			*locker = NULL;
+			atomic_dec(&space->locked_copies);
+		}
 	}
 	spin_unlock(&t.mp->lock);
 	if (unmap)
@@ -287,17 +291,21 @@ void mether_unlock_all(struct file *file)
 	struct mether_space *space = file->private_data;
 	u64 i;
 
-	for (i = 0; i < space->pages; i++) {
+	/* Most files never lock: spare them a walk over every page. */
+	for (i = 0; i < space->pages && atomic_read(&space->locked_copies);
+	     i++) {
 		struct mether_page *mp = &space->page[i];
 
 		spin_lock(&mp->lock);
 		if (mp->consistent_locker == file) {
 			mp->consistent.locked = 0;
 			mp->consistent_locker = NULL;
+			atomic_dec(&space->locked_copies);
 		}
 		if (mp->inconsistent_locker == file) {
 			mp->inconsistent.locked = 0;
 			mp->inconsistent_locker = NULL;
+			atomic_dec(&space->locked_copies);
 		}
 		spin_unlock(&mp->lock);
 	}

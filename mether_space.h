@@ -67,6 +67,7 @@ struct mether_page {
  * @server_queue: pages the server owes work (a PURGE, a wanted subset)
  * @server_work: the in-kernel server
  * @data_driven_timeout: jiffies a data-driven fault waits before it asks
+ * @locked_copies: copies of pages that some file has locked
  */
 struct mether_space {
 	struct kref ref;
@@ -79,6 +80,7 @@ struct mether_space {
 	struct list_head server_queue;
 	struct work_struct server_work;
 	unsigned long data_driven_timeout;
+	atomic_t locked_copies;
 };
 
 extern bool mether_kernel_server;
