@@ -15,6 +15,7 @@
 #include <net/netns/generic.h>
 
 #include "mether_host.h"
+#include "mether_net.h"
 
 static unsigned int space_pages = 256;
 module_param(space_pages, uint, 0444);
@@ -38,6 +39,17 @@ struct mether_host {
 
 static unsigned int mether_net_id __read_mostly;
 
+static struct mether_space *mether_host_new_space(u64 pages, bool creator)
+{
+	struct mether_space *space = mether_space_create(pages, creator);
+
+	if (!IS_ERR(space))
+		space->data_driven_timeout = data_driven_timeout_ms ?
+			msecs_to_jiffies(data_driven_timeout_ms) :
+			MAX_SCHEDULE_TIMEOUT;
+	return space;
+}
+
 /**
  * mether_host_space() - the space of @net's host, made on first use
  * @net: the opener's network namespace
@@ -52,18 +64,79 @@ struct mether_space *mether_host_space(struct net *net)
 	mutex_lock(&host->lock);
 	space = host->space;
 	if (!space) {
-		space = mether_space_create(space_pages);
+		space = mether_host_new_space(space_pages, true);
 		if (IS_ERR(space))
 			goto out;
-		space->data_driven_timeout = data_driven_timeout_ms ?
-			msecs_to_jiffies(data_driven_timeout_ms) :
-			MAX_SCHEDULE_TIMEOUT;
 		host->space = space;
 	}
 	mether_space_get(space);
 out:
 	mutex_unlock(&host->lock);
 	return space;
+}
+
+/**
+ * mether_host_up() - join @net's host to a cluster, with a new space
+ * @net: the host's network namespace
+ * @up: the configuration, from userspace
+ *
+ * Files opened before keep the space they had (alone); files opened
+ * after get the new one.
+ *
+ * Return: 0; -EINVAL for a bad configuration; -EBUSY when already up;
+ * an errno from the socket.
+ */
+int mether_host_up(struct net *net, const struct mether_up *up)
+{
+	struct mether_host *host = net_generic(net, mether_net_id);
+	struct mether_space *space;
+	int ret;
+
+	if (!up->host_id || !up->pages ||
+	    up->pages > METHER_MAX_PAGES(PAGE_SIZE) ||
+	    (up->flags & ~METHER_UP_CREATE) || !up->port || !up->broadcast ||
+	    up->reserved)
+		return -EINVAL;
+
+	mutex_lock(&host->lock);
+	ret = -EBUSY;
+	if (host->space && host->space->link)
+		goto out;
+	space = mether_host_new_space(up->pages, up->flags & METHER_UP_CREATE);
+	ret = PTR_ERR_OR_ZERO(space);
+	if (ret)
+		goto out;
+	ret = mether_net_up(net, space, up);
+	if (ret) {
+		mether_space_put(space);
+		goto out;
+	}
+	if (host->space)
+		mether_space_put(host->space);
+	host->space = space;
+out:
+	mutex_unlock(&host->lock);
+	return ret;
+}
+
+/**
+ * mether_host_down() - leave the cluster; the space goes on, alone
+ * @net: the host's network namespace
+ *
+ * Return: 0, or -ENOTCONN when the host is not up.
+ */
+int mether_host_down(struct net *net)
+{
+	struct mether_host *host = net_generic(net, mether_net_id);
+	int ret = -ENOTCONN;
+
+	mutex_lock(&host->lock);
+	if (host->space && host->space->link) {
+		mether_net_down(host->space);
+		ret = 0;
+	}
+	mutex_unlock(&host->lock);
+	return ret;
 }
 
 static int __net_init mether_net_init(struct net *net)
@@ -79,9 +152,14 @@ static void __net_exit mether_net_exit(struct net *net)
 {
 	struct mether_host *host = net_generic(net, mether_net_id);
 
-	/* Open files and mappings keep the space until they go. */
-	if (host->space)
+	/*
+	 * The socket holds no reference on the namespace: close it now.
+	 * Open files and mappings keep the space until they go.
+	 */
+	if (host->space) {
+		mether_net_down(host->space);
 		mether_space_put(host->space);
+	}
 }
 
 static struct pernet_operations mether_net_ops = {

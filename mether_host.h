@@ -10,6 +10,8 @@
 #include "mether_space.h"
 
 struct mether_space *mether_host_space(struct net *net);
+int mether_host_up(struct net *net, const struct mether_up *up);
+int mether_host_down(struct net *net);
 int mether_host_init(void);
 void mether_host_exit(void);
 

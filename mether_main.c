@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -16,6 +17,7 @@
 
 #include "mether_fault.h"
 #include "mether_host.h"
+#include "mether_net.h"
 #include "mether_purge.h"
 #include "mether_space.h"
 
@@ -87,6 +89,36 @@ static long mether_ioctl_page_state(struct mether_space *space,
 	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+static long mether_ioctl_up(struct mether_up __user *argp)
+{
+	struct net *net = current->nsproxy->net_ns;
+	struct mether_up up;
+
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&up, argp, sizeof(up)))
+		return -EFAULT;
+	return mether_host_up(net, &up);
+}
+
+static long mether_ioctl_down(void)
+{
+	struct net *net = current->nsproxy->net_ns;
+
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	return mether_host_down(net);
+}
+
+static long mether_ioctl_stats(struct mether_space *space,
+			       struct mether_stats __user *argp)
+{
+	struct mether_stats stats;
+
+	mether_net_stats(space, &stats);
+	return copy_to_user(argp, &stats, sizeof(stats)) ? -EFAULT : 0;
+}
+
 static long mether_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -106,6 +138,12 @@ static long mether_ioctl(struct file *file, unsigned int cmd,
 		return mether_ioctl_lock(file, argp, false);
 	case METHER_IOC_PAGE_STATE:
 		return mether_ioctl_page_state(space, argp);
+	case METHER_IOC_UP:
+		return mether_ioctl_up(argp);
+	case METHER_IOC_DOWN:
+		return mether_ioctl_down();
+	case METHER_IOC_STATS:
+		return mether_ioctl_stats(space, argp);
 	default:
 		return -ENOTTY;
 	}

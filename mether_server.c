@@ -80,6 +80,12 @@ void mether_server_init_space(struct mether_space *space)
 	INIT_WORK(&space->server_work, mether_server_work);
 }
 
+/* Run @work on Mether's workqueue, which module exit drains. */
+void mether_queue_work(struct work_struct *work)
+{
+	queue_work(mether_wq, work);
+}
+
 int mether_server_init(void)
 {
 	mether_wq = alloc_workqueue("mether", WQ_UNBOUND, 0);

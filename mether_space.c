@@ -13,7 +13,9 @@
 #include <linux/pseudo_fs.h>
 #include <linux/slab.h>
 
+#include "mether_net.h"
 #include "mether_space.h"
+#include "mether_wire.h"
 
 #define METHER_FS_MAGIC	0x6d657468	/* "meth" */
 
@@ -47,12 +49,14 @@ void mether_fs_exit(void)
 }
 
 /**
- * mether_space_create() - a new space whose every page this host holds
+ * mether_space_create() - a new space
  * @pages: number of pages
+ * @creator: this host made the space and holds every page, zero-filled;
+ *	a host that joins a space holds none
  *
  * Return: the space with one reference, or an ERR_PTR().
  */
-struct mether_space *mether_space_create(u64 pages)
+struct mether_space *mether_space_create(u64 pages, bool creator)
 {
 	struct mether_space *space;
 	u64 i;
@@ -72,12 +76,13 @@ struct mether_space *mether_space_create(u64 pages)
 
 		spin_lock_init(&mp->lock);
 		INIT_LIST_HEAD(&mp->server_entry);
-		/* The creator holds every consistent copy, zero-filled. */
-		mp->consistent.present = METHER_ALL_SUBSETS;
+		if (creator)
+			mp->consistent.present = METHER_ALL_SUBSETS;
 	}
 	kref_init(&space->ref);
 	space->pages = pages;
 	init_rwsem(&space->map_sem);
+	mutex_init(&space->link_lock);
 	init_waitqueue_head(&space->wait);
 	spin_lock_init(&space->server_lock);
 	INIT_LIST_HEAD(&space->server_queue);
@@ -178,8 +183,9 @@ static void mether_copy_subset(struct page *fresh, struct mether_page *mp,
  * @subset: how much of the page the new copy carries
  *
  * The new copy gets the next version, replaces this host's inconsistent
- * copy (its old views are unmapped) and wakes everyone waiting on the
- * page. A locked inconsistent copy is left alone.
+ * copy (its old views are unmapped), wakes everyone waiting on the page
+ * and, when the host is up, goes out to the cluster. A locked
+ * inconsistent copy is left alone.
  *
  * Return: 0; -ENOENT when this host does not hold the consistent copy;
  * -EBUSY when the inconsistent copy is locked; -ENOMEM.
@@ -187,8 +193,8 @@ static void mether_copy_subset(struct page *fresh, struct mether_page *mp,
 int mether_publish(struct mether_space *space, u64 page, unsigned int subset)
 {
 	struct mether_page *mp = &space->page[page];
-	struct page *fresh, *old;
-	u64 version;
+	struct page *fresh, *old, *published = NULL;
+	u64 version = 0;
 	int ret = 0;
 
 	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
@@ -211,12 +217,83 @@ int mether_publish(struct mether_space *space, u64 page, unsigned int subset)
 		mp->inconsistent_frame = fresh;
 		fresh = old;
 	}
+	if (!ret) {
+		published = mp->inconsistent_frame;
+		get_page(published);
+	}
 	spin_unlock(&mp->lock);
 	if (!ret)
 		mether_unmap_views(space, page, true, METHER_ALL_SUBSETS);
 	up_write(&space->map_sem);
 
 	/* The old frame lives on while page tables still hold it. */
+	if (fresh)
+		put_page(fresh);
+	if (!ret) {
+		wake_up_all(&space->wait);
+		mether_net_send_page(space, page, subset, version, published);
+		put_page(published);
+	}
+	return ret;
+}
+
+/* Fill @fresh with the arriving subset over the current copy. */
+static void mether_fill_arrival(struct page *fresh, struct mether_page *mp,
+				const struct mether_wire_msg *msg)
+{
+	void *dst;
+
+	if (msg->subset != METHER_SUBSET_FULL && mp->inconsistent_frame)
+		copy_highpage(fresh, mp->inconsistent_frame);
+	dst = kmap_local_page(fresh);
+	memcpy(dst, msg->payload, msg->length);
+	kunmap_local(dst);
+}
+
+/**
+ * mether_page_arrived() - a copy of a page passed by on the network
+ * @space: the space
+ * @msg: a validated PAGE packet
+ *
+ * A copy newer than this host's inconsistent copy (or one that brings
+ * subsets it lacks) replaces it and wakes everyone waiting on the page:
+ * snooping, so no host has to ask for what passes by.
+ *
+ * Return: 0 when the copy was taken; -EALREADY for an older copy;
+ * -EBUSY when the inconsistent copy is locked; -ENOMEM.
+ */
+int mether_page_arrived(struct mether_space *space,
+			const struct mether_wire_msg *msg)
+{
+	struct mether_page *mp = &space->page[msg->page];
+	struct mether_copy_state *st = &mp->inconsistent;
+	struct page *fresh, *old;
+	int ret = 0;
+
+	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	if (!fresh)
+		return -ENOMEM;
+
+	down_write(&space->map_sem);
+	spin_lock(&mp->lock);
+	if (st->locked) {
+		ret = -EBUSY;
+	} else if (msg->version < st->version ||
+		   (msg->version == st->version &&
+		    mether_state_can_map(st, msg->subset))) {
+		ret = -EALREADY;
+	} else {
+		mether_fill_arrival(fresh, mp, msg);
+		mether_state_page_in(st, msg->subset, msg->version);
+		old = mp->inconsistent_frame;
+		mp->inconsistent_frame = fresh;
+		fresh = old;
+	}
+	spin_unlock(&mp->lock);
+	if (!ret)
+		mether_unmap_views(space, msg->page, true, METHER_ALL_SUBSETS);
+	up_write(&space->map_sem);
+
 	if (fresh)
 		put_page(fresh);
 	if (!ret)

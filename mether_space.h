@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
@@ -68,6 +69,8 @@ struct mether_page {
  * @server_work: the in-kernel server
  * @data_driven_timeout: jiffies a data-driven fault waits before it asks
  * @locked_copies: copies of pages that some file has locked
+ * @link_lock: protects @link, and serialises sending on it
+ * @link: the UDP link to the cluster, or NULL while the host is alone
  */
 struct mether_space {
 	struct kref ref;
@@ -81,6 +84,8 @@ struct mether_space {
 	struct work_struct server_work;
 	unsigned long data_driven_timeout;
 	atomic_t locked_copies;
+	struct mutex link_lock;	/* protects link */
+	struct mether_link *link;
 };
 
 extern bool mether_kernel_server;
@@ -88,7 +93,9 @@ extern bool mether_kernel_server;
 int mether_fs_init(void);
 void mether_fs_exit(void);
 
-struct mether_space *mether_space_create(u64 pages);
+struct mether_wire_msg;
+
+struct mether_space *mether_space_create(u64 pages, bool creator);
 void mether_space_put(struct mether_space *space);
 
 static inline void mether_space_get(struct mether_space *space)
@@ -106,8 +113,11 @@ void mether_unmap_views(struct mether_space *space, u64 page,
 			bool inconsistent, unsigned int subsets);
 int mether_publish(struct mether_space *space, u64 page,
 		   unsigned int subset);
+int mether_page_arrived(struct mether_space *space,
+			const struct mether_wire_msg *msg);
 void mether_server_kick(struct mether_space *space, struct mether_page *mp);
 void mether_server_init_space(struct mether_space *space);
+void mether_queue_work(struct work_struct *work);
 int mether_server_init(void);
 void mether_server_exit(void);
 

@@ -68,7 +68,7 @@ enum mether_drop_reason {
 	METHER_DROP_BAD_SUBSET,
 	METHER_DROP_OUT_OF_RANGE,
 	METHER_DROP_BAD_LENGTH,
-	METHER_DROP_REASONS
+	METHER_DROP_NR
 };
 
 /* A packet that passed every check, in host order. */

@@ -114,6 +114,59 @@ struct mether_page_state {
 	__u8 reserved[7];
 };
 
+/* struct mether_up.flags */
+#define METHER_UP_CREATE	0x1	/* this host makes the space and holds every page */
+
+/**
+ * struct mether_up - METHER_IOC_UP: join this network namespace's host to
+ * a cluster (needs CAP_NET_ADMIN)
+ * @host_id: this host's id in the cluster, not 0
+ * @cluster: the cluster's id; packets of other clusters are dropped
+ * @pages: number of pages in the space (all hosts of a cluster agree)
+ * @flags: METHER_UP_*
+ * @addr: IPv4 address to bind, network order (0: any)
+ * @broadcast: IPv4 address pages are sent to, network order: the
+ *	segment's broadcast address
+ * @port: UDP port, network order
+ * @reserved: zero
+ */
+struct mether_up {
+	__u32 host_id;
+	__u32 cluster;
+	__u64 pages;
+	__u32 flags;
+	__u32 addr;
+	__u32 broadcast;
+	__u16 port;
+	__u16 reserved;
+};
+
+/* struct mether_stats.packets and .bytes are indexed by packet type. */
+#define METHER_PACKET_TYPES	4	/* 1 PAGE, 2 REQUEST, 3 ACK */
+#define METHER_DROP_REASONS	11	/* Documentation/wire.rst, in order */
+
+/**
+ * struct mether_stats - METHER_IOC_STATS: this host's counters
+ * @tx_packets: packets sent, by type
+ * @tx_bytes: UDP payload bytes sent, by type
+ * @rx_packets: packets received and accepted, by type
+ * @rx_bytes: UDP payload bytes received and accepted, by type
+ * @drops: packets dropped, by reason
+ * @snooped: inconsistent copies refreshed by a page that passed by
+ * @up: 1 while the host is joined to a cluster
+ * @reserved: zero
+ */
+struct mether_stats {
+	__u64 tx_packets[METHER_PACKET_TYPES];
+	__u64 tx_bytes[METHER_PACKET_TYPES];
+	__u64 rx_packets[METHER_PACKET_TYPES];
+	__u64 rx_bytes[METHER_PACKET_TYPES];
+	__u64 drops[METHER_DROP_REASONS];
+	__u64 snooped;
+	__u32 up;
+	__u32 reserved;
+};
+
 #define METHER_IOC_MAGIC	0xb7
 #define METHER_IOC_INFO		_IOR(METHER_IOC_MAGIC, 0x00, struct mether_info)
 /* Invalidate (read-only) or publish (writeable) every page of a range. */
@@ -124,6 +177,10 @@ struct mether_page_state {
 #define METHER_IOC_LOCK		_IOW(METHER_IOC_MAGIC, 0x03, __u64)
 #define METHER_IOC_UNLOCK	_IOW(METHER_IOC_MAGIC, 0x04, __u64)
 #define METHER_IOC_PAGE_STATE	_IOWR(METHER_IOC_MAGIC, 0x05, struct mether_page_state)
+/* Join or leave the cluster (CAP_NET_ADMIN), and read the counters. */
+#define METHER_IOC_UP		_IOW(METHER_IOC_MAGIC, 0x06, struct mether_up)
+#define METHER_IOC_DOWN		_IO(METHER_IOC_MAGIC, 0x07)
+#define METHER_IOC_STATS	_IOR(METHER_IOC_MAGIC, 0x08, struct mether_stats)
 
 #ifndef __KERNEL__
 /* Offset of @p inside the space (as given to mmap) */

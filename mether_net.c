@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mether: the in-kernel server's UDP link to the cluster.
+ *
+ * One kernel UDP socket per host, bound to the configured port. Pages
+ * leave by broadcast, so every host on the segment sees every page and
+ * refreshes its inconsistent copy (the paper's snooping servers). The
+ * socket's data_ready callback only queues work: packets are read,
+ * validated (mether_wire.c) and applied in process context, where pages
+ * can be allocated and page tables unmapped.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/highmem.h>
+#include <linux/in.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "mether_net.h"
+#include "mether_space.h"
+#include "mether_wire.h"
+
+/* Packets read per run of the receive work, so one host cannot hog it. */
+#define METHER_RX_BATCH	64
+
+/**
+ * struct mether_link - a host's socket and what it needs to talk
+ * @sock: the kernel UDP socket
+ * @space: the space it serves (which owns the link)
+ * @limits: what received packets must match
+ * @dest: where pages are sent: the segment's broadcast address
+ * @rx_work: reads and applies received packets
+ * @saved_data_ready: the socket's own callback, put back at down
+ * @rx_buf: one datagram, header and largest payload
+ * @stats_lock: protects @stats
+ * @stats: counters for METHER_IOC_STATS
+ */
+struct mether_link {
+	struct socket *sock;
+	struct mether_space *space;
+	struct mether_wire_limits limits;
+	struct sockaddr_in dest;
+	struct work_struct rx_work;
+	void (*saved_data_ready)(struct sock *sk);
+	u8 rx_buf[sizeof(struct mether_wire_header) + METHER_WIRE_PAGE_SIZE];
+	spinlock_t stats_lock;	/* protects stats */
+	struct mether_stats stats;
+};
+
+static void mether_count_drop(struct mether_link *link, int reason)
+{
+	spin_lock_bh(&link->stats_lock);
+	link->stats.drops[reason]++;
+	spin_unlock_bh(&link->stats_lock);
+}
+
+static void mether_net_receive(struct mether_link *link, size_t len)
+{
+	struct mether_wire_msg msg;
+	int ret;
+
+	ret = mether_wire_parse(link->rx_buf, len, &link->limits, &msg);
+	if (ret) {
+		mether_count_drop(link, -ret);
+		return;
+	}
+	spin_lock_bh(&link->stats_lock);
+	link->stats.rx_packets[msg.type]++;
+	link->stats.rx_bytes[msg.type] += len;
+	spin_unlock_bh(&link->stats_lock);
+
+	if (msg.type != METHER_MSG_PAGE)
+		return;
+	if (!mether_page_arrived(link->space, &msg)) {
+		spin_lock_bh(&link->stats_lock);
+		link->stats.snooped++;
+		spin_unlock_bh(&link->stats_lock);
+	}
+}
+
+static void mether_net_rx_work(struct work_struct *work)
+{
+	struct mether_link *link = container_of(work, struct mether_link,
+						rx_work);
+	struct kvec iov = { link->rx_buf, sizeof(link->rx_buf) };
+	struct msghdr msg = {};
+	int i, len;
+
+	for (i = 0; i < METHER_RX_BATCH; i++) {
+		msg.msg_flags = 0;
+		len = kernel_recvmsg(link->sock, &msg, &iov, 1,
+				     sizeof(link->rx_buf),
+				     MSG_DONTWAIT | MSG_TRUNC);
+		if (len < 0)
+			return;
+		/* Larger than any Mether packet: not ours. */
+		if (msg.msg_flags & MSG_TRUNC) {
+			mether_count_drop(link, METHER_DROP_BAD_LENGTH);
+			continue;
+		}
+		mether_net_receive(link, len);
+	}
+	mether_queue_work(&link->rx_work);
+}
+
+static void mether_net_data_ready(struct sock *sk)
+{
+	struct mether_link *link;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	link = sk->sk_user_data;
+	if (link)
+		mether_queue_work(&link->rx_work);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static int mether_net_socket(struct net *net, struct mether_link *link,
+			     const struct mether_up *up)
+{
+	struct sockaddr_in local = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = up->addr,
+		.sin_port = up->port,
+	};
+	struct sock *sk;
+	int ret;
+
+	ret = sock_create_kern(net, AF_INET, SOCK_DGRAM, IPPROTO_UDP,
+			       &link->sock);
+	if (ret)
+		return ret;
+	sk = link->sock->sk;
+	sock_set_flag(sk, SOCK_BROADCAST);
+	ret = kernel_bind(link->sock, (struct sockaddr *)&local,
+			  sizeof(local));
+	if (ret) {
+		sock_release(link->sock);
+		return ret;
+	}
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = link;
+	link->saved_data_ready = sk->sk_data_ready;
+	sk->sk_data_ready = mether_net_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+	return 0;
+}
+
+/**
+ * mether_net_up() - give a space its link to the cluster
+ * @net: the host's network namespace
+ * @space: the host's new space
+ * @up: the configuration, checked by the caller
+ *
+ * Return: 0, or a negative errno from making or binding the socket.
+ */
+int mether_net_up(struct net *net, struct mether_space *space,
+		  const struct mether_up *up)
+{
+	struct mether_link *link;
+	int ret;
+
+	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	if (!link)
+		return -ENOMEM;
+	link->space = space;
+	link->limits = (struct mether_wire_limits) {
+		.cluster = up->cluster,
+		.self = up->host_id,
+		.pages = space->pages,
+	};
+	link->dest = (struct sockaddr_in) {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = up->broadcast,
+		.sin_port = up->port,
+	};
+	INIT_WORK(&link->rx_work, mether_net_rx_work);
+	spin_lock_init(&link->stats_lock);
+	link->stats.up = 1;
+
+	ret = mether_net_socket(net, link, up);
+	if (ret) {
+		kfree(link);
+		return ret;
+	}
+	mutex_lock(&space->link_lock);
+	space->link = link;
+	mutex_unlock(&space->link_lock);
+	return 0;
+}
+
+/**
+ * mether_net_down() - close a space's link; it goes on serving locally
+ * @space: the space
+ */
+void mether_net_down(struct mether_space *space)
+{
+	struct mether_link *link;
+	struct sock *sk;
+
+	mutex_lock(&space->link_lock);
+	link = space->link;
+	space->link = NULL;
+	mutex_unlock(&space->link_lock);
+	if (!link)
+		return;
+
+	sk = link->sock->sk;
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = link->saved_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+	cancel_work_sync(&link->rx_work);
+	sock_release(link->sock);
+	kfree(link);
+}
+
+/**
+ * mether_net_send_page() - broadcast a new copy of a page
+ * @space: the space
+ * @page: page number
+ * @subset: how much of the page goes (the short page: 32 bytes)
+ * @version: the copy's version
+ * @frame: the copy; the caller holds a reference
+ */
+void mether_net_send_page(struct mether_space *space, u64 page,
+			  unsigned int subset, u64 version, struct page *frame)
+{
+	struct mether_wire_msg msg = {
+		.type = METHER_MSG_PAGE,
+		.subset = subset,
+		.page = page,
+		.version = version,
+	};
+	struct mether_wire_header hdr;
+	struct msghdr mh = {};
+	struct mether_link *link;
+	struct kvec iov[2];
+	size_t len;
+	int ret;
+
+	mutex_lock(&space->link_lock);
+	link = space->link;
+	if (!link)
+		goto out;
+	msg.sender = link->limits.self;
+	mether_wire_build(&hdr, link->limits.cluster, &msg);
+	len = mether_wire_payload_bytes(msg.type, subset);
+	iov[0] = (struct kvec){ &hdr, sizeof(hdr) };
+	iov[1] = (struct kvec){ kmap_local_page(frame), len };
+	mh.msg_name = &link->dest;
+	mh.msg_namelen = sizeof(link->dest);
+	mh.msg_flags = MSG_DONTWAIT;
+	ret = kernel_sendmsg(link->sock, &mh, iov, 2, sizeof(hdr) + len);
+	kunmap_local(iov[1].iov_base);
+	if (ret > 0) {
+		spin_lock_bh(&link->stats_lock);
+		link->stats.tx_packets[msg.type]++;
+		link->stats.tx_bytes[msg.type] += ret;
+		spin_unlock_bh(&link->stats_lock);
+	}
+out:
+	mutex_unlock(&space->link_lock);
+}
+
+/**
+ * mether_net_stats() - copy a space's counters
+ * @space: the space
+ * @stats: filled in; all zero while the host is not up
+ *
+ * Return: 0.
+ */
+int mether_net_stats(struct mether_space *space, struct mether_stats *stats)
+{
+	struct mether_link *link;
+
+	memset(stats, 0, sizeof(*stats));
+	mutex_lock(&space->link_lock);
+	link = space->link;
+	if (link) {
+		spin_lock_bh(&link->stats_lock);
+		*stats = link->stats;
+		spin_unlock_bh(&link->stats_lock);
+	}
+	mutex_unlock(&space->link_lock);
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Mether: the in-kernel server's UDP link to the cluster.
+ */
+#ifndef _METHER_NET_H
+#define _METHER_NET_H
+
+#include <linux/mether.h>
+#include <net/net_namespace.h>
+
+struct mether_space;
+
+int mether_net_up(struct net *net, struct mether_space *space,
+		  const struct mether_up *up);
+void mether_net_down(struct mether_space *space);
+void mether_net_send_page(struct mether_space *space, u64 page,
+			  unsigned int subset, u64 version, struct page *frame);
+int mether_net_stats(struct mether_space *space, struct mether_stats *stats);
+
+#endif /* _METHER_NET_H */

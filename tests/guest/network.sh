@@ -1,0 +1,48 @@
+# Two hosts on the segment: the in-kernel server broadcasts a published
+# page and the other host's inconsistent copy is refreshed by snooping
+# alone, waking a data-driven wait.
+. /mether/tests/lib.sh
+
+PORT=7777
+BCAST=10.77.0.255
+stat_is() { # stat_is NAME PATTERN: a counter of metherctl stats --machine
+	metherctl stats --machine | grep -qx "$1 $2"
+}
+
+check "network: mether.ko loads" insmod $MODULE
+create=
+[ "$METHER_ID" = 0 ] && create=--create
+check "network: up" metherctl up --id $((METHER_ID + 1)) --cluster 7 \
+	--port $PORT --broadcast $BCAST --pages 64 $create
+check "network: status says up" sh -c 'metherctl status | grep -q "network: *up"'
+check "network: up twice is refused" sh -c \
+	"! metherctl up --id 9 --cluster 7 --port $PORT --broadcast $BCAST"
+barrier net-up || not_ok "network: barrier net-up"
+
+if [ "$METHER_ID" = 1 ]; then
+	timeout 60 metherctl get --wait 3 >/tmp/got 2>&1 &
+	getter=$!
+	sleep 3
+fi
+barrier net-waiting || not_ok "network: barrier net-waiting"
+if [ "$METHER_ID" = 0 ]; then
+	check "network: put publishes page 3" metherctl put 3 4242
+	check "network: the page went out" stat_is tx_page_packets '[1-9][0-9]*'
+	check "network: its own broadcast came back and was dropped" \
+		stat_is drop_own '[1-9][0-9]*'
+fi
+if [ "$METHER_ID" = 1 ]; then
+	wait $getter
+	check "network: a data-driven wait wakes on the other host's page" \
+		grep -qx 4242 /tmp/got
+	check "network: the copy was refreshed by snooping" \
+		stat_is snooped '[1-9][0-9]*'
+	check "network: ... with nothing asked for" stat_is tx_request_packets 0
+	check "network: ... and nothing sent" stat_is tx_page_packets 0
+	check "network: a demand read maps the snooped copy" \
+		sh -c '[ "$(metherctl get 3)" = 4242 ]'
+fi
+barrier net-done || not_ok "network: barrier net-done"
+check "network: down" metherctl down
+check "network: down twice is refused" sh -c '! metherctl down'
+check "network: mether.ko unloads" rmmod mether
