@@ -63,18 +63,22 @@ static void mether_wait_inconsistent(struct mether_space *space,
 				     struct mether_addr *addr)
 {
 	struct mether_page *mp = &space->page[addr->page];
+	unsigned long timeout;
 	long left;
 
+	timeout = addr->data_driven ? space->data_driven_timeout :
+				      mether_server_backoff(space, addr->page);
 	left = wait_event_killable_timeout(space->wait,
 					   mether_inconsistent_here(mp,
 								    addr->subset),
-					   space->data_driven_timeout);
+					   timeout);
 	/*
 	 * A data-driven fault sends no request, but one that heard nothing
 	 * for a while asks once, so a missed update cannot hang it forever.
+	 * A demand fault asks again when it is retried.
 	 */
-	if (!left)
-		mether_publish(space, addr->page, addr->subset);
+	if (!left && addr->data_driven)
+		mether_server_ask(space, addr->page, addr->subset);
 }
 
 static vm_fault_t mether_fault_wait(struct vm_fault *vmf,
@@ -190,11 +194,16 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 
 	ret = mether_map_copy(vmf, space, &addr, inconsistent);
-	/* A demand fault asks for the page: here, the holder is us. */
+	/*
+	 * A demand fault asks for the page. The holder publishes it; if
+	 * that is another host, wait for the copy to come by.
+	 */
 	if (ret == -EAGAIN && inconsistent && !addr.data_driven) {
-		ret = mether_publish(space, addr.page, addr.subset);
+		ret = mether_server_ask(space, addr.page, addr.subset);
 		if (!ret)
 			ret = mether_map_copy(vmf, space, &addr, true);
+		else if (ret == -EINPROGRESS)
+			ret = -EAGAIN;
 	}
 
 	switch (ret) {

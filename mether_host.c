@@ -27,6 +27,11 @@ module_param(data_driven_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(data_driven_timeout_ms,
 		 "A data-driven fault that waited this long asks for the page once; 0: never (default 100)");
 
+static unsigned int request_timeout_ms = 5000;
+module_param(request_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(request_timeout_ms,
+		 "A demand fault whose requests nobody answered for this long ends in SIGBUS (default 5000)");
+
 /**
  * struct mether_host - the Mether host of one network namespace
  * @lock: serialises making the space
@@ -43,10 +48,12 @@ static struct mether_space *mether_host_new_space(u64 pages, bool creator)
 {
 	struct mether_space *space = mether_space_create(pages, creator);
 
-	if (!IS_ERR(space))
-		space->data_driven_timeout = data_driven_timeout_ms ?
-			msecs_to_jiffies(data_driven_timeout_ms) :
-			MAX_SCHEDULE_TIMEOUT;
+	if (IS_ERR(space))
+		return space;
+	space->data_driven_timeout = data_driven_timeout_ms ?
+		msecs_to_jiffies(data_driven_timeout_ms) :
+		MAX_SCHEDULE_TIMEOUT;
+	space->request_timeout = msecs_to_jiffies(request_timeout_ms);
 	return space;
 }
 

@@ -70,6 +70,12 @@ static void mether_net_receive(struct mether_link *link, size_t len)
 	link->stats.rx_bytes[msg.type] += len;
 	spin_unlock_bh(&link->stats_lock);
 
+	/* Any copy will do: the holder publishes, and everyone snoops. */
+	if (msg.type == METHER_MSG_REQUEST &&
+	    !(msg.flags & METHER_WIRE_CONSISTENT)) {
+		mether_publish(link->space, msg.page, msg.subset);
+		return;
+	}
 	if (msg.type != METHER_MSG_PAGE)
 		return;
 	if (!mether_page_arrived(link->space, &msg)) {
@@ -215,6 +221,63 @@ void mether_net_down(struct mether_space *space)
 	kfree(link);
 }
 
+/* Send @msg (and @payload, @len bytes) to the segment; link_lock held. */
+static int mether_net_send(struct mether_link *link,
+			   struct mether_wire_msg *msg, void *payload,
+			   size_t len)
+{
+	struct mether_wire_header hdr;
+	struct msghdr mh = {
+		.msg_name = &link->dest,
+		.msg_namelen = sizeof(link->dest),
+		.msg_flags = MSG_DONTWAIT,
+	};
+	struct kvec iov[2] = {
+		{ &hdr, sizeof(hdr) },
+		{ payload, len },
+	};
+	int ret;
+
+	msg->sender = link->limits.self;
+	mether_wire_build(&hdr, link->limits.cluster, msg);
+	ret = kernel_sendmsg(link->sock, &mh, iov, len ? 2 : 1,
+			     sizeof(hdr) + len);
+	if (ret < 0)
+		return ret;
+	spin_lock_bh(&link->stats_lock);
+	link->stats.tx_packets[msg->type]++;
+	link->stats.tx_bytes[msg->type] += ret;
+	spin_unlock_bh(&link->stats_lock);
+	return 0;
+}
+
+/**
+ * mether_net_send_request() - ask the cluster for any copy of a page
+ * @space: the space
+ * @page: page number
+ * @subset: how much of the page is wanted
+ *
+ * The holder of the consistent copy answers by publishing the page.
+ *
+ * Return: 0; -ENOTCONN when the host is not up; an errno from sending.
+ */
+int mether_net_send_request(struct mether_space *space, u64 page,
+			    unsigned int subset)
+{
+	struct mether_wire_msg msg = {
+		.type = METHER_MSG_REQUEST,
+		.subset = subset,
+		.page = page,
+	};
+	int ret = -ENOTCONN;
+
+	mutex_lock(&space->link_lock);
+	if (space->link)
+		ret = mether_net_send(space->link, &msg, NULL, 0);
+	mutex_unlock(&space->link_lock);
+	return ret;
+}
+
 /**
  * mether_net_send_page() - broadcast a new copy of a page
  * @space: the space
@@ -232,34 +295,15 @@ void mether_net_send_page(struct mether_space *space, u64 page,
 		.page = page,
 		.version = version,
 	};
-	struct mether_wire_header hdr;
-	struct msghdr mh = {};
-	struct mether_link *link;
-	struct kvec iov[2];
-	size_t len;
-	int ret;
+	void *data;
 
 	mutex_lock(&space->link_lock);
-	link = space->link;
-	if (!link)
-		goto out;
-	msg.sender = link->limits.self;
-	mether_wire_build(&hdr, link->limits.cluster, &msg);
-	len = mether_wire_payload_bytes(msg.type, subset);
-	iov[0] = (struct kvec){ &hdr, sizeof(hdr) };
-	iov[1] = (struct kvec){ kmap_local_page(frame), len };
-	mh.msg_name = &link->dest;
-	mh.msg_namelen = sizeof(link->dest);
-	mh.msg_flags = MSG_DONTWAIT;
-	ret = kernel_sendmsg(link->sock, &mh, iov, 2, sizeof(hdr) + len);
-	kunmap_local(iov[1].iov_base);
-	if (ret > 0) {
-		spin_lock_bh(&link->stats_lock);
-		link->stats.tx_packets[msg.type]++;
-		link->stats.tx_bytes[msg.type] += ret;
-		spin_unlock_bh(&link->stats_lock);
+	if (space->link) {
+		data = kmap_local_page(frame);
+		mether_net_send(space->link, &msg, data,
+				mether_wire_payload_bytes(msg.type, subset));
+		kunmap_local(data);
 	}
-out:
 	mutex_unlock(&space->link_lock);
 }
 

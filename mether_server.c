@@ -8,9 +8,11 @@
  * queue a page on the space's server queue and kick the work, which
  * serves each page in turn in process context.
  */
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/workqueue.h>
 
+#include "mether_net.h"
 #include "mether_purge.h"
 #include "mether_space.h"
 
@@ -78,6 +80,61 @@ void mether_server_kick(struct mether_space *space, struct mether_page *mp)
 void mether_server_init_space(struct mether_space *space)
 {
 	INIT_WORK(&space->server_work, mether_server_work);
+}
+
+/**
+ * mether_server_ask() - ask for any copy of a page, for a demand fault
+ * @space: the space
+ * @page: page number
+ * @subset: how much of the page is wanted
+ *
+ * A host that holds the consistent copy publishes it; any other sends a
+ * request, again each time it is called, until a copy arrives or
+ * @space->request_timeout has passed since the first request.
+ *
+ * Return: 0 when published here; -EINPROGRESS when a request went out;
+ * -ETIMEDOUT when nobody answered in time (the next call starts over);
+ * -ENOTCONN when the host is alone; -ENOMEM.
+ */
+int mether_server_ask(struct mether_space *space, u64 page,
+		      unsigned int subset)
+{
+	struct mether_page *mp = &space->page[page];
+	int ret;
+
+	ret = mether_publish(space, page, subset);
+	if (ret != -ENOENT)
+		return ret;
+
+	spin_lock(&mp->lock);
+	if (!mp->asks) {
+		mp->asked_at = jiffies;
+	} else if (time_after(jiffies, mp->asked_at + space->request_timeout)) {
+		mp->asks = 0;
+		ret = -ETIMEDOUT;
+	}
+	if (ret != -ETIMEDOUT)
+		mp->asks++;
+	spin_unlock(&mp->lock);
+	if (ret == -ETIMEDOUT)
+		return ret;
+
+	ret = mether_net_send_request(space, page, subset);
+	return ret ? ret : -EINPROGRESS;
+}
+
+/**
+ * mether_server_backoff() - how long to wait for an answer to a request
+ * @space: the space
+ * @page: page number
+ *
+ * Return: 20 ms, doubling with every request sent for the page, up to 1 s.
+ */
+unsigned long mether_server_backoff(struct mether_space *space, u64 page)
+{
+	unsigned int asks = READ_ONCE(space->page[page].asks);
+
+	return min(msecs_to_jiffies(20) << min(asks, 6U), (unsigned long)HZ);
 }
 
 /* Run @work on Mether's workqueue, which module exit drains. */

@@ -39,6 +39,8 @@
  * @purge_requested: PURGEs of the consistent copy asked for so far
  * @purge_done: PURGEs completed by DO_PURGE; pending while it lags
  * @server_entry: on the space's server queue while the server owes it work
+ * @asks: requests sent for the inconsistent copy since it last arrived
+ * @asked_at: jiffies of the first of them
  */
 struct mether_page {
 	spinlock_t lock;	/* protects the fields below */
@@ -52,6 +54,8 @@ struct mether_page {
 	u32 purge_requested;
 	u32 purge_done;
 	struct list_head server_entry;
+	unsigned int asks;
+	unsigned long asked_at;
 };
 
 /**
@@ -68,6 +72,7 @@ struct mether_page {
  * @server_queue: pages the server owes work (a PURGE, a wanted subset)
  * @server_work: the in-kernel server
  * @data_driven_timeout: jiffies a data-driven fault waits before it asks
+ * @request_timeout: jiffies a demand fault asks before it gives up
  * @locked_copies: copies of pages that some file has locked
  * @link_lock: protects @link, and serialises sending on it
  * @link: the UDP link to the cluster, or NULL while the host is alone
@@ -83,6 +88,7 @@ struct mether_space {
 	struct list_head server_queue;
 	struct work_struct server_work;
 	unsigned long data_driven_timeout;
+	unsigned long request_timeout;
 	atomic_t locked_copies;
 	struct mutex link_lock;	/* protects link */
 	struct mether_link *link;
@@ -116,6 +122,9 @@ int mether_publish(struct mether_space *space, u64 page,
 int mether_page_arrived(struct mether_space *space,
 			const struct mether_wire_msg *msg);
 void mether_server_kick(struct mether_space *space, struct mether_page *mp);
+int mether_server_ask(struct mether_space *space, u64 page,
+		      unsigned int subset);
+unsigned long mether_server_backoff(struct mether_space *space, u64 page);
 void mether_server_init_space(struct mether_space *space);
 void mether_queue_work(struct work_struct *work);
 int mether_server_init(void);
