@@ -12,6 +12,7 @@
 #include <linux/sched/signal.h>
 
 #include "mether_fault.h"
+#include "mether_owner.h"
 #include "mether_space.h"
 
 /*
@@ -47,43 +48,51 @@ static void mether_vm_close(struct vm_area_struct *vma)
 	mether_space_put(vma->vm_private_data);
 }
 
-static bool mether_inconsistent_here(struct mether_page *mp,
-				     unsigned int subset)
+static bool mether_copy_here(struct mether_page *mp, unsigned int subset,
+			     bool inconsistent)
 {
 	bool here;
 
 	spin_lock(&mp->lock);
-	here = mether_state_can_map(&mp->inconsistent, subset);
+	here = mether_state_can_map(inconsistent ? &mp->inconsistent :
+						   &mp->consistent, subset);
 	spin_unlock(&mp->lock);
 	return here;
 }
 
-/* Wait, with no locks held, for a subset of a page's inconsistent copy. */
-static void mether_wait_inconsistent(struct mether_space *space,
-				     struct mether_addr *addr)
+/* Wait, with no locks held, for a copy of a page to arrive. */
+static void mether_wait_copy(struct mether_space *space,
+			     struct mether_addr *addr, bool inconsistent)
 {
 	struct mether_page *mp = &space->page[addr->page];
 	unsigned long timeout;
 	long left;
 
-	timeout = addr->data_driven ? space->data_driven_timeout :
-				      mether_server_backoff(space, addr->page);
+	if (inconsistent && addr->data_driven)
+		timeout = space->data_driven_timeout;
+	else if (inconsistent)
+		timeout = mether_server_backoff(space, addr->page);
+	else	/* 20 ms, doubling with each request, up to 1 s */
+		timeout = min(msecs_to_jiffies(20) <<
+			      min(READ_ONCE(mp->owner_asks), 6U),
+			      (unsigned long)HZ);
 	left = wait_event_killable_timeout(space->wait,
-					   mether_inconsistent_here(mp,
-								    addr->subset),
+					   mether_copy_here(mp, addr->subset,
+							    inconsistent),
 					   timeout);
 	/*
 	 * A data-driven fault sends no request, but one that heard nothing
 	 * for a while asks once, so a missed update cannot hang it forever.
 	 * A demand fault asks again when it is retried.
 	 */
-	if (!left && addr->data_driven)
+	if (!left && inconsistent && addr->data_driven)
 		mether_server_ask(space, addr->page, addr->subset);
 }
 
 static vm_fault_t mether_fault_wait(struct vm_fault *vmf,
 				    struct mether_space *space,
-				    struct mether_addr *addr)
+				    struct mether_addr *addr,
+				    bool inconsistent)
 {
 	/* Callers that cannot retry (some get_user_pages()) cannot wait. */
 	if (!(vmf->flags & FAULT_FLAG_ALLOW_RETRY))
@@ -94,7 +103,7 @@ static vm_fault_t mether_fault_wait(struct vm_fault *vmf,
 	/* The mapping may go once mmap_lock is dropped; the space may not. */
 	mether_space_get(space);
 	mmap_read_unlock(vmf->vma->vm_mm);
-	mether_wait_inconsistent(space, addr);
+	mether_wait_copy(space, addr, inconsistent);
 	mether_space_put(space);
 	return VM_FAULT_RETRY;
 }
@@ -205,12 +214,18 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 		else if (ret == -EINPROGRESS)
 			ret = -EAGAIN;
 	}
+	/* The consistent copy is elsewhere: ask for it to move here. */
+	if (ret == -ENOENT && !inconsistent) {
+		ret = mether_owner_ask(space, addr.page);
+		if (ret == -EINPROGRESS)
+			ret = -EAGAIN;
+	}
 
 	switch (ret) {
 	case 0:
 		return VM_FAULT_NOPAGE;
 	case -EAGAIN:
-		return mether_fault_wait(vmf, space, &addr);
+		return mether_fault_wait(vmf, space, &addr, inconsistent);
 	case -ENOMEM:
 		return VM_FAULT_OOM;
 	default:

@@ -18,6 +18,7 @@
 #include <net/sock.h>
 
 #include "mether_net.h"
+#include "mether_owner.h"
 #include "mether_space.h"
 #include "mether_wire.h"
 
@@ -70,14 +71,27 @@ static void mether_net_receive(struct mether_link *link, size_t len)
 	link->stats.rx_bytes[msg.type] += len;
 	spin_unlock_bh(&link->stats_lock);
 
-	/* Any copy will do: the holder publishes, and everyone snoops. */
-	if (msg.type == METHER_MSG_REQUEST &&
-	    !(msg.flags & METHER_WIRE_CONSISTENT)) {
-		mether_publish(link->space, msg.page, msg.subset);
+	switch (msg.type) {
+	case METHER_MSG_REQUEST:
+		if (msg.flags & METHER_WIRE_CONSISTENT)
+			mether_owner_request(link->space, msg.page, msg.sender);
+		else	/* any copy: the holder publishes, everyone snoops */
+			mether_publish(link->space, msg.page, msg.subset);
 		return;
+	case METHER_MSG_ACK:
+		if (msg.target == link->limits.self)
+			mether_owner_acked(link->space, &msg);
+		return;
+	default:
+		break;
 	}
-	if (msg.type != METHER_MSG_PAGE)
-		return;
+	if ((msg.flags & METHER_WIRE_HANDOFF) &&
+	    msg.target == link->limits.self &&
+	    mether_owner_arrived(link->space, &msg)) {
+		spin_lock_bh(&link->stats_lock);
+		link->stats.ownership_transfers++;
+		spin_unlock_bh(&link->stats_lock);
+	}
 	if (!mether_page_arrived(link->space, &msg)) {
 		spin_lock_bh(&link->stats_lock);
 		link->stats.snooped++;
@@ -252,6 +266,33 @@ static int mether_net_send(struct mether_link *link,
 }
 
 /**
+ * mether_net_send_msg() - send a packet to the segment
+ * @space: the space
+ * @msg: what to send; its sender is filled in
+ * @frame: the page the payload comes from (a PAGE packet), or NULL
+ *
+ * Return: 0; -ENOTCONN when the host is not up; an errno from sending.
+ */
+int mether_net_send_msg(struct mether_space *space,
+			struct mether_wire_msg *msg, struct page *frame)
+{
+	size_t len = mether_wire_payload_bytes(msg->type, msg->subset);
+	void *data = NULL;
+	int ret = -ENOTCONN;
+
+	mutex_lock(&space->link_lock);
+	if (space->link) {
+		if (frame)
+			data = kmap_local_page(frame);
+		ret = mether_net_send(space->link, msg, data, len);
+		if (data)
+			kunmap_local(data);
+	}
+	mutex_unlock(&space->link_lock);
+	return ret;
+}
+
+/**
  * mether_net_send_request() - ask the cluster for any copy of a page
  * @space: the space
  * @page: page number
@@ -269,13 +310,8 @@ int mether_net_send_request(struct mether_space *space, u64 page,
 		.subset = subset,
 		.page = page,
 	};
-	int ret = -ENOTCONN;
 
-	mutex_lock(&space->link_lock);
-	if (space->link)
-		ret = mether_net_send(space->link, &msg, NULL, 0);
-	mutex_unlock(&space->link_lock);
-	return ret;
+	return mether_net_send_msg(space, &msg, NULL);
 }
 
 /**
@@ -295,14 +331,18 @@ void mether_net_send_page(struct mether_space *space, u64 page,
 		.page = page,
 		.version = version,
 	};
-	void *data;
 
+	mether_net_send_msg(space, &msg, frame);
+}
+
+/* A handoff went out again. */
+void mether_net_count_retransmit(struct mether_space *space)
+{
 	mutex_lock(&space->link_lock);
 	if (space->link) {
-		data = kmap_local_page(frame);
-		mether_net_send(space->link, &msg, data,
-				mether_wire_payload_bytes(msg.type, subset));
-		kunmap_local(data);
+		spin_lock_bh(&space->link->stats_lock);
+		space->link->stats.retransmits++;
+		spin_unlock_bh(&space->link->stats_lock);
 	}
 	mutex_unlock(&space->link_lock);
 }

@@ -15,8 +15,13 @@ int mether_net_up(struct net *net, struct mether_space *space,
 void mether_net_down(struct mether_space *space);
 void mether_net_send_page(struct mether_space *space, u64 page,
 			  unsigned int subset, u64 version, struct page *frame);
+struct mether_wire_msg;
+
+int mether_net_send_msg(struct mether_space *space,
+			struct mether_wire_msg *msg, struct page *frame);
 int mether_net_send_request(struct mether_space *space, u64 page,
 			    unsigned int subset);
+void mether_net_count_retransmit(struct mether_space *space);
 int mether_net_stats(struct mether_space *space, struct mether_stats *stats);
 
 #endif /* _METHER_NET_H */

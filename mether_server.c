@@ -137,7 +137,13 @@ unsigned long mether_server_backoff(struct mether_space *space, u64 page)
 	return min(msecs_to_jiffies(20) << min(asks, 6U), (unsigned long)HZ);
 }
 
-/* Run @work on Mether's workqueue, which module exit drains. */
+/* Mether's workqueue, which module exit drains. */
+struct workqueue_struct *mether_workqueue(void)
+{
+	return mether_wq;
+}
+
+/* Run @work on Mether's workqueue. */
 void mether_queue_work(struct work_struct *work)
 {
 	queue_work(mether_wq, work);

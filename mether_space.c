@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "mether_net.h"
+#include "mether_owner.h"
 #include "mether_space.h"
 #include "mether_wire.h"
 
@@ -83,6 +84,7 @@ struct mether_space *mether_space_create(u64 pages, bool creator)
 	space->pages = pages;
 	init_rwsem(&space->map_sem);
 	mutex_init(&space->link_lock);
+	INIT_DELAYED_WORK(&space->handoff_work, mether_owner_retransmit_work);
 	init_waitqueue_head(&space->wait);
 	spin_lock_init(&space->server_lock);
 	INIT_LIST_HEAD(&space->server_queue);
@@ -102,6 +104,7 @@ static void mether_space_release(struct kref *ref)
 						  ref);
 	u64 i;
 
+	cancel_delayed_work_sync(&space->handoff_work);
 	for (i = 0; i < space->pages; i++) {
 		struct mether_page *mp = &space->page[i];
 
@@ -109,6 +112,8 @@ static void mether_space_release(struct kref *ref)
 			put_page(mp->consistent_frame);
 		if (mp->inconsistent_frame)
 			put_page(mp->inconsistent_frame);
+		if (mp->handoff_frame)
+			put_page(mp->handoff_frame);
 	}
 	iput(space->inode);
 	kvfree(space->page);

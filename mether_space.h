@@ -41,6 +41,14 @@
  * @server_entry: on the space's server queue while the server owes it work
  * @asks: requests sent for the inconsistent copy since it last arrived
  * @asked_at: jiffies of the first of them
+ * @owner_asks: requests sent for the consistent copy since it last arrived
+ * @owner_asked_at: jiffies of the first of them
+ * @handoff_frame: the consistent copy given up but not yet ACKed, or NULL
+ * @handoff_target: the host it was handed to
+ * @handoff_seq: the handoff's sequence number, echoed by the ACK
+ * @handoff_version: the version it was handed off with
+ * @handoff_tries: retransmissions so far
+ * @handoff_next: jiffies of the next retransmission
  */
 struct mether_page {
 	spinlock_t lock;	/* protects the fields below */
@@ -56,6 +64,14 @@ struct mether_page {
 	struct list_head server_entry;
 	unsigned int asks;
 	unsigned long asked_at;
+	unsigned int owner_asks;
+	unsigned long owner_asked_at;
+	struct page *handoff_frame;
+	u32 handoff_target;
+	u32 handoff_seq;
+	u64 handoff_version;
+	unsigned int handoff_tries;
+	unsigned long handoff_next;
 };
 
 /**
@@ -76,6 +92,8 @@ struct mether_page {
  * @locked_copies: copies of pages that some file has locked
  * @link_lock: protects @link, and serialises sending on it
  * @link: the UDP link to the cluster, or NULL while the host is alone
+ * @handoff_seq: the last handoff sequence number used
+ * @handoff_work: retransmits handoffs not yet ACKed
  */
 struct mether_space {
 	struct kref ref;
@@ -92,6 +110,8 @@ struct mether_space {
 	atomic_t locked_copies;
 	struct mutex link_lock;	/* protects link */
 	struct mether_link *link;
+	atomic_t handoff_seq;
+	struct delayed_work handoff_work;
 };
 
 extern bool mether_kernel_server;
@@ -127,6 +147,7 @@ int mether_server_ask(struct mether_space *space, u64 page,
 unsigned long mether_server_backoff(struct mether_space *space, u64 page);
 void mether_server_init_space(struct mether_space *space);
 void mether_queue_work(struct work_struct *work);
+struct workqueue_struct *mether_workqueue(void);
 int mether_server_init(void);
 void mether_server_exit(void);
 

@@ -88,7 +88,7 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--guests 2 --timeout 1500 --out "$OUT/guests" \
 		tests/guest/kunit.sh tests/guest/module.sh tests/guest/api.sh \
 		tests/guest/count.sh tests/guest/netns.sh tests/guest/segment.sh \
-		tests/guest/network.sh |
+		tests/guest/network.sh tests/guest/migrate.sh |
 		tee "$OUT/guests.txt"
 	status=${PIPESTATUS[0]}
 	cat "$OUT/guests.txt" >>"$RESULTS"

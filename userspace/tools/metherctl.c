@@ -184,8 +184,11 @@ static int cmd_stats(int fd, int machine)
 	if (ioctl(fd, METHER_IOC_STATS, &st) < 0)
 		fail("METHER_IOC_STATS");
 	if (machine) {
-		printf("up %u\nsnooped %llu\n", st.up,
-		       (unsigned long long)st.snooped);
+		printf("up %u\nsnooped %llu\nownership_transfers %llu\n"
+		       "retransmits %llu\n", st.up,
+		       (unsigned long long)st.snooped,
+		       (unsigned long long)st.ownership_transfers,
+		       (unsigned long long)st.retransmits);
 		for (t = 1; t < METHER_PACKET_TYPES; t++)
 			printf("tx_%s_packets %llu\ntx_%s_bytes %llu\n"
 			       "rx_%s_packets %llu\nrx_%s_bytes %llu\n",
@@ -198,8 +201,10 @@ static int cmd_stats(int fd, int machine)
 			       (unsigned long long)st.drops[r]);
 		return 0;
 	}
-	printf("network %s, %llu copies refreshed by snooping\n",
-	       st.up ? "up" : "down", (unsigned long long)st.snooped);
+	printf("network %s, %llu copies refreshed by snooping, %llu consistent copies received, %llu handoffs retransmitted\n",
+	       st.up ? "up" : "down", (unsigned long long)st.snooped,
+	       (unsigned long long)st.ownership_transfers,
+	       (unsigned long long)st.retransmits);
 	printf("%-8s %10s %12s %10s %12s\n", "type", "tx packets", "tx bytes",
 	       "rx packets", "rx bytes");
 	for (t = 1; t < METHER_PACKET_TYPES; t++)

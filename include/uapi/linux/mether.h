@@ -153,6 +153,8 @@ struct mether_up {
  * @rx_bytes: UDP payload bytes received and accepted, by type
  * @drops: packets dropped, by reason
  * @snooped: inconsistent copies refreshed by a page that passed by
+ * @ownership_transfers: consistent copies handed to this host
+ * @retransmits: handoffs sent again for want of an ACK
  * @up: 1 while the host is joined to a cluster
  * @reserved: zero
  */
@@ -163,6 +165,8 @@ struct mether_stats {
 	__u64 rx_bytes[METHER_PACKET_TYPES];
 	__u64 drops[METHER_DROP_REASONS];
 	__u64 snooped;
+	__u64 ownership_transfers;
+	__u64 retransmits;
 	__u32 up;
 	__u32 reserved;
 };

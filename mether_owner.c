@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mether: the consistent copy moving between hosts.
+ *
+ * There is only ever one consistent copy of a page (the paper moves the
+ * copy, not just the right to write). A host that needs it broadcasts a
+ * REQUEST with the CONSISTENT flag; the holder gives it up first (its
+ * views are unmapped and it no longer holds the page), then sends the
+ * whole page as a PAGE with the HANDOFF flag, the requester as target
+ * and a new version. The requester takes it only if that version is
+ * newer than any it held, and ACKs every copy it gets, so a duplicate or
+ * a late retransmission never makes a second holder. The old holder
+ * keeps the page and retransmits it, with backoff, until the ACK comes;
+ * a request from the same host meanwhile makes it retransmit at once.
+ * Between the two there is, for a moment, no holder at all: never two.
+ * A locked consistent copy is not given up.
+ */
+#include <linux/highmem.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+
+#include "mether_net.h"
+#include "mether_owner.h"
+#include "mether_wire.h"
+
+/* 20 ms, doubling with every try, up to 1 s. */
+static unsigned long mether_owner_backoff(unsigned int tries)
+{
+	return min(msecs_to_jiffies(20) << min(tries, 6U), (unsigned long)HZ);
+}
+
+/**
+ * mether_owner_ask() - ask the cluster for a page's consistent copy
+ * @space: the space
+ * @page: page number
+ *
+ * Called by each try of a fault that needs the copy.
+ *
+ * Return: -EINPROGRESS when a request went out; -ETIMEDOUT when nobody
+ * answered for @space->request_timeout (the next call starts over);
+ * -ENOTCONN when the host is alone.
+ */
+int mether_owner_ask(struct mether_space *space, u64 page)
+{
+	struct mether_page *mp = &space->page[page];
+	struct mether_wire_msg msg = {
+		.type = METHER_MSG_REQUEST,
+		.subset = METHER_SUBSET_FULL,
+		.flags = METHER_WIRE_CONSISTENT,
+		.page = page,
+	};
+	int ret = 0;
+
+	spin_lock(&mp->lock);
+	if (!mp->owner_asks) {
+		mp->owner_asked_at = jiffies;
+	} else if (time_after(jiffies,
+			      mp->owner_asked_at + space->request_timeout)) {
+		mp->owner_asks = 0;
+		ret = -ETIMEDOUT;
+	}
+	if (!ret)
+		mp->owner_asks++;
+	spin_unlock(&mp->lock);
+	if (ret)
+		return ret;
+
+	ret = mether_net_send_msg(space, &msg, NULL);
+	return ret ? ret : -EINPROGRESS;
+}
+
+static void mether_owner_send(struct mether_space *space, u64 page,
+			      struct page *frame, u64 version, u32 target,
+			      u32 seq)
+{
+	struct mether_wire_msg msg = {
+		.type = METHER_MSG_PAGE,
+		.subset = METHER_SUBSET_FULL,
+		.flags = METHER_WIRE_HANDOFF,
+		.target = target,
+		.seq = seq,
+		.page = page,
+		.version = version,
+	};
+
+	mether_net_send_msg(space, &msg, frame);
+}
+
+/**
+ * mether_owner_request() - another host asks for a consistent copy
+ * @space: the space
+ * @page: page number
+ * @requester: the asking host
+ */
+void mether_owner_request(struct mether_space *space, u64 page,
+			  u32 requester)
+{
+	struct mether_page *mp = &space->page[page];
+	struct page *fresh, *frame = NULL;
+	unsigned int unmap = 0;
+	u64 version = 0;
+	u32 seq = 0;
+
+	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	if (!fresh)
+		return;
+
+	down_write(&space->map_sem);
+	spin_lock(&mp->lock);
+	if (mp->handoff_frame) {
+		/* Given up already: the requester may have missed it. */
+		if (mp->handoff_target == requester)
+			frame = mp->handoff_frame;
+	} else if (mether_state_can_map(&mp->consistent, METHER_SUBSET_FULL) &&
+		   !mether_state_page_out(&mp->consistent, METHER_SUBSET_FULL,
+					  &unmap)) {
+		/* Held here and not locked: give it up. */
+		if (!mp->consistent_frame) {
+			mp->consistent_frame = fresh;
+			fresh = NULL;
+		}
+		mp->handoff_frame = mp->consistent_frame;
+		mp->consistent_frame = NULL;
+		mp->handoff_target = requester;
+		mp->handoff_seq = atomic_inc_return(&space->handoff_seq);
+		mp->handoff_version = max(mp->consistent.version,
+					  mp->inconsistent.version) + 1;
+		mp->consistent.version = mp->handoff_version;
+		mp->handoff_tries = 0;
+		frame = mp->handoff_frame;
+	}
+	if (frame) {
+		get_page(frame);
+		version = mp->handoff_version;
+		seq = mp->handoff_seq;
+		mp->handoff_next = jiffies +
+				   mether_owner_backoff(mp->handoff_tries);
+	}
+	spin_unlock(&mp->lock);
+	if (unmap)
+		mether_unmap_views(space, page, false, unmap);
+	up_write(&space->map_sem);
+
+	if (fresh)
+		put_page(fresh);
+	if (!frame)
+		return;
+	mether_owner_send(space, page, frame, version, requester, seq);
+	put_page(frame);
+	mod_delayed_work(mether_workqueue(), &space->handoff_work,
+			 mether_owner_backoff(0));
+}
+
+/**
+ * mether_owner_arrived() - a consistent copy was handed to this host
+ * @space: the space
+ * @msg: a validated PAGE packet with HANDOFF whose target is this host
+ *
+ * Return: true when this host now holds the page; false for a copy it
+ * already had (which it ACKs again all the same).
+ */
+bool mether_owner_arrived(struct mether_space *space,
+			  const struct mether_wire_msg *msg)
+{
+	struct mether_page *mp = &space->page[msg->page];
+	struct mether_wire_msg ack = {
+		.type = METHER_MSG_ACK,
+		.target = msg->sender,
+		.seq = msg->seq,
+		.page = msg->page,
+		.version = msg->version,
+	};
+	struct page *fresh;
+	bool took = false;
+	void *dst;
+
+	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	if (!fresh)
+		return false;	/* no ACK: the sender tries again */
+	dst = kmap_local_page(fresh);
+	memcpy(dst, msg->payload, msg->length);
+	kunmap_local(dst);
+
+	spin_lock(&mp->lock);
+	if (!mp->consistent.present && msg->version > mp->consistent.version) {
+		swap(mp->consistent_frame, fresh);
+		mether_state_page_in(&mp->consistent, METHER_SUBSET_FULL,
+				     msg->version);
+		mp->owner_asks = 0;
+		took = true;
+	}
+	spin_unlock(&mp->lock);
+
+	if (fresh)
+		put_page(fresh);
+	mether_net_send_msg(space, &ack, NULL);
+	if (took)
+		wake_up_all(&space->wait);
+	return took;
+}
+
+/**
+ * mether_owner_acked() - the host a copy was handed to has it
+ * @space: the space
+ * @msg: a validated ACK whose target is this host
+ */
+void mether_owner_acked(struct mether_space *space,
+			const struct mether_wire_msg *msg)
+{
+	struct mether_page *mp = &space->page[msg->page];
+	struct page *done = NULL;
+
+	spin_lock(&mp->lock);
+	if (mp->handoff_frame && mp->handoff_seq == msg->seq &&
+	    mp->handoff_target == msg->sender) {
+		done = mp->handoff_frame;
+		mp->handoff_frame = NULL;
+	}
+	spin_unlock(&mp->lock);
+	if (done)
+		put_page(done);
+}
+
+/**
+ * mether_owner_retransmit_work() - resend handoffs not yet ACKed
+ * @work: the space's handoff_work
+ */
+void mether_owner_retransmit_work(struct work_struct *work)
+{
+	struct mether_space *space = container_of(to_delayed_work(work),
+						  struct mether_space,
+						  handoff_work);
+	unsigned long next = mether_owner_backoff(6);
+	bool pending = false;
+	u64 i;
+
+	for (i = 0; i < space->pages; i++) {
+		struct mether_page *mp = &space->page[i];
+		struct page *frame = NULL;
+		u64 version = 0;
+		u32 target = 0, seq = 0;
+
+		spin_lock(&mp->lock);
+		if (mp->handoff_frame) {
+			pending = true;
+			if (time_after_eq(jiffies, mp->handoff_next)) {
+				frame = mp->handoff_frame;
+				get_page(frame);
+				version = mp->handoff_version;
+				target = mp->handoff_target;
+				seq = mp->handoff_seq;
+				mp->handoff_tries++;
+				mp->handoff_next = jiffies +
+					mether_owner_backoff(mp->handoff_tries);
+			}
+			next = min(next, mp->handoff_next - jiffies);
+		}
+		spin_unlock(&mp->lock);
+		if (frame) {
+			mether_owner_send(space, i, frame, version, target, seq);
+			put_page(frame);
+			mether_net_count_retransmit(space);
+		}
+	}
+	if (pending)
+		queue_delayed_work(mether_workqueue(), &space->handoff_work,
+				   max(next, 1UL));
+}

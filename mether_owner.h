@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Mether: the consistent copy moving between hosts.
+ */
+#ifndef _METHER_OWNER_H
+#define _METHER_OWNER_H
+
+#include "mether_space.h"
+
+struct mether_wire_msg;
+
+int mether_owner_ask(struct mether_space *space, u64 page);
+void mether_owner_request(struct mether_space *space, u64 page,
+			  u32 requester);
+bool mether_owner_arrived(struct mether_space *space,
+			  const struct mether_wire_msg *msg);
+void mether_owner_acked(struct mether_space *space,
+			const struct mether_wire_msg *msg);
+void mether_owner_retransmit_work(struct work_struct *work);
+
+#endif /* _METHER_OWNER_H */

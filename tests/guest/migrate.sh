@@ -1,0 +1,28 @@
+# Two hosts count to N with each of the paper's user protocols; the
+# consistent copy of the pages they write moves between them.
+. /mether/tests/lib.sh
+
+N=${COUNT_TO:-1024}
+check "migrate: mether.ko loads" insmod $MODULE data_driven_timeout_ms=50
+create=
+[ "$METHER_ID" = 0 ] && create=--create
+check "migrate: up" metherctl up --id $((METHER_ID + 1)) --cluster 9 \
+	--port 7778 --broadcast 10.77.0.255 --pages 64 $create
+base=10
+for p in full-page short-page purge purge-hysteresis short-data-driven final; do
+	barrier "migrate-$p" || not_ok "migrate: barrier before $p"
+	if timeout 300 mether-count -p $p -n $N -i $METHER_ID -b $base \
+		>/tmp/m 2>&1; then
+		ok "migrate: $p reaches $N across hosts, every increment in order"
+	else
+		not_ok "migrate: $p across hosts"
+	fi
+	diag "$(cat /tmp/m)"
+	base=$((base + 2))
+done
+barrier migrate-done || not_ok "migrate: barrier migrate-done"
+diag "$(metherctl stats)"
+check "migrate: the consistent copy moved here" \
+	sh -c 'metherctl stats --machine | grep -q "^ownership_transfers [1-9]"'
+check "migrate: down" metherctl down
+check "migrate: mether.ko unloads" rmmod mether
