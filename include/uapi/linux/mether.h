@@ -135,9 +135,9 @@ struct mether_up {
 	__u32 cluster;
 	__u64 pages;
 	__u32 flags;
-	__u32 addr;
-	__u32 broadcast;
-	__u16 port;
+	__be32 addr;
+	__be32 broadcast;
+	__be16 port;
 	__u16 reserved;
 };
 
