@@ -1,0 +1,42 @@
+# Two hosts count to N across a lossy segment (netem on each guest's
+# eth0: 5% loss; then duplication and reordering). Lost pages, requests,
+# handoffs and ACKs are recovered by retransmission and the data-driven
+# fallback; every count must still be exact.
+. /mether/tests/lib.sh
+
+N=${COUNT_TO:-1024}
+TC=/sbin/tc	# iproute2's, copied in by the runner: busybox's has no netem
+check "netem: mether.ko loads" insmod $MODULE data_driven_timeout_ms=50
+create=
+[ "$METHER_ID" = 0 ] && create=--create
+check "netem: up" metherctl up --id $((METHER_ID + 1)) --cluster 11 \
+	--port 7779 --broadcast 10.77.0.255 --pages 64 $create
+
+base=10
+count() { # count PROTOCOL CONDITIONS
+	barrier "netem-$base" || not_ok "netem: barrier before $1 ($2)"
+	if timeout 600 mether-count -p "$1" -n $N -i $METHER_ID -b $base \
+		>/tmp/m 2>&1; then
+		ok "netem: $1 reaches $N with $2"
+	else
+		not_ok "netem: $1 with $2"
+	fi
+	diag "$(cat /tmp/m)"
+	base=$((base + 2))
+}
+
+check "netem: 5% loss on eth0" $TC qdisc add dev eth0 root netem loss 5%
+count final "5% loss"
+count full-page "5% loss"
+check "netem: duplication and reordering on eth0" $TC qdisc change \
+	dev eth0 root netem duplicate 5% reorder 25% delay 2ms
+count final "duplication and reordering"
+count full-page "duplication and reordering"
+barrier netem-done || not_ok "netem: barrier netem-done"
+diag "$($TC -s qdisc show dev eth0)"
+$TC qdisc del dev eth0 root
+diag "$(metherctl stats)"
+check "netem: handoffs were retransmitted" \
+	sh -c 'metherctl stats --machine | grep -q "^retransmits [1-9]"'
+check "netem: down" metherctl down
+check "netem: mether.ko unloads" rmmod mether
