@@ -201,6 +201,7 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 		offset -= METHER_INCONSISTENT_BASE;
 	if (mether_decode_offset(offset, space->pages, &addr))
 		return VM_FAULT_SIGBUS;
+	atomic64_inc(&space->faults[inconsistent][offset >> METHER_VIEW_SHIFT]);
 
 	ret = mether_map_copy(vmf, space, &addr, inconsistent);
 	/*

@@ -114,8 +114,16 @@ static long mether_ioctl_stats(struct mether_space *space,
 			       struct mether_stats __user *argp)
 {
 	struct mether_stats stats;
+	unsigned int v;
 
 	mether_net_stats(space, &stats);
+	for (v = 0; v < METHER_VIEWS; v++) {
+		stats.consistent_faults[v] = atomic64_read(&space->faults[0][v]);
+		stats.inconsistent_faults[v] =
+			atomic64_read(&space->faults[1][v]);
+	}
+	stats.writeable_purges = atomic64_read(&space->purges[0]);
+	stats.purges = atomic64_read(&space->purges[1]);
 	return copy_to_user(argp, &stats, sizeof(stats)) ? -EFAULT : 0;
 }
 

@@ -187,6 +187,7 @@ long mether_ioctl_purge(struct mether_space *space,
 		ret = mether_resolve(space, addr, &t);
 		if (ret)
 			return ret;
+		atomic64_inc(&space->purges[t.inconsistent]);
 		if (t.inconsistent)
 			ret = mether_purge_inconsistent(space, &t);
 		else

@@ -94,6 +94,8 @@ struct mether_page {
  * @link: the UDP link to the cluster, or NULL while the host is alone
  * @handoff_seq: the last handoff sequence number used
  * @handoff_work: retransmits handoffs not yet ACKed
+ * @faults: faults taken, by copy (0 consistent, 1 inconsistent) and view
+ * @purges: PURGEs, by copy (0 writeable, 1 read-only)
  */
 struct mether_space {
 	struct kref ref;
@@ -112,6 +114,8 @@ struct mether_space {
 	struct mether_link *link;
 	atomic_t handoff_seq;
 	struct delayed_work handoff_work;
+	atomic64_t faults[2][METHER_VIEWS];
+	atomic64_t purges[2];
 };
 
 extern bool mether_kernel_server;

@@ -44,6 +44,15 @@ if [ "$METHER_ID" = 1 ]; then
 	check "network: ... and nothing sent" stat_is tx_page_packets 0
 	check "network: a demand read maps the snooped copy" \
 		sh -c '[ "$(metherctl get 3)" = 4242 ]'
+	check "network: faults counted by view (short data-driven)" \
+		stat_is inconsistent_faults_view5 '[1-9][0-9]*'
+	check "network: read-only purges counted" stat_is purges '[1-9][0-9]*'
+fi
+if [ "$METHER_ID" = 0 ]; then
+	check "network: writeable purges counted" \
+		stat_is writeable_purges '[1-9][0-9]*'
+	check "network: write faults counted by view (short)" \
+		stat_is consistent_faults_view1 '[1-9][0-9]*'
 fi
 barrier net-snooped || not_ok "network: barrier net-snooped"
 

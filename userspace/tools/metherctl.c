@@ -199,6 +199,14 @@ static int cmd_stats(int fd, int machine)
 		for (r = 0; r < METHER_DROP_REASONS; r++)
 			printf("drop_%s %llu\n", drop_names[r],
 			       (unsigned long long)st.drops[r]);
+		for (t = 0; t < (int)METHER_VIEWS; t++)
+			printf("consistent_faults_view%d %llu\n"
+			       "inconsistent_faults_view%d %llu\n", t,
+			       (unsigned long long)st.consistent_faults[t], t,
+			       (unsigned long long)st.inconsistent_faults[t]);
+		printf("purges %llu\nwriteable_purges %llu\n",
+		       (unsigned long long)st.purges,
+		       (unsigned long long)st.writeable_purges);
 		return 0;
 	}
 	printf("network %s, %llu copies refreshed by snooping, %llu consistent copies received, %llu handoffs retransmitted\n",
@@ -217,6 +225,16 @@ static int cmd_stats(int fd, int machine)
 		if (st.drops[r])
 			printf("dropped %-16s %llu\n", drop_names[r],
 			       (unsigned long long)st.drops[r]);
+	printf("faults by view (full, short, -, -, full data, short data, -, -):\n");
+	printf("  writeable:");
+	for (t = 0; t < (int)METHER_VIEWS; t++)
+		printf(" %llu", (unsigned long long)st.consistent_faults[t]);
+	printf("\n  read-only:");
+	for (t = 0; t < (int)METHER_VIEWS; t++)
+		printf(" %llu", (unsigned long long)st.inconsistent_faults[t]);
+	printf("\npurges: %llu read-only, %llu writeable\n",
+	       (unsigned long long)st.purges,
+	       (unsigned long long)st.writeable_purges);
 	return 0;
 }
 

@@ -146,7 +146,8 @@ struct mether_up {
 #define METHER_DROP_REASONS	11	/* Documentation/wire.rst, in order */
 
 /**
- * struct mether_stats - METHER_IOC_STATS: this host's counters
+ * struct mether_stats - METHER_IOC_STATS: this host's counters (packet
+ * counters only while it is up; fault and purge counters always)
  * @tx_packets: packets sent, by type
  * @tx_bytes: UDP payload bytes sent, by type
  * @rx_packets: packets received and accepted, by type
@@ -155,6 +156,10 @@ struct mether_up {
  * @snooped: inconsistent copies refreshed by a page that passed by
  * @ownership_transfers: consistent copies handed to this host
  * @retransmits: handoffs sent again for want of an ACK
+ * @consistent_faults: faults on writeable mappings, by view (0 to 3)
+ * @inconsistent_faults: faults on read-only mappings, by view
+ * @purges: PURGEs of read-only pages
+ * @writeable_purges: PURGEs of writeable pages (each publishes the page)
  * @up: 1 while the host is joined to a cluster
  * @reserved: zero
  */
@@ -167,6 +172,10 @@ struct mether_stats {
 	__u64 snooped;
 	__u64 ownership_transfers;
 	__u64 retransmits;
+	__u64 consistent_faults[METHER_VIEWS];
+	__u64 inconsistent_faults[METHER_VIEWS];
+	__u64 purges;
+	__u64 writeable_purges;
 	__u32 up;
 	__u32 reserved;
 };
