@@ -78,7 +78,7 @@ check_clean "build: userspace, -Wall -Wextra -Werror" "$OUT/userspace.log" \
 	make -s -C userspace
 
 if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
-	msg "guest tests: 2 debug-kernel guests (KASAN, lockdep, kmemleak; about 10 minutes)"
+	msg "guest tests: 2 debug-kernel guests (KASAN, lockdep, kmemleak; about 6 minutes)"
 	tests/vm/run-guests --kernel "$DEBUG_TREE/arch/x86/boot/bzImage" \
 		--module "$BUILD/debug/mether.ko" --debug-cmdline \
 		--kunit-py "$DEBUG_TREE/tools/testing/kunit/kunit.py" \
