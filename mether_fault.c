@@ -71,11 +71,9 @@ static void mether_wait_copy(struct mether_space *space,
 	if (inconsistent && addr->data_driven)
 		timeout = space->data_driven_timeout;
 	else if (inconsistent)
-		timeout = mether_server_backoff(space, addr->page);
-	else	/* 20 ms, doubling with each request, up to 1 s */
-		timeout = min(msecs_to_jiffies(20) <<
-			      min(READ_ONCE(mp->owner_asks), 6U),
-			      (unsigned long)HZ);
+		timeout = mether_backoff(READ_ONCE(mp->any_asks.count));
+	else
+		timeout = mether_backoff(READ_ONCE(mp->owner_asks.count));
 	left = wait_event_killable_timeout(space->wait,
 					   mether_copy_here(mp, addr->subset,
 							    inconsistent),

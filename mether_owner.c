@@ -23,12 +23,6 @@
 #include "mether_owner.h"
 #include "mether_wire.h"
 
-/* 20 ms, doubling with every try, up to 1 s. */
-static unsigned long mether_owner_backoff(unsigned int tries)
-{
-	return min(msecs_to_jiffies(20) << min(tries, 6U), (unsigned long)HZ);
-}
-
 /**
  * mether_owner_ask() - ask the cluster for a page's consistent copy
  * @space: the space
@@ -49,22 +43,11 @@ int mether_owner_ask(struct mether_space *space, u64 page)
 		.flags = METHER_WIRE_CONSISTENT,
 		.page = page,
 	};
-	int ret = 0;
+	int ret;
 
-	spin_lock(&mp->lock);
-	if (!mp->owner_asks) {
-		mp->owner_asked_at = jiffies;
-	} else if (time_after(jiffies,
-			      mp->owner_asked_at + space->request_timeout)) {
-		mp->owner_asks = 0;
-		ret = -ETIMEDOUT;
-	}
-	if (!ret)
-		mp->owner_asks++;
-	spin_unlock(&mp->lock);
+	ret = mether_asking_next(space, mp, &mp->owner_asks);
 	if (ret)
 		return ret;
-
 	ret = mether_net_send_msg(space, &msg, NULL);
 	return ret ? ret : -EINPROGRESS;
 }
@@ -134,7 +117,7 @@ void mether_owner_request(struct mether_space *space, u64 page,
 		version = mp->handoff_version;
 		seq = mp->handoff_seq;
 		mp->handoff_next = jiffies +
-				   mether_owner_backoff(mp->handoff_tries);
+				   mether_backoff(mp->handoff_tries);
 	}
 	spin_unlock(&mp->lock);
 	if (unmap)
@@ -148,7 +131,7 @@ void mether_owner_request(struct mether_space *space, u64 page,
 	mether_owner_send(space, page, frame, version, requester, seq);
 	put_page(frame);
 	mod_delayed_work(mether_workqueue(), &space->handoff_work,
-			 mether_owner_backoff(0));
+			 mether_backoff(0));
 }
 
 /**
@@ -186,7 +169,7 @@ bool mether_owner_arrived(struct mether_space *space,
 		swap(mp->consistent_frame, fresh);
 		mether_state_page_in(&mp->consistent, METHER_SUBSET_FULL,
 				     msg->version);
-		mp->owner_asks = 0;
+		mp->owner_asks.count = 0;
 		took = true;
 	}
 	spin_unlock(&mp->lock);
@@ -230,7 +213,7 @@ void mether_owner_retransmit_work(struct work_struct *work)
 	struct mether_space *space = container_of(to_delayed_work(work),
 						  struct mether_space,
 						  handoff_work);
-	unsigned long next = mether_owner_backoff(6);
+	unsigned long next = mether_backoff(6);
 	bool pending = false;
 	u64 i;
 
@@ -251,7 +234,7 @@ void mether_owner_retransmit_work(struct work_struct *work)
 				seq = mp->handoff_seq;
 				mp->handoff_tries++;
 				mp->handoff_next = jiffies +
-					mether_owner_backoff(mp->handoff_tries);
+					mether_backoff(mp->handoff_tries);
 			}
 			next = min(next, mp->handoff_next - jiffies);
 		}

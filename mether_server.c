@@ -106,35 +106,39 @@ int mether_server_ask(struct mether_space *space, u64 page,
 	if (ret != -ENOENT)
 		return ret;
 
-	spin_lock(&mp->lock);
-	if (!mp->asks) {
-		mp->asked_at = jiffies;
-	} else if (time_after(jiffies, mp->asked_at + space->request_timeout)) {
-		mp->asks = 0;
-		ret = -ETIMEDOUT;
-	}
-	if (ret != -ETIMEDOUT)
-		mp->asks++;
-	spin_unlock(&mp->lock);
-	if (ret == -ETIMEDOUT)
+	ret = mether_asking_next(space, mp, &mp->any_asks);
+	if (ret)
 		return ret;
-
 	ret = mether_net_send_request(space, page, subset);
 	return ret ? ret : -EINPROGRESS;
 }
 
 /**
- * mether_server_backoff() - how long to wait for an answer to a request
+ * mether_asking_next() - count one more request for a copy of a page
  * @space: the space
- * @page: page number
+ * @mp: the page
+ * @asks: its record of requests for the copy wanted
  *
- * Return: 20 ms, doubling with every request sent for the page, up to 1 s.
+ * Return: 0 when the request may go; -ETIMEDOUT when nobody answered for
+ * @space->request_timeout since the first request (the record starts
+ * over, so the next access asks afresh).
  */
-unsigned long mether_server_backoff(struct mether_space *space, u64 page)
+int mether_asking_next(struct mether_space *space, struct mether_page *mp,
+		       struct mether_asking *asks)
 {
-	unsigned int asks = READ_ONCE(space->page[page].asks);
+	int ret = 0;
 
-	return min(msecs_to_jiffies(20) << min(asks, 6U), (unsigned long)HZ);
+	spin_lock(&mp->lock);
+	if (!asks->count) {
+		asks->since = jiffies;
+	} else if (time_after(jiffies, asks->since + space->request_timeout)) {
+		asks->count = 0;
+		ret = -ETIMEDOUT;
+	}
+	if (!ret)
+		asks->count++;
+	spin_unlock(&mp->lock);
+	return ret;
 }
 
 /* Mether's workqueue, which module exit drains. */

@@ -218,7 +218,7 @@ int mether_publish(struct mether_space *space, u64 page, unsigned int subset)
 			      mp->inconsistent.version) + 1;
 		mp->consistent.version = version;
 		mether_state_page_in(&mp->inconsistent, subset, version);
-		mp->asks = 0;
+		mp->any_asks.count = 0;
 		old = mp->inconsistent_frame;
 		mp->inconsistent_frame = fresh;
 		fresh = old;
@@ -291,7 +291,7 @@ int mether_page_arrived(struct mether_space *space,
 	} else {
 		mether_fill_arrival(fresh, mp, msg);
 		mether_state_page_in(st, msg->subset, msg->version);
-		mp->asks = 0;
+		mp->any_asks.count = 0;
 		old = mp->inconsistent_frame;
 		mp->inconsistent_frame = fresh;
 		fresh = old;

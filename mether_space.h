@@ -6,6 +6,8 @@
 #define _METHER_SPACE_H
 
 #include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/minmax.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -27,6 +29,22 @@
 #define METHER_INCONSISTENT_BASE	METHER_SPACE_SIZE
 
 /**
+ * struct mether_asking - requests sent for a copy of a page
+ * @count: requests since the copy last arrived (0: none outstanding)
+ * @since: jiffies of the first of them
+ */
+struct mether_asking {
+	unsigned int count;
+	unsigned long since;
+};
+
+/* How long to wait after the @tries'th try: 20 ms, doubling, up to 1 s. */
+static inline unsigned long mether_backoff(unsigned int tries)
+{
+	return min(msecs_to_jiffies(20) << min(tries, 6U), (unsigned long)HZ);
+}
+
+/**
  * struct mether_page - one page of the space on this host
  * @lock: protects everything below
  * @consistent: the consistent copy; present only while this host holds it
@@ -39,10 +57,8 @@
  * @purge_requested: PURGEs of the consistent copy asked for so far
  * @purge_done: PURGEs completed by DO_PURGE; pending while it lags
  * @server_entry: on the space's server queue while the server owes it work
- * @asks: requests sent for the inconsistent copy since it last arrived
- * @asked_at: jiffies of the first of them
- * @owner_asks: requests sent for the consistent copy since it last arrived
- * @owner_asked_at: jiffies of the first of them
+ * @any_asks: requests sent for any copy, since one last arrived
+ * @owner_asks: requests sent for the consistent copy, since it arrived
  * @handoff_frame: the consistent copy given up but not yet ACKed, or NULL
  * @handoff_target: the host it was handed to
  * @handoff_seq: the handoff's sequence number, echoed by the ACK
@@ -62,10 +78,8 @@ struct mether_page {
 	u32 purge_requested;
 	u32 purge_done;
 	struct list_head server_entry;
-	unsigned int asks;
-	unsigned long asked_at;
-	unsigned int owner_asks;
-	unsigned long owner_asked_at;
+	struct mether_asking any_asks;
+	struct mether_asking owner_asks;
 	struct page *handoff_frame;
 	u32 handoff_target;
 	u32 handoff_seq;
@@ -148,7 +162,8 @@ int mether_page_arrived(struct mether_space *space,
 void mether_server_kick(struct mether_space *space, struct mether_page *mp);
 int mether_server_ask(struct mether_space *space, u64 page,
 		      unsigned int subset);
-unsigned long mether_server_backoff(struct mether_space *space, u64 page);
+int mether_asking_next(struct mether_space *space, struct mether_page *mp,
+		       struct mether_asking *asks);
 void mether_server_init_space(struct mether_space *space);
 void mether_queue_work(struct work_struct *work);
 struct workqueue_struct *mether_workqueue(void);
