@@ -1,6 +1,7 @@
 #!/bin/bash
 # make demo: boot two guests on Debian's stock kernel, on one Ethernet
-# segment, load mether.ko in both and show /dev/mether and its state.
+# segment, load mether.ko in both, show /dev/mether, and count to 1024
+# with the paper's final protocol between processes, then between hosts.
 set -euo pipefail
 . "$(dirname "$0")/../tests/vm/common.sh"
 

@@ -1,5 +1,6 @@
-# The demo, in each guest: load Mether, show what it offers, and count to
-# 1024 between two processes with the paper's final protocol.
+# The demo, in each guest: load Mether and show it; count to 1024 between
+# two processes with the paper's final protocol; then join both hosts to
+# one cluster and count to 1024 between them, and show the traffic.
 . /mether/tests/lib.sh
 
 check "demo: mether.ko loads" insmod $MODULE
@@ -12,5 +13,15 @@ wait
 check "demo: two processes count to 1024 (final protocol)" \
 	sh -c "grep -q ok=yes /tmp/c0 && grep -q ok=yes /tmp/c1"
 diag "$(cat /tmp/c0 /tmp/c1)"
-peer=10.77.0.$(((METHER_ID + 1) % METHER_GUESTS + 1))
-check "demo: reaches the other host ($peer)" wait_for $peer
+
+create=
+[ "$METHER_ID" = 0 ] && create=--create
+check "demo: host joins the cluster" metherctl up --id $((METHER_ID + 1)) \
+	--cluster 1 --port 7700 --broadcast 10.77.0.255 --pages 64 $create
+barrier demo-up || not_ok "demo: the other host did not come up"
+check "demo: the two hosts count to 1024 (final protocol)" \
+	sh -c "mether-count -p final -i $METHER_ID -b 20 >/tmp/h"
+diag "$(cat /tmp/h)"
+barrier demo-counted || not_ok "demo: the other host did not finish"
+diag "$(metherctl stats)"
+check "demo: host leaves the cluster" metherctl down
