@@ -181,6 +181,23 @@ static void mether_copy_subset(struct page *fresh, struct mether_page *mp,
 	kunmap_local(dst);
 }
 
+/*
+ * Make @fresh, filled by the caller, this host's inconsistent copy of
+ * @subset at @version, under @mp->lock. Returns the old frame, which the
+ * caller puts once the old views are unmapped.
+ */
+static struct page *mether_take_inconsistent(struct mether_page *mp,
+					     struct page *fresh,
+					     unsigned int subset, u64 version)
+{
+	struct page *old = mp->inconsistent_frame;
+
+	mether_state_page_in(&mp->inconsistent, subset, version);
+	mp->any_asks.count = 0;
+	mp->inconsistent_frame = fresh;
+	return old;
+}
+
 /**
  * mether_publish() - make a new inconsistent copy from the consistent one
  * @space: the space
@@ -198,7 +215,7 @@ static void mether_copy_subset(struct page *fresh, struct mether_page *mp,
 int mether_publish(struct mether_space *space, u64 page, unsigned int subset)
 {
 	struct mether_page *mp = &space->page[page];
-	struct page *fresh, *old, *published = NULL;
+	struct page *fresh, *published = NULL;
 	u64 version = 0;
 	int ret = 0;
 
@@ -217,11 +234,7 @@ int mether_publish(struct mether_space *space, u64 page, unsigned int subset)
 		version = max(mp->consistent.version,
 			      mp->inconsistent.version) + 1;
 		mp->consistent.version = version;
-		mether_state_page_in(&mp->inconsistent, subset, version);
-		mp->any_asks.count = 0;
-		old = mp->inconsistent_frame;
-		mp->inconsistent_frame = fresh;
-		fresh = old;
+		fresh = mether_take_inconsistent(mp, fresh, subset, version);
 	}
 	if (!ret) {
 		published = mp->inconsistent_frame;
@@ -273,7 +286,7 @@ int mether_page_arrived(struct mether_space *space,
 {
 	struct mether_page *mp = &space->page[msg->page];
 	struct mether_copy_state *st = &mp->inconsistent;
-	struct page *fresh, *old;
+	struct page *fresh;
 	int ret = 0;
 
 	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
@@ -290,11 +303,8 @@ int mether_page_arrived(struct mether_space *space,
 		ret = -EALREADY;
 	} else {
 		mether_fill_arrival(fresh, mp, msg);
-		mether_state_page_in(st, msg->subset, msg->version);
-		mp->any_asks.count = 0;
-		old = mp->inconsistent_frame;
-		mp->inconsistent_frame = fresh;
-		fresh = old;
+		fresh = mether_take_inconsistent(mp, fresh, msg->subset,
+						 msg->version);
 	}
 	spin_unlock(&mp->lock);
 	if (!ret)
