@@ -78,14 +78,14 @@ check_clean "build: userspace, -Wall -Wextra -Werror" "$OUT/userspace.log" \
 	make -s -C userspace
 
 if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
-	msg "guest tests: 2 debug-kernel guests (KASAN, lockdep, kmemleak; about 6 minutes)"
+	msg "guest tests: 2 debug-kernel guests (KASAN, lockdep, kmemleak; about 8 minutes)"
 	tests/vm/run-guests --kernel "$DEBUG_TREE/arch/x86/boot/bzImage" \
 		--module "$BUILD/debug/mether.ko" --debug-cmdline \
 		--kunit-py "$DEBUG_TREE/tools/testing/kunit/kunit.py" \
 		--kunit-suites "$(cat tests/kunit/*.c | grep -c '^kunit_test_suite(')" \
 		--bin userspace/tools/metherctl --bin userspace/tools/mether-count \
 		--bin userspace/tests/mether-api-test --host-bin /sbin/tc \
-		--guests 2 --timeout 1500 --out "$OUT/guests" \
+		--guests 2 --timeout 2700 --test-timeout 900 --out "$OUT/guests" \
 		tests/guest/kunit.sh tests/guest/module.sh tests/guest/api.sh \
 		tests/guest/count.sh tests/guest/netns.sh tests/guest/segment.sh \
 		tests/guest/network.sh tests/guest/migrate.sh tests/guest/netem.sh |

@@ -39,6 +39,13 @@ for t in $(echo "${mether_tests}" | tr , ' '); do
 	result "# test $t"
 	timeout "${mether_test_timeout:-300}" sh "/mether/tests/$t" ||
 		result "not ok $t: exited with status $?"
+	# A test cut off by its timeout leaves the module loaded; unload it
+	# so the next test starts clean instead of failing in a cascade.
+	if [ -e /sys/module/mether ]; then
+		result "not ok $t: left mether.ko loaded"
+		metherctl down >/dev/null 2>&1
+		rmmod mether || result "# rmmod mether failed after $t"
+	fi
 done
 
 # Stay up until every guest is done: peers may still be talking to us.
