@@ -23,14 +23,14 @@ MODULE_PARM_DESC(space_pages,
 		 "Number of pages in each host's Mether space (default 256)");
 
 static unsigned int data_driven_timeout_ms = 100;
-module_param(data_driven_timeout_ms, uint, 0444);
+module_param(data_driven_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(data_driven_timeout_ms,
-		 "A data-driven fault that waited this long asks for the page once; 0: never (default 100)");
+		 "A data-driven fault that waited this long asks for the page once; 0: never; read when a host comes up (default 100)");
 
 static unsigned int request_timeout_ms = 5000;
-module_param(request_timeout_ms, uint, 0444);
+module_param(request_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(request_timeout_ms,
-		 "A demand fault whose requests nobody answered for this long ends in SIGBUS (default 5000)");
+		 "A demand fault whose requests nobody answered for this long ends in SIGBUS; read when a host comes up (default 5000)");
 
 /**
  * struct mether_host - the Mether host of one network namespace
@@ -47,13 +47,15 @@ static unsigned int mether_net_id __read_mostly;
 static struct mether_space *mether_host_new_space(u64 pages, bool creator)
 {
 	struct mether_space *space = mether_space_create(pages, creator);
+	unsigned int dd_ms;
 
 	if (IS_ERR(space))
 		return space;
-	space->data_driven_timeout = data_driven_timeout_ms ?
-		msecs_to_jiffies(data_driven_timeout_ms) :
-		MAX_SCHEDULE_TIMEOUT;
-	space->request_timeout = msecs_to_jiffies(request_timeout_ms);
+	/* Writable parameters: each space keeps the values it was made with. */
+	dd_ms = READ_ONCE(data_driven_timeout_ms);
+	space->data_driven_timeout = dd_ms ? msecs_to_jiffies(dd_ms) :
+					     MAX_SCHEDULE_TIMEOUT;
+	space->request_timeout = msecs_to_jiffies(READ_ONCE(request_timeout_ms));
 	return space;
 }
 
@@ -102,7 +104,7 @@ int mether_host_up(struct net *net, const struct mether_up *up)
 	if (!up->host_id || !up->pages ||
 	    up->pages > METHER_MAX_PAGES(PAGE_SIZE) ||
 	    (up->flags & ~METHER_UP_CREATE) || !up->port || !up->broadcast ||
-	    up->reserved)
+	    up->reserved || up->reserved2 || up->ifindex > INT_MAX)
 		return -EINVAL;
 
 	mutex_lock(&host->lock);

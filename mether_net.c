@@ -152,6 +152,13 @@ static int mether_net_socket(struct net *net, struct mether_link *link,
 		return ret;
 	sk = link->sock->sk;
 	sock_set_flag(sk, SOCK_BROADCAST);
+	if (up->ifindex) {
+		ret = sock_bindtoindex(sk, up->ifindex, true);
+		if (ret) {
+			sock_release(link->sock);
+			return ret;
+		}
+	}
 	ret = kernel_bind(link->sock, (struct sockaddr *)&local,
 			  sizeof(local));
 	if (ret) {

@@ -78,7 +78,22 @@ if [ "$METHER_ID" = 1 ]; then
 	else
 		not_ok "network: a fault nobody answers: exit status $status, not SIGBUS"
 	fi
-	check "network: down" metherctl down
+	# Down while a process has the space mapped and waits in a fault.
+	mether-count -p final -w -n 1000 -i 0 -b 8 >/dev/null 2>&1 &
+	waiter=$!
+	sleep 2
+	check "network: down while a process waits in a fault" metherctl down
+	check "network: ... the process lives on" kill -0 $waiter
+	check "network: ... the copies stay, served locally" \
+		sh -c '[ "$(metherctl get 3)" = 4242 ]'
+	kill $waiter
+	wait $waiter
+	status=$?
+	if [ $status = 143 ]; then
+		ok "network: ... and its wait ends when it is killed"
+	else
+		not_ok "network: the killed waiter ended with status $status"
+	fi
 fi
 barrier net-done || not_ok "network: barrier net-done"
 check "network: mether.ko unloads" rmmod mether

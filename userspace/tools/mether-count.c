@@ -5,9 +5,12 @@
  * the paper's user protocols; each checks that it saw every increment in
  * order, and reports its wins and losses.
  *
- *	mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N]
+ *	mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N] [-w]
  *
- * Run one process per participant, with ids 0..PROCS-1. Protocols:
+ * Run one process per participant, with ids 0..PROCS-1. With -w the
+ * process only watches: it follows participant ID's page of the final
+ * protocol through its data-driven view, without writing, and checks that
+ * the values it sees only grow, up to the last one ID writes. Protocols:
  *	full-page          1: spin on a shared full page
  *	short-page         2: spin on a shared short page
  *	purge              3: disjoint pages, read-only copy PURGEd each loss
@@ -40,7 +43,7 @@ static const char *const protocol_names[] = {
 struct counter {
 	enum protocol protocol;
 	unsigned int id, procs, target, hysteresis;
-	int fd;
+	int fd, watch;
 	char *rw, *ro;		/* the consistent and inconsistent mappings */
 	long page_size;
 	unsigned long base_page;
@@ -174,6 +177,34 @@ static int count(struct counter *c)
 	return 0;
 }
 
+/* -w: follow participant c->id's page without taking part. */
+static int watch(struct counter *c)
+{
+	volatile uint32_t *theirs;
+	uint32_t last, seen, prev = 0;
+
+	theirs = (volatile uint32_t *)page_ptr(c, c->ro, c->base_page + c->id,
+					       METHER_VIEW_SHORT_DATA);
+	/* The last value participant id writes: seen + 1, seen = id mod procs. */
+	last = c->target - (c->target + c->procs - c->id - 1) % c->procs;
+	purge(c, (void *)theirs);
+	for (;;) {
+		seen = *theirs;
+		if (seen < prev) {
+			fprintf(stderr, "mether-count watch: saw %u after %u\n",
+				seen, prev);
+			return 1;
+		}
+		if (seen != prev)
+			c->wins++;	/* a new value, each a version seen */
+		prev = seen;
+		if (seen >= last)
+			return seen == last ? 0 : 1;
+		c->losses++;
+		purge(c, (void *)theirs);
+	}
+}
+
 static void map_space(struct counter *c, const char *device)
 {
 	struct mether_info info;
@@ -202,7 +233,7 @@ static void map_space(struct counter *c, const char *device)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N] [-d DEVICE]\n"
+		"usage: mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N] [-d DEVICE] [-w]\n"
 		"protocols: full-page short-page purge purge-hysteresis short-data-driven final\n");
 	return 2;
 }
@@ -216,7 +247,7 @@ int main(int argc, char **argv)
 	int opt, ret, p = -1;
 	unsigned int i;
 
-	while ((opt = getopt(argc, argv, "p:n:i:P:b:H:d:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:n:i:P:b:H:d:w")) != -1) {
 		switch (opt) {
 		case 'p':
 			for (i = 0; i < sizeof(protocol_names) / sizeof(*protocol_names); i++)
@@ -244,6 +275,9 @@ int main(int argc, char **argv)
 		case 'd':
 			device = optarg;
 			break;
+		case 'w':
+			c.watch = 1;
+			break;
 		default:
 			return usage();
 		}
@@ -257,9 +291,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (c.watch && c.protocol != FINAL) {
+		fprintf(stderr, "mether-count: -w follows the final protocol\n");
+		return 2;
+	}
+
 	map_space(&c, device);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = count(&c);
+	ret = c.watch ? watch(&c) : count(&c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("id=%u protocol=%s target=%u ok=%s wins=%lu losses=%lu purges=%lu seconds=%.3f\n",
 	       c.id, protocol_names[c.protocol], c.target, ret ? "no" : "yes",

@@ -5,7 +5,7 @@
  *
  *	metherctl [-d DEVICE] status
  *	metherctl [-d DEVICE] up --id N --cluster N --port N --broadcast ADDR
- *				 [--addr ADDR] [--pages N] [--create]
+ *				 [--addr ADDR] [--dev IFNAME] [--pages N] [--create]
  *	metherctl [-d DEVICE] down
  *	metherctl [-d DEVICE] stats [--machine]
  *	metherctl [-d DEVICE] get [--wait] PAGE
@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +48,7 @@ static int usage(FILE *f)
 	fprintf(f,
 		"usage: metherctl [-d DEVICE] status\n"
 		"       metherctl [-d DEVICE] up --id N --cluster N --port N --broadcast ADDR\n"
-		"                                [--addr ADDR] [--pages N] [--create]\n"
+		"                                [--addr ADDR] [--dev IFNAME] [--pages N] [--create]\n"
 		"       metherctl [-d DEVICE] down\n"
 		"       metherctl [-d DEVICE] stats [--machine]\n"
 		"       metherctl [-d DEVICE] get [--wait] PAGE\n"
@@ -132,6 +133,7 @@ static int cmd_up(int fd, int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "broadcast", required_argument, NULL, 'b' },
 		{ "addr", required_argument, NULL, 'a' },
+		{ "dev", required_argument, NULL, 'D' },
 		{ "pages", required_argument, NULL, 'n' },
 		{ "create", no_argument, NULL, 'C' },
 		{}
@@ -156,6 +158,14 @@ static int cmd_up(int fd, int argc, char **argv)
 			break;
 		case 'a':
 			up.addr = address(optarg);
+			break;
+		case 'D':
+			up.ifindex = if_nametoindex(optarg);
+			if (!up.ifindex) {
+				fprintf(stderr, "metherctl up: no interface '%s'\n",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'n':
 			up.pages = number(optarg, "pages");

@@ -129,6 +129,9 @@ struct mether_page_state {
  *	segment's broadcast address
  * @port: UDP port, network order
  * @reserved: zero
+ * @ifindex: interface to bind to, as if_nametoindex(3) names it (0: any);
+ *	with it, packets go out and come in on that interface only
+ * @reserved2: zero
  */
 struct mether_up {
 	__u32 host_id;
@@ -139,6 +142,8 @@ struct mether_up {
 	__be32 broadcast;
 	__be16 port;
 	__u16 reserved;
+	__u32 ifindex;
+	__u32 reserved2;
 };
 
 /* struct mether_stats.packets and .bytes are indexed by packet type. */

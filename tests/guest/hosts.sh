@@ -1,0 +1,122 @@
+# Several Mether hosts in one guest, one per network namespace, joined by
+# veth pairs on a bridge (a segment of their own, 10.88.0.0/24). Guest 0
+# checks that a third host follows two others by snooping alone; guest 1
+# moves the consistent copy of one page between two hosts 10,000 times
+# while a watcher checks that no two hosts ever hold it at once.
+. /mether/tests/lib.sh
+
+IP=/sbin/ip	# iproute2, for netns and veth (busybox's ip has neither)
+PORT=7790
+BCAST=10.88.0.255
+
+# segment N: make hosts h1..hN on a bridge.
+segment() {
+	local i
+	mkdir -p /run /var/run
+	$IP link add br0 type bridge && $IP link set br0 up || return 1
+	for i in $(seq 1 "$1"); do
+		$IP netns add h$i &&
+		$IP link add v$i type veth peer name eth0 netns h$i &&
+		$IP link set v$i master br0 up &&
+		in_host $i $IP link set lo up &&
+		in_host $i $IP addr add 10.88.0.$i/24 dev eth0 &&
+		in_host $i $IP link set eth0 up || return 1
+	done
+}
+
+in_host() {
+	local i=$1
+	shift
+	$IP netns exec h$i "$@"
+}
+
+# up I [--create]: bring host I up, bound to its eth0.
+up() {
+	local i=$1
+	shift
+	in_host $i metherctl up --id $i --cluster 21 --port $PORT \
+		--broadcast $BCAST --dev eth0 --pages 16 "$@"
+}
+
+stat_of() {
+	in_host $1 metherctl stats --machine | sed -n "s/^$2 //p"
+}
+
+three_hosts() {
+	local n=1024 a b
+	check "hosts: three hosts on a bridge" segment 3
+	# Hosts 1 and 2 count with the final protocol; host 3 never asks, so
+	# all it knows comes from their broadcasts.
+	check "hosts: host 1 up, bound to eth0" up 1 --create
+	check "hosts: host 2 up" up 2
+	echo 0 >/sys/module/mether/parameters/data_driven_timeout_ms
+	check "hosts: host 3 up, never asking" up 3
+	echo 50 >/sys/module/mether/parameters/data_driven_timeout_ms
+
+	in_host 3 timeout 300 mether-count -p final -w -n $n -i 0 -b 4 \
+		>/tmp/w 2>&1 &
+	w=$!
+	sleep 1
+	in_host 1 mether-count -p final -n $n -i 0 -b 4 >/tmp/c1 2>&1 &
+	a=$!
+	in_host 2 mether-count -p final -n $n -i 1 -b 4 >/tmp/c2 2>&1
+	b=$?
+	wait $a
+	check "hosts: hosts 1 and 2 count to $n" [ "$?$b" = 00 ]
+	diag "$(cat /tmp/c1 /tmp/c2)"
+	wait $w
+	check "hosts: host 3 followed host 1's page to its last value" [ $? = 0 ]
+	diag "$(cat /tmp/w)"
+	check "hosts: host 3 saw more than one value" \
+		grep -q "wins=[1-9][0-9]" /tmp/w
+	check "hosts: host 3 sent no request" \
+		[ "$(stat_of 3 tx_request_packets)" = 0 ]
+	check "hosts: host 3 sent nothing at all" \
+		[ "$(stat_of 3 tx_page_packets)$(stat_of 3 tx_ack_packets)" = 00 ]
+	check "hosts: host 3 snooped pages" [ "$(stat_of 3 snooped)" -gt 0 ]
+	diag "$(in_host 3 metherctl stats)"
+}
+
+migrations() {
+	local n=10000 a b
+	check "hosts: two hosts on a bridge" segment 2
+	check "hosts: host 1 up, bound to eth0" up 1 --create
+	check "hosts: host 2 up" up 2
+	rm -f /tmp/stop
+	mether-owner-check -p 6 -s /tmp/stop /run/netns/h1 \
+		/run/netns/h2 >/tmp/o 2>&1 &
+	o=$!
+	# Protocol 4 writes one page from both hosts in turn: every increment
+	# takes the consistent copy from the other host.
+	in_host 1 mether-count -p short-data-driven -n $n -i 0 -b 6 \
+		>/tmp/c1 2>&1 &
+	a=$!
+	in_host 2 mether-count -p short-data-driven -n $n -i 1 -b 6 \
+		>/tmp/c2 2>&1
+	b=$?
+	wait $a
+	check "hosts: $n increments, each moving the page, none lost" \
+		[ "$?$b" = 00 ]
+	diag "$(cat /tmp/c1 /tmp/c2)"
+	touch /tmp/stop
+	wait $o
+	check "hosts: never two owners, one at the end" [ $? = 0 ]
+	diag "$(cat /tmp/o)"
+	m1=$(stat_of 1 ownership_transfers)
+	m2=$(stat_of 2 ownership_transfers)
+	moved=$((${m1:-0} + ${m2:-0}))
+	check "hosts: the copy moved $moved times (at least $((n - 1)))" \
+		[ "$moved" -ge $((n - 1)) ]
+}
+
+check "hosts: mether.ko loads" insmod $MODULE data_driven_timeout_ms=50
+check "hosts: binding to a missing interface fails" \
+	sh -c "! metherctl up --id 1 --cluster 21 --port $PORT --broadcast $BCAST --dev nosuch0"
+case $METHER_ID in
+0) three_hosts ;;
+1) migrations ;;
+esac
+for h in 1 2 3; do
+	[ ! -e /run/netns/h$h ] || in_host $h metherctl down >/dev/null
+done
+check "hosts: mether.ko unloads" rmmod mether
