@@ -126,6 +126,9 @@ static int mether_consistent_frame(struct mether_space *space,
 			}
 			*frame = mp->consistent_frame;
 			get_page(*frame);
+			/* A full view can change the bytes a short one lacks. */
+			if (addr->subset == METHER_SUBSET_FULL)
+				mp->tail_written = true;
 		} else {
 			spin_unlock(&mp->lock);
 			fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
@@ -215,7 +218,7 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 	}
 	/* The consistent copy is elsewhere: ask for it to move here. */
 	if (ret == -ENOENT && !inconsistent) {
-		ret = mether_owner_ask(space, addr.page);
+		ret = mether_owner_ask(space, addr.page, addr.subset);
 		if (ret == -EINPROGRESS)
 			ret = -EAGAIN;
 	}

@@ -74,7 +74,7 @@ static void mether_net_receive(struct mether_link *link, size_t len)
 	switch (msg.type) {
 	case METHER_MSG_REQUEST:
 		if (msg.flags & METHER_WIRE_CONSISTENT)
-			mether_owner_request(link->space, msg.page, msg.sender);
+			mether_owner_request(link->space, &msg);
 		else	/* any copy: the holder publishes, everyone snoops */
 			mether_publish(link->space, msg.page, msg.subset);
 		return;

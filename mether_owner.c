@@ -5,9 +5,11 @@
  * There is only ever one consistent copy of a page (the paper moves the
  * copy, not just the right to write). A host that needs it broadcasts a
  * REQUEST with the CONSISTENT flag; the holder gives it up first (its
- * views are unmapped and it no longer holds the page), then sends the
- * whole page as a PAGE with the HANDOFF flag, the requester as target
- * and a new version. The requester takes it only if that version is
+ * views are unmapped and it no longer holds the page), then sends it as
+ * a PAGE with the HANDOFF flag, the requester as target and a new
+ * version. It sends the short subset alone when the requester needs no
+ * more and already has the rest of the page as it is now (its "tail");
+ * otherwise the whole page. The requester takes it only if that version is
  * newer than any it held, and ACKs every copy it gets, so a duplicate or
  * a late retransmission never makes a second holder. The old holder
  * keeps the page and retransmits it, with backoff, until the ACK comes;
@@ -27,6 +29,7 @@
  * mether_owner_ask() - ask the cluster for a page's consistent copy
  * @space: the space
  * @page: page number
+ * @subset: the subset the fault needs
  *
  * Called by each try of a fault that needs the copy.
  *
@@ -34,12 +37,13 @@
  * answered for @space->request_timeout (the next call starts over);
  * -ENOTCONN when the host is alone.
  */
-int mether_owner_ask(struct mether_space *space, u64 page)
+int mether_owner_ask(struct mether_space *space, u64 page,
+		     unsigned int subset)
 {
 	struct mether_page *mp = &space->page[page];
 	struct mether_wire_msg msg = {
 		.type = METHER_MSG_REQUEST,
-		.subset = METHER_SUBSET_FULL,
+		.subset = subset,
 		.flags = METHER_WIRE_CONSISTENT,
 		.page = page,
 	};
@@ -48,17 +52,55 @@ int mether_owner_ask(struct mether_space *space, u64 page)
 	ret = mether_asking_next(space, mp, &mp->owner_asks);
 	if (ret)
 		return ret;
+	spin_lock(&mp->lock);
+	if (mp->tail_frame) {
+		msg.flags |= METHER_WIRE_HAVE_TAIL;
+		msg.version = mp->tail_version;
+	}
+	spin_unlock(&mp->lock);
 	ret = mether_net_send_msg(space, &msg, NULL);
 	return ret ? ret : -EINPROGRESS;
 }
 
+/**
+ * mether_owner_keep_tail() - remember the newest whole page seen here
+ * @mp: the page, locked
+ * @frame: a frame that is never written again, holding the whole page
+ * @version: its version
+ */
+void mether_owner_keep_tail(struct mether_page *mp, struct page *frame,
+			    u64 version)
+{
+	if (mp->tail_frame && mp->tail_version >= version)
+		return;
+	get_page(frame);
+	if (mp->tail_frame)
+		put_page(mp->tail_frame);
+	mp->tail_frame = frame;
+	mp->tail_version = version;
+}
+
+/*
+ * Can the handoff answering @msg carry the short subset alone? Only when
+ * that is all the requester needs and the tail it has is the current one.
+ */
+static unsigned int mether_owner_handoff_subset(struct mether_page *mp,
+						const struct mether_wire_msg *msg)
+{
+	if (msg->subset == METHER_SUBSET_SHORT &&
+	    (msg->flags & METHER_WIRE_HAVE_TAIL) &&
+	    mp->consistent_tail <= msg->version)
+		return METHER_SUBSET_SHORT;
+	return METHER_SUBSET_FULL;
+}
+
 static void mether_owner_send(struct mether_space *space, u64 page,
-			      struct page *frame, u64 version, u32 target,
-			      u32 seq)
+			      struct page *frame, unsigned int subset,
+			      u64 version, u32 target, u32 seq)
 {
 	struct mether_wire_msg msg = {
 		.type = METHER_MSG_PAGE,
-		.subset = METHER_SUBSET_FULL,
+		.subset = subset,
 		.flags = METHER_WIRE_HANDOFF,
 		.target = target,
 		.seq = seq,
@@ -72,17 +114,16 @@ static void mether_owner_send(struct mether_space *space, u64 page,
 /**
  * mether_owner_request() - another host asks for a consistent copy
  * @space: the space
- * @page: page number
- * @requester: the asking host
+ * @msg: a validated REQUEST with the CONSISTENT flag
  */
-void mether_owner_request(struct mether_space *space, u64 page,
-			  u32 requester)
+void mether_owner_request(struct mether_space *space,
+			  const struct mether_wire_msg *msg)
 {
-	struct mether_page *mp = &space->page[page];
+	struct mether_page *mp = &space->page[msg->page];
 	struct page *fresh, *frame = NULL;
-	unsigned int unmap = 0;
-	u64 version = 0;
-	u32 seq = 0;
+	unsigned int unmap = 0, subset = METHER_SUBSET_FULL;
+	u32 requester = msg->sender, seq = 0;
+	u64 page = msg->page, version = 0;
 
 	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
 	if (!fresh)
@@ -110,10 +151,16 @@ void mether_owner_request(struct mether_space *space, u64 page,
 					  mp->inconsistent.version) + 1;
 		mp->consistent.version = mp->handoff_version;
 		mp->handoff_tries = 0;
+		if (mp->tail_written) {
+			mp->consistent_tail = mp->handoff_version;
+			mp->tail_written = false;
+		}
+		mp->handoff_subset = mether_owner_handoff_subset(mp, msg);
 		frame = mp->handoff_frame;
 	}
 	if (frame) {
 		get_page(frame);
+		subset = mp->handoff_subset;
 		version = mp->handoff_version;
 		seq = mp->handoff_seq;
 		mp->handoff_next = jiffies +
@@ -128,7 +175,7 @@ void mether_owner_request(struct mether_space *space, u64 page,
 		put_page(fresh);
 	if (!frame)
 		return;
-	mether_owner_send(space, page, frame, version, requester, seq);
+	mether_owner_send(space, page, frame, subset, version, requester, seq);
 	put_page(frame);
 	mod_delayed_work(mether_workqueue(), &space->handoff_work,
 			 mether_backoff(0));
@@ -138,6 +185,9 @@ void mether_owner_request(struct mether_space *space, u64 page,
  * mether_owner_arrived() - a consistent copy was handed to this host
  * @space: the space
  * @msg: a validated PAGE packet with HANDOFF whose target is this host
+ *
+ * A short handoff is laid over the tail this host keeps; a host with no
+ * tail asks for the whole page in its ACK instead of taking it.
  *
  * Return: true when this host now holds the page; false for a copy it
  * already had (which it ACKs again all the same).
@@ -153,6 +203,7 @@ bool mether_owner_arrived(struct mether_space *space,
 		.page = msg->page,
 		.version = msg->version,
 	};
+	bool full = msg->subset == METHER_SUBSET_FULL;
 	struct page *fresh;
 	bool took = false;
 	void *dst;
@@ -160,15 +211,24 @@ bool mether_owner_arrived(struct mether_space *space,
 	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
 	if (!fresh)
 		return false;	/* no ACK: the sender tries again */
-	dst = kmap_local_page(fresh);
-	memcpy(dst, msg->payload, msg->length);
-	kunmap_local(dst);
 
 	spin_lock(&mp->lock);
-	if (!mp->consistent.present && msg->version > mp->consistent.version) {
+	if (mp->consistent.present || msg->version <= mp->consistent.version) {
+		/* A duplicate: ACK it again. */
+	} else if (!full && !mp->tail_frame) {
+		ack.flags = METHER_WIRE_NEED_FULL;
+	} else {
+		if (!full)
+			copy_highpage(fresh, mp->tail_frame);
+		dst = kmap_local_page(fresh);
+		memcpy(dst, msg->payload, msg->length);
+		kunmap_local(dst);
 		swap(mp->consistent_frame, fresh);
 		mether_state_page_in(&mp->consistent, METHER_SUBSET_FULL,
 				     msg->version);
+		/* Bytes past the short subset are those of the tail used. */
+		mp->consistent_tail = full ? msg->version : mp->tail_version;
+		mp->tail_written = false;
 		mp->owner_asks.count = 0;
 		took = true;
 	}
@@ -191,17 +251,26 @@ void mether_owner_acked(struct mether_space *space,
 			const struct mether_wire_msg *msg)
 {
 	struct mether_page *mp = &space->page[msg->page];
-	struct page *done = NULL;
+	bool resend = false;
 
 	spin_lock(&mp->lock);
 	if (mp->handoff_frame && mp->handoff_seq == msg->seq &&
 	    mp->handoff_target == msg->sender) {
-		done = mp->handoff_frame;
-		mp->handoff_frame = NULL;
+		if (msg->flags & METHER_WIRE_NEED_FULL) {
+			mp->handoff_subset = METHER_SUBSET_FULL;
+			mp->handoff_next = jiffies;
+			resend = true;
+		} else {
+			/* Nobody writes the frame now: keep it as the tail. */
+			mether_owner_keep_tail(mp, mp->handoff_frame,
+					       mp->handoff_version);
+			put_page(mp->handoff_frame);
+			mp->handoff_frame = NULL;
+		}
 	}
 	spin_unlock(&mp->lock);
-	if (done)
-		put_page(done);
+	if (resend)
+		mod_delayed_work(mether_workqueue(), &space->handoff_work, 0);
 }
 
 /**
@@ -220,6 +289,7 @@ void mether_owner_retransmit_work(struct work_struct *work)
 	for (i = 0; i < space->pages; i++) {
 		struct mether_page *mp = &space->page[i];
 		struct page *frame = NULL;
+		unsigned int subset = 0;
 		u64 version = 0;
 		u32 target = 0, seq = 0;
 
@@ -229,6 +299,7 @@ void mether_owner_retransmit_work(struct work_struct *work)
 			if (time_after_eq(jiffies, mp->handoff_next)) {
 				frame = mp->handoff_frame;
 				get_page(frame);
+				subset = mp->handoff_subset;
 				version = mp->handoff_version;
 				target = mp->handoff_target;
 				seq = mp->handoff_seq;
@@ -240,7 +311,8 @@ void mether_owner_retransmit_work(struct work_struct *work)
 		}
 		spin_unlock(&mp->lock);
 		if (frame) {
-			mether_owner_send(space, i, frame, version, target, seq);
+			mether_owner_send(space, i, frame, subset, version,
+					  target, seq);
 			put_page(frame);
 			mether_net_count_retransmit(space);
 		}

@@ -9,9 +9,12 @@
 
 struct mether_wire_msg;
 
-int mether_owner_ask(struct mether_space *space, u64 page);
-void mether_owner_request(struct mether_space *space, u64 page,
-			  u32 requester);
+int mether_owner_ask(struct mether_space *space, u64 page,
+		     unsigned int subset);
+void mether_owner_request(struct mether_space *space,
+			  const struct mether_wire_msg *msg);
+void mether_owner_keep_tail(struct mether_page *mp, struct page *frame,
+			    u64 version);
 bool mether_owner_arrived(struct mether_space *space,
 			  const struct mether_wire_msg *msg);
 void mether_owner_acked(struct mether_space *space,

@@ -114,6 +114,8 @@ static void mether_space_release(struct kref *ref)
 			put_page(mp->inconsistent_frame);
 		if (mp->handoff_frame)
 			put_page(mp->handoff_frame);
+		if (mp->tail_frame)
+			put_page(mp->tail_frame);
 	}
 	iput(space->inode);
 	kvfree(space->page);
@@ -305,6 +307,9 @@ int mether_page_arrived(struct mether_space *space,
 		mether_fill_arrival(fresh, mp, msg);
 		fresh = mether_take_inconsistent(mp, fresh, msg->subset,
 						 msg->version);
+		if (msg->subset == METHER_SUBSET_FULL)
+			mether_owner_keep_tail(mp, mp->inconsistent_frame,
+					       msg->version);
 	}
 	spin_unlock(&mp->lock);
 	if (!ret)

@@ -65,6 +65,18 @@ static inline unsigned long mether_backoff(unsigned int tries)
  * @handoff_version: the version it was handed off with
  * @handoff_tries: retransmissions so far
  * @handoff_next: jiffies of the next retransmission
+ * @handoff_subset: how much of the page the handoff carries
+ * @tail_written: the consistent copy was mapped through a full view since
+ *	it came here, so its bytes past the short subset may have changed
+ * @consistent_tail: a version at or after the last change of the
+ *	consistent copy's bytes past the short subset
+ * @tail_frame: the newest whole page this host has seen, or NULL
+ * @tail_version: its version
+ *
+ * The tail fields let the consistent copy move with its short subset
+ * alone: a host that asks for it says which tail it has, and when the
+ * tail has not changed since, the holder sends 32 bytes, not a page
+ * (Documentation/server.rst).
  */
 struct mether_page {
 	spinlock_t lock;	/* protects the fields below */
@@ -86,6 +98,11 @@ struct mether_page {
 	u64 handoff_version;
 	unsigned int handoff_tries;
 	unsigned long handoff_next;
+	u8 handoff_subset;
+	bool tail_written;
+	u64 consistent_tail;
+	struct page *tail_frame;
+	u64 tail_version;
 };
 
 /**

@@ -37,7 +37,9 @@ static unsigned int mether_wire_known_flags(enum mether_wire_type type)
 	case METHER_MSG_PAGE:
 		return METHER_WIRE_HANDOFF;
 	case METHER_MSG_REQUEST:
-		return METHER_WIRE_CONSISTENT;
+		return METHER_WIRE_CONSISTENT | METHER_WIRE_HAVE_TAIL;
+	case METHER_MSG_ACK:
+		return METHER_WIRE_NEED_FULL;
 	default:
 		return 0;
 	}

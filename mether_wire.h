@@ -8,7 +8,7 @@
 #include <linux/types.h>
 
 #define METHER_WIRE_MAGIC	0x4d544852	/* "MTHR" */
-#define METHER_WIRE_VERSION	1
+#define METHER_WIRE_VERSION	2
 /* The full page on the wire, whatever the host's PAGE_SIZE. */
 #define METHER_WIRE_PAGE_SIZE	4096
 
@@ -22,6 +22,13 @@ enum mether_wire_type {
 #define METHER_WIRE_HANDOFF	0x01
 /* REQUEST: the consistent copy is asked for, not any copy. */
 #define METHER_WIRE_CONSISTENT	0x01
+/*
+ * REQUEST: the asker knows the page's bytes past the short subset as of
+ * page_version, so a short handoff can carry the short subset alone.
+ */
+#define METHER_WIRE_HAVE_TAIL	0x02
+/* ACK: a short handoff could not be used; send the whole page. */
+#define METHER_WIRE_NEED_FULL	0x02
 
 /**
  * struct mether_wire_header - what precedes every payload (big-endian)
@@ -29,7 +36,7 @@ enum mether_wire_type {
  * @version: METHER_WIRE_VERSION
  * @type: enum mether_wire_type
  * @subset: METHER_SUBSET_* the packet is about
- * @flags: METHER_WIRE_HANDOFF or METHER_WIRE_CONSISTENT, by type
+ * @flags: METHER_WIRE_* flags of the packet's type
  * @cluster: the cluster both hosts belong to
  * @sender: host id of the sender (never 0)
  * @target: host id the packet is meant for; 0 for everyone

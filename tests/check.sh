@@ -86,6 +86,7 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--bin userspace/tools/metherctl --bin userspace/tools/mether-count \
 		--bin userspace/tests/mether-api-test \
 		--bin userspace/tests/mether-owner-check \
+		--bin userspace/tests/mether-poke \
 		--host-bin /sbin/tc --host-bin /sbin/ip \
 		--guests 2 --timeout 2700 --test-timeout 900 --out "$OUT/guests" \
 		tests/guest/kunit.sh tests/guest/module.sh tests/guest/api.sh \

@@ -75,6 +75,54 @@ three_hosts() {
 		[ "$(stat_of 3 tx_page_packets)$(stat_of 3 tx_ack_packets)" = 00 ]
 	check "hosts: host 3 snooped pages" [ "$(stat_of 3 snooped)" -gt 0 ]
 	diag "$(in_host 3 metherctl stats)"
+	short_handoffs
+}
+
+# poke I ARGS: mether-poke on host I.
+poke() {
+	local i=$1
+	shift
+	in_host $i mether-poke "$@"
+}
+
+# sent_by I CMD...: run CMD; print the PAGE bytes host I sent meanwhile.
+sent_by() {
+	local i=$1 before
+	shift
+	before=$(stat_of $i tx_page_bytes)
+	"$@" >/dev/null || return 1
+	echo $(($(stat_of $i tx_page_bytes) - before))
+}
+
+# The consistent copy of page 9 moves with its short subset alone when the
+# asker needs no more and already has the rest; a write through a full
+# view, or a full fault, makes it move whole again. 44 + 32 bytes is a
+# short handoff; a whole page is 44 + 4096. (Any fault through the full
+# view counts as a write: the consistent mapping is writeable.)
+short_handoffs() {
+	local b
+	check "hosts: write page 9 beyond its short subset on host 1" \
+		poke 1 write full 9 100 171
+	b=$(sent_by 1 poke 2 write short 9 0 1)
+	check "hosts: first short write on host 2 gets the whole page ($b bytes)" \
+		[ "${b:-0}" -ge 4140 ]
+	b=$(sent_by 2 poke 1 write short 9 0 2)
+	check "hosts: host 1 has the rest: its short write gets 32 bytes ($b bytes)" \
+		[ "${b:-0}" -gt 0 -a "${b:-0}" -lt 4140 ]
+	check "hosts: the rest of the page survived the short handoff" \
+		[ "$(poke 2 read full 9 100)" = 171 ]
+	check "hosts: ... and so did the short subset" \
+		[ "$(poke 2 read short 9 0)" = 2 ]
+	check "hosts: host 2 writes past the short subset" \
+		poke 2 write full 9 100 205
+	b=$(sent_by 2 poke 1 write short 9 0 3)
+	check "hosts: after a full-view write the page moves whole ($b bytes)" \
+		[ "${b:-0}" -ge 4140 ]
+	b=$(sent_by 1 poke 2 write short 9 0 4)
+	check "hosts: host 2 kept the page it gave: 32 bytes again ($b bytes)" \
+		[ "${b:-0}" -gt 0 -a "${b:-0}" -lt 4140 ]
+	check "hosts: host 1 reads both writes back" \
+		[ "$(poke 1 read full 9 0) $(poke 1 read full 9 100)" = "4 205" ]
 }
 
 migrations() {
@@ -107,6 +155,11 @@ migrations() {
 	moved=$((${m1:-0} + ${m2:-0}))
 	check "hosts: the copy moved $moved times (at least $((n - 1)))" \
 		[ "$moved" -ge $((n - 1)) ]
+	# Every handoff but the first carries the short subset alone.
+	p=$(stat_of 1 tx_page_packets)
+	b=$(stat_of 1 tx_page_bytes)
+	check "hosts: $p pages sent in $b bytes: short handoffs" \
+		[ "${b:-0}" -lt $((100 * ${p:-0})) ]
 }
 
 check "hosts: mether.ko loads" insmod $MODULE data_driven_timeout_ms=50

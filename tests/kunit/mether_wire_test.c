@@ -98,7 +98,9 @@ struct mutation {
 
 static const struct mutation mutations[] = {
 	{ "magic", { POKE(magic, 4, 0x4d544853) }, -METHER_DROP_BAD_MAGIC },
-	{ "version 2", { POKE(version, 1, 2) }, -METHER_DROP_BAD_VERSION },
+	{ "next version", { POKE(version, 1, METHER_WIRE_VERSION + 1) },
+	  -METHER_DROP_BAD_VERSION },
+	{ "version 1", { POKE(version, 1, 1) }, -METHER_DROP_BAD_VERSION },
 	{ "version 0", { POKE(version, 1, 0) }, -METHER_DROP_BAD_VERSION },
 	{ "type 0", { POKE(type, 1, 0) }, -METHER_DROP_BAD_TYPE },
 	{ "type 4", { POKE(type, 1, 4) }, -METHER_DROP_BAD_TYPE },
@@ -119,6 +121,8 @@ static const struct mutation mutations[] = {
 	  -METHER_DROP_BAD_LENGTH },
 	{ "ack with a flag", { POKE(type, 1, METHER_MSG_ACK),
 			       POKE(flags, 1, METHER_WIRE_CONSISTENT) },
+	  -METHER_DROP_BAD_FLAGS },
+	{ "page with a request's flag", { POKE(flags, 1, METHER_WIRE_HAVE_TAIL) },
 	  -METHER_DROP_BAD_FLAGS },
 };
 
@@ -156,23 +160,29 @@ static void mether_wire_requests_and_acks(struct kunit *test)
 {
 	struct mether_wire_header hdr;
 	struct mether_wire_msg msg = {
-		.type = METHER_MSG_REQUEST, .subset = METHER_SUBSET_FULL,
-		.flags = METHER_WIRE_CONSISTENT, .sender = 3, .page = 1,
+		.type = METHER_MSG_REQUEST, .subset = METHER_SUBSET_SHORT,
+		.flags = METHER_WIRE_CONSISTENT | METHER_WIRE_HAVE_TAIL,
+		.sender = 3, .page = 1, .version = 77,
 	};
 
 	mether_wire_build(&hdr, CLUSTER, &msg);
 	KUNIT_ASSERT_EQ(test, mether_wire_parse(&hdr, sizeof(hdr), &limits,
 						&msg), 0);
-	KUNIT_EXPECT_EQ(test, msg.flags, (unsigned int)METHER_WIRE_CONSISTENT);
+	KUNIT_EXPECT_EQ(test, msg.flags, (unsigned int)(METHER_WIRE_CONSISTENT |
+							METHER_WIRE_HAVE_TAIL));
+	KUNIT_EXPECT_EQ(test, msg.subset, METHER_SUBSET_SHORT);
+	KUNIT_EXPECT_EQ(test, msg.version, 77ULL);
 	KUNIT_EXPECT_EQ(test, msg.length, (size_t)0);
 
 	msg = (struct mether_wire_msg){ .type = METHER_MSG_ACK, .sender = 3,
+					.flags = METHER_WIRE_NEED_FULL,
 					.target = SELF, .seq = 9, .page = 2 };
 	mether_wire_build(&hdr, CLUSTER, &msg);
 	KUNIT_ASSERT_EQ(test, mether_wire_parse(&hdr, sizeof(hdr), &limits,
 						&msg), 0);
 	KUNIT_EXPECT_EQ(test, msg.target, SELF);
 	KUNIT_EXPECT_EQ(test, msg.seq, 9u);
+	KUNIT_EXPECT_EQ(test, msg.flags, (unsigned int)METHER_WIRE_NEED_FULL);
 }
 
 static struct kunit_case mether_wire_cases[] = {
