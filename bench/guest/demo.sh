@@ -25,3 +25,4 @@ diag "$(cat /tmp/h)"
 barrier demo-counted || not_ok "demo: the other host did not finish"
 diag "$(metherctl stats)"
 check "demo: host leaves the cluster" metherctl down
+check "demo: mether.ko unloads" rmmod mether

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -244,6 +245,7 @@ int main(int argc, char **argv)
 			     .hysteresis = 100 };
 	const char *device = "/dev/mether";
 	struct timespec t0, t1;
+	struct rusage ru;
 	int opt, ret, p = -1;
 	unsigned int i;
 
@@ -300,9 +302,13 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = c.watch ? watch(&c) : count(&c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("id=%u protocol=%s target=%u ok=%s wins=%lu losses=%lu purges=%lu seconds=%.3f\n",
+	getrusage(RUSAGE_SELF, &ru);
+	printf("id=%u protocol=%s target=%u ok=%s wins=%lu losses=%lu purges=%lu seconds=%.3f user=%.3f sys=%.3f cs=%ld\n",
 	       c.id, protocol_names[c.protocol], c.target, ret ? "no" : "yes",
 	       c.wins, c.losses, c.purges,
-	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
+	       ru.ru_nvcsw + ru.ru_nivcsw);
 	return ret;
 }

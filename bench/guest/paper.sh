@@ -1,0 +1,63 @@
+# The paper's experiment (section 4), in each of two guests: count to N
+# between the two hosts with each user protocol, then pass the same
+# counter over user-space UDP and TCP. Every run reports one "bench" line
+# per host on the result channel; bench/paper-table.py makes the table.
+. /mether/tests/lib.sh
+
+N=${COUNT_TO:-1024}
+PEER=10.77.0.$((2 - METHER_ID))
+
+# tx_totals: packets and bytes this host has sent, all types together.
+tx_totals() {
+	metherctl stats --machine | awk '
+		/^tx_.*_packets / { p += $2 }
+		/^tx_.*_bytes / { b += $2 }
+		END { print p + 0, b + 0 }'
+}
+
+check "paper: mether.ko loads" insmod $MODULE
+create=
+[ "$METHER_ID" = 0 ] && create=--create
+check "paper: host up" metherctl up --id $((METHER_ID + 1)) --cluster 1 \
+	--port 7700 --broadcast 10.77.0.255 --pages 64 $create
+
+base=10
+for p in full-page short-page purge purge-hysteresis short-data-driven final; do
+	barrier "paper-$p" || not_ok "paper: barrier before $p"
+	set -- $(tx_totals)
+	timeout 600 mether-count -p $p -n $N -i $METHER_ID -b $base >/tmp/r 2>&1
+	status=$?
+	set -- $(tx_totals) "$@"
+	line=$(grep '^id=' /tmp/r || echo "id=$METHER_ID protocol=$p ok=no")
+	echo "bench $line host=$METHER_ID increments=$N tx_packets=$(($1 - $3)) tx_bytes=$(($2 - $4))" >&3
+	if [ $status = 0 ]; then
+		ok "paper: $p: $line"
+	else
+		not_ok "paper: $p did not finish (status $status)"
+		diag "$(cat /tmp/r)"
+	fi
+	base=$((base + 2))
+done
+check "paper: host down" metherctl down
+check "paper: mether.ko unloads" rmmod mether
+
+# The baselines: host 1 listens, host 0 starts a moment later.
+port=7901
+for flag in -u -t; do
+	barrier "paper-baseline$flag" || not_ok "paper: barrier before $flag"
+	[ "$METHER_ID" = 0 ] && sleep 1
+	timeout 300 mether-pingpong $flag -i $METHER_ID -a $PEER -p $port \
+		-n $N >/tmp/r 2>&1
+	status=$?
+	line=$(grep '^id=' /tmp/r || echo "id=$METHER_ID protocol=pingpong$flag ok=no")
+	set -- $(echo "$line" | sed -n 's/.*packets=\([0-9]*\) payload_bytes=\([0-9]*\).*/\1 \2/p')
+	echo "bench $line host=$METHER_ID increments=$N tx_packets=${1:-0} tx_bytes=${2:-0}" >&3
+	if [ $status = 0 ]; then
+		ok "paper: $line"
+	else
+		not_ok "paper: ping-pong $flag did not finish (status $status)"
+		diag "$(cat /tmp/r)"
+	fi
+	port=$((port + 1))
+done
+barrier paper-done || not_ok "paper: barrier paper-done"

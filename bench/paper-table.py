@@ -1,0 +1,197 @@
+#!/usr/bin/python3
+"""Make the paper's table (Figures 4 to 9) from the "bench" lines two
+guests reported (bench/guest/paper.sh), next to the paper's own figures.
+
+    paper-table.py RESULT_LOG... --out bench/results
+
+Writes paper-table.csv, paper-table.md and paper-table.png to --out and
+prints the Markdown. Per protocol, over both hosts:
+  wall_s          the slower host's wall-clock time for the whole count
+  user_s, sys_s   CPU time of one counting process (mean of the two)
+  bytes_per_s     Mether UDP payload bytes both hosts sent, per second
+  packets_per_inc packets both hosts sent, per increment
+  bytes_per_inc   UDP payload bytes both hosts sent, per increment
+  cs_per_inc      context switches of both processes, per increment
+  latency_ms      wall-clock time per increment: from one host's write
+                  to the other's, the time a page takes to change hands
+  losses_per_win  times a process saw no change, per time it saw one
+"""
+import argparse
+import csv
+import os
+import re
+import sys
+
+PROTOCOLS = ["full-page", "short-page", "purge", "purge-hysteresis",
+             "short-data-driven", "final", "udp-pingpong", "tcp-pingpong"]
+FIELDS = ["protocol", "increments", "hosts", "wall_s", "user_s", "sys_s",
+          "bytes_per_s", "packets_per_inc", "bytes_per_inc", "cs_per_inc",
+          "latency_ms", "losses_per_win"]
+# Ethernet (14), IPv4 (20) and UDP (8) headers around each payload.
+FRAME_OVERHEAD = 42
+
+# The paper's Figures 4 to 9: wall s, user s, sys s, network load,
+# context switches per addition, latency ms, losses/wins.
+PAPER = {
+    "full-page": ("128", "10", "30", "66 kB/s", "4", "120", "500"),
+    "short-page": ("68", "3", "17", "2.2 kB/s", "4", "68", "134"),
+    "purge": ("never finished", "", "", "", "", "very high", "10,000"),
+    "purge-hysteresis": ("77", "19", "50", "1 kB/s", "5", "45", "80"),
+    "short-data-driven": ("68", "7", "50", "1 kB/s", "10", "65", "400"),
+    "final": ("57", "0.7", "6", "0.5 kB/s", "5", "20", "3"),
+}
+
+
+def read_runs(paths):
+    """protocol -> list of dicts, one per host that reported."""
+    runs = {}
+    for path in paths:
+        with open(path, errors="replace") as f:
+            for line in f:
+                if not line.startswith("bench "):
+                    continue
+                kv = dict(re.findall(r"(\w+)=(\S+)", line))
+                proto = kv.get("protocol", "")
+                if proto == "pingpong-u":
+                    proto = "udp-pingpong"
+                elif proto == "pingpong-t":
+                    proto = "tcp-pingpong"
+                runs.setdefault(proto, []).append(kv)
+    return runs
+
+
+def row_for(proto, runs):
+    """The CSV row of one protocol; None figures when it did not finish."""
+    hosts = runs.get(proto, [])
+    row = {"protocol": proto, "hosts": len(hosts)}
+    if not hosts:
+        row["increments"] = ""
+        return row, False
+    n = int(hosts[0].get("increments", 0))
+    row["increments"] = n
+    done = len(hosts) == 2 and all(h.get("ok") == "yes" for h in hosts)
+    if not done or not n:
+        return row, False
+    f = lambda k: [float(h[k]) for h in hosts]
+    wall = max(f("seconds"))
+    packets = sum(f("tx_packets"))
+    payload = sum(f("tx_bytes"))
+    wins = sum(f("wins"))
+    row.update({
+        "wall_s": round(wall, 3),
+        "user_s": round(sum(f("user")) / len(hosts), 3),
+        "sys_s": round(sum(f("sys")) / len(hosts), 3),
+        "bytes_per_s": round(payload / wall, 1) if wall else "",
+        "packets_per_inc": round(packets / n, 3),
+        "bytes_per_inc": round(payload / n, 1),
+        "cs_per_inc": round(sum(f("cs")) / n, 2),
+        "latency_ms": round(wall * 1000 / n, 3),
+        "losses_per_win": round(sum(f("losses")) / wins, 2) if wins else "",
+    })
+    row["_frame_bytes_per_inc"] = round((payload + FRAME_OVERHEAD * packets)
+                                        / n, 1)
+    return row, True
+
+
+def targets(rows):
+    """The issue's targets for the final protocol, checked on this run."""
+    final, udp = rows.get("final"), rows.get("udp-pingpong")
+    out = []
+    if not final or "wall_s" not in final:
+        return ["- final protocol did not finish: no target can be judged"]
+
+    def judge(what, value, limit):
+        verdict = "met" if value <= limit else "NOT met"
+        out.append(f"- {what}: {value} (target at most {limit}): {verdict}")
+    judge("final packets per increment", final["packets_per_inc"], 1.0)
+    judge("final Mether payload bytes per increment",
+          final["bytes_per_inc"], 100)
+    judge("final losses per win", final["losses_per_win"], 3)
+    judge("final context switches per increment", final["cs_per_inc"], 2)
+    if udp and "wall_s" in udp:
+        judge("final wall-clock over UDP ping-pong's",
+              round(final["wall_s"] / udp["wall_s"], 2), 1.0)
+    return out
+
+
+def markdown(rows, done):
+    lines = ["# The paper's table, measured", "",
+             "Counting to the number of increments between two hosts "
+             "(QEMU guests, Debian's stock kernel, one segment). Paper "
+             "figures (1990, two Sun 3/50s, user-level server) in "
+             "brackets. Bytes are Mether UDP payload (header and page "
+             "data); *frame* adds Ethernet, IP and UDP headers.", "",
+             "| protocol | wall s | user s | sys s | bytes/s | packets/inc "
+             "| bytes/inc (frame) | cs/inc | latency ms | losses/win |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for proto in PROTOCOLS:
+        r = rows[proto]
+        paper = PAPER.get(proto)
+        if not done[proto]:
+            lines.append(f"| {proto} | did not finish | | | | | | | | |")
+            continue
+
+        def cell(value, i):
+            return f"{value} [{paper[i]}]" if paper and paper[i] else \
+                f"{value}"
+        lines.append(
+            f"| {proto} | {cell(r['wall_s'], 0)} | {cell(r['user_s'], 1)} "
+            f"| {cell(r['sys_s'], 2)} | {cell(r['bytes_per_s'], 3)} "
+            f"| {r['packets_per_inc']} "
+            f"| {r['bytes_per_inc']} ({r['_frame_bytes_per_inc']}) "
+            f"| {cell(r['cs_per_inc'], 4)} | {cell(r['latency_ms'], 5)} "
+            f"| {cell(r['losses_per_win'], 6)} |")
+    lines += ["", "Targets for the final protocol:", ""] + targets(rows)
+    return "\n".join(lines) + "\n"
+
+
+def plot(rows, done, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("paper-table: no matplotlib, no plot", file=sys.stderr)
+        return
+    names = [p for p in PROTOCOLS if done[p]]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    ax1.bar(names, [rows[p]["latency_ms"] for p in names])
+    ax1.set_ylabel("ms per increment")
+    ax1.set_yscale("log")
+    ax2.bar(names, [rows[p]["bytes_per_inc"] for p in names])
+    ax2.set_ylabel("payload bytes per increment")
+    ax2.set_yscale("log")
+    for ax in (ax1, ax2):
+        ax.tick_params(axis="x", labelrotation=45)
+    fig.suptitle("Counting to %s between two hosts" %
+                 rows[names[0]]["increments"] if names else "no run finished")
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("logs", nargs="+")
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    runs = read_runs(args.logs)
+    rows, done = {}, {}
+    for proto in PROTOCOLS:
+        rows[proto], done[proto] = row_for(proto, runs)
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "paper-table.csv"), "w",
+              newline="") as f:
+        w = csv.DictWriter(f, fieldnames=FIELDS, extrasaction="ignore")
+        w.writeheader()
+        for proto in PROTOCOLS:
+            w.writerow(rows[proto])
+    md = markdown(rows, done)
+    with open(os.path.join(args.out, "paper-table.md"), "w") as f:
+        f.write(md)
+    plot(rows, done, os.path.join(args.out, "paper-table.png"))
+    print(md)
+    return 0 if all(done.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

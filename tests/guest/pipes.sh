@@ -1,0 +1,31 @@
+# libmether pipes (userspace/lib/mether_pipe.c): messages of every size,
+# and csend/crecv of more than a MiB, echoed back and checked byte for
+# byte; first between two processes on one host, then between the hosts.
+. /mether/tests/lib.sh
+
+run_pipe_test() { # run_pipe_test PREFIX ARGS...: report each line
+	local prefix=$1 status
+	shift
+	timeout 600 mether-pipe-test "$@" >/tmp/p 2>&1
+	status=$?
+	sed -e "s/^ok /ok $prefix/" -e "s/^not ok /not ok $prefix/" \
+		-e '/^ok \|^not ok /!s/^/# /' /tmp/p >&3
+	[ $status = 0 ] || not_ok "${prefix}mether-pipe-test exited with $status"
+}
+
+check "pipes: mether.ko loads" insmod $MODULE
+[ "$METHER_ID" = 0 ] && run_pipe_test "pipes: one host: " -l
+create=
+[ "$METHER_ID" = 0 ] && create=--create
+check "pipes: up" metherctl up --id $((METHER_ID + 1)) --cluster 13 \
+	--port 7781 --broadcast 10.77.0.255 --pages 64 $create
+barrier pipes-up || not_ok "pipes: barrier pipes-up"
+if [ "$METHER_ID" = 0 ]; then
+	run_pipe_test "pipes: two hosts: " -e 0
+else
+	run_pipe_test "pipes: two hosts, echo end: " -e 1
+fi
+barrier pipes-done || not_ok "pipes: barrier pipes-done"
+diag "$(metherctl stats)"
+check "pipes: down" metherctl down
+check "pipes: mether.ko unloads" rmmod mether

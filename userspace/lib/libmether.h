@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1 */
+/*
+ * libmether: a host's Mether space from userspace (Documentation/libmether.rst).
+ * Every call that can fail returns -1 (or NULL) and sets errno.
+ */
+#ifndef _LIBMETHER_H
+#define _LIBMETHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/mether.h>
+
+/**
+ * struct mether - an open, mapped Mether space
+ * @fd: the open /dev/mether
+ * @pages: pages in the space
+ * @page_size: bytes in a page
+ * @consistent: the writeable mapping of every view (the consistent copy)
+ * @inconsistent: the read-only mapping of every view
+ */
+struct mether {
+	int fd;
+	uint64_t pages;
+	size_t page_size;
+	char *consistent;
+	char *inconsistent;
+};
+
+struct mether *mether_open(const char *device);
+void mether_close(struct mether *m);
+
+/* A page in one of the four views; copy: METHER_COPY_*. */
+enum mether_copy { METHER_COPY_CONSISTENT, METHER_COPY_INCONSISTENT };
+void *mether_page(struct mether *m, uint64_t page, unsigned int view,
+		  enum mether_copy copy);
+
+int mether_purge(struct mether *m, const void *addr, size_t len);
+int mether_do_purge(struct mether *m, const void *addr);
+int mether_lock(struct mether *m, const void *addr);
+int mether_unlock(struct mether *m, const void *addr);
+
+/*
+ * Pipes: the paper's two-page generation protocol ("A Sample User
+ * Protocol"). End 0 writes page @first, end 1 page @first + 1; each reads
+ * the other's page through its inconsistent views.
+ */
+struct mether_pipe;
+
+struct mether_pipe *mether_pipe_open(struct mether *m, uint64_t first,
+				     unsigned int end);
+void mether_pipe_close(struct mether_pipe *p);
+/* The largest message one send carries. */
+size_t mether_pipe_max_message(const struct mether_pipe *p);
+int mether_pipe_send(struct mether_pipe *p, const void *buf, size_t len);
+ssize_t mether_pipe_recv(struct mether_pipe *p, void *buf, size_t len);
+
+/* csend/crecv: messages of any length, cut into pipe messages. */
+int mether_csend(struct mether_pipe *p, const void *buf, size_t len);
+ssize_t mether_crecv(struct mether_pipe *p, void *buf, size_t len);
+
+#endif /* _LIBMETHER_H */

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: LGPL-2.1
+/*
+ * libmether pipes: the paper's send and receive for the sparse solver
+ * ("A Sample User Protocol"). Each end writes one page, its consistent
+ * copy, and reads the other end's page through inconsistent views. A
+ * write may proceed when the peer's ReadGeneration has caught up with
+ * our WriteGeneration; a read when the peer's WriteGeneration is ahead
+ * of our ReadGeneration. Messages of up to 16 bytes travel in the short
+ * page (one 76-byte packet); longer ones in the full page.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libmether.h"
+
+/*
+ * The page each end writes; the first 32 bytes are its short page. A
+ * short copy that arrives is laid over the rest of an older full copy,
+ * so a long message carries its generation again past the short page:
+ * @data_generation matches only in a full copy of that message.
+ */
+struct mether_pipe_page {
+	uint32_t write_generation;
+	uint32_t write_size;
+	uint32_t read_generation;
+	uint32_t read_size;
+	uint8_t short_data[16];
+	uint32_t data_generation;
+	uint8_t data[];
+};
+
+#define PIPE_SHORT_MAX	sizeof(((struct mether_pipe_page *)0)->short_data)
+
+struct mether_pipe {
+	struct mether *m;
+	volatile struct mether_pipe_page *mine_full, *mine_short;
+	volatile struct mether_pipe_page *peer_full, *peer_short, *peer_wait;
+};
+
+static volatile struct mether_pipe_page *
+pipe_page(struct mether *m, uint64_t page, unsigned int view,
+	  enum mether_copy copy)
+{
+	return mether_page(m, page, view, copy);
+}
+
+struct mether_pipe *mether_pipe_open(struct mether *m, uint64_t first,
+				     unsigned int end)
+{
+	uint64_t mine = first + end, peer = first + !end;
+	struct mether_pipe *p;
+
+	if (end > 1 || first + 1 >= m->pages) {
+		errno = EINVAL;
+		return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->m = m;
+	p->mine_full = pipe_page(m, mine, METHER_VIEW_FULL_DEMAND,
+				 METHER_COPY_CONSISTENT);
+	p->mine_short = pipe_page(m, mine, METHER_VIEW_SHORT_DEMAND,
+				  METHER_COPY_CONSISTENT);
+	p->peer_full = pipe_page(m, peer, METHER_VIEW_FULL_DEMAND,
+				 METHER_COPY_INCONSISTENT);
+	p->peer_short = pipe_page(m, peer, METHER_VIEW_SHORT_DEMAND,
+				  METHER_COPY_INCONSISTENT);
+	p->peer_wait = pipe_page(m, peer, METHER_VIEW_SHORT_DATA,
+				 METHER_COPY_INCONSISTENT);
+	/* "Deal Me In": whatever copy of the peer's page we have is stale. */
+	if (mether_purge(m, (const void *)p->peer_short, m->page_size)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void mether_pipe_close(struct mether_pipe *p)
+{
+	free(p);
+}
+
+size_t mether_pipe_max_message(const struct mether_pipe *p)
+{
+	return p->m->page_size - sizeof(struct mether_pipe_page);
+}
+
+/* Can we write (peer read all we wrote), or read (peer wrote more)? */
+static int pipe_ready(struct mether_pipe *p,
+		      volatile struct mether_pipe_page *peer, int writing)
+{
+	if (writing)
+		return peer->read_generation == p->mine_short->write_generation;
+	return peer->write_generation != p->mine_short->read_generation;
+}
+
+/*
+ * Wait as the paper's reader does: look at the copy we have; drop it and
+ * fetch a fresh one; then drop it and block on the data-driven view until
+ * the next version of the page passes by.
+ */
+static int pipe_wait(struct mether_pipe *p, int writing)
+{
+	for (;;) {
+		if (pipe_ready(p, p->peer_short, writing))
+			return 0;
+		if (mether_purge(p->m, (const void *)p->peer_short,
+				 p->m->page_size))
+			return -1;
+		if (pipe_ready(p, p->peer_short, writing))
+			return 0;
+		if (mether_purge(p->m, (const void *)p->peer_short,
+				 p->m->page_size))
+			return -1;
+		if (pipe_ready(p, p->peer_wait, writing))
+			return 0;
+	}
+}
+
+int mether_pipe_send(struct mether_pipe *p, const void *buf, size_t len)
+{
+	volatile struct mether_pipe_page *mine;
+
+	if (len > mether_pipe_max_message(p)) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (pipe_wait(p, 1))
+		return -1;
+	/* A short message is written and published through the short view. */
+	mine = len <= PIPE_SHORT_MAX ? p->mine_short : p->mine_full;
+	memcpy(len <= PIPE_SHORT_MAX ? (void *)mine->short_data :
+				       (void *)mine->data, buf, len);
+	if (len > PIPE_SHORT_MAX)
+		mine->data_generation = mine->write_generation + 1;
+	mine->write_size = len;
+	/*
+	 * A request can make the kernel publish the page at any moment: the
+	 * new generation must not show before the data it announces.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	mine->write_generation++;
+	return mether_purge(p->m, (const void *)mine, p->m->page_size);
+}
+
+ssize_t mether_pipe_recv(struct mether_pipe *p, void *buf, size_t len)
+{
+	volatile struct mether_pipe_page *peer;
+	uint32_t generation, size;
+
+	if (pipe_wait(p, 0))
+		return -1;
+	peer = p->peer_short;
+	generation = peer->write_generation;
+	size = peer->write_size;
+	if (size > mether_pipe_max_message(p)) {
+		errno = EPROTO;
+		return -1;
+	}
+	if (size > len) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (size <= PIPE_SHORT_MAX) {
+		memcpy(buf, (const void *)peer->short_data, size);
+	} else {
+		/* The whole page went out with this generation: fetch it. */
+		while (p->peer_full->data_generation != generation)
+			if (mether_purge(p->m, (const void *)p->peer_full,
+					 p->m->page_size))
+				return -1;
+		memcpy(buf, (const void *)p->peer_full->data, size);
+	}
+	/* Everything is copied out before the peer may overwrite it. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	p->mine_short->read_size = size;
+	p->mine_short->read_generation = generation;
+	if (mether_purge(p->m, (const void *)p->mine_short, p->m->page_size))
+		return -1;
+	return size;
+}
+
+/*
+ * csend/crecv: a message of any length as pipe messages of the largest
+ * size; the last one is shorter (empty when the length is a multiple).
+ */
+int mether_csend(struct mether_pipe *p, const void *buf, size_t len)
+{
+	size_t max = mether_pipe_max_message(p), chunk;
+	const char *c = buf;
+
+	for (;;) {
+		chunk = len < max ? len : max;
+		if (mether_pipe_send(p, c, chunk))
+			return -1;
+		if (chunk < max)
+			return 0;
+		c += chunk;
+		len -= chunk;
+	}
+}
+
+ssize_t mether_crecv(struct mether_pipe *p, void *buf, size_t len)
+{
+	size_t max = mether_pipe_max_message(p), got = 0;
+	char *c = buf;
+	ssize_t n;
+
+	for (;;) {
+		n = mether_pipe_recv(p, c + got,
+				     len - got < max ? len - got : max);
+		if (n < 0)
+			return -1;
+		got += n;
+		if ((size_t)n < max)
+			return got;
+	}
+}

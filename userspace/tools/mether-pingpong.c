@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mether-pingpong: the baselines for the paper's counting program. Two
+ * processes on two hosts pass a 32-bit counter back and forth over a
+ * user-space UDP or TCP socket until it reaches N, each adding one; each
+ * checks that it saw every increment in order. Host 0 starts.
+ *
+ *	mether-pingpong -u|-t -i ID -a PEER [-p PORT] [-n N]
+ *
+ * Prints the same figures as mether-count, plus the packets and payload
+ * bytes it sent, so the two can be set side by side.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+	fprintf(stderr, "mether-pingpong: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+/* UDP: host 1 binds; host 0 resends its first value until host 1 answers. */
+static int udp_socket(unsigned int id, struct sockaddr_in *peer, int port)
+{
+	struct sockaddr_in local = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+	};
+	struct timeval tv = { .tv_sec = 1 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	if (bind(fd, (struct sockaddr *)&local, sizeof(local)))
+		die("bind");
+	if (connect(fd, (struct sockaddr *)peer, sizeof(*peer)))
+		die("connect");
+	/* Only host 0's first send may be lost (host 1 not up yet). */
+	if (id == 0 && setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		die("SO_RCVTIMEO");
+	return fd;
+}
+
+static int tcp_socket(unsigned int id, struct sockaddr_in *peer, int port)
+{
+	struct sockaddr_in local = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+	};
+	int one = 1, fd, lfd, i;
+
+	if (id == 1) {
+		lfd = socket(AF_INET, SOCK_STREAM, 0);
+		if (lfd < 0 ||
+		    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+		    bind(lfd, (struct sockaddr *)&local, sizeof(local)) ||
+		    listen(lfd, 1))
+			die("listen");
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			die("accept");
+		close(lfd);
+	} else {
+		peer->sin_port = htons(port);
+		for (i = 0;; i++) {
+			fd = socket(AF_INET, SOCK_STREAM, 0);
+			if (fd < 0)
+				die("socket");
+			if (!connect(fd, (struct sockaddr *)peer, sizeof(*peer)))
+				break;
+			if (i == 100)
+				die("connect");
+			close(fd);
+			usleep(100000);
+		}
+	}
+	/* One counter per segment, at once: what a ping-pong measures. */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		die("TCP_NODELAY");
+	return fd;
+}
+
+static int recv_counter(int fd, int tcp, uint32_t *value)
+{
+	uint32_t be;
+	size_t got = 0;
+	ssize_t n;
+
+	do {
+		n = recv(fd, (char *)&be + got, sizeof(be) - got, 0);
+		if (n <= 0)
+			return -1;
+		got += n;
+	} while (tcp && got < sizeof(be));
+	if (got != sizeof(be))
+		return -1;
+	*value = ntohl(be);
+	return 0;
+}
+
+static void send_counter(int fd, uint32_t value, unsigned long *packets)
+{
+	uint32_t be = htonl(value);
+
+	if (send(fd, &be, sizeof(be), 0) != sizeof(be))
+		die("send");
+	(*packets)++;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in peer = { .sin_family = AF_INET };
+	unsigned long target = 1024, packets = 0, wins = 0;
+	unsigned int id = 0, port = 7900;
+	struct timespec t0, t1;
+	int opt, tcp = -1, fd, ok = 1;
+	uint32_t seen, expect;
+	struct rusage ru;
+
+	while ((opt = getopt(argc, argv, "uti:a:p:n:")) != -1) {
+		switch (opt) {
+		case 'u':
+			tcp = 0;
+			break;
+		case 't':
+			tcp = 1;
+			break;
+		case 'i':
+			id = strtoul(optarg, NULL, 0);
+			break;
+		case 'a':
+			if (inet_pton(AF_INET, optarg, &peer.sin_addr) != 1)
+				goto usage;
+			break;
+		case 'p':
+			port = strtoul(optarg, NULL, 0);
+			break;
+		case 'n':
+			target = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (tcp < 0 || id > 1 || !peer.sin_addr.s_addr || !target ||
+	    optind != argc)
+		goto usage;
+	peer.sin_port = htons(port);
+
+	fd = tcp ? tcp_socket(id, &peer, port) : udp_socket(id, &peer, port);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (id == 0) {
+		/* Host 0 adds the first one; until host 1 is up, UDP retries. */
+		send_counter(fd, 1, &packets);
+		wins++;
+		while (recv_counter(fd, tcp, &seen)) {
+			if (tcp || (errno != EAGAIN && errno != ECONNREFUSED))
+				die("recv");
+			send_counter(fd, 1, &packets);
+		}
+		expect = 2;
+	} else {
+		if (recv_counter(fd, tcp, &seen))
+			die("recv");
+		expect = 1;
+	}
+	for (;;) {
+		if (seen != expect) {
+			fprintf(stderr, "mether-pingpong %u: saw %u, expected %u\n",
+				id, seen, expect);
+			ok = 0;
+			break;
+		}
+		if (seen >= target)
+			break;
+		send_counter(fd, seen + 1, &packets);
+		wins++;
+		if (seen + 1 >= target)
+			break;
+		if (recv_counter(fd, tcp, &seen))
+			die("recv");
+		expect += 2;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	getrusage(RUSAGE_SELF, &ru);
+	printf("id=%u protocol=%s target=%lu ok=%s wins=%lu losses=0 packets=%lu payload_bytes=%lu seconds=%.3f user=%.3f sys=%.3f cs=%ld\n",
+	       id, tcp ? "tcp-pingpong" : "udp-pingpong", target,
+	       ok ? "yes" : "no", wins, packets, packets * 4,
+	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
+	       ru.ru_nvcsw + ru.ru_nivcsw);
+	close(fd);
+	return ok ? 0 : 1;
+
+usage:
+	fprintf(stderr, "usage: mether-pingpong -u|-t -i 0|1 -a PEER [-p PORT] [-n N]\n");
+	return 2;
+}
