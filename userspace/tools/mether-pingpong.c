@@ -29,14 +29,13 @@ static void die(const char *what)
 	exit(2);
 }
 
-/* UDP: host 1 binds; host 0 resends its first value until host 1 answers. */
-static int udp_socket(unsigned int id, struct sockaddr_in *peer, int port)
+/* UDP: each host binds the port and talks to the other's. */
+static int udp_socket(struct sockaddr_in *peer, int port)
 {
 	struct sockaddr_in local = {
 		.sin_family = AF_INET,
 		.sin_port = htons(port),
 	};
-	struct timeval tv = { .tv_sec = 1 };
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
 	if (fd < 0)
@@ -45,10 +44,32 @@ static int udp_socket(unsigned int id, struct sockaddr_in *peer, int port)
 		die("bind");
 	if (connect(fd, (struct sockaddr *)peer, sizeof(*peer)))
 		die("connect");
-	/* Only host 0's first send may be lost (host 1 not up yet). */
-	if (id == 0 && setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
-		die("SO_RCVTIMEO");
 	return fd;
+}
+
+/*
+ * Before the clock starts, UDP hosts trade zeros until both are up, so
+ * that the count does not time a start-up; the count never sends 0, and
+ * a late zero is skipped.
+ */
+static void udp_hello(int fd, unsigned int id)
+{
+	struct timeval tv = { .tv_usec = 100000 }, forever = {};
+	uint32_t zero = 0, got;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		die("SO_RCVTIMEO");
+	for (;;) {
+		if (id == 0 && send(fd, &zero, sizeof(zero), 0) < 0 &&
+		    errno != ECONNREFUSED)
+			die("send");
+		if (recv(fd, &got, sizeof(got), 0) == sizeof(got) && !got)
+			break;
+	}
+	if (id == 1 && send(fd, &zero, sizeof(zero), 0) < 0)
+		die("send");
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever)))
+		die("SO_RCVTIMEO");
 }
 
 static int tcp_socket(unsigned int id, struct sockaddr_in *peer, int port)
@@ -101,7 +122,9 @@ static int recv_counter(int fd, int tcp, uint32_t *value)
 		if (n <= 0)
 			return -1;
 		got += n;
-	} while (tcp && got < sizeof(be));
+		if (!tcp && !be)
+			got = 0;	/* a late hello */
+	} while (got < sizeof(be));
 	if (got != sizeof(be))
 		return -1;
 	*value = ntohl(be);
@@ -157,17 +180,18 @@ int main(int argc, char **argv)
 		goto usage;
 	peer.sin_port = htons(port);
 
-	fd = tcp ? tcp_socket(id, &peer, port) : udp_socket(id, &peer, port);
+	if (tcp) {
+		fd = tcp_socket(id, &peer, port);
+	} else {
+		fd = udp_socket(&peer, port);
+		udp_hello(fd, id);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (id == 0) {
-		/* Host 0 adds the first one; until host 1 is up, UDP retries. */
 		send_counter(fd, 1, &packets);
 		wins++;
-		while (recv_counter(fd, tcp, &seen)) {
-			if (tcp || (errno != EAGAIN && errno != ECONNREFUSED))
-				die("recv");
-			send_counter(fd, 1, &packets);
-		}
+		if (recv_counter(fd, tcp, &seen))
+			die("recv");
 		expect = 2;
 	} else {
 		if (recv_counter(fd, tcp, &seen))
