@@ -31,6 +31,7 @@ tests/vm/run-guests --kernel "$STOCK/vmlinuz" \
 	--module build/stock/mether.ko --modules-root "$STOCK/root" \
 	--modules-list "$STOCK/modules.list" --bin userspace/tools/metherctl \
 	--bin userspace/tools/mether-count --bin userspace/tools/mether-pingpong \
+	--bin userspace/tools/mether-pipe-bench \
 	--guests 2 --timeout 1800 --verbose --out "$OUT/guests" \
 	bench/guest/demo.sh bench/guest/paper.sh || status=$?
 msg "the paper's table (bench/results/paper-table.md)"

@@ -5,7 +5,8 @@ guests reported (bench/guest/paper.sh), next to the paper's own figures.
     paper-table.py RESULT_LOG... --out bench/results
 
 Writes paper-table.csv, paper-table.md and paper-table.png to --out and
-prints the Markdown. Per protocol, over both hosts:
+prints the Markdown; from "pipebench" lines, pipes.csv (throughput of
+libmether pipes and of TCP, one way, by message size). Per protocol, over both hosts:
   wall_s          the slower host's wall-clock time for the whole count
   user_s, sys_s   CPU time of one counting process (mean of the two)
   bytes_per_s     Mether UDP payload bytes both hosts sent, per second
@@ -169,6 +170,34 @@ def plot(rows, done, path):
     fig.savefig(path, dpi=80)
 
 
+def write_pipes(paths, out):
+    """pipes.csv from the pipebench lines; False when none were there."""
+    runs = {}
+    for path in paths:
+        with open(path, errors="replace") as f:
+            for line in f:
+                if line.startswith("pipebench "):
+                    kv = dict(re.findall(r"(\w+)=(\S+)", line))
+                    runs.setdefault(int(kv["size"]), {})[kv["kind"]] = kv
+    if not runs:
+        return False
+    with open(os.path.join(out, "pipes.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["message_bytes", "mether_mb_s", "tcp_mb_s",
+                    "mether_msgs_s", "tcp_msgs_s"])
+        for size in sorted(runs):
+            m, t = runs[size].get("mether", {}), runs[size].get("tcp", {})
+            w.writerow([size, m.get("mb_s", ""), t.get("mb_s", ""),
+                        m.get("msgs_s", ""), t.get("msgs_s", "")])
+    print("Pipes, one way (bench/results/pipes.csv):")
+    for size in sorted(runs):
+        m, t = runs[size].get("mether", {}), runs[size].get("tcp", {})
+        print(f"  {size:>8} B: mether {m.get('mb_s', '-')} MB/s "
+              f"{m.get('msgs_s', '-')} msg/s; tcp {t.get('mb_s', '-')} MB/s "
+              f"{t.get('msgs_s', '-')} msg/s")
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("logs", nargs="+")
@@ -190,6 +219,7 @@ def main():
         f.write(md)
     plot(rows, done, os.path.join(args.out, "paper-table.png"))
     print(md)
+    write_pipes(args.logs, args.out)
     return 0 if all(done.values()) else 1
 
 
