@@ -13,7 +13,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "bench_tcp.h"
 
 static void die(const char *what)
 {
@@ -70,45 +71,6 @@ static void udp_hello(int fd, unsigned int id)
 		die("send");
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever)))
 		die("SO_RCVTIMEO");
-}
-
-static int tcp_socket(unsigned int id, struct sockaddr_in *peer, int port)
-{
-	struct sockaddr_in local = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-	};
-	int one = 1, fd, lfd, i;
-
-	if (id == 1) {
-		lfd = socket(AF_INET, SOCK_STREAM, 0);
-		if (lfd < 0 ||
-		    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-		    bind(lfd, (struct sockaddr *)&local, sizeof(local)) ||
-		    listen(lfd, 1))
-			die("listen");
-		fd = accept(lfd, NULL, NULL);
-		if (fd < 0)
-			die("accept");
-		close(lfd);
-	} else {
-		peer->sin_port = htons(port);
-		for (i = 0;; i++) {
-			fd = socket(AF_INET, SOCK_STREAM, 0);
-			if (fd < 0)
-				die("socket");
-			if (!connect(fd, (struct sockaddr *)peer, sizeof(*peer)))
-				break;
-			if (i == 100)
-				die("connect");
-			close(fd);
-			usleep(100000);
-		}
-	}
-	/* One counter per segment, at once: what a ping-pong measures. */
-	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
-		die("TCP_NODELAY");
-	return fd;
 }
 
 static int recv_counter(int fd, int tcp, uint32_t *value)
@@ -181,7 +143,7 @@ int main(int argc, char **argv)
 	peer.sin_port = htons(port);
 
 	if (tcp) {
-		fd = tcp_socket(id, &peer, port);
+		fd = bench_tcp_pair(id, peer.sin_addr, port);
 	} else {
 		fd = udp_socket(&peer, port);
 		udp_hello(fd, id);

@@ -12,7 +12,6 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "../lib/libmether.h"
+#include "bench_tcp.h"
 
 static void die(const char *what)
 {
@@ -34,41 +34,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int tcp_connect(int end, const char *peer, int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int one = 1, fd, lfd, i;
-
-	if (end == 1) {
-		lfd = socket(AF_INET, SOCK_STREAM, 0);
-		if (lfd < 0 ||
-		    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-		    bind(lfd, (struct sockaddr *)&a, sizeof(a)) || listen(lfd, 1))
-			die("listen");
-		fd = accept(lfd, NULL, NULL);
-		if (fd < 0)
-			die("accept");
-		close(lfd);
-		return fd;
-	}
-	if (inet_pton(AF_INET, peer, &a.sin_addr) != 1)
-		die("peer address");
-	for (i = 0;; i++) {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		if (fd < 0)
-			die("socket");
-		if (!connect(fd, (struct sockaddr *)&a, sizeof(a)))
-			break;
-		if (i == 100)
-			die("connect");
-		close(fd);
-		usleep(100000);
-	}
-	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
-		die("TCP_NODELAY");
-	return fd;
 }
 
 static void tcp_full(int fd, char *buf, size_t len, int sending)
@@ -126,7 +91,11 @@ int main(int argc, char **argv)
 	if (!buf)
 		die("calloc");
 	if (tcp) {
-		fd = tcp_connect(end, peer, port);
+		struct in_addr addr = {};
+
+		if (!end && inet_pton(AF_INET, peer, &addr) != 1)
+			die("peer address");
+		fd = bench_tcp_pair(end, addr, port);
 	} else {
 		struct mether *m = mether_open(NULL);
 
