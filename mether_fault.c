@@ -13,6 +13,7 @@
 
 #include "mether_fault.h"
 #include "mether_owner.h"
+#include "mether_segment.h"
 #include "mether_space.h"
 
 /*
@@ -250,21 +251,26 @@ const struct vm_operations_struct mether_vm_ops = {
  * mapping is the inconsistent copy and can never become writeable.
  *
  * Return: 0; -EINVAL for a private mapping or a range outside the space;
- * -EACCES for a writeable mapping of data-driven views.
+ * -EACCES for a writeable mapping of data-driven views, or for a range a
+ * restricted file has no capability for.
  */
 int mether_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	struct mether_space *space = file->private_data;
+	struct mether_file *mf = file->private_data;
+	struct mether_space *space = mf->space;
 	bool writeable = vma->vm_flags & VM_WRITE;
+	u64 offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	u64 len = vma->vm_end - vma->vm_start;
 	int ret;
 
 	/* A private copy of a shared page would be neither Mether copy. */
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	ret = mether_check_mapping((u64)vma->vm_pgoff << PAGE_SHIFT,
-				   vma->vm_end - vma->vm_start, writeable);
+	ret = mether_check_mapping(offset, len, writeable);
 	if (ret)
 		return ret;
+	if (!mether_file_may_map(mf, offset, len, writeable))
+		return -EACCES;
 
 	if (!writeable) {
 		vma->vm_flags &= ~VM_MAYWRITE;

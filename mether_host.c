@@ -16,6 +16,7 @@
 
 #include "mether_host.h"
 #include "mether_net.h"
+#include "mether_segment.h"
 
 static unsigned int space_pages = 256;
 module_param(space_pages, uint, 0444);
@@ -115,6 +116,8 @@ int mether_host_up(struct net *net, const struct mether_up *up)
 	ret = PTR_ERR_OR_ZERO(space);
 	if (ret)
 		goto out;
+	if (host->space)
+		mether_key_copy(space, host->space);
 	ret = mether_net_up(net, space, up);
 	if (ret) {
 		mether_space_put(space);

@@ -13,12 +13,14 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/nsproxy.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "mether_fault.h"
 #include "mether_host.h"
 #include "mether_net.h"
 #include "mether_purge.h"
+#include "mether_segment.h"
 #include "mether_space.h"
 
 bool mether_kernel_server = true;
@@ -28,12 +30,22 @@ MODULE_PARM_DESC(kernel_server,
 
 static int mether_open(struct inode *inode, struct file *file)
 {
+	struct net *net = current->nsproxy->net_ns;
 	struct mether_space *space;
+	struct mether_file *mf;
 
-	space = mether_host_space(current->nsproxy->net_ns);
-	if (IS_ERR(space))
+	mf = kzalloc(sizeof(*mf), GFP_KERNEL);
+	if (!mf)
+		return -ENOMEM;
+	space = mether_host_space(net);
+	if (IS_ERR(space)) {
+		kfree(mf);
 		return PTR_ERR(space);
-	file->private_data = space;
+	}
+	mf->space = space;
+	mf->restricted = !ns_capable_noaudit(net->user_ns, CAP_SYS_ADMIN);
+	spin_lock_init(&mf->lock);
+	file->private_data = mf;
 	/* One address_space for every opener, so unmapping reaches all. */
 	file->f_mapping = space->inode->i_mapping;
 	return 0;
@@ -41,8 +53,11 @@ static int mether_open(struct inode *inode, struct file *file)
 
 static int mether_release(struct inode *inode, struct file *file)
 {
+	struct mether_file *mf = file->private_data;
+
 	mether_unlock_all(file);
-	mether_space_put(file->private_data);
+	mether_space_put(mf->space);
+	kfree(mf);
 	return 0;
 }
 
@@ -59,9 +74,10 @@ static long mether_ioctl_info(struct mether_space *space, void __user *argp)
 	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
-static long mether_ioctl_page_state(struct mether_space *space,
+static long mether_ioctl_page_state(struct mether_file *mf,
 				    struct mether_page_state __user *argp)
 {
+	struct mether_space *space = mf->space;
 	struct mether_page_state st = {};
 	struct mether_addr addr;
 	struct mether_page *mp;
@@ -70,6 +86,8 @@ static long mether_ioctl_page_state(struct mether_space *space,
 		return -EFAULT;
 	if (mether_decode_offset(st.offset, space->pages, &addr))
 		return -EINVAL;
+	if (!mether_file_may_see(mf, addr.page))
+		return -EACCES;
 
 	mp = &space->page[addr.page];
 	spin_lock(&mp->lock);
@@ -110,6 +128,20 @@ static long mether_ioctl_down(void)
 	return mether_host_down(net);
 }
 
+/* The key goes to the host's current space, whichever file asks. */
+static long mether_ioctl_host_key(struct mether_key __user *argp)
+{
+	struct mether_space *space;
+	long ret;
+
+	space = mether_host_space(current->nsproxy->net_ns);
+	if (IS_ERR(space))
+		return PTR_ERR(space);
+	ret = mether_ioctl_set_key(space, argp);
+	mether_space_put(space);
+	return ret;
+}
+
 static long mether_ioctl_stats(struct mether_space *space,
 			       struct mether_stats __user *argp)
 {
@@ -130,7 +162,8 @@ static long mether_ioctl_stats(struct mether_space *space,
 static long mether_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
-	struct mether_space *space = file->private_data;
+	struct mether_file *mf = file->private_data;
+	struct mether_space *space = mf->space;
 	void __user *argp = (void __user *)arg;
 
 	switch (cmd) {
@@ -145,13 +178,19 @@ static long mether_ioctl(struct file *file, unsigned int cmd,
 	case METHER_IOC_UNLOCK:
 		return mether_ioctl_lock(file, argp, false);
 	case METHER_IOC_PAGE_STATE:
-		return mether_ioctl_page_state(space, argp);
+		return mether_ioctl_page_state(mf, argp);
 	case METHER_IOC_UP:
 		return mether_ioctl_up(argp);
 	case METHER_IOC_DOWN:
 		return mether_ioctl_down();
 	case METHER_IOC_STATS:
 		return mether_ioctl_stats(space, argp);
+	case METHER_IOC_SET_KEY:
+		return mether_ioctl_host_key(argp);
+	case METHER_IOC_SEGMENT_GRANT:
+		return mether_ioctl_segment_grant(mf, argp);
+	case METHER_IOC_SEGMENT_ATTACH:
+		return mether_ioctl_segment_attach(mf, argp);
 	default:
 		return -ENOTTY;
 	}

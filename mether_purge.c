@@ -17,6 +17,7 @@
 
 #include "mether_fault.h"
 #include "mether_purge.h"
+#include "mether_segment.h"
 
 /* Where a user address lands in the space. */
 struct mether_target {
@@ -239,7 +240,7 @@ long mether_ioctl_do_purge(struct mether_space *space, const u64 __user *arg)
  */
 long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock)
 {
-	struct mether_space *space = file->private_data;
+	struct mether_space *space = mether_file_space(file);
 	struct mether_copy_state *copy;
 	struct mether_target t;
 	unsigned int unmap = 0;
@@ -289,7 +290,7 @@ long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock)
  */
 void mether_unlock_all(struct file *file)
 {
-	struct mether_space *space = file->private_data;
+	struct mether_space *space = mether_file_space(file);
 	u64 i;
 
 	/* Most files never lock: spare them a walk over every page. */

@@ -88,6 +88,7 @@ struct mether_space *mether_space_create(u64 pages, bool creator)
 	init_waitqueue_head(&space->wait);
 	spin_lock_init(&space->server_lock);
 	INIT_LIST_HEAD(&space->server_queue);
+	spin_lock_init(&space->key_lock);
 	mether_server_init_space(space);
 	return space;
 
@@ -119,7 +120,7 @@ static void mether_space_release(struct kref *ref)
 	}
 	iput(space->inode);
 	kvfree(space->page);
-	kfree(space);
+	kfree_sensitive(space);	/* it holds the cluster key */
 }
 
 void mether_space_put(struct mether_space *space)

@@ -127,6 +127,9 @@ struct mether_page {
  * @handoff_work: retransmits handoffs not yet ACKed
  * @faults: faults taken, by copy (0 consistent, 1 inconsistent) and view
  * @purges: PURGEs, by copy (0 writeable, 1 read-only)
+ * @key_lock: protects @key and @key_set
+ * @key: the cluster key (METHER_IOC_SET_KEY)
+ * @key_set: @key has been set
  */
 struct mether_space {
 	struct kref ref;
@@ -147,6 +150,9 @@ struct mether_space {
 	struct delayed_work handoff_work;
 	atomic64_t faults[2][METHER_VIEWS];
 	atomic64_t purges[2];
+	spinlock_t key_lock;	/* protects key, key_set */
+	u8 key[METHER_KEY_SIZE];
+	bool key_set;
 };
 
 extern bool mether_kernel_server;

@@ -185,6 +185,56 @@ struct mether_stats {
 	__u32 reserved;
 };
 
+/* The cluster key: 32 bytes, set with METHER_IOC_SET_KEY, never read back. */
+#define METHER_KEY_SIZE		32
+
+/**
+ * struct mether_key - METHER_IOC_SET_KEY: the cluster's secret (needs
+ * CAP_NET_ADMIN); every host of a cluster sets the same key
+ * @key: the key
+ * @flags: zero
+ * @reserved: zero
+ */
+struct mether_key {
+	__u8 key[METHER_KEY_SIZE];
+	__u32 flags;
+	__u32 reserved;
+};
+
+/*
+ * Named segments. Page METHER_DIRECTORY_PAGE holds libmether's directory
+ * of segment names (Documentation/libmether.rst) and is never part of a
+ * segment. A file opened without CAP_SYS_ADMIN is restricted: it may map
+ * that page read-only, and otherwise only the segments it has attached
+ * with a capability, each as its rights allow.
+ */
+#define METHER_DIRECTORY_PAGE		0
+#define METHER_SEGMENT_NAME_SIZE	32
+#define METHER_TOKEN_SIZE		16
+#define METHER_SEGMENT_READ		0x1	/* map read-only: the inconsistent copy */
+#define METHER_SEGMENT_WRITE		0x2	/* map writeable: the consistent copy */
+#define METHER_SEGMENT_ATTACH_MAX	16	/* segments attached to one file */
+
+/**
+ * struct mether_segment - a capability: a named run of pages, the rights
+ * it grants, and the token that proves it was granted
+ * @name: the segment's name, NUL-terminated and NUL-padded
+ * @first: its first page (not METHER_DIRECTORY_PAGE)
+ * @pages: its number of pages, not 0
+ * @rights: METHER_SEGMENT_*, not 0
+ * @reserved: zero
+ * @token: a MAC of the fields above under the cluster key; filled in by
+ *	METHER_IOC_SEGMENT_GRANT, checked by METHER_IOC_SEGMENT_ATTACH
+ */
+struct mether_segment {
+	char name[METHER_SEGMENT_NAME_SIZE];
+	__u64 first;
+	__u64 pages;
+	__u32 rights;
+	__u32 reserved;
+	__u8 token[METHER_TOKEN_SIZE];
+};
+
 #define METHER_IOC_MAGIC	0xb7
 #define METHER_IOC_INFO		_IOR(METHER_IOC_MAGIC, 0x00, struct mether_info)
 /* Invalidate (read-only) or publish (writeable) every page of a range. */
@@ -199,6 +249,12 @@ struct mether_stats {
 #define METHER_IOC_UP		_IOW(METHER_IOC_MAGIC, 0x06, struct mether_up)
 #define METHER_IOC_DOWN		_IO(METHER_IOC_MAGIC, 0x07)
 #define METHER_IOC_STATS	_IOR(METHER_IOC_MAGIC, 0x08, struct mether_stats)
+/* Set the cluster key (CAP_NET_ADMIN); it is never read back. */
+#define METHER_IOC_SET_KEY	_IOW(METHER_IOC_MAGIC, 0x09, struct mether_key)
+/* Mint a capability (CAP_SYS_ADMIN): the kernel fills in the token. */
+#define METHER_IOC_SEGMENT_GRANT	_IOWR(METHER_IOC_MAGIC, 0x0a, struct mether_segment)
+/* Let this file map a segment, if the token proves the capability. */
+#define METHER_IOC_SEGMENT_ATTACH	_IOW(METHER_IOC_MAGIC, 0x0b, struct mether_segment)
 
 #ifndef __KERNEL__
 /* Offset of @p inside the space (as given to mmap) */

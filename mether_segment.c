@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mether: the cluster key, named segments and their capabilities (the
+ * paper's conclusions ask for both names and protection).
+ *
+ * A capability is a segment (name, first page, pages, rights) and a token:
+ * a keyed BLAKE2s MAC of it under the cluster key. Any host of the cluster
+ * can check a token without asking anybody, and nobody without the key
+ * can make one. Restricted files (opened without CAP_SYS_ADMIN) may map
+ * only what they have attached with a valid capability; the check is at
+ * mmap() time, so faults pay nothing for it.
+ */
+#include <crypto/algapi.h>
+#include <crypto/blake2s.h>
+#include <linux/capability.h>
+#include <linux/nsproxy.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <net/net_namespace.h>
+
+#include "mether_segment.h"
+
+/* Keeps tokens apart from any other use of the cluster key. */
+static const char mether_token_label[] = "mether segment capability v1";
+
+/**
+ * mether_key_copy() - give a new space the key of the one it replaces
+ * @to: the new space, not yet visible to anybody
+ * @from: the old space
+ */
+void mether_key_copy(struct mether_space *to, struct mether_space *from)
+{
+	spin_lock(&from->key_lock);
+	memcpy(to->key, from->key, METHER_KEY_SIZE);
+	to->key_set = from->key_set;
+	spin_unlock(&from->key_lock);
+}
+
+/**
+ * mether_ioctl_set_key() - METHER_IOC_SET_KEY
+ * @space: the current space of the caller's host (the next one to come
+ *	up inherits the key)
+ * @arg: the key
+ *
+ * Return: 0; -EPERM without CAP_NET_ADMIN; -EFAULT; -EINVAL for nonzero
+ * flags or reserved fields.
+ */
+long mether_ioctl_set_key(struct mether_space *space,
+			  const struct mether_key __user *arg)
+{
+	struct net *net = current->nsproxy->net_ns;
+	struct mether_key key;
+	long ret = -EINVAL;
+
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&key, arg, sizeof(key)))
+		return -EFAULT;
+	if (!key.flags && !key.reserved) {
+		spin_lock(&space->key_lock);
+		memcpy(space->key, key.key, METHER_KEY_SIZE);
+		space->key_set = true;
+		spin_unlock(&space->key_lock);
+		ret = 0;
+	}
+	memzero_explicit(&key, sizeof(key));
+	return ret;
+}
+
+/**
+ * mether_segment_token() - the token of a capability
+ * @key: the cluster key
+ * @seg: the capability; its token field is ignored
+ * @token: where the token goes
+ *
+ * The MAC covers every field but the token, in a fixed little-endian
+ * layout, so hosts of any byte order agree.
+ */
+void mether_segment_token(const u8 key[METHER_KEY_SIZE],
+			  const struct mether_segment *seg,
+			  u8 token[METHER_TOKEN_SIZE])
+{
+	struct blake2s_state state;
+	__le64 first = cpu_to_le64(seg->first);
+	__le64 pages = cpu_to_le64(seg->pages);
+	__le32 rights = cpu_to_le32(seg->rights);
+
+	blake2s_init_key(&state, METHER_TOKEN_SIZE, key, METHER_KEY_SIZE);
+	blake2s_update(&state, mether_token_label, sizeof(mether_token_label));
+	blake2s_update(&state, seg->name, METHER_SEGMENT_NAME_SIZE);
+	blake2s_update(&state, (const u8 *)&first, sizeof(first));
+	blake2s_update(&state, (const u8 *)&pages, sizeof(pages));
+	blake2s_update(&state, (const u8 *)&rights, sizeof(rights));
+	blake2s_final(&state, token);
+}
+
+/* A segment's fields, as a caller gave them, make sense for @space. */
+static int mether_segment_check(struct mether_space *space,
+				const struct mether_segment *seg)
+{
+	size_t len = strnlen(seg->name, METHER_SEGMENT_NAME_SIZE);
+
+	if (!len || len == METHER_SEGMENT_NAME_SIZE)
+		return -EINVAL;
+	/* Padding is MACed: only one spelling of a name may be valid. */
+	if (memchr_inv(seg->name + len, 0, METHER_SEGMENT_NAME_SIZE - len))
+		return -EINVAL;
+	if (seg->reserved || !seg->rights ||
+	    (seg->rights & ~(METHER_SEGMENT_READ | METHER_SEGMENT_WRITE)))
+		return -EINVAL;
+	if (seg->first <= METHER_DIRECTORY_PAGE || !seg->pages ||
+	    seg->first >= space->pages || seg->pages > space->pages - seg->first)
+		return -EINVAL;
+	return 0;
+}
+
+/* The token @seg should carry; -ENOKEY while the host has no key. */
+static int mether_segment_expected(struct mether_space *space,
+				   const struct mether_segment *seg,
+				   u8 token[METHER_TOKEN_SIZE])
+{
+	u8 key[METHER_KEY_SIZE];
+	bool key_set;
+
+	spin_lock(&space->key_lock);
+	key_set = space->key_set;
+	memcpy(key, space->key, METHER_KEY_SIZE);
+	spin_unlock(&space->key_lock);
+	if (key_set)
+		mether_segment_token(key, seg, token);
+	memzero_explicit(key, sizeof(key));
+	return key_set ? 0 : -ENOKEY;
+}
+
+/**
+ * mether_ioctl_segment_grant() - METHER_IOC_SEGMENT_GRANT
+ * @mf: the caller's file
+ * @arg: the segment; its token is filled in
+ *
+ * Return: 0; -EPERM without CAP_SYS_ADMIN; -EFAULT; -EINVAL for a
+ * malformed segment or one outside the space; -ENOKEY without a key.
+ */
+long mether_ioctl_segment_grant(struct mether_file *mf,
+				struct mether_segment __user *arg)
+{
+	struct net *net = current->nsproxy->net_ns;
+	struct mether_segment seg;
+	int ret;
+
+	if (!ns_capable(net->user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&seg, arg, sizeof(seg)))
+		return -EFAULT;
+	ret = mether_segment_check(mf->space, &seg);
+	if (!ret)
+		ret = mether_segment_expected(mf->space, &seg, seg.token);
+	if (!ret && copy_to_user(arg->token, seg.token, METHER_TOKEN_SIZE))
+		ret = -EFAULT;
+	return ret;
+}
+
+/**
+ * mether_ioctl_segment_attach() - METHER_IOC_SEGMENT_ATTACH
+ * @mf: the caller's file
+ * @arg: the capability
+ *
+ * Return: 0; -EFAULT; -EINVAL for a malformed segment or one outside the
+ * space; -ENOKEY without a key; -EACCES for a token that does not prove
+ * the capability; -ENOSPC when the file has METHER_SEGMENT_ATTACH_MAX.
+ */
+long mether_ioctl_segment_attach(struct mether_file *mf,
+				 const struct mether_segment __user *arg)
+{
+	u8 expected[METHER_TOKEN_SIZE];
+	struct mether_segment seg;
+	int ret;
+
+	if (copy_from_user(&seg, arg, sizeof(seg)))
+		return -EFAULT;
+	ret = mether_segment_check(mf->space, &seg);
+	if (ret)
+		return ret;
+	ret = mether_segment_expected(mf->space, &seg, expected);
+	if (ret)
+		return ret;
+	/* In constant time: a forger learns nothing from how long it took. */
+	if (crypto_memneq(expected, seg.token, METHER_TOKEN_SIZE))
+		return -EACCES;
+
+	spin_lock(&mf->lock);
+	if (mf->grants < METHER_SEGMENT_ATTACH_MAX) {
+		mf->grant[mf->grants++] = (struct mether_grant) {
+			.first = seg.first,
+			.pages = seg.pages,
+			.rights = seg.rights,
+		};
+	} else {
+		ret = -ENOSPC;
+	}
+	spin_unlock(&mf->lock);
+	return ret;
+}
+
+/* Pages [@first, @first + @pages) lie in one segment that grants @right. */
+static bool mether_file_granted(struct mether_file *mf, u64 first, u64 pages,
+				u32 right)
+{
+	bool granted = false;
+	unsigned int i;
+
+	spin_lock(&mf->lock);
+	for (i = 0; i < mf->grants && !granted; i++) {
+		const struct mether_grant *g = &mf->grant[i];
+
+		granted = (g->rights & right) && first >= g->first &&
+			  first - g->first + pages <= g->pages;
+	}
+	spin_unlock(&mf->lock);
+	return granted;
+}
+
+/**
+ * mether_file_may_map() - may @mf map this range of the device?
+ * @mf: the file
+ * @offset: byte offset of the mapping's first page, checked by
+ *	mether_check_mapping()
+ * @len: its length in bytes
+ * @writeable: the mapping is the consistent copy
+ *
+ * A restricted file maps the directory page read-only, and otherwise
+ * only pages of segments it attached: a writeable mapping needs
+ * METHER_SEGMENT_WRITE, a read-only one either right. A mapping that
+ * spans views is checked view by view.
+ *
+ * Return: true when it may.
+ */
+bool mether_file_may_map(struct mether_file *mf, u64 offset, u64 len,
+			 bool writeable)
+{
+	u32 right = writeable ? METHER_SEGMENT_WRITE :
+				METHER_SEGMENT_READ | METHER_SEGMENT_WRITE;
+	u64 end = offset + len;
+
+	if (!mf->restricted)
+		return true;
+	while (offset < end) {
+		u64 view_end = (offset | (METHER_VIEW_SPAN - 1)) + 1;
+		u64 first = (offset & (METHER_VIEW_SPAN - 1)) >> PAGE_SHIFT;
+		u64 pages = (min(end, view_end) - offset) >> PAGE_SHIFT;
+
+		if (!writeable && first == METHER_DIRECTORY_PAGE) {
+			first++;
+			pages--;
+		}
+		if (pages && !mether_file_granted(mf, first, pages, right))
+			return false;
+		offset = view_end;
+	}
+	return true;
+}
+
+/**
+ * mether_file_may_see() - may @mf read the state of page @page?
+ * @mf: the file
+ * @page: the page
+ *
+ * Return: true for an unrestricted file, the directory page, or a page
+ * of an attached segment.
+ */
+bool mether_file_may_see(struct mether_file *mf, u64 page)
+{
+	return !mf->restricted || page == METHER_DIRECTORY_PAGE ||
+	       mether_file_granted(mf, page, 1,
+				   METHER_SEGMENT_READ | METHER_SEGMENT_WRITE);
+}
