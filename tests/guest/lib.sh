@@ -56,3 +56,16 @@ barrier() {
 		i=$((i + 1))
 	done
 }
+
+# publish NAME: serve the standard input to the other guests as NAME,
+# beside the barriers; fetch PEER_INDEX NAME prints what that guest
+# published (nothing if it has not yet).
+publish() {
+	mkdir -p $BARRIER_DIR
+	cat >"$BARRIER_DIR/$1"
+}
+fetch() {
+	printf 'GET /%s HTTP/1.0\r\n\r\n' "$2" |
+		nc -w 2 "10.77.0.$(($1 + 1))" $BARRIER_PORT 2>/dev/null |
+		sed '1,/^\r*$/d'
+}

@@ -21,14 +21,15 @@ struct mether *mether_open(const char *device)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
-	m->consistent = m->inconsistent = MAP_FAILED;
+	m->consistent = m->inconsistent = m->reservation = MAP_FAILED;
 	m->fd = open(device ? device : "/dev/mether", O_RDWR | O_CLOEXEC);
 	if (m->fd < 0)
 		goto fail;
 	if (ioctl(m->fd, METHER_IOC_INFO, &info))
 		goto fail;
-	m->pages = info.pages;
+	m->pages = m->count = info.pages;
 	m->page_size = info.page_size;
+	m->rights = METHER_SEGMENT_READ | METHER_SEGMENT_WRITE;
 	/* Writeable mappings carry the demand-driven views only. */
 	m->consistent = mmap(NULL, METHER_CONSISTENT_SIZE,
 			     PROT_READ | PROT_WRITE, MAP_SHARED, m->fd, 0);
@@ -50,10 +51,14 @@ void mether_close(struct mether *m)
 {
 	if (!m)
 		return;
-	if (m->inconsistent != MAP_FAILED)
-		munmap(m->inconsistent, METHER_SPACE_SIZE);
-	if (m->consistent != MAP_FAILED)
-		munmap(m->consistent, METHER_CONSISTENT_SIZE);
+	if (m->reservation != MAP_FAILED) {
+		munmap(m->reservation, m->reservation_len);
+	} else {
+		if (m->inconsistent != MAP_FAILED)
+			munmap(m->inconsistent, METHER_SPACE_SIZE);
+		if (m->consistent != MAP_FAILED)
+			munmap(m->consistent, METHER_CONSISTENT_SIZE);
+	}
 	if (m->fd >= 0)
 		close(m->fd);
 	free(m);
@@ -65,8 +70,11 @@ void *mether_page(struct mether *m, uint64_t page, unsigned int view,
 	char *base = copy == METHER_COPY_CONSISTENT ? m->consistent :
 						      m->inconsistent;
 
-	if (page >= m->pages || view >= METHER_VIEWS ||
-	    (copy == METHER_COPY_CONSISTENT && (view & METHER_VIEW_DATA_DRIVEN))) {
+	if (page < m->first || page - m->first >= m->count ||
+	    view >= METHER_VIEWS ||
+	    (copy == METHER_COPY_CONSISTENT &&
+	     ((view & METHER_VIEW_DATA_DRIVEN) ||
+	      !(m->rights & METHER_SEGMENT_WRITE)))) {
 		errno = EINVAL;
 		return NULL;
 	}

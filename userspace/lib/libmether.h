@@ -13,12 +13,19 @@
 #include <linux/mether.h>
 
 /**
- * struct mether - an open, mapped Mether space
+ * struct mether - an open, mapped Mether space, or one segment of it
  * @fd: the open /dev/mether
  * @pages: pages in the space
  * @page_size: bytes in a page
- * @consistent: the writeable mapping of every view (the consistent copy)
- * @inconsistent: the read-only mapping of every view
+ * @consistent: where page 0 of view 0 of the writeable mapping (the
+ *	consistent copy) is, or would be
+ * @inconsistent: the same for the read-only mapping
+ * @first: the first page this handle maps (0 for the whole space)
+ * @count: the number of pages it maps
+ * @rights: METHER_SEGMENT_* it was opened with
+ * @reservation: for a segment, the address space its views sit in
+ *	(MAP_FAILED for the whole space)
+ * @reservation_len: its length
  */
 struct mether {
 	int fd;
@@ -26,6 +33,11 @@ struct mether {
 	size_t page_size;
 	char *consistent;
 	char *inconsistent;
+	uint64_t first;
+	uint64_t count;
+	unsigned int rights;
+	void *reservation;
+	size_t reservation_len;
 };
 
 struct mether *mether_open(const char *device);
@@ -40,6 +52,23 @@ int mether_purge(struct mether *m, const void *addr, size_t len);
 int mether_do_purge(struct mether *m, const void *addr);
 int mether_lock(struct mether *m, const void *addr);
 int mether_unlock(struct mether *m, const void *addr);
+
+/*
+ * Named segments (Documentation/libmether.rst). create and grant need a
+ * whole-space handle opened with CAP_SYS_ADMIN (and the cluster key set);
+ * a capability is the text "rw-" or "r-" and 32 hex digits. Anybody who
+ * can open the device and holds a capability may open the segment.
+ */
+#define METHER_CAPABILITY_LEN	(3 + 2 * METHER_TOKEN_SIZE + 1)
+
+int mether_segment_create(struct mether *m, const char *name, uint64_t pages);
+int mether_segment_grant(struct mether *m, const char *name,
+			 unsigned int rights, char *cap, size_t cap_len);
+struct mether *mether_segment_open(const char *device, const char *name,
+				   const char *cap);
+/* Page @page (counted from the segment's first) in one view. */
+void *mether_segment_page(struct mether *m, uint64_t page, unsigned int view,
+			  enum mether_copy copy);
 
 /*
  * Pipes: the paper's two-page generation protocol ("A Sample User

@@ -10,11 +10,20 @@
  *	metherctl [-d DEVICE] stats [--machine]
  *	metherctl [-d DEVICE] get [--wait] PAGE
  *	metherctl [-d DEVICE] put PAGE VALUE
+ *	metherctl [-d DEVICE] key [FILE]
+ *	metherctl [-d DEVICE] segment create NAME PAGES
+ *	metherctl [-d DEVICE] segment grant NAME r|rw
  *
  * get prints the first word of a page's inconsistent copy (with --wait,
  * it drops this host's copy and waits for the next one to arrive); put
  * writes the first word of the consistent copy and PURGEs it, which
  * publishes the page.
+ *
+ * key sets the cluster key from FILE, or standard input without one (or
+ * with "-"): 64 hex digits, white space ignored. A key on the command line
+ * would show in ps(1), so there is no such option. segment create adds a
+ * name to the directory and prints a read-write capability for it;
+ * segment grant prints a capability for an existing name.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,7 +38,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <linux/mether.h>
+#include "../lib/libmether.h"
 
 static const char *device = "/dev/mether";
 
@@ -52,7 +61,10 @@ static int usage(FILE *f)
 		"       metherctl [-d DEVICE] down\n"
 		"       metherctl [-d DEVICE] stats [--machine]\n"
 		"       metherctl [-d DEVICE] get [--wait] PAGE\n"
-		"       metherctl [-d DEVICE] put PAGE VALUE\n");
+		"       metherctl [-d DEVICE] put PAGE VALUE\n"
+		"       metherctl [-d DEVICE] key [FILE]\n"
+		"       metherctl [-d DEVICE] segment create NAME PAGES\n"
+		"       metherctl [-d DEVICE] segment grant NAME r|rw\n");
 	return f == stderr ? 2 : 0;
 }
 
@@ -288,6 +300,85 @@ static int cmd_put(int fd, unsigned long page, uint32_t value)
 	return 0;
 }
 
+/* 64 hex digits from @path ("-": standard input), white space ignored. */
+static void read_key(const char *path, struct mether_key *key)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	unsigned int n = 0;
+	int c, digit;
+
+	if (!f) {
+		fprintf(stderr, "metherctl: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	while ((c = fgetc(f)) != EOF) {
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		digit = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (digit < 0 || n >= 2 * METHER_KEY_SIZE)
+			break;
+		key->key[n / 2] |= digit << (n % 2 ? 0 : 4);
+		n++;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (c != EOF || n != 2 * METHER_KEY_SIZE) {
+		fprintf(stderr, "metherctl: %s: a key is %d hex digits\n",
+			path, 2 * METHER_KEY_SIZE);
+		exit(2);
+	}
+}
+
+static int cmd_key(int fd, const char *path)
+{
+	struct mether_key key = { 0 };
+
+	read_key(path, &key);
+	if (ioctl(fd, METHER_IOC_SET_KEY, &key) < 0)
+		fail("METHER_IOC_SET_KEY");
+	memset(&key, 0, sizeof(key));
+	return 0;
+}
+
+static void segment_fail(const char *what, const char *name)
+{
+	const char *why = errno == ENOKEY ? " (set a key first)" :
+			  errno == EPERM ? " (needs CAP_SYS_ADMIN)" : "";
+
+	fprintf(stderr, "metherctl: segment %s %s: %s%s\n", what, name,
+		strerror(errno), why);
+	exit(1);
+}
+
+static int cmd_segment(int argc, char **argv)
+{
+	char cap[METHER_CAPABILITY_LEN];
+	unsigned int rights = METHER_SEGMENT_READ | METHER_SEGMENT_WRITE;
+	struct mether *m;
+
+	if (argc != 3 || (strcmp(argv[0], "create") && strcmp(argv[0], "grant")))
+		return usage(stderr);
+	m = mether_open(device);
+	if (!m)
+		fail(device);
+	if (!strcmp(argv[0], "create") &&
+	    mether_segment_create(m, argv[1], number(argv[2], "pages")))
+		segment_fail("create", argv[1]);
+	if (!strcmp(argv[0], "grant")) {
+		if (!strcmp(argv[2], "r"))
+			rights = METHER_SEGMENT_READ;
+		else if (strcmp(argv[2], "rw"))
+			return usage(stderr);
+	}
+	if (mether_segment_grant(m, argv[1], rights, cap, sizeof(cap)))
+		segment_fail("grant", argv[1]);
+	printf("%s\n", cap);
+	mether_close(m);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -323,6 +414,10 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "put") && argc == 4)
 		return cmd_put(fd, number(argv[2], "page"),
 			       number(argv[3], "value"));
+	if (!strcmp(cmd, "key") && argc <= 3)
+		return cmd_key(fd, argc == 3 ? argv[2] : "-");
+	if (!strcmp(cmd, "segment"))
+		return cmd_segment(argc - 2, argv + 2);
 	fprintf(stderr, "metherctl: unknown command or arguments: %s\n", cmd);
 	return usage(stderr);
 }

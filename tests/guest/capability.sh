@@ -1,0 +1,71 @@
+# Named segments and capabilities: guest 0 names a segment and mints its
+# capabilities; an unprivileged process on either guest can open the
+# segment with them, and only as far as they grant. Guest 1 checks guest
+# 0's tokens with its own copy of the key; with another key they fail.
+. /mether/tests/lib.sh
+
+KEY=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+OTHER_KEY=ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+seg_test() { timeout 120 mether-segment-test "$@"; }
+
+check "capability: mether.ko loads" insmod $MODULE
+# Members of no group at all reach the device: the kernel, not the file
+# mode, keeps them to their segments.
+chmod 0666 /dev/mether
+check "capability: no grant without a key" sh -c \
+	'metherctl segment create early 1 2>&1 | grep -q "set a key first"'
+check "capability: the key is set from standard input" sh -c \
+	"echo $KEY | metherctl key"
+check "capability: a short key is refused" sh -c \
+	"! echo 0011 | metherctl key"
+create=
+[ "$METHER_ID" = 0 ] && create=--create
+check "capability: up" metherctl up --id $((METHER_ID + 1)) --cluster 17 \
+	--port 7783 --broadcast 10.77.0.255 --pages 64 $create
+barrier cap-up || not_ok "capability: barrier cap-up"
+
+if [ "$METHER_ID" = 0 ]; then
+	check "capability: segment create" sh -c \
+		'metherctl segment create results 3 >/tmp/rw'
+	check "capability: a name is taken once" sh -c \
+		'! metherctl segment create results 1'
+	check "capability: read-only grant" sh -c \
+		'metherctl segment grant results r >/tmp/r'
+	publish rw </tmp/rw
+	publish r </tmp/r
+	seg_test check results "$(cat /tmp/rw)" "$(cat /tmp/r)" >/tmp/out 2>&1
+	status=$?
+	sed -e 's/^ok /ok capability: one host: /' \
+		-e 's/^not ok /not ok capability: one host: /' \
+		-e '/^ok \|^not ok /!s/^/# /' /tmp/out >&3
+	[ $status = 0 ] || not_ok "capability: mether-segment-test exited $status"
+fi
+barrier cap-granted || not_ok "capability: barrier cap-granted"
+
+if [ "$METHER_ID" = 1 ]; then
+	fetch 0 rw >/tmp/rw
+	fetch 0 r >/tmp/r
+	check "capability: the capabilities came over" \
+		grep -qx 'rw-[0-9a-f]\{32\}' /tmp/rw
+	check "capability: another host opens the segment by name and writes" \
+		seg_test write results "$(cat /tmp/rw)" 4711
+	check "capability: a read-only capability cannot write" sh -c \
+		"! mether-segment-test write results $(cat /tmp/r) 1"
+fi
+barrier cap-written || not_ok "capability: barrier cap-written"
+
+if [ "$METHER_ID" = 0 ]; then
+	check "capability: ... and the writer's host reads it back" sh -c \
+		"[ \"\$(timeout 120 mether-segment-test read results $(cat /tmp/r))\" = 4711 ]"
+fi
+barrier cap-read || not_ok "capability: barrier cap-read"
+
+if [ "$METHER_ID" = 1 ]; then
+	check "capability: under another key, the token is refused" sh -c \
+		"echo $OTHER_KEY | metherctl key &&
+		 ! mether-segment-test read results $(cat /tmp/rw) 2>/tmp/err &&
+		 grep -q 'Permission denied' /tmp/err"
+fi
+barrier cap-done || not_ok "capability: barrier cap-done"
+check "capability: down" metherctl down
+check "capability: mether.ko unloads" rmmod mether

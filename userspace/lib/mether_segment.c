@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: LGPL-2.1
+/*
+ * libmether named segments: a directory of names in page
+ * METHER_DIRECTORY_PAGE, and capabilities the kernel checks.
+ *
+ * The directory is an ordinary Mether page. A creator changes it while
+ * holding the lock on its consistent copy (so no other host can take the
+ * copy away half-written), then PURGEs it, which publishes it to every
+ * host's inconsistent copy. Readers look names up in their inconsistent
+ * copy; a name not found there may be newer than the copy, so the copy
+ * is dropped and fetched once more before the answer is "no such name".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "libmether.h"
+
+#define DIRECTORY_MAGIC		0x4745534dU	/* "MSEG", little-endian */
+#define DIRECTORY_VERSION	1
+
+struct directory_entry {
+	char name[METHER_SEGMENT_NAME_SIZE];
+	uint64_t first;
+	uint64_t pages;
+};
+
+struct directory {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t count;
+	uint64_t next_free;
+	struct directory_entry entry[];
+};
+
+static size_t directory_capacity(size_t page_size)
+{
+	return (page_size - sizeof(struct directory)) /
+	       sizeof(struct directory_entry);
+}
+
+static int name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || len >= METHER_SEGMENT_NAME_SIZE) {
+		errno = EINVAL;
+		return 0;
+	}
+	return 1;
+}
+
+static const struct directory_entry *
+directory_find(const volatile struct directory *dir, size_t page_size,
+	       const char *name)
+{
+	const struct directory *d = (const struct directory *)dir;
+	size_t i;
+
+	if (d->magic != DIRECTORY_MAGIC || d->version != DIRECTORY_VERSION)
+		return NULL;
+	for (i = 0; i < d->count && i < directory_capacity(page_size); i++)
+		if (!strncmp(d->entry[i].name, name, METHER_SEGMENT_NAME_SIZE))
+			return &d->entry[i];
+	return NULL;
+}
+
+/* Look @name up in this host's copy of the directory, fetched fresh once. */
+static int directory_lookup(int fd, size_t page_size, const char *name,
+			    struct mether_segment *seg)
+{
+	const struct directory_entry *e;
+	struct mether_range r;
+	void *dir;
+	int tries, ret = -1;
+
+	dir = mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd,
+		   METHER_DIRECTORY_PAGE * page_size);
+	if (dir == MAP_FAILED)
+		return -1;
+	errno = ENOENT;
+	for (tries = 0; tries < 2; tries++) {
+		e = directory_find(dir, page_size, name);
+		if (e) {
+			memset(seg, 0, sizeof(*seg));
+			memcpy(seg->name, e->name, sizeof(seg->name));
+			seg->first = e->first;
+			seg->pages = e->pages;
+			ret = 0;
+			break;
+		}
+		r.addr = (uintptr_t)dir;
+		r.len = page_size;
+		if (ioctl(fd, METHER_IOC_PURGE, &r))
+			break;
+		errno = ENOENT;
+	}
+	munmap(dir, page_size);
+	return ret;
+}
+
+/* Lock the directory's consistent copy here, fetching it if need be. */
+static int directory_lock(struct mether *m, volatile struct directory *dir)
+{
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (!mether_lock(m, (const void *)dir))
+			return 0;
+		if (errno != EAGAIN)
+			return -1;
+		/* A touch faults the copy in; the lock then pins it. */
+		(void)dir->magic;
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+int mether_segment_create(struct mether *m, const char *name, uint64_t pages)
+{
+	volatile struct directory *dir;
+	struct directory_entry *e;
+	struct directory *d;
+	int ret = -1, saved;
+
+	if (m->reservation != MAP_FAILED) {
+		errno = EPERM;	/* a segment's handle cannot see the directory */
+		return -1;
+	}
+	if (!name_ok(name) || !pages) {
+		errno = EINVAL;
+		return -1;
+	}
+	dir = mether_page(m, METHER_DIRECTORY_PAGE, METHER_VIEW_FULL_DEMAND,
+			  METHER_COPY_CONSISTENT);
+	if (directory_lock(m, dir))
+		return -1;
+	d = (struct directory *)dir;
+	if (d->magic != DIRECTORY_MAGIC) {
+		d->magic = DIRECTORY_MAGIC;
+		d->version = DIRECTORY_VERSION;
+		d->count = 0;
+		d->next_free = METHER_DIRECTORY_PAGE + 1;
+	}
+	if (d->version != DIRECTORY_VERSION) {
+		errno = EPROTO;
+	} else if (directory_find(dir, m->page_size, name)) {
+		errno = EEXIST;
+	} else if (d->count >= directory_capacity(m->page_size) ||
+		   pages > m->pages - d->next_free) {
+		errno = ENOSPC;
+	} else {
+		e = &d->entry[d->count];
+		memset(e, 0, sizeof(*e));
+		strncpy(e->name, name, sizeof(e->name) - 1);
+		e->first = d->next_free;
+		e->pages = pages;
+		d->next_free += pages;
+		d->count++;
+		ret = 0;
+	}
+	saved = errno;
+	if (mether_unlock(m, (const void *)dir))
+		return -1;
+	/* Publish the new name to every host's inconsistent copy. */
+	if (!ret && mether_purge(m, (const void *)dir, m->page_size))
+		return -1;
+	errno = saved;
+	return ret;
+}
+
+static const char *rights_text(unsigned int rights)
+{
+	return rights & METHER_SEGMENT_WRITE ? "rw" : "r";
+}
+
+int mether_segment_grant(struct mether *m, const char *name,
+			 unsigned int rights, char *cap, size_t cap_len)
+{
+	struct mether_segment seg;
+	size_t i, n;
+
+	if (!name_ok(name))
+		return -1;
+	if (directory_lookup(m->fd, m->page_size, name, &seg))
+		return -1;
+	seg.rights = rights;
+	if (ioctl(m->fd, METHER_IOC_SEGMENT_GRANT, &seg))
+		return -1;
+	if (cap_len < METHER_CAPABILITY_LEN) {
+		errno = ERANGE;
+		return -1;
+	}
+	n = snprintf(cap, cap_len, "%s-", rights_text(rights));
+	for (i = 0; i < METHER_TOKEN_SIZE; i++)
+		n += snprintf(cap + n, cap_len - n, "%02x", seg.token[i]);
+	return 0;
+}
+
+/* "rw-<32 hex digits>" or "r-<32 hex digits>" into rights and a token. */
+static int capability_parse(const char *cap, struct mether_segment *seg)
+{
+	const char *hex = strchr(cap, '-');
+	unsigned int byte;
+	size_t i;
+
+	if (!hex || strlen(hex + 1) != 2 * METHER_TOKEN_SIZE)
+		goto bad;
+	if (hex - cap == 2 && !strncmp(cap, "rw", 2))
+		seg->rights = METHER_SEGMENT_READ | METHER_SEGMENT_WRITE;
+	else if (hex - cap == 1 && cap[0] == 'r')
+		seg->rights = METHER_SEGMENT_READ;
+	else
+		goto bad;
+	for (i = 0; i < METHER_TOKEN_SIZE; i++) {
+		if (sscanf(hex + 1 + 2 * i, "%2x", &byte) != 1)
+			goto bad;
+		seg->token[i] = byte;
+	}
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+/* Map one view of the segment into its place in a reserved window. */
+static int map_view(struct mether *m, char *window, unsigned int view,
+		    int prot)
+{
+	uint64_t off = (uint64_t)view << METHER_VIEW_SHIFT |
+		       m->first * m->page_size;
+	void *p;
+
+	p = mmap(window + off, m->count * m->page_size, prot,
+		 MAP_SHARED | MAP_FIXED, m->fd, off);
+	return p == MAP_FAILED ? -1 : 0;
+}
+
+/*
+ * Views of a page sit METHER_VIEW_SPAN apart, so that mether_view_ptr()
+ * works: reserve one window for each copy at a METHER_SPACE_SIZE-aligned
+ * address and map the segment's views into them.
+ */
+static int map_segment(struct mether *m)
+{
+	static const unsigned int views[] = {
+		METHER_VIEW_FULL_DEMAND, METHER_VIEW_SHORT_DEMAND,
+		METHER_VIEW_FULL_DATA, METHER_VIEW_SHORT_DATA,
+	};
+	uintptr_t base;
+	size_t i;
+
+	m->reservation_len = 3 * METHER_SPACE_SIZE;
+	m->reservation = mmap(NULL, m->reservation_len, PROT_NONE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			      -1, 0);
+	if (m->reservation == MAP_FAILED)
+		return -1;
+	base = ((uintptr_t)m->reservation + METHER_SPACE_SIZE - 1) &
+	       ~(uintptr_t)(METHER_SPACE_SIZE - 1);
+	m->inconsistent = (char *)base;
+	m->consistent = (char *)base + METHER_SPACE_SIZE;
+	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+		if (map_view(m, m->inconsistent, views[i], PROT_READ))
+			return -1;
+	if (!(m->rights & METHER_SEGMENT_WRITE))
+		return 0;
+	for (i = 0; i < 2; i++)
+		if (map_view(m, m->consistent, views[i],
+			     PROT_READ | PROT_WRITE))
+			return -1;
+	return 0;
+}
+
+struct mether *mether_segment_open(const char *device, const char *name,
+				   const char *cap)
+{
+	struct mether_segment seg;
+	struct mether_info info;
+	struct mether *m;
+	int saved;
+
+	if (!name_ok(name))
+		return NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->consistent = m->inconsistent = m->reservation = MAP_FAILED;
+	m->fd = open(device ? device : "/dev/mether", O_RDWR | O_CLOEXEC);
+	if (m->fd < 0)
+		goto fail;
+	if (ioctl(m->fd, METHER_IOC_INFO, &info))
+		goto fail;
+	m->pages = info.pages;
+	m->page_size = info.page_size;
+	if (directory_lookup(m->fd, m->page_size, name, &seg) ||
+	    capability_parse(cap, &seg))
+		goto fail;
+	if (ioctl(m->fd, METHER_IOC_SEGMENT_ATTACH, &seg))
+		goto fail;
+	m->first = seg.first;
+	m->count = seg.pages;
+	m->rights = seg.rights;
+	if (map_segment(m))
+		goto fail;
+	return m;
+fail:
+	saved = errno;
+	mether_close(m);
+	errno = saved;
+	return NULL;
+}
+
+void *mether_segment_page(struct mether *m, uint64_t page, unsigned int view,
+			  enum mether_copy copy)
+{
+	if (page >= m->count) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return mether_page(m, m->first + page, view, copy);
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mether-segment-test: named segments and capabilities, as a process
+ * without privileges sees them.
+ *
+ *	mether-segment-test check NAME RW_CAP R_CAP
+ *	mether-segment-test write NAME CAP VALUE
+ *	mether-segment-test read NAME CAP
+ *
+ * Every mode first drops to user and group 65534 (nobody), so the files
+ * it opens are restricted. check prints "ok NAME" or "not ok NAME" per
+ * check and exits 1 if any failed; write stores VALUE in the first word
+ * of the segment's first page and publishes it; read prints that word
+ * from a freshly fetched inconsistent copy.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../lib/libmether.h"
+
+static int failed;
+
+static void report(int ok, const char *what)
+{
+	printf("%sok %s\n", ok ? "" : "not ", what);
+	if (!ok)
+		failed = 1;
+}
+
+/* Did @call fail with @err? */
+static int refused(int call_failed, int err)
+{
+	return call_failed && errno == err;
+}
+
+static void drop_privileges(void)
+{
+	if (setgid(65534) || setuid(65534)) {
+		perror("mether-segment-test: dropping to nobody");
+		exit(2);
+	}
+}
+
+static void check(const char *name, const char *rw_cap, const char *r_cap)
+{
+	static const char forged[] = "rw-00112233445566778899aabbccddeeff";
+	struct mether *m, *r;
+	volatile uint32_t *w;
+	void *p;
+
+	struct mether_segment seg = { .first = 1, .pages = 1,
+				      .rights = METHER_SEGMENT_READ };
+	struct mether_key key;
+	int fd;
+
+	memset(&key, 0, sizeof(key));
+
+	m = mether_open(NULL);
+	report(!m && errno == EACCES,
+	       "a restricted file cannot map the whole space");
+	mether_close(m);
+	fd = open("/dev/mether", O_RDWR);
+	strncpy(seg.name, name, sizeof(seg.name) - 1);
+	report(refused(ioctl(fd, METHER_IOC_SEGMENT_GRANT, &seg), EPERM),
+	       "a user cannot mint a capability");
+	report(refused(ioctl(fd, METHER_IOC_SET_KEY, &key), EPERM),
+	       "a user cannot set the key");
+	close(fd);
+
+	m = mether_segment_open(NULL, name, forged);
+	report(!m && errno == EACCES, "a forged token is refused");
+	mether_close(m);
+	m = mether_segment_open(NULL, "no-such-segment", rw_cap);
+	report(!m && errno == ENOENT, "an unknown name is ENOENT");
+	mether_close(m);
+	m = mether_segment_open(NULL, name, "rw-xyz");
+	report(!m && errno == EINVAL, "a malformed capability is EINVAL");
+	mether_close(m);
+
+	/* A read capability's token does not prove the write right. */
+	m = mether_segment_open(NULL, name, r_cap);
+	report(m != NULL, "the read capability opens the segment");
+	if (!m)
+		return;
+	report(!mether_segment_page(m, 0, METHER_VIEW_FULL_DEMAND,
+				    METHER_COPY_CONSISTENT),
+	       "... without a consistent copy");
+	p = mmap(NULL, m->page_size, PROT_READ | PROT_WRITE, MAP_SHARED, m->fd,
+		 m->first * m->page_size);
+	report(p == MAP_FAILED && errno == EACCES,
+	       "... and the kernel refuses a writeable mapping");
+	r = m;
+
+	m = mether_segment_open(NULL, name, rw_cap);
+	report(m != NULL, "the read-write capability opens the segment");
+	if (!m)
+		goto out;
+	p = mmap(NULL, m->page_size, PROT_READ, MAP_SHARED, m->fd,
+		 (m->first + m->count) * m->page_size);
+	report(p == MAP_FAILED && errno == EACCES,
+	       "a page past the segment cannot be mapped");
+	p = mmap(NULL, m->page_size, PROT_READ, MAP_SHARED, m->fd,
+		 (m->first + m->count - 1) * m->page_size);
+	report(p != MAP_FAILED, "its last page can");
+	if (p != MAP_FAILED)
+		munmap(p, m->page_size);
+	report(refused(mether_segment_create(m, "x", 1), EPERM),
+	       "a segment's handle cannot create segments");
+
+	w = mether_segment_page(m, 0, METHER_VIEW_SHORT_DEMAND,
+				METHER_COPY_CONSISTENT);
+	*w = 0x5e9;
+	report(!mether_purge(m, (const void *)w, m->page_size),
+	       "a write to the segment is published");
+	report(!mether_purge(r, mether_segment_page(r, 0,
+						    METHER_VIEW_FULL_DEMAND,
+						    METHER_COPY_INCONSISTENT),
+			     r->page_size) &&
+	       *(volatile uint32_t *)mether_segment_page(r, 0,
+					METHER_VIEW_SHORT_DEMAND,
+					METHER_COPY_INCONSISTENT) == 0x5e9,
+	       "the reader sees it");
+	mether_close(m);
+out:
+	mether_close(r);
+}
+
+static volatile uint32_t *first_word(struct mether *m, enum mether_copy copy)
+{
+	return mether_segment_page(m, 0, METHER_VIEW_SHORT_DEMAND, copy);
+}
+
+int main(int argc, char **argv)
+{
+	struct mether *m;
+
+	drop_privileges();
+	if (argc == 5 && !strcmp(argv[1], "check")) {
+		check(argv[2], argv[3], argv[4]);
+		return failed;
+	}
+	if (argc < 4 || argc > 5)
+		goto usage;
+	m = mether_segment_open(NULL, argv[2], argv[3]);
+	if (!m) {
+		perror("mether-segment-test: open");
+		return 1;
+	}
+	if (argc == 5 && !strcmp(argv[1], "write")) {
+		if (!first_word(m, METHER_COPY_CONSISTENT)) {
+			fprintf(stderr, "mether-segment-test: %s: read-only\n",
+				argv[2]);
+			return 1;
+		}
+		*first_word(m, METHER_COPY_CONSISTENT) = strtoul(argv[4], NULL, 0);
+		if (mether_purge(m, (const void *)first_word(m,
+						METHER_COPY_CONSISTENT),
+				 m->page_size)) {
+			perror("mether-segment-test: purge");
+			return 1;
+		}
+	} else if (argc == 4 && !strcmp(argv[1], "read")) {
+		/* Drop a stale copy: the next read fetches the newest. */
+		if (mether_purge(m, (const void *)first_word(m,
+						METHER_COPY_INCONSISTENT),
+				 m->page_size)) {
+			perror("mether-segment-test: purge");
+			return 1;
+		}
+		printf("%u\n", *first_word(m, METHER_COPY_INCONSISTENT));
+	} else {
+		goto usage;
+	}
+	mether_close(m);
+	return 0;
+usage:
+	fprintf(stderr, "usage: mether-segment-test check NAME RW_CAP R_CAP\n"
+			"       mether-segment-test write NAME CAP VALUE\n"
+			"       mether-segment-test read NAME CAP\n");
+	return 2;
+}
