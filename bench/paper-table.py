@@ -198,6 +198,30 @@ def write_pipes(paths, out):
     return True
 
 
+def write_scaling(paths, out):
+    """scaling.csv from the scaling lines; False when none were there."""
+    rows = {}
+    for path in paths:
+        with open(path, errors="replace") as f:
+            for line in f:
+                if line.startswith("scaling "):
+                    kv = dict(re.findall(r"(\w+)=(\S+)", line))
+                    rows[int(kv["snoopers"])] = kv
+    if not rows:
+        return False
+    fields = ["snoopers", "packets_per_update", "ms_to_all"]
+    with open(os.path.join(out, "scaling.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        w.writeheader()
+        for k in sorted(rows):
+            w.writerow(rows[k])
+    print("One update, K snooping hosts (bench/results/scaling.csv):")
+    for k in sorted(rows):
+        print(f"  K={k}: {rows[k]['packets_per_update']} packets/update, "
+              f"{rows[k]['ms_to_all']} ms until all K have it")
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("logs", nargs="+")
@@ -220,6 +244,7 @@ def main():
     plot(rows, done, os.path.join(args.out, "paper-table.png"))
     print(md)
     write_pipes(args.logs, args.out)
+    write_scaling(args.logs, args.out)
     return 0 if all(done.values()) else 1
 
 

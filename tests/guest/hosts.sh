@@ -5,30 +5,8 @@
 # while a watcher checks that no two hosts ever hold it at once.
 . /mether/tests/lib.sh
 
-IP=/sbin/ip	# iproute2, for netns and veth (busybox's ip has neither)
 PORT=7790
 BCAST=10.88.0.255
-
-# segment N: make hosts h1..hN on a bridge.
-segment() {
-	local i
-	mkdir -p /run /var/run
-	$IP link add br0 type bridge && $IP link set br0 up || return 1
-	for i in $(seq 1 "$1"); do
-		$IP netns add h$i &&
-		$IP link add v$i type veth peer name eth0 netns h$i &&
-		$IP link set v$i master br0 up &&
-		in_host $i $IP link set lo up &&
-		in_host $i $IP addr add 10.88.0.$i/24 dev eth0 &&
-		in_host $i $IP link set eth0 up || return 1
-	done
-}
-
-in_host() {
-	local i=$1
-	shift
-	$IP netns exec h$i "$@"
-}
 
 # up I [--create]: bring host I up, bound to its eth0.
 up() {
@@ -44,7 +22,7 @@ stat_of() {
 
 three_hosts() {
 	local n=1024 a b
-	check "hosts: three hosts on a bridge" segment 3
+	check "hosts: three hosts on a bridge" bridge_hosts 3
 	# Hosts 1 and 2 count with the final protocol; host 3 never asks, so
 	# all it knows comes from their broadcasts.
 	check "hosts: host 1 up, bound to eth0" up 1 --create
@@ -127,7 +105,7 @@ short_handoffs() {
 
 migrations() {
 	local n=10000 a b
-	check "hosts: two hosts on a bridge" segment 2
+	check "hosts: two hosts on a bridge" bridge_hosts 2
 	check "hosts: host 1 up, bound to eth0" up 1 --create
 	check "hosts: host 2 up" up 2
 	rm -f /tmp/stop

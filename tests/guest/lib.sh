@@ -69,3 +69,28 @@ fetch() {
 		nc -w 2 "10.77.0.$(($1 + 1))" $BARRIER_PORT 2>/dev/null |
 		sed '1,/^\r*$/d'
 }
+
+# Several hosts in one guest: bridge_hosts N makes network namespaces
+# h1..hN, each with an eth0 (10.88.0.I/24) on a veth pair to bridge br0;
+# in_host I CMD... runs CMD in host I. iproute2's ip is needed (copied in
+# with the runner's --host-bin): busybox's ip has no netns or veth.
+IP=/sbin/ip
+bridge_hosts() {
+	local i
+	mkdir -p /run /var/run
+	$IP link add br0 type bridge && $IP link set br0 up || return 1
+	for i in $(seq 1 "$1"); do
+		$IP netns add h$i &&
+		$IP link add v$i type veth peer name eth0 netns h$i &&
+		$IP link set v$i master br0 up &&
+		in_host $i $IP link set lo up &&
+		in_host $i $IP addr add 10.88.0.$i/24 dev eth0 &&
+		in_host $i $IP link set eth0 up || return 1
+	done
+}
+
+in_host() {
+	local i=$1
+	shift
+	$IP netns exec h$i "$@"
+}

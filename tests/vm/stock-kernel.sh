@@ -7,9 +7,9 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-# Modules the guests insmod before the tests: the NIC and what Mether's
-# in-kernel server will need.
-GUEST_MODULES=(virtio_pci virtio_net)
+# Modules the guests insmod before the tests: the NIC, and the bridge and
+# veth pairs the scaling benchmark puts its per-namespace hosts on.
+GUEST_MODULES=(virtio_pci virtio_net bridge veth)
 
 pkg=$(apt-cache depends linux-image-amd64 |
 	awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
@@ -18,7 +18,19 @@ kver=${pkg#linux-image-}
 pkgver=$(apt-cache show "$pkg" | awk '/^Version:/ { print $2; exit }')
 dir=$METHER_CACHE/stock-$kver-$pkgver
 
+# The module list is cheap to make: remake it every time, so that a
+# change to GUEST_MODULES reaches a cached kernel.
+list_modules() { # list_modules ROOT
+	local m
+	for m in "${GUEST_MODULES[@]}"; do
+		modprobe -d "$1" -S "$kver" --show-depends "$m"
+	done | awk '$1 == "insmod" { print $2 }' |
+		sed "s|^$1/||" | awk '!seen[$0]++'
+}
+
 if [ -f "$dir/.mether-ready" ]; then
+	list_modules "$dir/root" >"$dir/modules.list.new"
+	mv "$dir/modules.list.new" "$dir/modules.list"
 	echo "$dir"
 	exit 0
 fi
@@ -34,10 +46,7 @@ dpkg-deb -x "$dir.tmp"/*.deb "$dir.tmp/root"
 rm -f "$dir.tmp"/*.deb
 depmod -b "$dir.tmp/root" "$kver"
 
-for m in "${GUEST_MODULES[@]}"; do
-	modprobe -d "$dir.tmp/root" -S "$kver" --show-depends "$m"
-done | awk '$1 == "insmod" { print $2 }' |
-	sed "s|^$dir.tmp/root/||" | awk '!seen[$0]++' >"$dir.tmp/modules.list"
+list_modules "$dir.tmp/root" >"$dir.tmp/modules.list"
 
 ln -s "root/boot/vmlinuz-$kver" "$dir.tmp/vmlinuz"
 ln -s "/usr/src/linux-headers-$kver" "$dir.tmp/kdir"
