@@ -32,9 +32,11 @@ tests/vm/run-guests --kernel "$STOCK/vmlinuz" \
 	--modules-list "$STOCK/modules.list" --bin userspace/tools/metherctl \
 	--bin userspace/tools/mether-count --bin userspace/tools/mether-pingpong \
 	--bin userspace/tools/mether-pipe-bench \
-	--bin userspace/tools/mether-follow --host-bin /sbin/ip \
+	--bin userspace/tools/mether-follow --bin userspace/apps/mether-jacobi \
+	--host-bin /sbin/ip \
 	--guests 2 --timeout 1800 --verbose --out "$OUT/guests" \
-	bench/guest/demo.sh bench/guest/paper.sh bench/guest/scaling.sh ||
+	bench/guest/demo.sh bench/guest/paper.sh bench/guest/scaling.sh \
+	bench/guest/jacobi.sh ||
 	status=$?
 msg "the paper's table (bench/results/paper-table.md)"
 /usr/bin/python3 bench/paper-table.py "$OUT"/guests/result-*.log \

@@ -222,6 +222,47 @@ def write_scaling(paths, out):
     return True
 
 
+def write_jacobi(paths, out):
+    """jacobi.csv from the jacobi lines; False when none were there."""
+    wall, traffic = {}, {}
+    for path in paths:
+        with open(path, errors="replace") as f:
+            for line in f:
+                if not line.startswith("jacobi "):
+                    continue
+                kv = dict(re.findall(r"(\w+)=(\S+)", line))
+                hosts = int(kv["hosts"])
+                if kv["kind"] == "speedup" and kv.get("same") == "yes":
+                    # The solve ends when its slowest rank does.
+                    wall[hosts] = max(wall.get(hosts, 0.0),
+                                      float(kv["wall_s"]))
+                elif kv["kind"] == "traffic":
+                    iters = int(kv["iters"])
+                    traffic[hosts] = (int(kv["tx_packets"]) / iters,
+                                      int(kv["tx_bytes"]) / iters)
+    if not wall and not traffic:
+        return False
+    fields = ["hosts", "wall_s", "speedup", "packets_per_iter",
+              "bytes_per_iter"]
+    one = wall.get(1)
+    print("mether-jacobi (bench/results/jacobi.csv):")
+    with open(os.path.join(out, "jacobi.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(fields)
+        for hosts in sorted(set(wall) | set(traffic)):
+            t = wall.get(hosts)
+            speedup = f"{one / t:.2f}" if one and t else ""
+            ppi, bpi = traffic.get(hosts, ("", ""))
+            row = [hosts, f"{t:.3f}" if t else "", speedup,
+                   f"{ppi:.1f}" if ppi != "" else "",
+                   f"{bpi:.0f}" if bpi != "" else ""]
+            w.writerow(row)
+            print(f"  {hosts} host(s): wall {row[1] or '-'} s, speedup "
+                  f"{speedup or '-'}, {row[3] or '-'} packets and "
+                  f"{row[4] or '-'} bytes per iteration")
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("logs", nargs="+")
@@ -245,6 +286,7 @@ def main():
     print(md)
     write_pipes(args.logs, args.out)
     write_scaling(args.logs, args.out)
+    write_jacobi(args.logs, args.out)
     return 0 if all(done.values()) else 1
 
 

@@ -88,6 +88,7 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--bin userspace/tests/mether-owner-check \
 		--bin userspace/tests/mether-poke --bin userspace/tests/mether-pipe-test \
 		--bin userspace/tests/mether-segment-test \
+		--bin userspace/apps/mether-jacobi \
 		--host-bin /sbin/tc --host-bin /sbin/ip \
 		--guests 2 --timeout 2700 --test-timeout 900 --out "$OUT/guests" \
 		tests/guest/kunit.sh tests/guest/module.sh tests/guest/api.sh \

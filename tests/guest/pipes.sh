@@ -25,6 +25,12 @@ if [ "$METHER_ID" = 0 ]; then
 else
 	run_pipe_test "pipes: two hosts, echo end: " -e 1
 fi
+barrier pipes-jacobi || not_ok "pipes: barrier pipes-jacobi"
+# The application on csend/crecv: each host's strip of a Jacobi solve
+# must match a one-process solve bit for bit.
+check "pipes: mether-jacobi on two hosts matches one process" sh -c \
+	"timeout 600 mether-jacobi -n 2 -i $METHER_ID -r 300 -t 10 -b 50 -s |
+	 tee /dev/stderr | grep -q same=yes"
 barrier pipes-done || not_ok "pipes: barrier pipes-done"
 diag "$(metherctl stats)"
 check "pipes: down" metherctl down

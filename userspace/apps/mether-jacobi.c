@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mether-jacobi: the kind of program the paper built Mether for (its
+ * sparse solver): Jacobi iterations for Laplace's equation on a ROWS x
+ * COLS grid, the five-point stencil being a sparse matrix, split into
+ * strips of rows, one process per host. Neighbouring strips swap their
+ * edge rows every iteration with libmether's csend/crecv, over a pipe
+ * each (pages FIRST + 2r and FIRST + 2r + 1 between ranks r and r + 1).
+ *
+ *	mether-jacobi [-n PROCS] [-i RANK] [-r ROWS] [-c COLS] [-t ITERS]
+ *		      [-b FIRST] [-s]
+ *
+ * With -s it also solves the whole grid in one process and compares its
+ * strip with that, bit for bit: Jacobi does the same arithmetic in the
+ * same order either way, so any difference is a lost or stale message.
+ * Prints one line: rank=R procs=P rows= cols= iters= wall_s= (the
+ * parallel solve alone) checksum= (its strip) [serial_s= same=yes|no].
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/libmether.h"
+
+struct strip {
+	unsigned int rows, cols;	/* rows owned, not counting halos */
+	double *cur, *next;		/* (rows + 2) x cols, halos at 0, rows + 1 */
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "mether-jacobi: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static double *row(const struct strip *s, double *g, unsigned int r)
+{
+	return g + (size_t)r * s->cols;
+}
+
+/*
+ * The start: a pattern all over the grid, so that every strip has work
+ * and wrong halos show, and a hot top edge. Side columns and the top and
+ * bottom edges stay as they start.
+ */
+static double start_value(unsigned int r, unsigned int c)
+{
+	return ((r * 31 + c * 17) % 101) / 100.0;
+}
+
+/* Rows [first, first + rows) of the grid, with the rows either side. */
+static void strip_init(struct strip *s, unsigned int first, unsigned int rows,
+		       unsigned int cols)
+{
+	size_t n = (size_t)(rows + 2) * cols;
+	unsigned int r, c;
+
+	s->rows = rows;
+	s->cols = cols;
+	s->cur = malloc(n * sizeof(double));
+	s->next = malloc(n * sizeof(double));
+	if (!s->cur || !s->next)
+		die("malloc");
+	/* Row r of the strip is row first + r - 1 of the grid. */
+	for (r = 0; r < rows + 2; r++) {
+		for (c = 0; c < cols; c++) {
+			double v = first + r ? start_value(first + r - 1, c) :
+					       1.0;
+
+			row(s, s->cur, r)[c] = row(s, s->next, r)[c] = v;
+		}
+	}
+}
+
+/* One sweep: every owned point but the grid's side columns. */
+static void sweep(struct strip *s)
+{
+	double *t;
+
+	for (unsigned int r = 1; r <= s->rows; r++) {
+		const double *up = row(s, s->cur, r - 1);
+		const double *mid = row(s, s->cur, r);
+		const double *down = row(s, s->cur, r + 1);
+		double *out = row(s, s->next, r);
+
+		for (unsigned int c = 1; c + 1 < s->cols; c++)
+			out[c] = 0.25 * (up[c] + down[c] + mid[c - 1] + mid[c + 1]);
+	}
+	t = s->cur;
+	s->cur = s->next;
+	s->next = t;
+}
+
+/* Swap edge rows with a neighbour: send ours, then take theirs. */
+static void swap_edge(struct mether_pipe *p, const double *edge, double *halo,
+		      unsigned int cols)
+{
+	size_t len = cols * sizeof(double);
+
+	if (mether_csend(p, edge, len))
+		die("csend");
+	if (mether_crecv(p, halo, len) != (ssize_t)len)
+		die("crecv");
+}
+
+static double checksum(const struct strip *s)
+{
+	double sum = 0;
+
+	for (unsigned int r = 1; r <= s->rows; r++)
+		for (unsigned int c = 0; c < s->cols; c++)
+			sum += row(s, s->cur, r)[c] * (1 + (r + c) % 7);
+	return sum;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int procs = 1, rank = 0, rows = 2000, cols = 500, iters = 50;
+	unsigned long first_page = 40;
+	struct mether_pipe *up = NULL, *down = NULL;
+	struct mether *m = NULL;
+	unsigned int my_first, my_rows, t;
+	struct strip s, whole;
+	int opt, serial = 0, same = 1;
+	double start, wall;
+	unsigned long n;
+
+	while ((opt = getopt(argc, argv, "n:i:r:c:t:b:s")) != -1) {
+		if (opt == 's') {
+			serial = 1;
+			continue;
+		}
+		if (opt == '?')
+			goto usage;
+		n = strtoul(optarg, NULL, 0);
+		if (opt == 'n')
+			procs = n;
+		else if (opt == 'i')
+			rank = n;
+		else if (opt == 'r')
+			rows = n;
+		else if (opt == 'c')
+			cols = n;
+		else if (opt == 't')
+			iters = n;
+		else
+			first_page = n;
+	}
+	if (optind != argc || !procs || rank >= procs || rows < procs ||
+	    cols < 3)
+		goto usage;
+	my_first = rows / procs * rank;
+	my_rows = rank == procs - 1 ? rows - my_first : rows / procs;
+	strip_init(&s, my_first, my_rows, cols);
+
+	if (procs > 1) {
+		m = mether_open(NULL);
+		if (!m)
+			die("/dev/mether");
+		if (rank > 0 &&
+		    !(up = mether_pipe_open(m, first_page + 2 * (rank - 1), 1)))
+			die("pipe to the rank above");
+		if (rank + 1 < procs &&
+		    !(down = mether_pipe_open(m, first_page + 2 * rank, 0)))
+			die("pipe to the rank below");
+	}
+
+	start = now();
+	for (t = 0; t < iters; t++) {
+		if (up)
+			swap_edge(up, row(&s, s.cur, 1), row(&s, s.cur, 0), cols);
+		if (down)
+			swap_edge(down, row(&s, s.cur, my_rows),
+				  row(&s, s.cur, my_rows + 1), cols);
+		sweep(&s);
+	}
+	wall = now() - start;
+	printf("rank=%u procs=%u rows=%u cols=%u iters=%u wall_s=%.3f checksum=%.9e",
+	       rank, procs, rows, cols, iters, wall, checksum(&s));
+	fflush(stdout);
+
+	if (serial) {
+		start = now();
+		strip_init(&whole, 0, rows, cols);
+		for (t = 0; t < iters; t++)
+			sweep(&whole);
+		same = !memcmp(row(&s, s.cur, 1),
+			       row(&whole, whole.cur, my_first + 1),
+			       (size_t)my_rows * cols * sizeof(double));
+		printf(" serial_s=%.3f same=%s", now() - start,
+		       same ? "yes" : "no");
+	}
+	printf("\n");
+	if (up)
+		mether_pipe_close(up);
+	if (down)
+		mether_pipe_close(down);
+	mether_close(m);
+	return same ? 0 : 1;
+usage:
+	fprintf(stderr, "usage: mether-jacobi [-n PROCS] [-i RANK] [-r ROWS] [-c COLS] [-t ITERS] [-b FIRST] [-s]\n");
+	return 2;
+}
