@@ -76,8 +76,13 @@ fetch() {
 # with the runner's --host-bin): busybox's ip has no netns or veth.
 IP=/sbin/ip
 bridge_hosts() {
-	local i
+	local i ns
 	mkdir -p /run /var/run
+	# An earlier script's hosts go first: each script starts afresh.
+	$IP link del br0 2>/dev/null
+	for ns in $($IP netns list | awk '/^h[0-9]/ { print $1 }'); do
+		$IP netns del "$ns"
+	done
 	$IP link add br0 type bridge && $IP link set br0 up || return 1
 	for i in $(seq 1 "$1"); do
 		$IP netns add h$i &&
