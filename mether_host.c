@@ -94,7 +94,8 @@ out:
  * after get the new one.
  *
  * Return: 0; -EINVAL for a bad configuration; -EBUSY when already up;
- * an errno from the socket.
+ * -ENOKEY for a sealed cluster when no key is set; an errno from the
+ * socket.
  */
 int mether_host_up(struct net *net, const struct mether_up *up)
 {
@@ -104,7 +105,8 @@ int mether_host_up(struct net *net, const struct mether_up *up)
 
 	if (!up->host_id || !up->pages ||
 	    up->pages > METHER_MAX_PAGES(PAGE_SIZE) ||
-	    (up->flags & ~METHER_UP_CREATE) || !up->port || !up->broadcast ||
+	    (up->flags & ~(METHER_UP_CREATE | METHER_UP_UNSEALED)) ||
+	    !up->port || !up->broadcast ||
 	    up->reserved || up->reserved2 || up->ifindex > INT_MAX)
 		return -EINVAL;
 
@@ -117,7 +119,13 @@ int mether_host_up(struct net *net, const struct mether_up *up)
 	if (ret)
 		goto out;
 	if (host->space)
-		mether_key_copy(space, host->space);
+		mether_keys_copy(space, host->space);
+	/* A sealed cluster needs a key; running without is asked for. */
+	ret = -ENOKEY;
+	if (!space->keys.has[0] && !(up->flags & METHER_UP_UNSEALED)) {
+		mether_space_put(space);
+		goto out;
+	}
 	ret = mether_net_up(net, space, up);
 	if (ret) {
 		mether_space_put(space);

@@ -6,8 +6,9 @@
  * leave by broadcast, so every host on the segment sees every page and
  * refreshes its inconsistent copy (the paper's snooping servers). The
  * socket's data_ready callback only queues work: packets are read,
- * validated (mether_wire.c) and applied in process context, where pages
- * can be allocated and page tables unmapped.
+ * unsealed and validated (mether_seal.c, mether_wire.c), checked against
+ * each sender's replay window, and applied in process context, where
+ * pages can be allocated and page tables unmapped.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,15 +16,31 @@
 #include <linux/in.h>
 #include <linux/net.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <net/sock.h>
 
 #include "mether_net.h"
 #include "mether_owner.h"
+#include "mether_seal.h"
 #include "mether_space.h"
 #include "mether_wire.h"
 
 /* Packets read per run of the receive work, so one host cannot hog it. */
 #define METHER_RX_BATCH	64
+/* Senders a host keeps replay windows for; more are dropped, counted. */
+#define METHER_MAX_PEERS	64
+#define METHER_MAX_PACKET	(sizeof(struct mether_wire_header) + \
+				 METHER_WIRE_PAGE_SIZE + METHER_WIRE_TAG_SIZE)
+
+/**
+ * struct mether_peer - a host this one has heard
+ * @id: its host id (0: a free slot)
+ * @replay: its replay window
+ */
+struct mether_peer {
+	u32 id;
+	struct mether_replay replay;
+};
 
 /**
  * struct mether_link - a host's socket and what it needs to talk
@@ -33,7 +50,11 @@
  * @dest: where pages are sent: the segment's broadcast address
  * @rx_work: reads and applies received packets
  * @saved_data_ready: the socket's own callback, put back at down
- * @rx_buf: one datagram, header and largest payload
+ * @rx_buf: one datagram, header, largest payload and tag
+ * @peers: the senders heard, with their replay windows (receive work only)
+ * @epoch: this host's epoch: when it came up
+ * @tx_counter: the last packet number sent (under the space's link_lock)
+ * @tx_buf: the packet being sent (under the space's link_lock)
  * @stats_lock: protects @stats
  * @stats: counters for METHER_IOC_STATS
  */
@@ -44,7 +65,11 @@ struct mether_link {
 	struct sockaddr_in dest;
 	struct work_struct rx_work;
 	void (*saved_data_ready)(struct sock *sk);
-	u8 rx_buf[sizeof(struct mether_wire_header) + METHER_WIRE_PAGE_SIZE];
+	u8 rx_buf[METHER_MAX_PACKET];
+	struct mether_peer peers[METHER_MAX_PEERS];
+	u64 epoch;
+	u64 tx_counter;
+	u8 tx_buf[METHER_MAX_PACKET];
 	spinlock_t stats_lock;	/* protects stats */
 	struct mether_stats stats;
 };
@@ -56,12 +81,68 @@ static void mether_count_drop(struct mether_link *link, int reason)
 	spin_unlock_bh(&link->stats_lock);
 }
 
+/* The replay window of @sender, made on first hearing; NULL when full. */
+static struct mether_replay *mether_net_peer(struct mether_link *link,
+					     u32 sender)
+{
+	struct mether_peer *free = NULL;
+	int i;
+
+	for (i = 0; i < METHER_MAX_PEERS; i++) {
+		if (link->peers[i].id == sender)
+			return &link->peers[i].replay;
+		if (!link->peers[i].id && !free)
+			free = &link->peers[i];
+	}
+	if (!free)
+		return NULL;
+	free->id = sender;
+	return &free->replay;
+}
+
+/* Nothing in a packet is trusted until it is unsealed: then it is parsed. */
+static int mether_net_open(struct mether_link *link, size_t len,
+			   struct mether_wire_msg *msg)
+{
+	struct mether_wire_header *hdr = (void *)link->rx_buf;
+	size_t tag = mether_wire_tag_bytes(link->limits.seal);
+	struct mether_replay *replay;
+	struct mether_keys keys;
+	bool opened;
+	int ret;
+
+	ret = mether_wire_frame(link->rx_buf, len, &link->limits);
+	if (ret)
+		return ret;
+	if (tag) {
+		mether_keys_get(link->space, &keys);
+		opened = mether_unseal(hdr, len - sizeof(*hdr), &keys);
+		memzero_explicit(&keys, sizeof(keys));
+		if (!opened)
+			return -METHER_DROP_BAD_SEAL;
+	}
+	ret = mether_wire_parse(link->rx_buf, len - tag, &link->limits, msg);
+	if (ret)
+		return ret;
+	replay = mether_net_peer(link, msg->sender);
+	if (!replay)
+		return -METHER_DROP_TOO_MANY_PEERS;
+	switch (mether_replay_check(replay, msg->epoch, msg->counter)) {
+	case METHER_REPLAY_FRESH:
+		return 0;
+	case METHER_REPLAY_OLD_EPOCH:
+		return -METHER_DROP_OLD_EPOCH;
+	default:
+		return -METHER_DROP_REPLAYED;
+	}
+}
+
 static void mether_net_receive(struct mether_link *link, size_t len)
 {
 	struct mether_wire_msg msg;
 	int ret;
 
-	ret = mether_wire_parse(link->rx_buf, len, &link->limits, &msg);
+	ret = mether_net_open(link, len, &msg);
 	if (ret) {
 		mether_count_drop(link, -ret);
 		return;
@@ -187,7 +268,7 @@ int mether_net_up(struct net *net, struct mether_space *space,
 	struct mether_link *link;
 	int ret;
 
-	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	link = kvzalloc(sizeof(*link), GFP_KERNEL);
 	if (!link)
 		return -ENOMEM;
 	link->space = space;
@@ -195,7 +276,11 @@ int mether_net_up(struct net *net, struct mether_space *space,
 		.cluster = up->cluster,
 		.self = up->host_id,
 		.pages = space->pages,
+		.seal = up->flags & METHER_UP_UNSEALED ? METHER_SEAL_NONE :
+							 METHER_SEAL_XCHACHA,
 	};
+	/* Nonces stay unique only while a host's epochs grow. */
+	link->epoch = ktime_get_real_ns();
 	link->dest = (struct sockaddr_in) {
 		.sin_family = AF_INET,
 		.sin_addr.s_addr = up->broadcast,
@@ -204,10 +289,11 @@ int mether_net_up(struct net *net, struct mether_space *space,
 	INIT_WORK(&link->rx_work, mether_net_rx_work);
 	spin_lock_init(&link->stats_lock);
 	link->stats.up = 1;
+	link->stats.sealed = link->limits.seal != METHER_SEAL_NONE;
 
 	ret = mether_net_socket(net, link, up);
 	if (ret) {
-		kfree(link);
+		kvfree(link);
 		return ret;
 	}
 	mutex_lock(&space->link_lock);
@@ -239,30 +325,43 @@ void mether_net_down(struct mether_space *space)
 	write_unlock_bh(&sk->sk_callback_lock);
 	cancel_work_sync(&link->rx_work);
 	sock_release(link->sock);
-	kfree(link);
+	kvfree(link);
 }
 
-/* Send @msg (and @payload, @len bytes) to the segment; link_lock held. */
+/*
+ * Send @msg, with @len bytes of @frame as its payload, to the segment;
+ * link_lock held. The payload is copied into the packet, where it is
+ * sealed (the page itself stays as it is).
+ */
 static int mether_net_send(struct mether_link *link,
-			   struct mether_wire_msg *msg, void *payload,
+			   struct mether_wire_msg *msg, struct page *frame,
 			   size_t len)
 {
-	struct mether_wire_header hdr;
+	struct mether_wire_header *hdr = (void *)link->tx_buf;
+	size_t tag = mether_wire_tag_bytes(link->limits.seal);
 	struct msghdr mh = {
 		.msg_name = &link->dest,
 		.msg_namelen = sizeof(link->dest),
 		.msg_flags = MSG_DONTWAIT,
 	};
-	struct kvec iov[2] = {
-		{ &hdr, sizeof(hdr) },
-		{ payload, len },
-	};
+	struct kvec iov = { link->tx_buf, sizeof(*hdr) + len + tag };
+	struct mether_keys keys;
 	int ret;
 
 	msg->sender = link->limits.self;
-	mether_wire_build(&hdr, link->limits.cluster, msg);
-	ret = kernel_sendmsg(link->sock, &mh, iov, len ? 2 : 1,
-			     sizeof(hdr) + len);
+	msg->epoch = link->epoch;
+	msg->counter = ++link->tx_counter;
+	mether_wire_build(hdr, &link->limits, msg);
+	if (frame)
+		memcpy_from_page(link->tx_buf + sizeof(*hdr), frame, 0, len);
+	else	/* a page never written is zero-filled */
+		memset(link->tx_buf + sizeof(*hdr), 0, len);
+	if (tag) {
+		mether_keys_get(link->space, &keys);
+		mether_seal(hdr, len, keys.key[0]);
+		memzero_explicit(&keys, sizeof(keys));
+	}
+	ret = kernel_sendmsg(link->sock, &mh, &iov, 1, iov.iov_len);
 	if (ret < 0)
 		return ret;
 	spin_lock_bh(&link->stats_lock);
@@ -275,8 +374,9 @@ static int mether_net_send(struct mether_link *link,
 /**
  * mether_net_send_msg() - send a packet to the segment
  * @space: the space
- * @msg: what to send; its sender is filled in
- * @frame: the page the payload comes from (a PAGE packet), or NULL
+ * @msg: what to send; its sender, epoch and counter are filled in
+ * @frame: the page the payload comes from (a PAGE packet), or NULL for
+ *	none (a PAGE packet then carries zeroes)
  *
  * Return: 0; -ENOTCONN when the host is not up; an errno from sending.
  */
@@ -284,17 +384,11 @@ int mether_net_send_msg(struct mether_space *space,
 			struct mether_wire_msg *msg, struct page *frame)
 {
 	size_t len = mether_wire_payload_bytes(msg->type, msg->subset);
-	void *data = NULL;
 	int ret = -ENOTCONN;
 
 	mutex_lock(&space->link_lock);
-	if (space->link) {
-		if (frame)
-			data = kmap_local_page(frame);
-		ret = mether_net_send(space->link, msg, data, len);
-		if (data)
-			kunmap_local(data);
-	}
+	if (space->link)
+		ret = mether_net_send(space->link, msg, frame, len);
 	mutex_unlock(&space->link_lock);
 	return ret;
 }

@@ -24,50 +24,6 @@
 static const char mether_token_label[] = "mether segment capability v1";
 
 /**
- * mether_key_copy() - give a new space the key of the one it replaces
- * @to: the new space, not yet visible to anybody
- * @from: the old space
- */
-void mether_key_copy(struct mether_space *to, struct mether_space *from)
-{
-	spin_lock(&from->key_lock);
-	memcpy(to->key, from->key, METHER_KEY_SIZE);
-	to->key_set = from->key_set;
-	spin_unlock(&from->key_lock);
-}
-
-/**
- * mether_ioctl_set_key() - METHER_IOC_SET_KEY
- * @space: the current space of the caller's host (the next one to come
- *	up inherits the key)
- * @arg: the key
- *
- * Return: 0; -EPERM without CAP_NET_ADMIN; -EFAULT; -EINVAL for nonzero
- * flags or reserved fields.
- */
-long mether_ioctl_set_key(struct mether_space *space,
-			  const struct mether_key __user *arg)
-{
-	struct net *net = current->nsproxy->net_ns;
-	struct mether_key key;
-	long ret = -EINVAL;
-
-	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
-		return -EPERM;
-	if (copy_from_user(&key, arg, sizeof(key)))
-		return -EFAULT;
-	if (!key.flags && !key.reserved) {
-		spin_lock(&space->key_lock);
-		memcpy(space->key, key.key, METHER_KEY_SIZE);
-		space->key_set = true;
-		spin_unlock(&space->key_lock);
-		ret = 0;
-	}
-	memzero_explicit(&key, sizeof(key));
-	return ret;
-}
-
-/**
  * mether_segment_token() - the token of a capability
  * @key: the cluster key
  * @seg: the capability; its token field is ignored
@@ -114,22 +70,35 @@ static int mether_segment_check(struct mether_space *space,
 	return 0;
 }
 
-/* The token @seg should carry; -ENOKEY while the host has no key. */
-static int mether_segment_expected(struct mether_space *space,
-				   const struct mether_segment *seg,
-				   u8 token[METHER_TOKEN_SIZE])
+/*
+ * With @mint, fill in @token for @seg under the current key; without,
+ * check that @token proves @seg under either key the host holds.
+ * Return: 0, -EACCES, or -ENOKEY while the host has no key.
+ */
+static int mether_segment_prove(struct mether_space *space,
+				const struct mether_segment *seg,
+				u8 token[METHER_TOKEN_SIZE], bool mint)
 {
-	u8 key[METHER_KEY_SIZE];
-	bool key_set;
+	u8 expected[METHER_TOKEN_SIZE];
+	struct mether_keys keys;
+	int i, ret = -ENOKEY;
 
-	spin_lock(&space->key_lock);
-	key_set = space->key_set;
-	memcpy(key, space->key, METHER_KEY_SIZE);
-	spin_unlock(&space->key_lock);
-	if (key_set)
-		mether_segment_token(key, seg, token);
-	memzero_explicit(key, sizeof(key));
-	return key_set ? 0 : -ENOKEY;
+	mether_keys_get(space, &keys);
+	if (mint && keys.has[0]) {
+		mether_segment_token(keys.key[0], seg, token);
+		ret = 0;
+	}
+	/* A token minted before a key rotation works until the old key goes. */
+	for (i = 0; i < 2 && !mint && ret; i++) {
+		if (!keys.has[i])
+			continue;
+		mether_segment_token(keys.key[i], seg, expected);
+		/* In constant time: a forger learns nothing from how long. */
+		ret = crypto_memneq(expected, token, METHER_TOKEN_SIZE) ?
+		      -EACCES : 0;
+	}
+	memzero_explicit(&keys, sizeof(keys));
+	return ret;
 }
 
 /**
@@ -153,7 +122,7 @@ long mether_ioctl_segment_grant(struct mether_file *mf,
 		return -EFAULT;
 	ret = mether_segment_check(mf->space, &seg);
 	if (!ret)
-		ret = mether_segment_expected(mf->space, &seg, seg.token);
+		ret = mether_segment_prove(mf->space, &seg, seg.token, true);
 	if (!ret && copy_to_user(arg->token, seg.token, METHER_TOKEN_SIZE))
 		ret = -EFAULT;
 	return ret;
@@ -171,7 +140,6 @@ long mether_ioctl_segment_grant(struct mether_file *mf,
 long mether_ioctl_segment_attach(struct mether_file *mf,
 				 const struct mether_segment __user *arg)
 {
-	u8 expected[METHER_TOKEN_SIZE];
 	struct mether_segment seg;
 	int ret;
 
@@ -180,12 +148,9 @@ long mether_ioctl_segment_attach(struct mether_file *mf,
 	ret = mether_segment_check(mf->space, &seg);
 	if (ret)
 		return ret;
-	ret = mether_segment_expected(mf->space, &seg, expected);
+	ret = mether_segment_prove(mf->space, &seg, seg.token, false);
 	if (ret)
 		return ret;
-	/* In constant time: a forger learns nothing from how long it took. */
-	if (crypto_memneq(expected, seg.token, METHER_TOKEN_SIZE))
-		return -EACCES;
 
 	spin_lock(&mf->lock);
 	if (mf->grants < METHER_SEGMENT_ATTACH_MAX) {

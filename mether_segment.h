@@ -43,9 +43,6 @@ static inline struct mether_space *mether_file_space(struct file *file)
 	return ((struct mether_file *)file->private_data)->space;
 }
 
-void mether_key_copy(struct mether_space *to, struct mether_space *from);
-long mether_ioctl_set_key(struct mether_space *space,
-			  const struct mether_key __user *arg);
 void mether_segment_token(const u8 key[METHER_KEY_SIZE],
 			  const struct mether_segment *seg,
 			  u8 token[METHER_TOKEN_SIZE]);

@@ -16,6 +16,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "mether_seal.h"
 #include "mether_state.h"
 #include "mether_view.h"
 
@@ -127,9 +128,8 @@ struct mether_page {
  * @handoff_work: retransmits handoffs not yet ACKed
  * @faults: faults taken, by copy (0 consistent, 1 inconsistent) and view
  * @purges: PURGEs, by copy (0 writeable, 1 read-only)
- * @key_lock: protects @key and @key_set
- * @key: the cluster key (METHER_IOC_SET_KEY)
- * @key_set: @key has been set
+ * @key_lock: protects @keys
+ * @keys: the cluster keys (METHER_IOC_SET_KEY)
  */
 struct mether_space {
 	struct kref ref;
@@ -150,9 +150,8 @@ struct mether_space {
 	struct delayed_work handoff_work;
 	atomic64_t faults[2][METHER_VIEWS];
 	atomic64_t purges[2];
-	spinlock_t key_lock;	/* protects key, key_set */
-	u8 key[METHER_KEY_SIZE];
-	bool key_set;
+	spinlock_t key_lock;	/* protects keys */
+	struct mether_keys keys;
 };
 
 extern bool mether_kernel_server;

@@ -11,7 +11,7 @@
 
 #include "mether_wire.h"
 
-static_assert(sizeof(struct mether_wire_header) == 44);
+static_assert(sizeof(struct mether_wire_header) == 60);
 /* The uapi counts drops by reason in this order. */
 static_assert(METHER_DROP_NR == METHER_DROP_REASONS);
 
@@ -46,9 +46,48 @@ static unsigned int mether_wire_known_flags(enum mether_wire_type type)
 }
 
 /**
- * mether_wire_parse() - check a received packet and decode it
+ * mether_wire_tag_bytes() - the tag a packet carries after its payload
+ * @seal: METHER_SEAL_*
+ *
+ * Return: METHER_WIRE_TAG_SIZE for a sealed packet, else 0.
+ */
+size_t mether_wire_tag_bytes(u8 seal)
+{
+	return seal == METHER_SEAL_XCHACHA ? METHER_WIRE_TAG_SIZE : 0;
+}
+
+/**
+ * mether_wire_frame() - the checks a packet passes before it is unsealed
  * @data: the UDP payload
  * @len: its length
+ * @lim: what this host accepts
+ *
+ * Only what unsealing needs is looked at: that the packet is a Mether
+ * packet of this version, sealed as this host's cluster seals.
+ *
+ * Return: 0, or the negated enum mether_drop_reason of the first check
+ * that failed.
+ */
+int mether_wire_frame(const void *data, size_t len,
+		      const struct mether_wire_limits *lim)
+{
+	const struct mether_wire_header *hdr = data;
+
+	if (len < sizeof(*hdr) + mether_wire_tag_bytes(lim->seal))
+		return -METHER_DROP_TRUNCATED;
+	if (be32_to_cpu(hdr->magic) != METHER_WIRE_MAGIC)
+		return -METHER_DROP_BAD_MAGIC;
+	if (hdr->version != METHER_WIRE_VERSION)
+		return -METHER_DROP_BAD_VERSION;
+	if (hdr->seal != lim->seal)
+		return -METHER_DROP_BAD_SEAL;
+	return 0;
+}
+
+/**
+ * mether_wire_parse() - check an unsealed packet and decode it
+ * @data: the UDP payload, past mether_wire_frame() and unsealed
+ * @len: its length, without the tag
  * @lim: what this host accepts
  * @msg: filled on success; @msg->payload points into @data
  *
@@ -63,10 +102,6 @@ int mether_wire_parse(const void *data, size_t len,
 
 	if (len < sizeof(*hdr))
 		return -METHER_DROP_TRUNCATED;
-	if (be32_to_cpu(hdr->magic) != METHER_WIRE_MAGIC)
-		return -METHER_DROP_BAD_MAGIC;
-	if (hdr->version != METHER_WIRE_VERSION)
-		return -METHER_DROP_BAD_VERSION;
 	if (hdr->type < METHER_MSG_PAGE || hdr->type > METHER_MSG_ACK)
 		return -METHER_DROP_BAD_TYPE;
 	if ((hdr->flags & ~mether_wire_known_flags(hdr->type)) ||
@@ -97,6 +132,8 @@ int mether_wire_parse(const void *data, size_t len,
 	msg->seq = be32_to_cpu(hdr->seq);
 	msg->page = be64_to_cpu(hdr->page);
 	msg->version = be64_to_cpu(hdr->page_version);
+	msg->epoch = be64_to_cpu(hdr->epoch);
+	msg->counter = be64_to_cpu(hdr->counter);
 	msg->length = be16_to_cpu(hdr->length);
 	msg->payload = hdr + 1;
 	return 0;
@@ -105,10 +142,12 @@ int mether_wire_parse(const void *data, size_t len,
 /**
  * mether_wire_build() - fill in a header for @msg
  * @hdr: the header to fill; the payload follows it
- * @cluster: the sender's cluster
- * @msg: what to send; @msg->sender is this host
+ * @lim: the sender's cluster and seal
+ * @msg: what to send; @msg->sender is this host, and @msg->epoch and
+ *	@msg->counter are its own
  */
-void mether_wire_build(struct mether_wire_header *hdr, u32 cluster,
+void mether_wire_build(struct mether_wire_header *hdr,
+		       const struct mether_wire_limits *lim,
 		       const struct mether_wire_msg *msg)
 {
 	*hdr = (struct mether_wire_header) {
@@ -117,7 +156,7 @@ void mether_wire_build(struct mether_wire_header *hdr, u32 cluster,
 		.type = msg->type,
 		.subset = msg->subset,
 		.flags = msg->flags,
-		.cluster = cpu_to_be32(cluster),
+		.cluster = cpu_to_be32(lim->cluster),
 		.sender = cpu_to_be32(msg->sender),
 		.target = cpu_to_be32(msg->target),
 		.seq = cpu_to_be32(msg->seq),
@@ -125,5 +164,8 @@ void mether_wire_build(struct mether_wire_header *hdr, u32 cluster,
 		.page_version = cpu_to_be64(msg->version),
 		.length = cpu_to_be16(mether_wire_payload_bytes(msg->type,
 								msg->subset)),
+		.seal = lim->seal,
+		.epoch = cpu_to_be64(msg->epoch),
+		.counter = cpu_to_be64(msg->counter),
 	};
 }

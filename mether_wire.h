@@ -8,7 +8,7 @@
 #include <linux/types.h>
 
 #define METHER_WIRE_MAGIC	0x4d544852	/* "MTHR" */
-#define METHER_WIRE_VERSION	2
+#define METHER_WIRE_VERSION	3
 /* The full page on the wire, whatever the host's PAGE_SIZE. */
 #define METHER_WIRE_PAGE_SIZE	4096
 
@@ -30,6 +30,13 @@ enum mether_wire_type {
 /* ACK: a short handoff could not be used; send the whole page. */
 #define METHER_WIRE_NEED_FULL	0x02
 
+/* The Poly1305 tag after a sealed packet's payload. */
+#define METHER_WIRE_TAG_SIZE	16
+
+/* How a packet is sealed (struct mether_wire_header.seal). */
+#define METHER_SEAL_NONE	0	/* the cluster runs unsealed */
+#define METHER_SEAL_XCHACHA	1	/* XChaCha20-Poly1305, 16-byte tag */
+
 /**
  * struct mether_wire_header - what precedes every payload (big-endian)
  * @magic: METHER_WIRE_MAGIC
@@ -44,7 +51,14 @@ enum mether_wire_type {
  * @page: page number
  * @page_version: version of the copy carried, asked for or acknowledged
  * @length: payload bytes: the subset's length for PAGE, else 0
+ * @seal: METHER_SEAL_*
  * @reserved: 0
+ * @epoch: when the sender came up (ns of the realtime clock); grows
+ *	with every restart
+ * @counter: the sender's packet number in this epoch, from 1
+ *
+ * A sealed packet has a 16-byte tag after its payload; the header is
+ * authenticated with it, and the payload encrypted.
  */
 struct mether_wire_header {
 	__be32 magic;
@@ -59,7 +73,10 @@ struct mether_wire_header {
 	__be64 page;
 	__be64 page_version;
 	__be16 length;
-	__be16 reserved;
+	u8 seal;
+	u8 reserved;
+	__be64 epoch;
+	__be64 counter;
 } __packed;
 
 /* Why a packet was dropped; each has a counter. */
@@ -75,6 +92,10 @@ enum mether_drop_reason {
 	METHER_DROP_BAD_SUBSET,
 	METHER_DROP_OUT_OF_RANGE,
 	METHER_DROP_BAD_LENGTH,
+	METHER_DROP_BAD_SEAL,
+	METHER_DROP_REPLAYED,
+	METHER_DROP_OLD_EPOCH,
+	METHER_DROP_TOO_MANY_PEERS,
 	METHER_DROP_NR
 };
 
@@ -88,6 +109,8 @@ struct mether_wire_msg {
 	u32 seq;
 	u64 page;
 	u64 version;
+	u64 epoch;
+	u64 counter;
 	const void *payload;
 	size_t length;
 };
@@ -97,14 +120,19 @@ struct mether_wire_limits {
 	u32 cluster;
 	u32 self;
 	u64 pages;
+	u8 seal;
 };
 
+size_t mether_wire_tag_bytes(u8 seal);
+int mether_wire_frame(const void *data, size_t len,
+		      const struct mether_wire_limits *lim);
 int mether_wire_parse(const void *data, size_t len,
 		      const struct mether_wire_limits *lim,
 		      struct mether_wire_msg *msg);
 size_t mether_wire_payload_bytes(enum mether_wire_type type,
 				 unsigned int subset);
-void mether_wire_build(struct mether_wire_header *hdr, u32 cluster,
+void mether_wire_build(struct mether_wire_header *hdr,
+		       const struct mether_wire_limits *lim,
 		       const struct mether_wire_msg *msg);
 
 #endif /* _METHER_WIRE_H */

@@ -11,9 +11,19 @@
 #define SELF	2u
 #define PAGES	64u
 
+/* Unsealed: the seal itself has its own suite, mether_seal. */
 static const struct mether_wire_limits limits = {
 	.cluster = CLUSTER, .self = SELF, .pages = PAGES,
+	.seal = METHER_SEAL_NONE,
 };
+
+/* What a host does with a packet of an unsealed cluster. */
+static int receive(const void *data, size_t len, struct mether_wire_msg *msg)
+{
+	int ret = mether_wire_frame(data, len, &limits);
+
+	return ret ? ret : mether_wire_parse(data, len, &limits, msg);
+}
 
 struct packet {
 	struct mether_wire_header hdr;
@@ -26,10 +36,11 @@ static size_t good_packet(struct packet *p, unsigned int subset)
 	struct mether_wire_msg msg = {
 		.type = METHER_MSG_PAGE, .subset = subset, .sender = 1,
 		.seq = 7, .page = PAGES - 1, .version = 42,
+		.epoch = 1ULL << 60, .counter = 99,
 	};
 
 	memset(p->payload, 0x5a, sizeof(p->payload));
-	mether_wire_build(&p->hdr, CLUSTER, &msg);
+	mether_wire_build(&p->hdr, &limits, &msg);
 	return sizeof(p->hdr) +
 	       mether_wire_payload_bytes(METHER_MSG_PAGE, subset);
 }
@@ -43,18 +54,20 @@ static void mether_wire_round_trip(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	len = good_packet(p, METHER_SUBSET_SHORT);
 	KUNIT_EXPECT_EQ(test, len, sizeof(p->hdr) + 32);
-	KUNIT_ASSERT_EQ(test, mether_wire_parse(p, len, &limits, &msg), 0);
+	KUNIT_ASSERT_EQ(test, receive(p, len, &msg), 0);
 	KUNIT_EXPECT_EQ(test, msg.type, METHER_MSG_PAGE);
 	KUNIT_EXPECT_EQ(test, msg.subset, METHER_SUBSET_SHORT);
 	KUNIT_EXPECT_EQ(test, msg.sender, 1u);
 	KUNIT_EXPECT_EQ(test, msg.seq, 7u);
 	KUNIT_EXPECT_EQ(test, msg.page, (u64)PAGES - 1);
 	KUNIT_EXPECT_EQ(test, msg.version, 42ULL);
+	KUNIT_EXPECT_EQ(test, msg.epoch, 1ULL << 60);
+	KUNIT_EXPECT_EQ(test, msg.counter, 99ULL);
 	KUNIT_EXPECT_EQ(test, msg.length, (size_t)32);
 	KUNIT_EXPECT_PTR_EQ(test, msg.payload, (const void *)p->payload);
 
 	len = good_packet(p, METHER_SUBSET_FULL);
-	KUNIT_EXPECT_EQ(test, mether_wire_parse(p, len, &limits, &msg), 0);
+	KUNIT_EXPECT_EQ(test, receive(p, len, &msg), 0);
 	KUNIT_EXPECT_EQ(test, msg.length, (size_t)METHER_WIRE_PAGE_SIZE);
 }
 
@@ -72,11 +85,11 @@ static void mether_wire_every_truncation(struct kunit *test)
 						  -METHER_DROP_BAD_LENGTH;
 
 		KUNIT_EXPECT_EQ_MSG(test,
-				    mether_wire_parse(p, cut, &limits, &msg),
+				    receive(p, cut, &msg),
 				    want, "length %zu", cut);
 	}
 	len = good_packet(p, METHER_SUBSET_SHORT);
-	KUNIT_EXPECT_EQ(test, mether_wire_parse(p, len + 1, &limits, &msg),
+	KUNIT_EXPECT_EQ(test, receive(p, len + 1, &msg),
 			-METHER_DROP_BAD_LENGTH);
 }
 
@@ -100,13 +113,17 @@ static const struct mutation mutations[] = {
 	{ "magic", { POKE(magic, 4, 0x4d544853) }, -METHER_DROP_BAD_MAGIC },
 	{ "next version", { POKE(version, 1, METHER_WIRE_VERSION + 1) },
 	  -METHER_DROP_BAD_VERSION },
+	{ "version 2", { POKE(version, 1, 2) }, -METHER_DROP_BAD_VERSION },
 	{ "version 1", { POKE(version, 1, 1) }, -METHER_DROP_BAD_VERSION },
+	{ "sealed, to an unsealed host", { POKE(seal, 1, METHER_SEAL_XCHACHA) },
+	  -METHER_DROP_BAD_SEAL },
+	{ "unknown seal", { POKE(seal, 1, 7) }, -METHER_DROP_BAD_SEAL },
 	{ "version 0", { POKE(version, 1, 0) }, -METHER_DROP_BAD_VERSION },
 	{ "type 0", { POKE(type, 1, 0) }, -METHER_DROP_BAD_TYPE },
 	{ "type 4", { POKE(type, 1, 4) }, -METHER_DROP_BAD_TYPE },
 	{ "type 255", { POKE(type, 1, 255) }, -METHER_DROP_BAD_TYPE },
 	{ "unknown flag", { POKE(flags, 1, 0x80) }, -METHER_DROP_BAD_FLAGS },
-	{ "reserved", { POKE(reserved, 2, 1) }, -METHER_DROP_BAD_FLAGS },
+	{ "reserved", { POKE(reserved, 1, 1) }, -METHER_DROP_BAD_FLAGS },
 	{ "cluster", { POKE(cluster, 4, CLUSTER + 1) },
 	  -METHER_DROP_FOREIGN_CLUSTER },
 	{ "sender 0", { POKE(sender, 4, 0) }, -METHER_DROP_BAD_SENDER },
@@ -149,7 +166,7 @@ static void mether_wire_every_field(struct kunit *test)
 		if (mutations[i].poke[1].size)
 			poke(&p->hdr, &mutations[i].poke[1]);
 		KUNIT_EXPECT_EQ_MSG(test,
-				    mether_wire_parse(p, len, &limits, &msg),
+				    receive(p, len, &msg),
 				    mutations[i].want, "%s", mutations[i].what);
 	}
 	/* A refused packet leaves the message untouched. */
@@ -165,9 +182,8 @@ static void mether_wire_requests_and_acks(struct kunit *test)
 		.sender = 3, .page = 1, .version = 77,
 	};
 
-	mether_wire_build(&hdr, CLUSTER, &msg);
-	KUNIT_ASSERT_EQ(test, mether_wire_parse(&hdr, sizeof(hdr), &limits,
-						&msg), 0);
+	mether_wire_build(&hdr, &limits, &msg);
+	KUNIT_ASSERT_EQ(test, receive(&hdr, sizeof(hdr), &msg), 0);
 	KUNIT_EXPECT_EQ(test, msg.flags, (unsigned int)(METHER_WIRE_CONSISTENT |
 							METHER_WIRE_HAVE_TAIL));
 	KUNIT_EXPECT_EQ(test, msg.subset, METHER_SUBSET_SHORT);
@@ -177,9 +193,8 @@ static void mether_wire_requests_and_acks(struct kunit *test)
 	msg = (struct mether_wire_msg){ .type = METHER_MSG_ACK, .sender = 3,
 					.flags = METHER_WIRE_NEED_FULL,
 					.target = SELF, .seq = 9, .page = 2 };
-	mether_wire_build(&hdr, CLUSTER, &msg);
-	KUNIT_ASSERT_EQ(test, mether_wire_parse(&hdr, sizeof(hdr), &limits,
-						&msg), 0);
+	mether_wire_build(&hdr, &limits, &msg);
+	KUNIT_ASSERT_EQ(test, receive(&hdr, sizeof(hdr), &msg), 0);
 	KUNIT_EXPECT_EQ(test, msg.target, SELF);
 	KUNIT_EXPECT_EQ(test, msg.seq, 9u);
 	KUNIT_EXPECT_EQ(test, msg.flags, (unsigned int)METHER_WIRE_NEED_FULL);

@@ -25,7 +25,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define METHER_API_VERSION	1
+#define METHER_API_VERSION	2
 
 /* The short page: the first METHER_SHORT_SIZE bytes of a page. */
 #define METHER_SHORT_SIZE	32
@@ -116,6 +116,12 @@ struct mether_page_state {
 
 /* struct mether_up.flags */
 #define METHER_UP_CREATE	0x1	/* this host makes the space and holds every page */
+/*
+ * Send and accept packets without the seal (no authentication, no
+ * privacy): only for a network where nobody else can send, and only when
+ * asked for. Without it, a host needs a key to come up.
+ */
+#define METHER_UP_UNSEALED	0x2
 
 /**
  * struct mether_up - METHER_IOC_UP: join this network namespace's host to
@@ -148,7 +154,7 @@ struct mether_up {
 
 /* struct mether_stats.packets and .bytes are indexed by packet type. */
 #define METHER_PACKET_TYPES	4	/* 1 PAGE, 2 REQUEST, 3 ACK */
-#define METHER_DROP_REASONS	11	/* Documentation/wire.rst, in order */
+#define METHER_DROP_REASONS	15	/* Documentation/wire.rst, in order */
 
 /**
  * struct mether_stats - METHER_IOC_STATS: this host's counters (packet
@@ -166,7 +172,7 @@ struct mether_up {
  * @purges: PURGEs of read-only pages
  * @writeable_purges: PURGEs of writeable pages (each publishes the page)
  * @up: 1 while the host is joined to a cluster
- * @reserved: zero
+ * @sealed: 1 while its packets are sealed (METHER_UP_UNSEALED not given)
  */
 struct mether_stats {
 	__u64 tx_packets[METHER_PACKET_TYPES];
@@ -182,17 +188,28 @@ struct mether_stats {
 	__u64 purges;
 	__u64 writeable_purges;
 	__u32 up;
-	__u32 reserved;
+	__u32 sealed;
 };
 
 /* The cluster key: 32 bytes, set with METHER_IOC_SET_KEY, never read back. */
 #define METHER_KEY_SIZE		32
 
+/*
+ * struct mether_key.flags. A host holds two keys: the current one seals
+ * what it sends, and both open what it receives. Without a flag, the key
+ * becomes current and the old current one is kept to open packets of
+ * hosts that have not changed yet. A rotation without downtime: every
+ * host takes the new key with METHER_KEY_NEXT, then every host takes it
+ * as current, then every host drops the old one with METHER_KEY_DROP_OLD.
+ */
+#define METHER_KEY_NEXT		0x1	/* keep it to open packets only */
+#define METHER_KEY_DROP_OLD	0x2	/* forget the key that is not current */
+
 /**
  * struct mether_key - METHER_IOC_SET_KEY: the cluster's secret (needs
  * CAP_NET_ADMIN); every host of a cluster sets the same key
- * @key: the key
- * @flags: zero
+ * @key: the key (ignored with METHER_KEY_DROP_OLD)
+ * @flags: METHER_KEY_*, at most one
  * @reserved: zero
  */
 struct mether_key {

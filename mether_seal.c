@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mether: the cluster keys, the packet seal and the replay window.
+ *
+ * Every packet is sealed with XChaCha20-Poly1305 from lib/crypto (the
+ * AEAD WireGuard uses), under the cluster key: the header is associated
+ * data, so routing can read it but nobody can change it, and the payload
+ * is encrypted. The 24-byte nonce is the sender, its epoch and its packet
+ * counter, which are in the header: a nonce is never used twice under a
+ * key as long as a host's epochs grow (they are its up time in
+ * nanoseconds since the epoch of the realtime clock) and its counter does.
+ * The extended nonce is why XChaCha, not ChaCha: every host of a cluster
+ * shares the key, so nonces must differ between senders too.
+ */
+#include <linux/bitmap.h>
+#include <linux/capability.h>
+#include <linux/nsproxy.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <net/net_namespace.h>
+
+#include "mether_seal.h"
+#include "mether_space.h"
+
+static_assert(METHER_WIRE_TAG_SIZE == CHACHA20POLY1305_AUTHTAG_SIZE);
+
+/**
+ * mether_keys_get() - a snapshot of a space's keys
+ * @space: the space
+ * @keys: filled in; the caller wipes it with memzero_explicit() when done
+ */
+void mether_keys_get(struct mether_space *space, struct mether_keys *keys)
+{
+	spin_lock(&space->key_lock);
+	*keys = space->keys;
+	spin_unlock(&space->key_lock);
+}
+
+/**
+ * mether_keys_copy() - give a new space the keys of the one it replaces
+ * @to: the new space, not yet visible to anybody
+ * @from: the old space
+ */
+void mether_keys_copy(struct mether_space *to, struct mether_space *from)
+{
+	mether_keys_get(from, &to->keys);
+}
+
+/**
+ * mether_keys_update() - apply METHER_IOC_SET_KEY to a host's keys
+ * @keys: the keys
+ * @k: the request
+ *
+ * Return: 0, or -EINVAL for unknown flags or more than one.
+ */
+int mether_keys_update(struct mether_keys *keys, const struct mether_key *k)
+{
+	switch (k->flags) {
+	case 0:
+		if (keys->has[0]) {
+			memcpy(keys->key[1], keys->key[0], METHER_KEY_SIZE);
+			keys->has[1] = true;
+		}
+		memcpy(keys->key[0], k->key, METHER_KEY_SIZE);
+		keys->has[0] = true;
+		return 0;
+	case METHER_KEY_NEXT:
+		memcpy(keys->key[1], k->key, METHER_KEY_SIZE);
+		keys->has[1] = true;
+		return 0;
+	case METHER_KEY_DROP_OLD:
+		memzero_explicit(keys->key[1], METHER_KEY_SIZE);
+		keys->has[1] = false;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/**
+ * mether_ioctl_set_key() - METHER_IOC_SET_KEY
+ * @space: the current space of the caller's host (the next one to come
+ *	up inherits the keys)
+ * @arg: the request
+ *
+ * Return: 0; -EPERM without CAP_NET_ADMIN; -EFAULT; -EINVAL for bad flags
+ * or reserved fields.
+ */
+long mether_ioctl_set_key(struct mether_space *space,
+			  const struct mether_key __user *arg)
+{
+	struct net *net = current->nsproxy->net_ns;
+	struct mether_key key;
+	long ret = -EINVAL;
+
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&key, arg, sizeof(key)))
+		return -EFAULT;
+	if (!key.reserved) {
+		spin_lock(&space->key_lock);
+		ret = mether_keys_update(&space->keys, &key);
+		spin_unlock(&space->key_lock);
+	}
+	memzero_explicit(&key, sizeof(key));
+	return ret;
+}
+
+static void mether_seal_nonce(const struct mether_wire_header *hdr,
+			      u8 nonce[XCHACHA20POLY1305_NONCE_SIZE])
+{
+	memset(nonce, 0, XCHACHA20POLY1305_NONCE_SIZE);
+	memcpy(nonce, &hdr->sender, sizeof(hdr->sender));
+	memcpy(nonce + 4, &hdr->epoch, sizeof(hdr->epoch));
+	memcpy(nonce + 12, &hdr->counter, sizeof(hdr->counter));
+}
+
+/**
+ * mether_seal() - seal a packet in place
+ * @hdr: the packet: its header, then @payload_len bytes of payload, then
+ *	room for METHER_WIRE_TAG_SIZE bytes of tag
+ * @payload_len: payload bytes
+ * @key: the current key
+ */
+void mether_seal(struct mether_wire_header *hdr, size_t payload_len,
+		 const u8 key[METHER_KEY_SIZE])
+{
+	u8 nonce[XCHACHA20POLY1305_NONCE_SIZE];
+	u8 *payload = (u8 *)(hdr + 1);
+
+	mether_seal_nonce(hdr, nonce);
+	xchacha20poly1305_encrypt(payload, payload, payload_len, (u8 *)hdr,
+				  sizeof(*hdr), nonce, key);
+}
+
+/**
+ * mether_unseal() - check a sealed packet and open it in place
+ * @hdr: the packet, whose header is not yet trusted
+ * @sealed_len: bytes after the header: payload and tag
+ * @keys: the keys that may have sealed it
+ *
+ * Nothing in the packet is changed unless it opens.
+ *
+ * Return: true when one of @keys sealed it, and it is unchanged.
+ */
+bool mether_unseal(struct mether_wire_header *hdr, size_t sealed_len,
+		   const struct mether_keys *keys)
+{
+	u8 nonce[XCHACHA20POLY1305_NONCE_SIZE];
+	u8 *payload = (u8 *)(hdr + 1);
+	int i;
+
+	if (sealed_len < METHER_WIRE_TAG_SIZE)
+		return false;
+	mether_seal_nonce(hdr, nonce);
+	for (i = 0; i < 2; i++)
+		if (keys->has[i] &&
+		    xchacha20poly1305_decrypt(payload, payload, sealed_len,
+					      (u8 *)hdr, sizeof(*hdr), nonce,
+					      keys->key[i]))
+			return true;
+	return false;
+}
+
+/**
+ * mether_replay_check() - accept each counter of a sender's epoch once
+ * @r: the sender's window
+ * @epoch: the packet's epoch
+ * @counter: the packet's counter (from 1)
+ *
+ * Only for packets that have been authenticated: a forged packet must
+ * not move the window. A newer epoch (the sender came up again) starts
+ * a new window; an older one is refused.
+ *
+ * Return: METHER_REPLAY_FRESH when the packet is new, and records it.
+ */
+enum mether_replay_verdict mether_replay_check(struct mether_replay *r,
+					       u64 epoch, u64 counter)
+{
+	u64 n;
+
+	if (epoch < r->epoch)
+		return METHER_REPLAY_OLD_EPOCH;
+	if (epoch > r->epoch) {
+		r->epoch = epoch;
+		r->top = 0;
+		bitmap_zero(r->seen, METHER_REPLAY_WINDOW);
+	}
+	if (!counter)
+		return METHER_REPLAY_SEEN;
+	if (counter > r->top) {
+		/*
+		 * The bits of the counters the window slides over held
+		 * counters a window older: clear them, @counter's too.
+		 */
+		if (counter - r->top >= METHER_REPLAY_WINDOW)
+			bitmap_zero(r->seen, METHER_REPLAY_WINDOW);
+		else
+			for (n = r->top + 1; n <= counter; n++)
+				__clear_bit(n % METHER_REPLAY_WINDOW, r->seen);
+		r->top = counter;
+	} else if (r->top - counter >= METHER_REPLAY_WINDOW) {
+		return METHER_REPLAY_SEEN;
+	}
+	if (__test_and_set_bit(counter % METHER_REPLAY_WINDOW, r->seen))
+		return METHER_REPLAY_SEEN;
+	return METHER_REPLAY_FRESH;
+}

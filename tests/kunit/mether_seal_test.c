@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite mether_seal: sealing packets, the two keys, and the replay
+ * window.
+ */
+#include <kunit/test.h>
+#include <linux/mether.h>
+
+#include "../../mether_seal.h"
+
+#define PAYLOAD	32
+
+struct packet {
+	struct mether_wire_header hdr;
+	u8 payload[PAYLOAD + METHER_WIRE_TAG_SIZE];
+};
+
+static const struct mether_wire_limits limits = {
+	.cluster = 5, .self = 2, .pages = 16, .seal = METHER_SEAL_XCHACHA,
+};
+
+static void keys_of(struct mether_keys *keys, u8 sealing, u8 other)
+{
+	memset(keys, 0, sizeof(*keys));
+	memset(keys->key[0], sealing, METHER_KEY_SIZE);
+	keys->has[0] = true;
+	if (other) {
+		memset(keys->key[1], other, METHER_KEY_SIZE);
+		keys->has[1] = true;
+	}
+}
+
+/* A short PAGE packet from host 1, sealed under a key of bytes @key. */
+static void sealed_packet(struct packet *p, u8 key)
+{
+	struct mether_wire_msg msg = {
+		.type = METHER_MSG_PAGE, .subset = METHER_SUBSET_SHORT,
+		.sender = 1, .page = 3, .version = 9, .epoch = 1000,
+		.counter = 17,
+	};
+	struct mether_keys keys;
+	int i;
+
+	mether_wire_build(&p->hdr, &limits, &msg);
+	for (i = 0; i < PAYLOAD; i++)
+		p->payload[i] = i;
+	keys_of(&keys, key, 0);
+	mether_seal(&p->hdr, PAYLOAD, keys.key[0]);
+}
+
+static bool plain_payload(const struct packet *p)
+{
+	int i;
+
+	for (i = 0; i < PAYLOAD; i++)
+		if (p->payload[i] != i)
+			return false;
+	return true;
+}
+
+static void mether_seal_round_trip(struct kunit *test)
+{
+	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct mether_keys keys;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	sealed_packet(p, 0xaa);
+	KUNIT_EXPECT_FALSE_MSG(test, plain_payload(p), "payload not encrypted");
+	keys_of(&keys, 0xaa, 0);
+	KUNIT_EXPECT_TRUE(test, mether_unseal(&p->hdr, sizeof(p->payload),
+					      &keys));
+	KUNIT_EXPECT_TRUE(test, plain_payload(p));
+}
+
+/* Any bit changed anywhere, header included, and the packet is refused. */
+static void mether_seal_every_bit(struct kunit *test)
+{
+	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct packet *copy = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct mether_keys keys;
+	size_t byte;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	keys_of(&keys, 0xaa, 0);
+	sealed_packet(p, 0xaa);
+	for (byte = 0; byte < sizeof(*p); byte++) {
+		*copy = *p;
+		((u8 *)copy)[byte] ^= 1 << (byte % 8);
+		KUNIT_EXPECT_FALSE_MSG(test,
+				       mether_unseal(&copy->hdr,
+						     sizeof(copy->payload),
+						     &keys),
+				       "byte %zu", byte);
+		((u8 *)copy)[byte] ^= 1 << (byte % 8);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(copy, p, sizeof(*p)), 0,
+				    "a refused packet was changed (byte %zu)",
+				    byte);
+	}
+	/* Cut short: even the tag alone is not enough. */
+	KUNIT_EXPECT_FALSE(test, mether_unseal(&p->hdr, METHER_WIRE_TAG_SIZE - 1,
+					       &keys));
+}
+
+static void mether_seal_keys(struct kunit *test)
+{
+	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct mether_keys keys;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	sealed_packet(p, 0xaa);
+	keys_of(&keys, 0xbb, 0);
+	KUNIT_EXPECT_FALSE_MSG(test, mether_unseal(&p->hdr,
+						   sizeof(p->payload), &keys),
+			       "a foreign key opened it");
+	/* During a rotation the other key opens it too. */
+	keys_of(&keys, 0xbb, 0xaa);
+	KUNIT_EXPECT_TRUE(test, mether_unseal(&p->hdr, sizeof(p->payload),
+					      &keys));
+	KUNIT_EXPECT_TRUE(test, plain_payload(p));
+}
+
+static void mether_seal_rotation(struct kunit *test)
+{
+	struct mether_key k = {};
+	struct mether_keys keys = {};
+
+	memset(k.key, 1, METHER_KEY_SIZE);
+	KUNIT_EXPECT_EQ(test, mether_keys_update(&keys, &k), 0);
+	KUNIT_EXPECT_TRUE(test, keys.has[0]);
+	KUNIT_EXPECT_FALSE(test, keys.has[1]);
+	/* Next: opens only; the current key still seals. */
+	memset(k.key, 2, METHER_KEY_SIZE);
+	k.flags = METHER_KEY_NEXT;
+	KUNIT_EXPECT_EQ(test, mether_keys_update(&keys, &k), 0);
+	KUNIT_EXPECT_EQ(test, keys.key[0][0], 1);
+	KUNIT_EXPECT_EQ(test, keys.key[1][0], 2);
+	/* Current: the old one stays to open packets of slower hosts. */
+	k.flags = 0;
+	KUNIT_EXPECT_EQ(test, mether_keys_update(&keys, &k), 0);
+	KUNIT_EXPECT_EQ(test, keys.key[0][0], 2);
+	KUNIT_EXPECT_EQ(test, keys.key[1][0], 1);
+	k.flags = METHER_KEY_DROP_OLD;
+	KUNIT_EXPECT_EQ(test, mether_keys_update(&keys, &k), 0);
+	KUNIT_EXPECT_TRUE(test, keys.has[0]);
+	KUNIT_EXPECT_FALSE(test, keys.has[1]);
+	KUNIT_EXPECT_EQ(test, keys.key[1][0], 0);
+	k.flags = METHER_KEY_NEXT | METHER_KEY_DROP_OLD;
+	KUNIT_EXPECT_EQ(test, mether_keys_update(&keys, &k), -EINVAL);
+}
+
+#define FRESH	METHER_REPLAY_FRESH
+#define SEEN	METHER_REPLAY_SEEN
+
+static void mether_replay_window(struct kunit *test)
+{
+	struct mether_replay *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	u64 n;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5, 0), SEEN);
+	for (n = 1; n <= 3000; n++)
+		KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5, n), FRESH);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5, 3000), SEEN);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5, 2500), SEEN);
+	/* Out of order, within the window: once each. */
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5, 3010), FRESH);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5, 3005), FRESH);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5, 3005), SEEN);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5, 3001), FRESH);
+	/* A jump past the whole window forgets it, and works after. */
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5, 100000), FRESH);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5, 99999), FRESH);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5, 3010), SEEN);
+	/* The oldest counter the window holds, and one too far behind. */
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5,
+						  100001 - METHER_REPLAY_WINDOW),
+			FRESH);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 5,
+						  100000 - METHER_REPLAY_WINDOW),
+			SEEN);
+}
+
+static void mether_replay_epochs(struct kunit *test)
+{
+	struct mether_replay *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 7, 40), FRESH);
+	/* The sender came up again: its counter starts again. */
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 8, 1), FRESH);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 8, 1), SEEN);
+	/* Its last life's packets are old news. */
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 7, 41),
+			METHER_REPLAY_OLD_EPOCH);
+}
+
+static struct kunit_case mether_seal_cases[] = {
+	KUNIT_CASE(mether_seal_round_trip),
+	KUNIT_CASE(mether_seal_every_bit),
+	KUNIT_CASE(mether_seal_keys),
+	KUNIT_CASE(mether_seal_rotation),
+	KUNIT_CASE(mether_replay_window),
+	KUNIT_CASE(mether_replay_epochs),
+	{}
+};
+
+static struct kunit_suite mether_seal_suite = {
+	.name = "mether_seal",
+	.test_cases = mether_seal_cases,
+};
+
+kunit_test_suite(mether_seal_suite);
