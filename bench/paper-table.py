@@ -5,7 +5,8 @@ guests reported (bench/guest/paper.sh), next to the paper's own figures.
     paper-table.py RESULT_LOG... --out bench/results
 
 Writes paper-table.csv, paper-table.md and paper-table.png to --out and
-prints the Markdown; from "pipebench" lines, pipes.csv (throughput of
+prints the Markdown, with the table run unsealed beside it (seal-cost.csv);
+from "pipebench" lines, pipes.csv (throughput of
 libmether pipes and of TCP, one way, by message size). Per protocol, over both hosts:
   wall_s          the slower host's wall-clock time for the whole count
   user_s, sys_s   CPU time of one counting process (mean of the two)
@@ -43,8 +44,10 @@ PAPER = {
 }
 
 
-def read_runs(paths):
-    """protocol -> list of dicts, one per host that reported."""
+def read_runs(paths, seal="on"):
+    """protocol -> list of dicts, one per host that reported, for runs
+    with the cluster sealed (seal "on") or not ("off"); the ping-pongs
+    have no seal and count for both."""
     runs = {}
     for path in paths:
         with open(path, errors="replace") as f:
@@ -52,6 +55,8 @@ def read_runs(paths):
                 if not line.startswith("bench "):
                     continue
                 kv = dict(re.findall(r"(\w+)=(\S+)", line))
+                if kv.get("seal", seal) != seal:
+                    continue
                 proto = kv.get("protocol", "")
                 if proto == "pingpong-u":
                     proto = "udp-pingpong"
@@ -263,6 +268,34 @@ def write_jacobi(paths, out):
     return True
 
 
+def write_seal_cost(rows, out):
+    """seal-cost.csv: each Mether protocol sealed and not, same run."""
+    fields = ["protocol", "wall_s_sealed", "wall_s_unsealed",
+              "bytes_per_inc_sealed", "bytes_per_inc_unsealed",
+              "sys_s_sealed", "sys_s_unsealed"]
+    lines = ["", "## The cost of the seal", "",
+             "The same table with the cluster unsealed (`metherctl up "
+             "--unsealed`), in the same run: XChaCha20-Poly1305 adds a "
+             "16-byte tag to every packet and the work of sealing and "
+             "opening it.", "",
+             "| protocol | wall s sealed | unsealed | bytes/inc sealed "
+             "| unsealed | sys s sealed | unsealed |",
+             "|---|---|---|---|---|---|---|"]
+    with open(os.path.join(out, "seal-cost.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(fields)
+        for proto in PROTOCOLS[:6]:
+            on, off = rows["on"][proto], rows["off"][proto]
+            vals = [on.get("wall_s", ""), off.get("wall_s", ""),
+                    on.get("bytes_per_inc", ""), off.get("bytes_per_inc", ""),
+                    on.get("sys_s", ""), off.get("sys_s", "")]
+            w.writerow([proto] + vals)
+            lines.append(f"| {proto} | " +
+                         " | ".join(str(v) if v != "" else "-"
+                                    for v in vals) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("logs", nargs="+")
@@ -272,6 +305,8 @@ def main():
     rows, done = {}, {}
     for proto in PROTOCOLS:
         rows[proto], done[proto] = row_for(proto, runs)
+    unsealed = read_runs(args.logs, seal="off")
+    rows_off = {p: row_for(p, unsealed)[0] for p in PROTOCOLS}
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "paper-table.csv"), "w",
               newline="") as f:
@@ -279,7 +314,8 @@ def main():
         w.writeheader()
         for proto in PROTOCOLS:
             w.writerow(rows[proto])
-    md = markdown(rows, done)
+    md = markdown(rows, done) + write_seal_cost({"on": rows,
+                                                 "off": rows_off}, args.out)
     with open(os.path.join(args.out, "paper-table.md"), "w") as f:
         f.write(md)
     plot(rows, done, os.path.join(args.out, "paper-table.png"))

@@ -16,7 +16,7 @@ diag "$(cat /tmp/c0 /tmp/c1)"
 
 create=
 [ "$METHER_ID" = 0 ] && create=--create
-check "demo: host joins the cluster" metherctl up --id $((METHER_ID + 1)) \
+check "demo: host joins the cluster" metherctl up --key-file $CLUSTER_KEY --id $((METHER_ID + 1)) \
 	--cluster 1 --port 7700 --broadcast 10.77.0.255 --pages 64 $create
 barrier demo-up || not_ok "demo: the other host did not come up"
 check "demo: the two hosts count to 1024 (final protocol)" \

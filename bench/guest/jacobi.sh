@@ -36,7 +36,7 @@ report() { # report HOSTS KIND FILE...: the solve's lines, checked
 check "jacobi: mether.ko loads" insmod $MODULE
 create=
 [ "$METHER_ID" = 0 ] && create=--create
-check "jacobi: host up" metherctl up --id $((METHER_ID + 1)) --cluster 3 \
+check "jacobi: host up" metherctl up --key-file $CLUSTER_KEY --id $((METHER_ID + 1)) --cluster 3 \
 	--port 7720 --broadcast 10.77.0.255 --pages 64 $create
 
 if [ "$METHER_ID" = 0 ]; then
@@ -61,7 +61,7 @@ if [ "$METHER_ID" = 0 ]; then
 		for h in $hosts; do
 			c=
 			[ $h = 1 ] && c=--create
-			in_host $h metherctl up --id $h --cluster 4 --port 7721 \
+			in_host $h metherctl up --key-file $CLUSTER_KEY --id $h --cluster 4 --port 7721 \
 				--broadcast 10.88.0.255 --dev eth0 --pages 64 $c
 		done
 		set -- $(tx_sum $hosts)

@@ -19,26 +19,41 @@ tx_totals() {
 check "paper: mether.ko loads" insmod $MODULE
 create=
 [ "$METHER_ID" = 0 ] && create=--create
-check "paper: host up" metherctl up --id $((METHER_ID + 1)) --cluster 1 \
-	--port 7700 --broadcast 10.77.0.255 --pages 64 $create
 
-base=10
-for p in full-page short-page purge purge-hysteresis short-data-driven final; do
-	barrier "paper-$p" || not_ok "paper: barrier before $p"
-	set -- $(tx_totals)
-	timeout 600 mether-count -p $p -n $N -i $METHER_ID -b $base >/tmp/r 2>&1
-	status=$?
-	set -- $(tx_totals) "$@"
-	line=$(grep '^id=' /tmp/r || echo "id=$METHER_ID protocol=$p ok=no")
-	echo "bench $line host=$METHER_ID increments=$N tx_packets=$(($1 - $3)) tx_bytes=$(($2 - $4))" >&3
-	if [ $status = 0 ]; then
-		ok "paper: $p: $line"
-	else
-		not_ok "paper: $p did not finish (status $status)"
-		diag "$(cat /tmp/r)"
-	fi
-	base=$((base + 2))
-done
+# count_all SEAL: every protocol, the cluster sealed (on) or not (off).
+count_all() {
+	local seal=$1 p base=10
+	for p in full-page short-page purge purge-hysteresis \
+		 short-data-driven final; do
+		barrier "paper-$seal-$p" || not_ok "paper: barrier before $p"
+		set -- $(tx_totals)
+		timeout 600 mether-count -p $p -n $N -i $METHER_ID -b $base \
+			>/tmp/r 2>&1
+		status=$?
+		set -- $(tx_totals) "$@"
+		line=$(grep '^id=' /tmp/r || echo "id=$METHER_ID protocol=$p ok=no")
+		echo "bench $line host=$METHER_ID increments=$N seal=$seal tx_packets=$(($1 - $3)) tx_bytes=$(($2 - $4))" >&3
+		if [ $status = 0 ]; then
+			ok "paper: $p, seal $seal: $line"
+		else
+			not_ok "paper: $p, seal $seal, did not finish (status $status)"
+			diag "$(cat /tmp/r)"
+		fi
+		base=$((base + 2))
+	done
+}
+
+# The paper's table as a cluster runs by default, sealed; then once more
+# unsealed, for the cost of the seal.
+up="metherctl up --id $((METHER_ID + 1)) --cluster 1 --port 7700 \
+	--broadcast 10.77.0.255 --pages 64 $create"
+check "paper: host up, sealed" $up --key-file $CLUSTER_KEY
+count_all on
+check "paper: host down" metherctl down
+barrier paper-unsealed || not_ok "paper: barrier paper-unsealed"
+check "paper: host up, unsealed" $up --unsealed
+count_all off
+
 # Pipe throughput: libmether pipes, then a TCP stream, one way, between
 # the same two hosts (end 0 on host 0 sends).
 port=7950

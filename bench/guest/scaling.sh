@@ -13,7 +13,7 @@ PAGE=5
 up() { # up I [--create]
 	local i=$1
 	shift
-	in_host $i metherctl up --id $i --cluster 31 --port 7990 \
+	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i --cluster 31 --port 7990 \
 		--broadcast 10.88.0.255 --dev eth0 --pages 16 "$@"
 }
 

@@ -61,8 +61,11 @@ fi
 barrier cap-read || not_ok "capability: barrier cap-read"
 
 if [ "$METHER_ID" = 1 ]; then
-	check "capability: under another key, the token is refused" sh -c \
-		"echo $OTHER_KEY | metherctl key &&
+	check "capability: during a key rotation the old token still works" \
+		sh -c "echo $OTHER_KEY | metherctl key &&
+		       mether-segment-test read results $(cat /tmp/rw)"
+	check "capability: once the old key is dropped, it is refused" sh -c \
+		"metherctl key --drop-old &&
 		 ! mether-segment-test read results $(cat /tmp/rw) 2>/tmp/err &&
 		 grep -q 'Permission denied' /tmp/err"
 fi

@@ -12,7 +12,7 @@ BCAST=10.88.0.255
 up() {
 	local i=$1
 	shift
-	in_host $i metherctl up --id $i --cluster 21 --port $PORT \
+	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i --cluster 21 --port $PORT \
 		--broadcast $BCAST --dev eth0 --pages 16 "$@"
 }
 
@@ -142,7 +142,7 @@ migrations() {
 
 check "hosts: mether.ko loads" insmod $MODULE data_driven_timeout_ms=50
 check "hosts: binding to a missing interface fails" \
-	sh -c "! metherctl up --id 1 --cluster 21 --port $PORT --broadcast $BCAST --dev nosuch0"
+	sh -c "! metherctl up --key-file $CLUSTER_KEY --id 1 --cluster 21 --port $PORT --broadcast $BCAST --dev nosuch0"
 case $METHER_ID in
 0) three_hosts ;;
 1) migrations ;;

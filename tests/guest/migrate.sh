@@ -6,7 +6,7 @@ N=${COUNT_TO:-1024}
 check "migrate: mether.ko loads" insmod $MODULE data_driven_timeout_ms=50
 create=
 [ "$METHER_ID" = 0 ] && create=--create
-check "migrate: up" metherctl up --id $((METHER_ID + 1)) --cluster 9 \
+check "migrate: up" metherctl up --key-file $CLUSTER_KEY --id $((METHER_ID + 1)) --cluster 9 \
 	--port 7778 --broadcast 10.77.0.255 --pages 64 $create
 base=10
 for p in full-page short-page purge purge-hysteresis short-data-driven final; do

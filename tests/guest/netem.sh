@@ -9,7 +9,7 @@ TC=/sbin/tc	# iproute2's, copied in by the runner: busybox's has no netem
 check "netem: mether.ko loads" insmod $MODULE data_driven_timeout_ms=50
 create=
 [ "$METHER_ID" = 0 ] && create=--create
-check "netem: up" metherctl up --id $((METHER_ID + 1)) --cluster 11 \
+check "netem: up" metherctl up --key-file $CLUSTER_KEY --id $((METHER_ID + 1)) --cluster 11 \
 	--port 7779 --broadcast 10.77.0.255 --pages 64 $create
 
 base=10

@@ -15,11 +15,11 @@ check "network: mether.ko loads" insmod $MODULE request_timeout_ms=2000 \
 	data_driven_timeout_ms=0
 create=
 [ "$METHER_ID" = 0 ] && create=--create
-check "network: up" metherctl up --id $((METHER_ID + 1)) --cluster 7 \
+check "network: up" metherctl up --key-file $CLUSTER_KEY --id $((METHER_ID + 1)) --cluster 7 \
 	--port $PORT --broadcast $BCAST --pages 64 $create
 check "network: status says up" sh -c 'metherctl status | grep -q "network: *up"'
 check "network: up twice is refused" sh -c \
-	"! metherctl up --id 9 --cluster 7 --port $PORT --broadcast $BCAST"
+	"! metherctl up --key-file $CLUSTER_KEY --id 9 --cluster 7 --port $PORT --broadcast $BCAST"
 barrier net-up || not_ok "network: barrier net-up"
 
 if [ "$METHER_ID" = 1 ]; then

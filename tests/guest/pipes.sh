@@ -17,7 +17,7 @@ check "pipes: mether.ko loads" insmod $MODULE
 [ "$METHER_ID" = 0 ] && run_pipe_test "pipes: one host: " -l
 create=
 [ "$METHER_ID" = 0 ] && create=--create
-check "pipes: up" metherctl up --id $((METHER_ID + 1)) --cluster 13 \
+check "pipes: up" metherctl up --key-file $CLUSTER_KEY --id $((METHER_ID + 1)) --cluster 13 \
 	--port 7781 --broadcast 10.77.0.255 --pages 64 $create
 barrier pipes-up || not_ok "pipes: barrier pipes-up"
 if [ "$METHER_ID" = 0 ]; then

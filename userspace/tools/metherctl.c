@@ -6,11 +6,13 @@
  *	metherctl [-d DEVICE] status
  *	metherctl [-d DEVICE] up --id N --cluster N --port N --broadcast ADDR
  *				 [--addr ADDR] [--dev IFNAME] [--pages N] [--create]
+ *				 [--key-file FILE | --unsealed]
  *	metherctl [-d DEVICE] down
  *	metherctl [-d DEVICE] stats [--machine]
  *	metherctl [-d DEVICE] get [--wait] PAGE
  *	metherctl [-d DEVICE] put PAGE VALUE
- *	metherctl [-d DEVICE] key [FILE]
+ *	metherctl [-d DEVICE] key [--next] [FILE]
+ *	metherctl [-d DEVICE] key --drop-old
  *	metherctl [-d DEVICE] segment create NAME PAGES
  *	metherctl [-d DEVICE] segment grant NAME r|rw
  *
@@ -21,7 +23,10 @@
  *
  * key sets the cluster key from FILE, or standard input without one (or
  * with "-"): 64 hex digits, white space ignored. A key on the command line
- * would show in ps(1), so there is no such option. segment create adds a
+ * would show in ps(1), so there is no such option. --next keeps the key to
+ * open packets only, the first step of a rotation; --drop-old forgets the
+ * key that is not current, the last. up needs a key set before, or given
+ * with --key-file, unless the cluster runs --unsealed. segment create adds a
  * name to the directory and prints a read-write capability for it;
  * segment grant prints a capability for an existing name.
  */
@@ -49,7 +54,7 @@ static const char *const packet_names[METHER_PACKET_TYPES] = {
 static const char *const drop_names[METHER_DROP_REASONS] = {
 	"truncated", "bad_magic", "bad_version", "bad_type", "bad_flags",
 	"foreign_cluster", "bad_sender", "own", "bad_subset", "out_of_range",
-	"bad_length",
+	"bad_length", "bad_seal", "replayed", "old_epoch", "too_many_peers",
 };
 
 static int usage(FILE *f)
@@ -58,11 +63,13 @@ static int usage(FILE *f)
 		"usage: metherctl [-d DEVICE] status\n"
 		"       metherctl [-d DEVICE] up --id N --cluster N --port N --broadcast ADDR\n"
 		"                                [--addr ADDR] [--dev IFNAME] [--pages N] [--create]\n"
+		"                                [--key-file FILE | --unsealed]\n"
 		"       metherctl [-d DEVICE] down\n"
 		"       metherctl [-d DEVICE] stats [--machine]\n"
 		"       metherctl [-d DEVICE] get [--wait] PAGE\n"
 		"       metherctl [-d DEVICE] put PAGE VALUE\n"
-		"       metherctl [-d DEVICE] key [FILE]\n"
+		"       metherctl [-d DEVICE] key [--next] [FILE]\n"
+		"       metherctl [-d DEVICE] key --drop-old\n"
 		"       metherctl [-d DEVICE] segment create NAME PAGES\n"
 		"       metherctl [-d DEVICE] segment grant NAME r|rw\n");
 	return f == stderr ? 2 : 0;
@@ -128,12 +135,59 @@ static int cmd_status(int fd)
 	printf("device:      %s\n", device);
 	printf("api version: %u\n", info.api_version);
 	printf("network:     %s\n", stats.up ? "up" : "down (this host alone)");
+	if (stats.up)
+		printf("sealing:     %s\n", stats.sealed ?
+		       "on (XChaCha20-Poly1305, cluster key)" :
+		       "OFF: packets are neither authenticated nor private (--unsealed)");
 	printf("pages:       %llu\n", (unsigned long long)info.pages);
 	printf("page size:   %u bytes\n", info.page_size);
 	printf("short page:  %u bytes\n", info.short_size);
 	printf("view shift:  %u (views %u, space %llu bytes per view)\n",
 	       info.view_shift, METHER_VIEWS,
 	       (unsigned long long)1 << info.view_shift);
+	return 0;
+}
+
+/* 64 hex digits from @path ("-": standard input), white space ignored. */
+static void read_key(const char *path, struct mether_key *key)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	unsigned int n = 0;
+	int c, digit;
+
+	if (!f) {
+		fprintf(stderr, "metherctl: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	while ((c = fgetc(f)) != EOF) {
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		digit = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (digit < 0 || n >= 2 * METHER_KEY_SIZE)
+			break;
+		key->key[n / 2] |= digit << (n % 2 ? 0 : 4);
+		n++;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (c != EOF || n != 2 * METHER_KEY_SIZE) {
+		fprintf(stderr, "metherctl: %s: a key is %d hex digits\n",
+			path, 2 * METHER_KEY_SIZE);
+		exit(2);
+	}
+}
+
+static int cmd_key(int fd, unsigned int flags, const char *path)
+{
+	struct mether_key key = { .flags = flags };
+
+	if (!(flags & METHER_KEY_DROP_OLD))
+		read_key(path, &key);
+	if (ioctl(fd, METHER_IOC_SET_KEY, &key) < 0)
+		fail("METHER_IOC_SET_KEY");
+	memset(&key, 0, sizeof(key));
 	return 0;
 }
 
@@ -148,9 +202,12 @@ static int cmd_up(int fd, int argc, char **argv)
 		{ "dev", required_argument, NULL, 'D' },
 		{ "pages", required_argument, NULL, 'n' },
 		{ "create", no_argument, NULL, 'C' },
+		{ "key-file", required_argument, NULL, 'k' },
+		{ "unsealed", no_argument, NULL, 'U' },
 		{}
 	};
 	struct mether_up up = { .pages = 256 };
+	const char *key_file = NULL;
 	int opt;
 
 	optind = 1;
@@ -185,16 +242,33 @@ static int cmd_up(int fd, int argc, char **argv)
 		case 'C':
 			up.flags |= METHER_UP_CREATE;
 			break;
+		case 'k':
+			key_file = optarg;
+			break;
+		case 'U':
+			up.flags |= METHER_UP_UNSEALED;
+			break;
 		default:
 			return usage(stderr);
 		}
 	}
+	if (key_file && (up.flags & METHER_UP_UNSEALED)) {
+		fprintf(stderr, "metherctl up: --key-file or --unsealed, not both\n");
+		return 2;
+	}
+	if (key_file)
+		cmd_key(fd, 0, key_file);
 	if (optind != argc || !up.host_id || !up.port || !up.broadcast) {
 		fprintf(stderr, "metherctl up: --id, --port and --broadcast are required\n");
 		return 2;
 	}
-	if (ioctl(fd, METHER_IOC_UP, &up) < 0)
+	if (ioctl(fd, METHER_IOC_UP, &up) < 0) {
+		if (errno == ENOKEY) {
+			fprintf(stderr, "metherctl up: no cluster key: set one (metherctl key, or --key-file) or run --unsealed\n");
+			exit(1);
+		}
 		fail("up");
+	}
 	return 0;
 }
 
@@ -300,48 +374,6 @@ static int cmd_put(int fd, unsigned long page, uint32_t value)
 	return 0;
 }
 
-/* 64 hex digits from @path ("-": standard input), white space ignored. */
-static void read_key(const char *path, struct mether_key *key)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	unsigned int n = 0;
-	int c, digit;
-
-	if (!f) {
-		fprintf(stderr, "metherctl: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	while ((c = fgetc(f)) != EOF) {
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-			continue;
-		digit = c >= '0' && c <= '9' ? c - '0' :
-			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-		if (digit < 0 || n >= 2 * METHER_KEY_SIZE)
-			break;
-		key->key[n / 2] |= digit << (n % 2 ? 0 : 4);
-		n++;
-	}
-	if (f != stdin)
-		fclose(f);
-	if (c != EOF || n != 2 * METHER_KEY_SIZE) {
-		fprintf(stderr, "metherctl: %s: a key is %d hex digits\n",
-			path, 2 * METHER_KEY_SIZE);
-		exit(2);
-	}
-}
-
-static int cmd_key(int fd, const char *path)
-{
-	struct mether_key key = { 0 };
-
-	read_key(path, &key);
-	if (ioctl(fd, METHER_IOC_SET_KEY, &key) < 0)
-		fail("METHER_IOC_SET_KEY");
-	memset(&key, 0, sizeof(key));
-	return 0;
-}
-
 static void segment_fail(const char *what, const char *name)
 {
 	const char *why = errno == ENOKEY ? " (set a key first)" :
@@ -414,8 +446,13 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "put") && argc == 4)
 		return cmd_put(fd, number(argv[2], "page"),
 			       number(argv[3], "value"));
+	if (!strcmp(cmd, "key") && argc == 3 && !strcmp(argv[2], "--drop-old"))
+		return cmd_key(fd, METHER_KEY_DROP_OLD, NULL);
+	if (!strcmp(cmd, "key") && argc >= 3 && !strcmp(argv[2], "--next") &&
+	    argc <= 4)
+		return cmd_key(fd, METHER_KEY_NEXT, argc == 4 ? argv[3] : "-");
 	if (!strcmp(cmd, "key") && argc <= 3)
-		return cmd_key(fd, argc == 3 ? argv[2] : "-");
+		return cmd_key(fd, 0, argc == 3 ? argv[2] : "-");
 	if (!strcmp(cmd, "segment"))
 		return cmd_segment(argc - 2, argv + 2);
 	fprintf(stderr, "metherctl: unknown command or arguments: %s\n", cmd);
