@@ -74,10 +74,11 @@ struct mether_link {
 	struct mether_stats stats;
 };
 
-static void mether_count_drop(struct mether_link *link, int reason)
+static void mether_count_drop(struct mether_link *link,
+			      enum mether_drop_reason reason)
 {
 	spin_lock_bh(&link->stats_lock);
-	link->stats.drops[reason]++;
+	link->stats.drops[reason - 1]++;
 	spin_unlock_bh(&link->stats_lock);
 }
 

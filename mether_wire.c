@@ -12,8 +12,8 @@
 #include "mether_wire.h"
 
 static_assert(sizeof(struct mether_wire_header) == 60);
-/* The uapi counts drops by reason in this order. */
-static_assert(METHER_DROP_NR == METHER_DROP_REASONS);
+/* The uapi counts drops by reason in this order, from 1. */
+static_assert(METHER_DROP_NR - 1 == METHER_DROP_REASONS);
 
 /**
  * mether_wire_payload_bytes() - the payload a packet must carry

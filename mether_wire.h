@@ -79,9 +79,13 @@ struct mether_wire_header {
 	__be64 counter;
 } __packed;
 
-/* Why a packet was dropped; each has a counter. */
+/*
+ * Why a packet was dropped; each has a counter, at index reason - 1 of
+ * struct mether_stats.drops. Reasons start at 1 because the parsers
+ * return them negated, and -0 would be success.
+ */
 enum mether_drop_reason {
-	METHER_DROP_TRUNCATED,
+	METHER_DROP_TRUNCATED = 1,
 	METHER_DROP_BAD_MAGIC,
 	METHER_DROP_BAD_VERSION,
 	METHER_DROP_BAD_TYPE,

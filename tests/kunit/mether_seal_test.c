@@ -102,6 +102,29 @@ static void mether_seal_every_bit(struct kunit *test)
 					       &keys));
 }
 
+/* The largest packet, in a buffer of exactly its size, opens in place. */
+static void mether_seal_whole_page(struct kunit *test)
+{
+	size_t len = sizeof(struct mether_wire_header) +
+		     METHER_WIRE_PAGE_SIZE + METHER_WIRE_TAG_SIZE;
+	struct mether_wire_header *hdr = kunit_kzalloc(test, len, GFP_KERNEL);
+	struct mether_wire_msg msg = {
+		.type = METHER_MSG_PAGE, .subset = METHER_SUBSET_FULL,
+		.sender = 1, .page = 3, .epoch = 1, .counter = 1,
+	};
+	struct mether_keys keys;
+	size_t cut;
+
+	KUNIT_ASSERT_NOT_NULL(test, hdr);
+	keys_of(&keys, 0xaa, 0xbb);
+	mether_wire_build(hdr, &limits, &msg);
+	mether_seal(hdr, METHER_WIRE_PAGE_SIZE, keys.key[0]);
+	/* Every shorter length is refused, without reading past it. */
+	for (cut = METHER_WIRE_TAG_SIZE; cut < len - sizeof(*hdr); cut += 37)
+		KUNIT_EXPECT_FALSE(test, mether_unseal(hdr, cut, &keys));
+	KUNIT_EXPECT_TRUE(test, mether_unseal(hdr, len - sizeof(*hdr), &keys));
+}
+
 static void mether_seal_keys(struct kunit *test)
 {
 	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
@@ -198,6 +221,7 @@ static void mether_replay_epochs(struct kunit *test)
 static struct kunit_case mether_seal_cases[] = {
 	KUNIT_CASE(mether_seal_round_trip),
 	KUNIT_CASE(mether_seal_every_bit),
+	KUNIT_CASE(mether_seal_whole_page),
 	KUNIT_CASE(mether_seal_keys),
 	KUNIT_CASE(mether_seal_rotation),
 	KUNIT_CASE(mether_replay_window),
