@@ -8,7 +8,7 @@ set -uo pipefail
 need_root "make check"
 ensure_pkgs build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
 	xz-utils iproute2 qemu-system-x86 busybox-static linux-source-6.1 \
-	linux-headers-amd64 sparse
+	linux-headers-amd64 sparse python3-scapy python3-cryptography
 
 cd "$METHER_TOP"
 BUILD=$METHER_TOP/build
@@ -90,10 +90,11 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--bin userspace/tests/mether-segment-test \
 		--bin userspace/apps/mether-jacobi \
 		--host-bin /sbin/tc --host-bin /sbin/ip \
+		--host-script tests/host/forgery.py \
 		--guests 2 --timeout 2700 --test-timeout 900 --out "$OUT/guests" \
 		tests/guest/kunit.sh tests/guest/module.sh tests/guest/api.sh \
 		tests/guest/count.sh tests/guest/netns.sh tests/guest/segment.sh \
-		tests/guest/network.sh tests/guest/migrate.sh tests/guest/netem.sh \
+		tests/guest/network.sh tests/guest/forgery.sh tests/guest/migrate.sh tests/guest/netem.sh \
 		tests/guest/pipes.sh tests/guest/capability.sh tests/guest/hosts.sh |
 		tee "$OUT/guests.txt"
 	status=${PIPESTATUS[0]}

@@ -1,0 +1,64 @@
+# Forged packets on the segment: while the two hosts count, the host
+# side (tests/host/forgery.py, scapy) replays, truncates, bit-flips and
+# forges their packets and seals some under a foreign key. Every one must
+# be dropped and counted by reason, no page may change, and the count
+# must still come out exact. One good packet, sealed with the cluster's
+# key by the host script, must be taken: the refusals are not an
+# artefact of a wrong seal.
+. /mether/tests/lib.sh
+
+N=3000
+HOST=10.77.0.254
+
+drops() { # drops: the drop counters as "reason count" lines
+	metherctl stats --machine | sed -n 's/^drop_//p'
+}
+
+check "forgery: mether.ko loads" insmod $MODULE
+create=
+[ "$METHER_ID" = 0 ] && create=--create
+check "forgery: up" metherctl up --key-file $CLUSTER_KEY \
+	--id $((METHER_ID + 1)) --cluster 23 --port 7795 \
+	--broadcast 10.77.0.255 --pages 64 $create
+check "forgery: status says sealed" sh -c \
+	'metherctl status | grep -q "sealing: *on"'
+barrier forge-up || not_ok "forgery: barrier forge-up"
+drops >/tmp/before
+
+mether-count -p final -n $N -i $METHER_ID -b 20 >/tmp/count 2>&1 &
+counter=$!
+[ "$METHER_ID" = 0 ] && publish forge-ready </dev/null
+tries=0
+until barrier_seen $HOST forge-done; do
+	tries=$((tries + 1))
+	[ $tries -lt 600 ] || break
+	sleep 1
+done
+check "forgery: the host script sent its packets" barrier_seen $HOST forge-done
+wait $counter
+check "forgery: the count went on to exactly $N" grep -q ok=yes /tmp/count
+diag "$(cat /tmp/count)"
+drops >/tmp/after
+
+fetch_host() {
+	printf 'GET /%s HTTP/1.0\r\n\r\n' "$1" | nc -w 2 $HOST 8077 |
+		sed '1,/^\r*$/d'
+}
+counts=$(fetch_host forge-counts-$METHER_ID)
+diag "sent: $counts; drops before and after:"
+diag "$(paste /tmp/before /tmp/after)"
+for kv in $counts; do
+	reason=${kv%=*} want=${kv#*=}
+	before=$(sed -n "s/^$reason //p" /tmp/before)
+	after=$(sed -n "s/^$reason //p" /tmp/after)
+	check "forgery: $want $reason packets dropped as $reason" \
+		[ $((after - before)) -ge "$want" ]
+done
+check "forgery: the forged page is untouched" \
+	sh -c '[ "$(metherctl get 50)" = 0 ]'
+check "forgery: the one good packet was taken" \
+	sh -c "[ \"\$(metherctl get 60)\" = $((0xC0FFEE)) ]"
+publish forge-checked </dev/null
+barrier forge-done-all || not_ok "forgery: barrier forge-done-all"
+check "forgery: down" metherctl down
+check "forgery: mether.ko unloads" rmmod mether

@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+"""Host side of tests/guest/forgery.sh: from the test namespace, while two
+guests count, capture their Mether packets with scapy and send back bad
+ones: replayed, truncated, bit-flipped, forged, and sealed under a
+foreign key. It also sends one good packet, sealed with the cluster's
+key by tests/host/metherwire.py, so that the refusals cannot be an
+artefact of a wrong seal. What it sent, by the drop reason each must
+earn, is served to the guests as /forge-counts; then /forge-done.
+
+Prints "ok NAME" / "not ok NAME" lines for run-guests.
+"""
+import functools
+import http.server
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import metherwire as wire  # noqa: E402
+
+from scapy.all import IP, UDP, Raw, send, sniff  # noqa: E402
+
+PORT = 7795
+CLUSTER = 23
+BCAST = "10.77.0.255"
+KEY_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "../guest/cluster.key")
+FORGED_PAGE, GOOD_PAGE, GOOD_VALUE = 50, 60, 0xC0FFEE
+
+
+def report(ok, name):
+    print(f"{'ok' if ok else 'not ok'} {name}", flush=True)
+
+
+def serve(directory):
+    """Serve @directory on the segment, for the guests' barrier polls."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=directory)
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(
+        (os.environ["METHER_HOST_ADDR"], 8077), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+
+def guest_reached(i, name):
+    try:
+        with urllib.request.urlopen(f"http://10.77.0.{i + 1}:8077/{name}",
+                                    timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def inject(payloads):
+    for p in payloads:
+        send(IP(src=os.environ["METHER_HOST_ADDR"], dst=BCAST) /
+             UDP(sport=PORT, dport=PORT) / Raw(p), iface="br0", verbose=0)
+        time.sleep(0.01)
+
+
+def main():
+    rng = random.Random(1990)
+    key = wire.read_key(KEY_FILE)
+    served = tempfile.mkdtemp(prefix="mether-forge-")
+    serve(served)
+
+    # The guests run other tests first; run-guests' timeout bounds this.
+    deadline = time.monotonic() + 3600
+    while not guest_reached(0, "forge-ready"):
+        if time.monotonic() > deadline:
+            report(False, "guest 0 never got ready")
+            return 1
+        time.sleep(1)
+
+    captured = [bytes(p[Raw].load) for p in
+                sniff(iface="br0", timeout=4,
+                      lfilter=lambda p: UDP in p and p[UDP].dport == PORT
+                      and Raw in p)]
+    # Whole packets only: a page of 4 KiB crosses the bridge as IP
+    # fragments, and the capture sees the first alone.
+    sealed = [c for c in captured if wire.parse(c) and
+              wire.parse(c)["seal"] == wire.SEAL_XCHACHA and
+              len(c) == wire.HEADER.size + wire.parse(c)["length"] + wire.TAG]
+    report(len(sealed) >= 10,
+           f"captured {len(sealed)} sealed Mether packets of a counting run")
+    opened = [c for c in sealed[:20] if wire.unseal(key, c) is not None]
+    report(len(opened) == min(len(sealed), 20),
+           "metherwire.py opens what the kernel sealed")
+    if len(sealed) < 10:
+        return 1
+
+    guests = int(os.environ["METHER_GUESTS"])
+    expect = {"replayed": 0, "truncated": 0, "bad_seal": 0}
+    own = [0] * guests      # a guest drops replays of its own as "own"
+    out = []
+    for c in sealed[:20]:                       # replayed as they were
+        out.append(c)
+        expect["replayed"] += 1
+        if wire.parse(c)["sender"] <= guests:
+            own[wire.parse(c)["sender"] - 1] += 1
+    for c in sealed[:20]:                       # cut short
+        cut = rng.randrange(1, len(c))
+        out.append(c[:cut])
+        expect["truncated" if cut < wire.HEADER.size + wire.TAG
+               else "bad_seal"] += 1
+    for c in sealed[:20]:                       # one bit flipped
+        b = bytearray(c)
+        # Not magic, version or seal (bytes 0-4, 42): those have
+        # reasons of their own, and are checked by KUnit.
+        at = rng.choice([i for i in range(len(b)) if i > 4 and i != 42])
+        b[at] ^= 1 << rng.randrange(8)
+        out.append(bytes(b))
+        expect["bad_seal"] += 1
+    epoch = time.time_ns()
+    for n in range(20):                         # forged: a made-up tag
+        hdr = wire.header(type=wire.PAGE, subset=1, cluster=CLUSTER,
+                          sender=1, page=FORGED_PAGE, page_version=1 << 40,
+                          length=32, seal=wire.SEAL_XCHACHA, epoch=epoch,
+                          counter=n + 1)
+        out.append(hdr + rng.randbytes(32 + wire.TAG))
+        expect["bad_seal"] += 1
+    foreign = bytes(rng.randrange(256) for _ in range(32))
+    for n in range(20):                         # sealed under another key
+        hdr = wire.header(type=wire.PAGE, subset=1, cluster=CLUSTER,
+                          sender=2, page=FORGED_PAGE, page_version=1 << 40,
+                          length=32, seal=wire.SEAL_XCHACHA, epoch=epoch,
+                          counter=n + 100)
+        out.append(wire.seal(foreign, hdr, (0xBAD).to_bytes(4, "little") +
+                             bytes(28)))
+        expect["bad_seal"] += 1
+    rng.shuffle(out)
+    inject(out)
+    report(True, f"sent {len(out)} bad packets: {expect}")
+
+    # The control: one good packet, from a host id nobody uses.
+    hdr = wire.header(type=wire.PAGE, subset=1, cluster=CLUSTER, sender=9,
+                      page=GOOD_PAGE, page_version=1 << 40, length=32,
+                      seal=wire.SEAL_XCHACHA, epoch=epoch, counter=1)
+    inject([wire.seal(key, hdr, GOOD_VALUE.to_bytes(4, "little") +
+                      bytes(28))])
+    report(True, "sent one good packet for page 60")
+
+    for g in range(guests):
+        mine = dict(expect, replayed=expect["replayed"] - own[g])
+        with open(os.path.join(served, f"forge-counts-{g}"), "w") as f:
+            f.write(" ".join(f"{k}={v}" for k, v in mine.items()) + "\n")
+    open(os.path.join(served, "forge-done"), "w").close()
+    # Stay up while the guests read the counts.
+    deadline = time.monotonic() + 600
+    while not all(guest_reached(i, "forge-checked") for i in range(guests)):
+        if time.monotonic() > deadline:
+            report(False, "the guests never checked the counts")
+            return 1
+        time.sleep(1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The Mether wire format (Documentation/wire.rst) for host-side tests:
+build, parse, seal and open packets exactly as mether.ko does, so that
+a test can forge good ones and bad ones.
+
+XChaCha20-Poly1305 is HChaCha20 (written out here: the cryptography
+package has no XChaCha) followed by the IETF ChaCha20-Poly1305 of the
+cryptography package, as draft-irtf-cfrg-xchacha describes.
+"""
+import struct
+
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+MAGIC = 0x4D544852
+VERSION = 3
+HEADER = struct.Struct(">IBBBBIIIIQQHBBQQ")
+assert HEADER.size == 60
+TAG = 16
+SEAL_NONE, SEAL_XCHACHA = 0, 1
+PAGE, REQUEST, ACK = 1, 2, 3
+FIELDS = ("magic", "version", "type", "subset", "flags", "cluster",
+          "sender", "target", "seq", "page", "page_version", "length",
+          "seal", "reserved", "epoch", "counter")
+
+
+def header(**kw):
+    """Header bytes; fields not given are 0 (magic, version: correct)."""
+    values = dict.fromkeys(FIELDS, 0)
+    values.update(magic=MAGIC, version=VERSION)
+    values.update(kw)
+    return HEADER.pack(*(values[f] for f in FIELDS))
+
+
+def parse(data):
+    """The header's fields as a dict, or None when too short."""
+    if len(data) < HEADER.size:
+        return None
+    return dict(zip(FIELDS, HEADER.unpack_from(data)))
+
+
+def _rotl(v, n):
+    return ((v << n) & 0xFFFFFFFF) | (v >> (32 - n))
+
+
+def _quarter(s, a, b, c, d):
+    s[a] = (s[a] + s[b]) & 0xFFFFFFFF
+    s[d] = _rotl(s[d] ^ s[a], 16)
+    s[c] = (s[c] + s[d]) & 0xFFFFFFFF
+    s[b] = _rotl(s[b] ^ s[c], 12)
+    s[a] = (s[a] + s[b]) & 0xFFFFFFFF
+    s[d] = _rotl(s[d] ^ s[a], 8)
+    s[c] = (s[c] + s[d]) & 0xFFFFFFFF
+    s[b] = _rotl(s[b] ^ s[c], 7)
+
+
+def hchacha20(key, nonce16):
+    s = list(struct.unpack("<4I", b"expand 32-byte k") +
+             struct.unpack("<8I", key) + struct.unpack("<4I", nonce16))
+    for _ in range(10):
+        _quarter(s, 0, 4, 8, 12)
+        _quarter(s, 1, 5, 9, 13)
+        _quarter(s, 2, 6, 10, 14)
+        _quarter(s, 3, 7, 11, 15)
+        _quarter(s, 0, 5, 10, 15)
+        _quarter(s, 1, 6, 11, 12)
+        _quarter(s, 2, 7, 8, 13)
+        _quarter(s, 3, 4, 9, 14)
+    return struct.pack("<8I", *(s[0:4] + s[12:16]))
+
+
+def _aead(key, hdr):
+    """The AEAD and 12-byte nonce for a packet with header bytes @hdr:
+    the 24-byte nonce is sender, epoch and counter (mether_seal.c)."""
+    nonce = hdr[12:16] + hdr[44:52] + hdr[52:60] + bytes(4)
+    return ChaCha20Poly1305(hchacha20(key, nonce[:16])), \
+        bytes(4) + nonce[16:24]
+
+
+def seal(key, hdr, payload):
+    aead, nonce = _aead(key, hdr)
+    return hdr + aead.encrypt(nonce, payload, hdr)
+
+
+def unseal(key, packet):
+    """The payload of a sealed packet, or None when it does not open."""
+    hdr = packet[:HEADER.size]
+    aead, nonce = _aead(key, hdr)
+    try:
+        return aead.decrypt(nonce, packet[HEADER.size:], hdr)
+    except Exception:
+        return None
+
+
+def read_key(path):
+    return bytes.fromhex("".join(open(path).read().split()))
