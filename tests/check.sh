@@ -8,7 +8,7 @@ set -uo pipefail
 need_root "make check"
 ensure_pkgs build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
 	xz-utils iproute2 qemu-system-x86 busybox-static linux-source-6.1 \
-	linux-headers-amd64 sparse python3-scapy python3-cryptography
+	linux-headers-amd64 sparse python3-scapy python3-cryptography spin
 
 cd "$METHER_TOP"
 BUILD=$METHER_TOP/build
@@ -59,6 +59,9 @@ STOCK=$(bash tests/vm/stock-kernel.sh) || die "stock kernel preparation failed"
 msg "harness self-test: KTAP verdicts and the console scan on known logs"
 "$PYTHON" tests/vm/selftest "$DEBUG_TREE/tools/testing/kunit/kunit.py" |
 	tee -a "$RESULTS"
+
+msg "the handoff protocol's model, checked with spin (about a minute)"
+tests/model/check.sh | tee -a "$RESULTS"
 
 msg "static checks: checkpatch --strict, sparse"
 # shellcheck disable=SC2086

@@ -1,0 +1,199 @@
+/*
+ * The handoff of a page's consistent copy (mether_owner.c), in Promela,
+ * for spin. One page, N hosts; host 0 holds the copy at the start. Each
+ * host has an inbox (its socket's receive queue); the network loses a
+ * packet when an inbox is full, and within budgets it also loses,
+ * duplicates and reorders packets, which keeps the state space finite.
+ *
+ * Checked by tests/model/check.sh (make check):
+ *   safety:   no two hosts ever hold the copy, versions only grow (the
+ *             asserts), and the newest version always exists somewhere,
+ *             held or being handed off (ltl safety);
+ *   progress: when host 1 alone asks (-DONLY_ASKER=1), it gets the copy
+ *             (ltl progress), under weak fairness, whatever the budgets
+ *             lost. With several askers a schedule can keep one host's
+ *             inbox full for ever; mether.ko's receive queue is far
+ *             deeper than the model's, which is why the model's queue
+ *             overflow is not a budgeted loss.
+ * Two mutants show that each check can fail: with -DMUTANT the receiver
+ * takes any copy it is handed, without mether_owner_arrived()'s version
+ * check (spin must find two holders); with -DMUTANT_NO_RESEND a handoff
+ * is never sent again (spin must find the copy stuck after one loss).
+ *
+ * Each step names the function of mether_owner.c it stands for.
+ */
+#ifndef N
+#define N		3
+#endif
+/* Which hosts ask for the copy: all, or with -DONLY_ASKER=h just h. */
+#ifdef ONLY_ASKER
+#define ASKS(h)		((h) == ONLY_ASKER)
+#else
+#define ASKS(h)		1
+#endif
+#ifndef MAX_HANDOFFS
+#define MAX_HANDOFFS	2	/* handoffs explored: enough for a stale copy */
+#endif
+#define LOSSES		1
+#define DUPLICATES	1
+#define REORDERS	1
+
+mtype = { REQUEST, PAGE, ACK };
+
+/* Packets: type, sender, seq, version. */
+chan inbox[N] = [2] of { mtype, byte, byte, byte };
+
+bool holds[N];		/* consistent.present */
+byte version[N];	/* consistent.version */
+bool handing[N];	/* handoff_frame != NULL */
+byte target[N];		/* handoff_target */
+byte seq[N];		/* handoff_seq */
+byte handed[N];		/* handoff_version */
+byte latest;		/* the newest version any handoff carried */
+byte handoffs, losses, duplicates, reorders;
+bool started;		/* host 0 holds the copy */
+
+/* mether_net_send_msg(): UDP, so a full receive queue loses it. */
+inline send(kind, src, dst, sq, ver)
+{
+	if
+	:: nfull(inbox[dst]) -> inbox[dst] ! kind, src, sq, ver
+	:: full(inbox[dst]) -> skip
+	:: losses < LOSSES -> losses++
+	:: duplicates < DUPLICATES && empty(inbox[dst]) ->
+		duplicates++;
+		inbox[dst] ! kind, src, sq, ver;
+		inbox[dst] ! kind, src, sq, ver
+	fi
+}
+
+/* mether_owner_request(), holder side: give the copy up, then send it. */
+inline give_up(self, asker)
+{
+	holds[self] = false;
+	handing[self] = true;
+	target[self] = asker;
+	seq[self]++;
+	handed[self] = version[self] + 1;
+	version[self] = handed[self];
+	assert(handed[self] > latest);	/* versions only grow */
+	latest = handed[self];
+	handoffs++
+}
+
+/* mether_owner_arrived(): take it only if newer than any held; ACK all. */
+inline took_copy(self, giver, sq, ver)
+{
+	if
+#ifdef MUTANT
+	:: !holds[self] ->
+#else
+	:: !holds[self] && ver > version[self] ->
+#endif
+		holds[self] = true;
+		version[self] = ver;
+		assert(holds[0] + holds[1] + holds[2] <= 1)
+	:: else -> skip
+	fi;
+	send(ACK, self, giver, sq, ver)
+}
+
+proctype host(byte me)
+{
+	mtype kind;
+	byte from, s, v, other;
+
+	do
+	/*
+	 * mether_owner_ask(): a fault needs the copy and asks (again). Like
+	 * the retransmission below, it runs on a timer: only when nothing
+	 * waits in the inbox, so that fairness delivers what arrived.
+	 */
+	:: empty(inbox[me]) && ASKS(me) && !holds[me] &&
+	   handoffs < MAX_HANDOFFS ->
+		atomic {
+			/* A broadcast: every other host gets it, or loses it. */
+			for (other : 0 .. N - 1) {
+				if
+				:: other != me -> send(REQUEST, me, other, 0, 0)
+				:: else -> skip
+				fi
+			}
+			other = 0
+		}
+#ifndef MUTANT_NO_RESEND
+	/* mether_owner_retransmit_work() */
+	:: empty(inbox[me]) && handing[me] ->
+		atomic { send(PAGE, me, target[me], seq[me], handed[me]) }
+#endif
+	:: inbox[me] ? kind, from, s, v ->
+		atomic {
+			if
+			/* mether_owner_request() */
+#ifndef MUTANT_NO_RESEND
+			:: kind == REQUEST && handing[me] && target[me] == from ->
+				send(PAGE, me, from, seq[me], handed[me])
+#endif
+			:: kind == REQUEST && !handing[me] && holds[me] &&
+			   handoffs < MAX_HANDOFFS ->
+				give_up(me, from);
+				send(PAGE, me, from, seq[me], handed[me])
+			/* mether_owner_arrived() */
+			:: kind == PAGE -> took_copy(me, from, s, v)
+			/* mether_owner_acked() */
+			:: kind == ACK && handing[me] && seq[me] == s &&
+			   target[me] == from ->
+				handing[me] = false
+			:: else -> skip
+			fi;
+			kind = 0; from = 0; s = 0; v = 0
+		}
+	od
+}
+
+/* Reordering: a packet goes to the back of its inbox. */
+active proctype network()
+{
+	mtype kind;
+	byte i, from, s, v;
+
+	do
+	:: reorders < REORDERS ->
+		atomic {
+			select(i : 0 .. N - 1);
+			if
+			:: nempty(inbox[i]) ->
+				inbox[i] ? kind, from, s, v;
+				inbox[i] ! kind, from, s, v;
+				reorders++
+			:: empty(inbox[i]) -> skip
+			fi;
+			i = 0; kind = 0; from = 0; s = 0; v = 0
+		}
+	od
+}
+
+init
+{
+	byte i;
+
+	atomic {
+		holds[0] = true;
+		started = true;
+		for (i : 0 .. N - 1) {
+			run host(i)
+		}
+	}
+}
+
+/* The newest version is held, or still being handed off: never lost. */
+#define latest_exists (!started || \
+	(holds[0] && version[0] == latest) || \
+	(holds[1] && version[1] == latest) || \
+	(holds[2] && version[2] == latest) || \
+	(handing[0] && handed[0] == latest) || \
+	(handing[1] && handed[1] == latest) || \
+	(handing[2] && handed[2] == latest))
+
+ltl safety { [] latest_exists }
+ltl progress { <> holds[1] }
