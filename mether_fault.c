@@ -61,7 +61,13 @@ static bool mether_copy_here(struct mether_page *mp, unsigned int subset,
 	return here;
 }
 
-/* Wait, with no locks held, for a copy of a page to arrive. */
+/*
+ * Wait, with no locks held, for a copy of a page to arrive. A data-driven
+ * fault whose asks went unanswered for the request timeout (the holder
+ * vanished), or that asks on a host alone without the page, marks the
+ * page given up: the retried fault then ends in SIGBUS, not in waiting
+ * for ever.
+ */
 static void mether_wait_copy(struct mether_space *space,
 			     struct mether_addr *addr, bool inconsistent)
 {
@@ -84,8 +90,27 @@ static void mether_wait_copy(struct mether_space *space,
 	 * for a while asks once, so a missed update cannot hang it forever.
 	 * A demand fault asks again when it is retried.
 	 */
-	if (!left && inconsistent && addr->data_driven)
-		mether_server_ask(space, addr->page, addr->subset);
+	if (!left && inconsistent && addr->data_driven) {
+		int ret = mether_server_ask(space, addr->page, addr->subset);
+
+		if (ret == -ETIMEDOUT || ret == -ENOTCONN) {
+			spin_lock(&mp->lock);
+			mp->any_asks.given_up = true;
+			spin_unlock(&mp->lock);
+		}
+	}
+}
+
+/* Did the data-driven asks for this page go unanswered? Once for each. */
+static bool mether_given_up(struct mether_page *mp)
+{
+	bool given_up;
+
+	spin_lock(&mp->lock);
+	given_up = mp->any_asks.given_up;
+	mp->any_asks.given_up = false;
+	spin_unlock(&mp->lock);
+	return given_up;
 }
 
 static vm_fault_t mether_fault_wait(struct vm_fault *vmf,
@@ -217,6 +242,9 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 		else if (ret == -EINPROGRESS)
 			ret = -EAGAIN;
 	}
+	if (ret == -EAGAIN && inconsistent && addr.data_driven &&
+	    mether_given_up(&space->page[addr.page]))
+		ret = -ETIMEDOUT;
 	/* The consistent copy is elsewhere: ask for it to move here. */
 	if (ret == -ENOENT && !inconsistent) {
 		ret = mether_owner_ask(space, addr.page, addr.subset);

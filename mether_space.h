@@ -33,10 +33,13 @@
  * struct mether_asking - requests sent for a copy of a page
  * @count: requests since the copy last arrived (0: none outstanding)
  * @since: jiffies of the first of them
+ * @given_up: data-driven faults' requests went unanswered: the next
+ *	such fault ends in SIGBUS
  */
 struct mether_asking {
 	unsigned int count;
 	unsigned long since;
+	bool given_up;
 };
 
 /* How long to wait after the @tries'th try: 20 ms, doubling, up to 1 s. */

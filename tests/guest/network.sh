@@ -94,6 +94,20 @@ if [ "$METHER_ID" = 1 ]; then
 	else
 		not_ok "network: the killed waiter ended with status $status"
 	fi
+	# A data-driven fault that asks (timeout above 0) and is never
+	# answered, because the holder is gone, ends too.
+	echo 50 >/sys/module/mether/parameters/data_driven_timeout_ms
+	check "network: up again, data-driven faults asking after 50 ms" \
+		metherctl up --key-file $CLUSTER_KEY --id 2 --cluster 7 \
+		--port $PORT --broadcast $BCAST --pages 64
+	timeout 60 metherctl get --wait 9 >/dev/null 2>&1
+	status=$?
+	if [ $status = 135 ]; then
+		ok "network: a data-driven fault nobody answers ends in SIGBUS"
+	else
+		not_ok "network: an unanswered data-driven fault: exit status $status, not SIGBUS"
+	fi
+	check "network: down" metherctl down
 fi
 barrier net-done || not_ok "network: barrier net-done"
 check "network: mether.ko unloads" rmmod mether
