@@ -91,14 +91,15 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--bin userspace/tests/mether-owner-check \
 		--bin userspace/tests/mether-poke --bin userspace/tests/mether-pipe-test \
 		--bin userspace/tests/mether-segment-test \
-		--bin userspace/apps/mether-jacobi \
+		--bin userspace/apps/mether-jacobi --bin userspace/tests/mether-fuzz \
 		--host-bin /sbin/tc --host-bin /sbin/ip \
 		--host-script tests/host/forgery.py \
 		--guests 2 --timeout 2700 --test-timeout 900 --out "$OUT/guests" \
 		tests/guest/kunit.sh tests/guest/module.sh tests/guest/api.sh \
 		tests/guest/count.sh tests/guest/netns.sh tests/guest/segment.sh \
 		tests/guest/network.sh tests/guest/forgery.sh tests/guest/migrate.sh tests/guest/netem.sh \
-		tests/guest/pipes.sh tests/guest/capability.sh tests/guest/hosts.sh |
+		tests/guest/pipes.sh tests/guest/capability.sh tests/guest/fuzz.sh \
+		tests/guest/hosts.sh |
 		tee "$OUT/guests.txt"
 	status=${PIPESTATUS[0]}
 	cat "$OUT/guests.txt" >>"$RESULTS"

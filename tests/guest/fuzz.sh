@@ -1,0 +1,39 @@
+# Random system calls on /dev/mether (userspace/tests/mether-fuzz.c) from
+# four threads and their forks, for a bounded time, as root and then as
+# a restricted user. The verdict is the kernel's: the runner fails the
+# guest on any KASAN, lockdep, warning or hung task report, and on a
+# kmemleak report at the end. The module must still unload.
+. /mether/tests/lib.sh
+[ "$METHER_ID" = 0 ] || exit 0
+
+check "fuzz: mether.ko loads" insmod $MODULE request_timeout_ms=500 \
+	data_driven_timeout_ms=50
+chmod 0666 /dev/mether
+fuzz() { # fuzz NAME ARGS...: run mether-fuzz, show its figures
+	local name=$1 status
+	shift
+	timeout 300 mether-fuzz "$@" >/tmp/fuzz 2>&1
+	status=$?
+	if [ $status = 0 ]; then
+		ok "fuzz: $name: $(tail -1 /tmp/fuzz)"
+	else
+		not_ok "fuzz: $name: exit status $status"
+		diag "$(cat /tmp/fuzz)"
+	fi
+}
+
+fuzz "60 s of random calls as root" -t 60 -j 4 -s 1990
+fuzz "30 s as a user, through restricted files" -t 30 -j 4 -s 2026 -u
+metherctl down 2>/dev/null
+# Every fuzzer process must be gone, with every file it had.
+tries=0
+while pidof mether-fuzz >/dev/null && [ $tries -lt 30 ]; do
+	sleep 1
+	tries=$((tries + 1))
+done
+check "fuzz: no fuzzer process is left" sh -c '! pidof mether-fuzz'
+for pid in $(pidof mether-fuzz); do
+	diag "$pid: $(cat /proc/$pid/status | grep State) $(cat /proc/$pid/task/*/stack 2>/dev/null | head -20)"
+done
+diag "$(grep mether /proc/modules)"
+check "fuzz: mether.ko unloads" rmmod mether
