@@ -31,8 +31,11 @@ if [ "$METHER_ID" = 0 ]; then
 		'! metherctl segment create results 1'
 	check "capability: read-only grant" sh -c \
 		'metherctl segment grant results r >/tmp/r'
+	check "capability: a two-page segment for a pipe" sh -c \
+		'metherctl segment create chat 2 >/tmp/chat'
 	publish rw </tmp/rw
 	publish r </tmp/r
+	publish chat </tmp/chat
 	seg_test check results "$(cat /tmp/rw)" "$(cat /tmp/r)" >/tmp/out 2>&1
 	status=$?
 	sed -e 's/^ok /ok capability: one host: /' \
@@ -59,6 +62,17 @@ if [ "$METHER_ID" = 0 ]; then
 		"[ \"\$(timeout 120 mether-segment-test read results $(cat /tmp/r))\" = 4711 ]"
 fi
 barrier cap-read || not_ok "capability: barrier cap-read"
+
+# A pipe opened by name, as nobody, between the hosts.
+[ "$METHER_ID" = 1 ] && fetch 0 chat >/tmp/chat
+if [ "$METHER_ID" = 0 ]; then
+	check "capability: a pipe by name: the answer comes back" sh -c \
+		"[ \"\$(timeout 120 mether-segment-test pipe chat $(cat /tmp/chat) 0)\" = 'epip deman a hguorht olleh' ]"
+else
+	check "capability: a pipe by name: the other end answers" \
+		timeout 120 mether-segment-test pipe chat "$(cat /tmp/chat)" 1
+fi
+barrier cap-piped || not_ok "capability: barrier cap-piped"
 
 if [ "$METHER_ID" = 1 ]; then
 	check "capability: during a key rotation the old token still works" \

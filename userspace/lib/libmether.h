@@ -79,6 +79,13 @@ struct mether_pipe;
 
 struct mether_pipe *mether_pipe_open(struct mether *m, uint64_t first,
 				     unsigned int end);
+/*
+ * A pipe by name: the first two pages of a segment opened with
+ * mether_segment_open() (create it with two pages: "metherctl segment
+ * create NAME 2").
+ */
+struct mether_pipe *mether_pipe_open_segment(struct mether *segment,
+					     unsigned int end);
 void mether_pipe_close(struct mether_pipe *p);
 /* The largest message one send carries. */
 size_t mether_pipe_max_message(const struct mether_pipe *p);

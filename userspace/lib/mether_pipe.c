@@ -77,6 +77,16 @@ struct mether_pipe *mether_pipe_open(struct mether *m, uint64_t first,
 	return p;
 }
 
+struct mether_pipe *mether_pipe_open_segment(struct mether *segment,
+					     unsigned int end)
+{
+	if (segment->count < 2) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return mether_pipe_open(segment, segment->first, end);
+}
+
 void mether_pipe_close(struct mether_pipe *p)
 {
 	free(p);

@@ -6,12 +6,15 @@
  *	mether-segment-test check NAME RW_CAP R_CAP
  *	mether-segment-test write NAME CAP VALUE
  *	mether-segment-test read NAME CAP
+ *	mether-segment-test pipe NAME CAP 0|1
  *
  * Every mode first drops to user and group 65534 (nobody), so the files
  * it opens are restricted. check prints "ok NAME" or "not ok NAME" per
  * check and exits 1 if any failed; write stores VALUE in the first word
  * of the segment's first page and publishes it; read prints that word
- * from a freshly fetched inconsistent copy.
+ * from a freshly fetched inconsistent copy; pipe opens a pipe by the
+ * segment's name: end 0 sends a greeting and prints the answer, end 1
+ * answers what it got, reversed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -136,6 +139,40 @@ static volatile uint32_t *first_word(struct mether *m, enum mether_copy copy)
 	return mether_segment_page(m, 0, METHER_VIEW_SHORT_DEMAND, copy);
 }
 
+static int pipe_end(struct mether *m, unsigned int end)
+{
+	static const char hello[] = "hello through a named pipe";
+	struct mether_pipe *p = mether_pipe_open_segment(m, end);
+	char buf[64];
+	ssize_t n, i;
+
+	if (!p) {
+		perror("mether-segment-test: pipe");
+		return 1;
+	}
+	if (end == 0) {
+		if (mether_csend(p, hello, sizeof(hello)) < 0 ||
+		    (n = mether_crecv(p, buf, sizeof(buf) - 1)) < 0)
+			return 1;
+		buf[n] = 0;
+		printf("%s\n", buf);
+	} else {
+		n = mether_crecv(p, buf, sizeof(buf));
+		if (n <= 0)
+			return 1;
+		for (i = 0; i < n / 2; i++) {	/* keep the NUL last */
+			char c = buf[i];
+
+			buf[i] = buf[n - 2 - i];
+			buf[n - 2 - i] = c;
+		}
+		if (mether_csend(p, buf, n) < 0)
+			return 1;
+	}
+	mether_pipe_close(p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct mether *m;
@@ -165,6 +202,8 @@ int main(int argc, char **argv)
 			perror("mether-segment-test: purge");
 			return 1;
 		}
+	} else if (argc == 5 && !strcmp(argv[1], "pipe")) {
+		return pipe_end(m, strtoul(argv[4], NULL, 0));
 	} else if (argc == 4 && !strcmp(argv[1], "read")) {
 		/* Drop a stale copy: the next read fetches the newest. */
 		if (mether_purge(m, (const void *)first_word(m,
@@ -182,6 +221,7 @@ int main(int argc, char **argv)
 usage:
 	fprintf(stderr, "usage: mether-segment-test check NAME RW_CAP R_CAP\n"
 			"       mether-segment-test write NAME CAP VALUE\n"
-			"       mether-segment-test read NAME CAP\n");
+			"       mether-segment-test read NAME CAP\n"
+			"       mether-segment-test pipe NAME CAP 0|1\n");
 	return 2;
 }
