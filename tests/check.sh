@@ -8,7 +8,8 @@ set -uo pipefail
 need_root "make check"
 ensure_pkgs build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
 	xz-utils iproute2 qemu-system-x86 busybox-static linux-source-6.1 \
-	linux-headers-amd64 sparse python3-scapy python3-cryptography spin
+	linux-headers-amd64 sparse python3-scapy python3-cryptography spin \
+	groff-base man-db
 
 cd "$METHER_TOP"
 BUILD=$METHER_TOP/build
@@ -62,6 +63,14 @@ msg "harness self-test: KTAP verdicts and the console scan on known logs"
 
 msg "the handoff protocol's model, checked with spin (about a minute)"
 tests/model/check.sh | tee -a "$RESULTS"
+
+msg "man pages: groff -ww and lexgrog"
+for page in Documentation/man/*.[0-9]; do
+	check_clean "man: $(basename "$page") renders without warnings" \
+		"$OUT/man.log" groff -ww -man -z "$page"
+	check_clean "man: $(basename "$page") has a NAME lexgrog reads" \
+		"$OUT/man.log" sh -c "lexgrog '$page' >/dev/null"
+done
 
 msg "static checks: checkpatch --strict, sparse"
 # shellcheck disable=SC2086
