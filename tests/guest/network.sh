@@ -97,9 +97,25 @@ if [ "$METHER_ID" = 1 ]; then
 	# A data-driven fault that asks (timeout above 0) and is never
 	# answered, because the holder is gone, ends too.
 	echo 50 >/sys/module/mether/parameters/data_driven_timeout_ms
-	check "network: up again, data-driven faults asking after 50 ms" \
-		metherctl up --key-file $CLUSTER_KEY --id 2 --cluster 7 \
-		--port $PORT --broadcast $BCAST --pages 64
+	# The host's settings from a file (metherctl(8), CONFIGURATION).
+	cat >/tmp/host.conf <<-EOF
+	# host 2 of cluster 7
+	id = 2
+	cluster = 7
+	port = $PORT
+	broadcast = $BCAST
+	create = no
+	key-file = $CLUSTER_KEY
+	EOF
+	check "network: up again from a config file, asking after 50 ms" \
+		metherctl up --config /tmp/host.conf --pages 64
+	check "network: ... with the file's settings" sh -c \
+		'metherctl status | grep -q "sealing: *on"'
+	check "network: a malformed config file is refused" sh -c \
+		'echo "id 2" >/tmp/bad.conf; ! metherctl up --config /tmp/bad.conf'
+	check "network: down before the next up" metherctl down
+	check "network: up again" metherctl up --config /tmp/host.conf \
+		--pages 64
 	timeout 60 metherctl get --wait 9 >/dev/null 2>&1
 	status=$?
 	if [ $status = 135 ]; then

@@ -7,6 +7,7 @@
  *	metherctl [-d DEVICE] up --id N --cluster N --port N --broadcast ADDR
  *				 [--addr ADDR] [--dev IFNAME] [--pages N] [--create]
  *				 [--key-file FILE | --unsealed]
+ *	metherctl [-d DEVICE] up --config FILE [OPTION...]
  *	metherctl [-d DEVICE] down
  *	metherctl [-d DEVICE] stats [--machine]
  *	metherctl [-d DEVICE] get [--wait] PAGE
@@ -64,6 +65,7 @@ static int usage(FILE *f)
 		"       metherctl [-d DEVICE] up --id N --cluster N --port N --broadcast ADDR\n"
 		"                                [--addr ADDR] [--dev IFNAME] [--pages N] [--create]\n"
 		"                                [--key-file FILE | --unsealed]\n"
+		"       metherctl [-d DEVICE] up --config FILE [OPTION...]\n"
 		"       metherctl [-d DEVICE] down\n"
 		"       metherctl [-d DEVICE] stats [--machine]\n"
 		"       metherctl [-d DEVICE] get [--wait] PAGE\n"
@@ -191,6 +193,56 @@ static int cmd_key(int fd, unsigned int flags, const char *path)
 	return 0;
 }
 
+/*
+ * The options a config file gives (metherctl(8), "CONFIGURATION"): lines
+ * "name = value", names as the long options of up, "#" comments. They
+ * become "--name value" words put before the command line's, which then
+ * win. Returns the new argc; *argv is replaced.
+ */
+static int read_config(const char *path, int argc, char ***argv)
+{
+	char line[256], name[64], value[160], *option;
+	char **words = calloc(argc + 2 * 64 + 1, sizeof(*words));
+	FILE *f = fopen(path, "r");
+	int n = 1, lineno = 0, i;
+
+	if (!f || !words) {
+		fprintf(stderr, "metherctl: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	words[0] = (*argv)[0];
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (sscanf(line, " %63s", name) != 1 || name[0] == '#')
+			continue;	/* a blank line or a comment */
+		if (sscanf(line, " %63[a-z-] = %159s", name, value) != 2 ||
+		    n >= 2 * 64) {
+			fprintf(stderr, "metherctl: %s:%d: not \"name = value\"\n",
+				path, lineno);
+			exit(2);
+		}
+		option = malloc(strlen(name) + 3);
+		if (!option)
+			exit(1);
+		sprintf(option, "--%s", name);
+		if (strcmp(name, "create") && strcmp(name, "unsealed")) {
+			words[n++] = option;
+			words[n++] = strdup(value);
+		} else if (!strcmp(value, "yes")) {
+			words[n++] = option;
+		} else if (strcmp(value, "no")) {
+			fprintf(stderr, "metherctl: %s:%d: %s is yes or no\n",
+				path, lineno, name);
+			exit(2);
+		}
+	}
+	fclose(f);
+	for (i = 1; i < argc; i++)
+		words[n++] = (*argv)[i];
+	*argv = words;
+	return n;
+}
+
 static int cmd_up(int fd, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -210,6 +262,14 @@ static int cmd_up(int fd, int argc, char **argv)
 	const char *key_file = NULL;
 	int opt;
 
+	if (argc >= 3 && !strcmp(argv[1], "--config")) {
+		const char *path = argv[2];
+
+		/* Drop "--config FILE": the file's options go first. */
+		argv[2] = argv[0];
+		argv += 2;
+		argc = read_config(path, argc - 2, &argv);
+	}
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
