@@ -9,7 +9,7 @@ need_root "make check"
 ensure_pkgs build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
 	xz-utils iproute2 qemu-system-x86 busybox-static linux-source-6.1 \
 	linux-headers-amd64 sparse python3-scapy python3-cryptography spin \
-	groff-base man-db
+	groff-base man-db tshark
 
 cd "$METHER_TOP"
 BUILD=$METHER_TOP/build

@@ -60,5 +60,34 @@ check "forgery: the one good packet was taken" \
 	sh -c "[ \"\$(metherctl get 60)\" = $((0xC0FFEE)) ]"
 publish forge-checked </dev/null
 barrier forge-done-all || not_ok "forgery: barrier forge-done-all"
+
+# A flood while counting again: memory before and after, and the count.
+memory() { # slab and available memory, kB
+	awk '/^Slab:/ { s = $2 } /^MemAvailable:/ { a = $2 }
+		END { print s, a }' /proc/meminfo
+}
+drops >/tmp/before
+set -- $(memory)
+slab_before=$1 avail_before=$2
+mether-count -p final -n 2000 -i $METHER_ID -b 22 >/tmp/count 2>&1 &
+counter=$!
+[ "$METHER_ID" = 0 ] && publish flood-ready </dev/null
+tries=0
+until barrier_seen $HOST flood-done; do
+	tries=$((tries + 1))
+	[ $tries -lt 600 ] || break
+	sleep 1
+done
+wait $counter
+check "forgery: through the flood the count went on to exactly 2000" \
+	grep -q ok=yes /tmp/count
+set -- $(memory)
+drops >/tmp/after
+refused=$(paste /tmp/before /tmp/after | awk '{ n += $4 - $2 } END { print n }')
+ok "forgery: flood: $refused packets dropped; slab $slab_before -> $1 kB, available $avail_before -> $2 kB"
+diag "$(paste /tmp/before /tmp/after)"
+diag "$(metherctl stats | head -12)"
+publish flood-checked </dev/null
+barrier flood-done-all || not_ok "forgery: barrier flood-done-all"
 check "forgery: down" metherctl down
 check "forgery: mether.ko unloads" rmmod mether

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Host side of tests/guest/forgery.sh: from the test namespace, while two
-guests count, capture their Mether packets with scapy and send back bad
-ones: replayed, truncated, bit-flipped, forged, and sealed under a
+guests count, capture their Mether packets with scapy (and check that
+tshark with tools/wireshark/mether.lua decodes them as metherwire.py
+does, on the pages the count uses), and send back bad ones: replayed, truncated, bit-flipped, forged, and sealed under a
 foreign key. It also sends one good packet, sealed with the cluster's
 key by tests/host/metherwire.py, so that the refusals cannot be an
 artefact of a wrong seal. What it sent, by the drop reason each must
-earn, is served to the guests as /forge-counts; then /forge-done.
+earn, is served to the guests as /forge-counts; then /forge-done. Then
+it floods them (see flood()) while they count once more.
 
 Prints "ok NAME" / "not ok NAME" lines for run-guests.
 """
@@ -13,6 +15,8 @@ import functools
 import http.server
 import os
 import random
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -22,7 +26,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import metherwire as wire  # noqa: E402
 
-from scapy.all import IP, UDP, Raw, send, sniff  # noqa: E402
+from scapy.all import IP, UDP, Raw, send, sniff, wrpcap  # noqa: E402
 
 PORT = 7795
 CLUSTER = 23
@@ -30,6 +34,10 @@ BCAST = "10.77.0.255"
 KEY_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                         "../guest/cluster.key")
 FORGED_PAGE, GOOD_PAGE, GOOD_VALUE = 50, 60, 0xC0FFEE
+FLOOD = 20000
+COUNT_PAGES = {20, 21}          # mether-count -b 20, two participants
+DISSECTOR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "../../tools/wireshark/mether.lua")
 
 
 def report(ok, name):
@@ -62,6 +70,39 @@ def inject(payloads):
         time.sleep(0.01)
 
 
+def dissect(frames, sealed):
+    """tshark and the Lua dissector read the capture as metherwire.py
+    does: every whole packet, field for field, and the pages counted."""
+    pcap = os.path.join(os.environ["METHER_OUT"], "forgery.pcap")
+    wrpcap(pcap, frames)
+    fields = ["mether.type", "mether.sender", "mether.counter",
+              "mether.page", "mether.page_version", "mether.seal"]
+    out = subprocess.run(
+        ["tshark", "-X", f"lua_script:{DISSECTOR}", "-o",
+         f"mether.port:{PORT}", "-r", pcap, "-Y", "mether", "-T", "fields",
+         "-E", "separator=,"] + [a for f in fields for a in ("-e", f)],
+        capture_output=True, text=True)
+    decoded = {}
+    for line in out.stdout.splitlines():
+        v = line.split(",")
+        if len(v) == len(fields) and all(v):
+            decoded[(int(v[1]), int(v[2]))] = tuple(int(x) for x in v)
+    report(len(decoded) >= len(sealed) > 0,
+           f"tshark decodes {len(decoded)} Mether packets "
+           f"({len(sealed)} whole in the capture)")
+    mismatched = 0
+    for c in sealed:
+        h = wire.parse(c)
+        want = (h["type"], h["sender"], h["counter"], h["page"],
+                h["page_version"], h["seal"])
+        mismatched += decoded.get((h["sender"], h["counter"])) != want
+    report(sealed and not mismatched,
+           f"tshark's fields match metherwire.py's ({mismatched} differ)")
+    pages = {d[3] for d in decoded.values()}
+    report(pages and pages <= COUNT_PAGES,
+           f"decoded pages {sorted(pages)} are the counted pages")
+
+
 def main():
     rng = random.Random(1990)
     key = wire.read_key(KEY_FILE)
@@ -76,10 +117,10 @@ def main():
             return 1
         time.sleep(1)
 
-    captured = [bytes(p[Raw].load) for p in
-                sniff(iface="br0", timeout=4,
-                      lfilter=lambda p: UDP in p and p[UDP].dport == PORT
-                      and Raw in p)]
+    frames = sniff(iface="br0", timeout=4,
+                   lfilter=lambda p: IP in p and p[IP].dst == BCAST)
+    captured = [bytes(p[Raw].load) for p in frames
+                if UDP in p and p[UDP].dport == PORT and Raw in p]
     # Whole packets only: a page of 4 KiB crosses the bridge as IP
     # fragments, and the capture sees the first alone.
     sealed = [c for c in captured if wire.parse(c) and
@@ -87,6 +128,7 @@ def main():
               len(c) == wire.HEADER.size + wire.parse(c)["length"] + wire.TAG]
     report(len(sealed) >= 10,
            f"captured {len(sealed)} sealed Mether packets of a counting run")
+    dissect(frames, sealed)
     opened = [c for c in sealed[:20] if wire.unseal(key, c) is not None]
     report(len(opened) == min(len(sealed), 20),
            "metherwire.py opens what the kernel sealed")
@@ -154,6 +196,52 @@ def main():
     while not all(guest_reached(i, "forge-checked") for i in range(guests)):
         if time.monotonic() > deadline:
             report(False, "the guests never checked the counts")
+            return 1
+        time.sleep(1)
+    return flood(served, key, rng, guests)
+
+
+def flood(served, key, rng, guests):
+    """While the guests count again, send FLOOD packets as fast as a UDP
+    socket goes: junk that must be opened to be refused, and REQUESTs
+    sealed with the cluster key from a host id nobody uses, which are
+    valid but unwanted. The guests record memory before and after."""
+    deadline = time.monotonic() + 600
+    while not guest_reached(0, "flood-ready"):
+        if time.monotonic() > deadline:
+            report(False, "guest 0 never got ready for the flood")
+            return 1
+        time.sleep(0.5)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    sock.bind((os.environ["METHER_HOST_ADDR"], 0))
+    epoch = time.time_ns()
+    start = time.monotonic()
+    for n in range(FLOOD):
+        if n % 2:
+            hdr = wire.header(type=wire.PAGE, subset=0, cluster=CLUSTER,
+                              sender=1 + n % 2, page=n % 64,
+                              page_version=n, length=4096,
+                              seal=wire.SEAL_XCHACHA, epoch=epoch,
+                              counter=n + 1)
+            packet = hdr + rng.randbytes(4096 + wire.TAG)
+        else:
+            hdr = wire.header(type=wire.REQUEST, subset=1, cluster=CLUSTER,
+                              sender=10 + n % 40, page=30 + n % 8,
+                              seal=wire.SEAL_XCHACHA, epoch=epoch,
+                              counter=n + 1)
+            packet = wire.seal(key, hdr, b"")
+        sock.sendto(packet, (BCAST, PORT))
+    seconds = time.monotonic() - start
+    with open(os.path.join(served, "flood-done"), "w") as f:
+        f.write(f"{FLOOD}\n")
+    report(True, f"flooded {FLOOD} packets in {seconds:.1f} s "
+           f"({FLOOD / seconds:.0f}/s), half 4 KiB junk, half valid "
+           "requests from 40 unknown hosts")
+    deadline = time.monotonic() + 600
+    while not all(guest_reached(i, "flood-checked") for i in range(guests)):
+        if time.monotonic() > deadline:
+            report(False, "the guests never checked the flood")
             return 1
         time.sleep(1)
     return 0

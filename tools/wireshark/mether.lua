@@ -1,0 +1,114 @@
+-- SPDX-License-Identifier: GPL-2.0
+--
+-- Wireshark/tshark dissector for the Mether wire protocol, version 3
+-- (Documentation/wire.rst). The header is readable in a sealed cluster
+-- (it is the AEAD's associated data); the payload is encrypted then, and
+-- shown as such with its tag.
+--
+--   tshark -X lua_script:tools/wireshark/mether.lua -r capture.pcap
+--
+-- Decode as Mether on another port with the preference mether.port
+-- (default 7700).
+
+local mether = Proto("mether", "Mether distributed shared memory")
+
+local types = { [1] = "PAGE", [2] = "REQUEST", [3] = "ACK" }
+local subsets = { [0] = "full", [1] = "short" }
+local seals = { [0] = "none", [1] = "XChaCha20-Poly1305" }
+
+local f = mether.fields
+f.magic = ProtoField.uint32("mether.magic", "Magic", base.HEX)
+f.version = ProtoField.uint8("mether.version", "Version")
+f.type = ProtoField.uint8("mether.type", "Type", base.DEC, types)
+f.subset = ProtoField.uint8("mether.subset", "Subset", base.DEC, subsets)
+f.flags = ProtoField.uint8("mether.flags", "Flags", base.HEX)
+f.cluster = ProtoField.uint32("mether.cluster", "Cluster")
+f.sender = ProtoField.uint32("mether.sender", "Sender")
+f.target = ProtoField.uint32("mether.target", "Target")
+f.seq = ProtoField.uint32("mether.seq", "Handoff sequence")
+f.page = ProtoField.uint64("mether.page", "Page")
+f.page_version = ProtoField.uint64("mether.page_version", "Page version")
+f.length = ProtoField.uint16("mether.length", "Payload length")
+f.seal = ProtoField.uint8("mether.seal", "Seal", base.DEC, seals)
+f.reserved = ProtoField.uint8("mether.reserved", "Reserved")
+f.epoch = ProtoField.uint64("mether.epoch", "Sender epoch")
+f.counter = ProtoField.uint64("mether.counter", "Packet counter")
+f.payload = ProtoField.bytes("mether.payload", "Payload")
+f.tag = ProtoField.bytes("mether.tag", "Poly1305 tag")
+
+local HEADER, MAGIC, TAG = 60, 0x4d544852, 16
+
+-- Flag names differ by type (mether_wire.h).
+local function flag_names(ptype, flags)
+	local names = {}
+	if ptype == 1 and bit.band(flags, 1) ~= 0 then
+		names[#names + 1] = "HANDOFF"
+	end
+	if ptype == 2 and bit.band(flags, 1) ~= 0 then
+		names[#names + 1] = "CONSISTENT"
+	end
+	if ptype == 2 and bit.band(flags, 2) ~= 0 then
+		names[#names + 1] = "HAVE_TAIL"
+	end
+	if ptype == 3 and bit.band(flags, 2) ~= 0 then
+		names[#names + 1] = "NEED_FULL"
+	end
+	return table.concat(names, ", ")
+end
+
+function mether.dissector(buf, pinfo, tree)
+	if buf:len() < HEADER or buf(0, 4):uint() ~= MAGIC then
+		return 0
+	end
+	pinfo.cols.protocol = "Mether"
+	local t = tree:add(mether, buf(), "Mether")
+	local ptype = buf(5, 1):uint()
+	local flags = buf(7, 1):uint()
+	local length = buf(40, 2):uint()
+	local seal = buf(42, 1):uint()
+
+	t:add(f.magic, buf(0, 4))
+	t:add(f.version, buf(4, 1))
+	t:add(f.type, buf(5, 1))
+	t:add(f.subset, buf(6, 1))
+	t:add(f.flags, buf(7, 1)):append_text(" (" .. flag_names(ptype, flags) .. ")")
+	t:add(f.cluster, buf(8, 4))
+	t:add(f.sender, buf(12, 4))
+	t:add(f.target, buf(16, 4))
+	t:add(f.seq, buf(20, 4))
+	t:add(f.page, buf(24, 8))
+	t:add(f.page_version, buf(32, 8))
+	t:add(f.length, buf(40, 2))
+	t:add(f.seal, buf(42, 1))
+	t:add(f.reserved, buf(43, 1))
+	t:add(f.epoch, buf(44, 8))
+	t:add(f.counter, buf(52, 8))
+	local rest = buf:len() - HEADER
+	local tag = seal == 1 and TAG or 0
+	if length > 0 and rest >= length then
+		t:add(f.payload, buf(HEADER, length))
+	end
+	if tag > 0 and rest >= length + tag then
+		t:add(f.tag, buf(HEADER + length, tag))
+	end
+	pinfo.cols.info = string.format("%s page %s v%s from %d%s",
+		types[ptype] or "?", tostring(buf(24, 8):uint64()),
+		tostring(buf(32, 8):uint64()), buf(12, 4):uint(),
+		flags ~= 0 and (" [" .. flag_names(ptype, flags) .. "]") or "")
+	return buf:len()
+end
+
+mether.prefs.port = Pref.uint("UDP port", 7700, "The cluster's UDP port")
+
+local current_port = 0
+function mether.prefs_changed()
+	local udp = DissectorTable.get("udp.port")
+	if current_port ~= 0 then
+		udp:remove(current_port, mether)
+	end
+	current_port = mether.prefs.port
+	udp:add(current_port, mether)
+end
+
+DissectorTable.get("udp.port"):add(7700, mether)
+current_port = 7700
