@@ -33,6 +33,11 @@ module_param(request_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(request_timeout_ms,
 		 "A demand fault whose requests nobody answered for this long ends in SIGBUS; read when a host comes up (default 5000)");
 
+static unsigned int host_timeout_ms = 5000;
+module_param(host_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(host_timeout_ms,
+		 "A host not heard for this long is silent and may be reclaimed; quiet hosts say HELLO four times as often; read when a host comes up (default 5000)");
+
 /**
  * struct mether_host - the Mether host of one network namespace
  * @lock: serialises making the space
@@ -57,6 +62,8 @@ static struct mether_space *mether_host_new_space(u64 pages, bool creator)
 	space->data_driven_timeout = dd_ms ? msecs_to_jiffies(dd_ms) :
 					     MAX_SCHEDULE_TIMEOUT;
 	space->request_timeout = msecs_to_jiffies(READ_ONCE(request_timeout_ms));
+	space->host_timeout = msecs_to_jiffies(max(READ_ONCE(host_timeout_ms),
+						   100U));
 	return space;
 }
 

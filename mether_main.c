@@ -20,6 +20,7 @@
 #include "mether_host.h"
 #include "mether_net.h"
 #include "mether_purge.h"
+#include "mether_reclaim.h"
 #include "mether_segment.h"
 #include "mether_space.h"
 
@@ -142,6 +143,42 @@ static long mether_ioctl_host_key(struct mether_key __user *argp)
 	return ret;
 }
 
+static long mether_ioctl_peers(struct mether_peers __user *argp)
+{
+	struct mether_space *space;
+	struct mether_peers *peers;
+	long ret;
+
+	space = mether_host_space(current->nsproxy->net_ns);
+	if (IS_ERR(space))
+		return PTR_ERR(space);
+	peers = kmalloc(sizeof(*peers), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (peers) {
+		mether_net_peers(space, peers);
+		ret = copy_to_user(argp, peers, sizeof(*peers)) ? -EFAULT : 0;
+		kfree(peers);
+	}
+	mether_space_put(space);
+	return ret;
+}
+
+static long mether_ioctl_host_reclaim(struct mether_reclaim __user *argp)
+{
+	struct net *net = current->nsproxy->net_ns;
+	struct mether_space *space;
+	long ret;
+
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	space = mether_host_space(net);
+	if (IS_ERR(space))
+		return PTR_ERR(space);
+	ret = mether_ioctl_reclaim(space, argp);
+	mether_space_put(space);
+	return ret;
+}
+
 static long mether_ioctl_stats(struct mether_space *space,
 			       struct mether_stats __user *argp)
 {
@@ -191,6 +228,10 @@ static long mether_ioctl(struct file *file, unsigned int cmd,
 		return mether_ioctl_segment_grant(mf, argp);
 	case METHER_IOC_SEGMENT_ATTACH:
 		return mether_ioctl_segment_attach(mf, argp);
+	case METHER_IOC_PEERS:
+		return mether_ioctl_peers(argp);
+	case METHER_IOC_RECLAIM:
+		return mether_ioctl_host_reclaim(argp);
 	default:
 		return -ENOTTY;
 	}

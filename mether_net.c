@@ -21,26 +21,16 @@
 
 #include "mether_net.h"
 #include "mether_owner.h"
+#include "mether_peer.h"
+#include "mether_reclaim.h"
 #include "mether_seal.h"
 #include "mether_space.h"
 #include "mether_wire.h"
 
 /* Packets read per run of the receive work, so one host cannot hog it. */
 #define METHER_RX_BATCH	64
-/* Senders a host keeps replay windows for; more are dropped, counted. */
-#define METHER_MAX_PEERS	64
 #define METHER_MAX_PACKET	(sizeof(struct mether_wire_header) + \
 				 METHER_WIRE_PAGE_SIZE + METHER_WIRE_TAG_SIZE)
-
-/**
- * struct mether_peer - a host this one has heard
- * @id: its host id (0: a free slot)
- * @replay: its replay window
- */
-struct mether_peer {
-	u32 id;
-	struct mether_replay replay;
-};
 
 /**
  * struct mether_link - a host's socket and what it needs to talk
@@ -50,10 +40,12 @@ struct mether_peer {
  * @dest: where pages are sent: the segment's broadcast address
  * @rx_work: reads and applies received packets
  * @saved_data_ready: the socket's own callback, put back at down
+ * @hello_work: says HELLO when the host has been quiet
  * @rx_buf: one datagram, header, largest payload and tag
- * @peers: the senders heard, with their replay windows (receive work only)
+ * @peers: the senders heard, their replay windows, which are silent
  * @epoch: this host's epoch: when it came up
  * @tx_counter: the last packet number sent (under the space's link_lock)
+ * @tx_last: jiffies of the last packet sent (under the space's link_lock)
  * @tx_buf: the packet being sent (under the space's link_lock)
  * @stats_lock: protects @stats
  * @stats: counters for METHER_IOC_STATS
@@ -65,14 +57,20 @@ struct mether_link {
 	struct sockaddr_in dest;
 	struct work_struct rx_work;
 	void (*saved_data_ready)(struct sock *sk);
+	struct delayed_work hello_work;
 	u8 rx_buf[METHER_MAX_PACKET];
-	struct mether_peer peers[METHER_MAX_PEERS];
+	struct mether_peer_table peers;
 	u64 epoch;
 	u64 tx_counter;
+	unsigned long tx_last;
 	u8 tx_buf[METHER_MAX_PACKET];
 	spinlock_t stats_lock;	/* protects stats */
 	struct mether_stats stats;
 };
+
+static int mether_net_send(struct mether_link *link,
+			   struct mether_wire_msg *msg, struct page *frame,
+			   const void *buf, size_t len);
 
 static void mether_count_drop(struct mether_link *link,
 			      enum mether_drop_reason reason)
@@ -82,32 +80,12 @@ static void mether_count_drop(struct mether_link *link,
 	spin_unlock_bh(&link->stats_lock);
 }
 
-/* The replay window of @sender, made on first hearing; NULL when full. */
-static struct mether_replay *mether_net_peer(struct mether_link *link,
-					     u32 sender)
-{
-	struct mether_peer *free = NULL;
-	int i;
-
-	for (i = 0; i < METHER_MAX_PEERS; i++) {
-		if (link->peers[i].id == sender)
-			return &link->peers[i].replay;
-		if (!link->peers[i].id && !free)
-			free = &link->peers[i];
-	}
-	if (!free)
-		return NULL;
-	free->id = sender;
-	return &free->replay;
-}
-
 /* Nothing in a packet is trusted until it is unsealed: then it is parsed. */
 static int mether_net_open(struct mether_link *link, size_t len,
 			   struct mether_wire_msg *msg)
 {
 	struct mether_wire_header *hdr = (void *)link->rx_buf;
 	size_t tag = mether_wire_tag_bytes(link->limits.seal);
-	struct mether_replay *replay;
 	struct mether_keys keys;
 	bool opened;
 	int ret;
@@ -125,17 +103,8 @@ static int mether_net_open(struct mether_link *link, size_t len,
 	ret = mether_wire_parse(link->rx_buf, len - tag, &link->limits, msg);
 	if (ret)
 		return ret;
-	replay = mether_net_peer(link, msg->sender);
-	if (!replay)
-		return -METHER_DROP_TOO_MANY_PEERS;
-	switch (mether_replay_check(replay, msg->epoch, msg->counter)) {
-	case METHER_REPLAY_FRESH:
-		return 0;
-	case METHER_REPLAY_OLD_EPOCH:
-		return -METHER_DROP_OLD_EPOCH;
-	default:
-		return -METHER_DROP_REPLAYED;
-	}
+	return mether_peer_accept(&link->peers, msg->sender, msg->epoch,
+				  msg->counter);
 }
 
 static void mether_net_receive(struct mether_link *link, size_t len)
@@ -161,12 +130,31 @@ static void mether_net_receive(struct mether_link *link, size_t len)
 			mether_publish(link->space, msg.page, msg.subset);
 		return;
 	case METHER_MSG_ACK:
-		if (msg.target == link->limits.self)
+		mether_owner_heard(link->space, &msg);
+		if (msg.target != link->limits.self)
+			return;
+		if (msg.flags & METHER_WIRE_GRANTED)
+			mether_reclaim_granted(link->space, &msg);
+		else
 			mether_owner_acked(link->space, &msg);
+		return;
+	case METHER_MSG_HELLO:
+		return;
+	case METHER_MSG_RECLAIM:
+		mether_reclaim_asked(link->space, &msg);
+		return;
+	case METHER_MSG_OFFER:
+		if (msg.target == link->limits.self)
+			mether_reclaim_offered(link->space, &msg);
+		return;
+	case METHER_MSG_GRANT:
+		if (msg.target == link->limits.self)
+			mether_reclaim_grant(link->space, &msg);
 		return;
 	default:
 		break;
 	}
+	mether_owner_heard(link->space, &msg);
 	if ((msg.flags & METHER_WIRE_HANDOFF) &&
 	    msg.target == link->limits.self &&
 	    mether_owner_arrived(link->space, &msg)) {
@@ -215,6 +203,29 @@ static void mether_net_data_ready(struct sock *sk)
 	if (link)
 		mether_queue_work(&link->rx_work);
 	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* How often a quiet host says HELLO: four times per host timeout. */
+static unsigned long mether_net_hello_period(struct mether_link *link)
+{
+	return max(link->space->host_timeout / 4, 1UL);
+}
+
+static void mether_net_hello_work(struct work_struct *work)
+{
+	struct mether_link *link = container_of(to_delayed_work(work),
+						struct mether_link,
+						hello_work);
+	struct mether_space *space = link->space;
+	unsigned long period = mether_net_hello_period(link);
+	struct mether_wire_msg msg = { .type = METHER_MSG_HELLO };
+
+	mutex_lock(&space->link_lock);
+	if (space->link == link &&
+	    time_after_eq(jiffies, link->tx_last + period))
+		mether_net_send(link, &msg, NULL, NULL, 0);
+	mutex_unlock(&space->link_lock);
+	queue_delayed_work(mether_workqueue(), &link->hello_work, period);
 }
 
 static int mether_net_socket(struct net *net, struct mether_link *link,
@@ -266,6 +277,7 @@ static int mether_net_socket(struct net *net, struct mether_link *link,
 int mether_net_up(struct net *net, struct mether_space *space,
 		  const struct mether_up *up)
 {
+	struct mether_wire_msg hello = { .type = METHER_MSG_HELLO };
 	struct mether_link *link;
 	int ret;
 
@@ -288,6 +300,8 @@ int mether_net_up(struct net *net, struct mether_space *space,
 		.sin_port = up->port,
 	};
 	INIT_WORK(&link->rx_work, mether_net_rx_work);
+	INIT_DELAYED_WORK(&link->hello_work, mether_net_hello_work);
+	mether_peer_init(&link->peers);
 	spin_lock_init(&link->stats_lock);
 	link->stats.up = 1;
 	link->stats.sealed = link->limits.seal != METHER_SEAL_NONE;
@@ -299,7 +313,11 @@ int mether_net_up(struct net *net, struct mether_space *space,
 	}
 	mutex_lock(&space->link_lock);
 	space->link = link;
+	/* Heard at once: a host that comes up says so. */
+	mether_net_send(link, &hello, NULL, NULL, 0);
 	mutex_unlock(&space->link_lock);
+	queue_delayed_work(mether_workqueue(), &link->hello_work,
+			   mether_net_hello_period(link));
 	return 0;
 }
 
@@ -325,18 +343,20 @@ void mether_net_down(struct mether_space *space)
 	sk->sk_data_ready = link->saved_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
 	cancel_work_sync(&link->rx_work);
+	cancel_delayed_work_sync(&link->hello_work);
 	sock_release(link->sock);
 	kvfree(link);
 }
 
 /*
- * Send @msg, with @len bytes of @frame as its payload, to the segment;
- * link_lock held. The payload is copied into the packet, where it is
- * sealed (the page itself stays as it is).
+ * Send @msg, with @len bytes of @frame or @buf as its payload (zeroes
+ * when both are NULL), to the segment; link_lock held. The payload is
+ * copied into the packet, where it is sealed (the page itself stays as
+ * it is).
  */
 static int mether_net_send(struct mether_link *link,
 			   struct mether_wire_msg *msg, struct page *frame,
-			   size_t len)
+			   const void *buf, size_t len)
 {
 	struct mether_wire_header *hdr = (void *)link->tx_buf;
 	size_t tag = mether_wire_tag_bytes(link->limits.seal);
@@ -355,6 +375,8 @@ static int mether_net_send(struct mether_link *link,
 	mether_wire_build(hdr, &link->limits, msg);
 	if (frame)
 		memcpy_from_page(link->tx_buf + sizeof(*hdr), frame, 0, len);
+	else if (buf)
+		memcpy(link->tx_buf + sizeof(*hdr), buf, len);
 	else	/* a page never written is zero-filled */
 		memset(link->tx_buf + sizeof(*hdr), 0, len);
 	if (tag) {
@@ -365,6 +387,7 @@ static int mether_net_send(struct mether_link *link,
 	ret = kernel_sendmsg(link->sock, &mh, &iov, 1, iov.iov_len);
 	if (ret < 0)
 		return ret;
+	link->tx_last = jiffies;
 	spin_lock_bh(&link->stats_lock);
 	link->stats.tx_packets[msg->type]++;
 	link->stats.tx_bytes[msg->type] += ret;
@@ -389,7 +412,28 @@ int mether_net_send_msg(struct mether_space *space,
 
 	mutex_lock(&space->link_lock);
 	if (space->link)
-		ret = mether_net_send(space->link, msg, frame, len);
+		ret = mether_net_send(space->link, msg, frame, NULL, len);
+	mutex_unlock(&space->link_lock);
+	return ret;
+}
+
+/**
+ * mether_net_send_buf() - send a packet whose payload is in memory
+ * @space: the space
+ * @msg: what to send; its sender, epoch and counter are filled in
+ * @buf: the payload, as long as the packet's type asks
+ *
+ * Return: 0; -ENOTCONN when the host is not up; an errno from sending.
+ */
+int mether_net_send_buf(struct mether_space *space,
+			struct mether_wire_msg *msg, const void *buf)
+{
+	size_t len = mether_wire_payload_bytes(msg->type, msg->subset);
+	int ret = -ENOTCONN;
+
+	mutex_lock(&space->link_lock);
+	if (space->link)
+		ret = mether_net_send(space->link, msg, NULL, buf, len);
 	mutex_unlock(&space->link_lock);
 	return ret;
 }
@@ -470,4 +514,93 @@ int mether_net_stats(struct mether_space *space, struct mether_stats *stats)
 	}
 	mutex_unlock(&space->link_lock);
 	return 0;
+}
+
+/**
+ * mether_net_self() - this host's id in the cluster
+ * @space: the space
+ *
+ * Return: the id, or 0 when the host is not up.
+ */
+u32 mether_net_self(struct mether_space *space)
+{
+	u32 self = 0;
+
+	mutex_lock(&space->link_lock);
+	if (space->link)
+		self = space->link->limits.self;
+	mutex_unlock(&space->link_lock);
+	return self;
+}
+
+/**
+ * mether_net_peers() - the hosts heard, for METHER_IOC_PEERS
+ * @space: the space
+ * @out: filled in (empty while the host is not up)
+ */
+void mether_net_peers(struct mether_space *space, struct mether_peers *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->host_timeout_ms = jiffies_to_msecs(space->host_timeout);
+	mutex_lock(&space->link_lock);
+	if (space->link)
+		mether_peer_list(&space->link->peers, space->host_timeout, out);
+	mutex_unlock(&space->link_lock);
+}
+
+/**
+ * mether_net_silent() - may @host be reclaimed?
+ * @space: the space
+ * @host: the host
+ * @epoch: set to its newest epoch heard
+ *
+ * Return: 0 when it has been silent for the host timeout; -EBUSY when
+ * it was heard within it; -ENOENT when it was never heard; -ENOTCONN
+ * when this host is not up.
+ */
+int mether_net_silent(struct mether_space *space, u32 host, u64 *epoch)
+{
+	int ret = -ENOTCONN;
+
+	mutex_lock(&space->link_lock);
+	if (space->link)
+		ret = mether_peer_silent(&space->link->peers, host,
+					 space->host_timeout, epoch);
+	mutex_unlock(&space->link_lock);
+	return ret;
+}
+
+/**
+ * mether_net_reclaimed() - refuse @host's packets up to @epoch for good
+ * @space: the space
+ * @host: the host whose pages are reclaimed
+ * @epoch: its epoch
+ */
+void mether_net_reclaimed(struct mether_space *space, u32 host, u64 epoch)
+{
+	mutex_lock(&space->link_lock);
+	if (space->link)
+		mether_peer_reclaim(&space->link->peers, host, epoch);
+	mutex_unlock(&space->link_lock);
+}
+
+/**
+ * mether_net_live() - the other hosts heard within the host timeout
+ * @space: the space
+ * @except: a host to leave out
+ * @ids: filled with their ids
+ *
+ * Return: how many there are.
+ */
+unsigned int mether_net_live(struct mether_space *space, u32 except,
+			     u32 ids[METHER_PEERS_MAX])
+{
+	unsigned int n = 0;
+
+	mutex_lock(&space->link_lock);
+	if (space->link)
+		n = mether_peer_live(&space->link->peers, space->host_timeout,
+				     except, ids);
+	mutex_unlock(&space->link_lock);
+	return n;
 }

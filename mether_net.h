@@ -21,7 +21,15 @@ int mether_net_send_msg(struct mether_space *space,
 			struct mether_wire_msg *msg, struct page *frame);
 int mether_net_send_request(struct mether_space *space, u64 page,
 			    unsigned int subset);
+int mether_net_send_buf(struct mether_space *space,
+			struct mether_wire_msg *msg, const void *buf);
 void mether_net_count_retransmit(struct mether_space *space);
+u32 mether_net_self(struct mether_space *space);
+void mether_net_peers(struct mether_space *space, struct mether_peers *out);
+int mether_net_silent(struct mether_space *space, u32 host, u64 *epoch);
+void mether_net_reclaimed(struct mether_space *space, u32 host, u64 epoch);
+unsigned int mether_net_live(struct mether_space *space, u32 except,
+			     u32 ids[METHER_PEERS_MAX]);
 int mether_net_stats(struct mether_space *space, struct mether_stats *stats);
 
 #endif /* _METHER_NET_H */

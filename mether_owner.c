@@ -23,6 +23,7 @@
 
 #include "mether_net.h"
 #include "mether_owner.h"
+#include "mether_reclaim.h"
 #include "mether_wire.h"
 
 /**
@@ -135,6 +136,8 @@ void mether_owner_request(struct mether_space *space,
 		/* Given up already: the requester may have missed it. */
 		if (mp->handoff_target == requester)
 			frame = mp->handoff_frame;
+	} else if (mether_reclaim_paused(space)) {
+		/* A reclaim is counting holders: the requester asks again. */
 	} else if (mether_state_can_map(&mp->consistent, METHER_SUBSET_FULL) &&
 		   !mether_state_page_out(&mp->consistent, METHER_SUBSET_FULL,
 					  &unmap)) {
@@ -156,6 +159,8 @@ void mether_owner_request(struct mether_space *space,
 			mp->tail_written = false;
 		}
 		mp->handoff_subset = mether_owner_handoff_subset(mp, msg);
+		mp->seen_owner = requester;
+		mp->seen_version = mp->handoff_version;
 		frame = mp->handoff_frame;
 	}
 	if (frame) {
@@ -189,6 +194,9 @@ void mether_owner_request(struct mether_space *space,
  * A short handoff is laid over the tail this host keeps; a host with no
  * tail asks for the whole page in its ACK instead of taking it.
  *
+ * While a reclaim is counting holders, a new copy is neither taken nor
+ * ACKed: the sender keeps it, and says so, until the count is done.
+ *
  * Return: true when this host now holds the page; false for a copy it
  * already had (which it ACKs again all the same).
  */
@@ -215,6 +223,10 @@ bool mether_owner_arrived(struct mether_space *space,
 	spin_lock(&mp->lock);
 	if (mp->consistent.present || msg->version <= mp->consistent.version) {
 		/* A duplicate: ACK it again. */
+	} else if (mether_reclaim_paused(space)) {
+		spin_unlock(&mp->lock);
+		put_page(fresh);
+		return false;
 	} else if (!full && !mp->tail_frame) {
 		ack.flags = METHER_WIRE_NEED_FULL;
 	} else {
@@ -230,6 +242,8 @@ bool mether_owner_arrived(struct mether_space *space,
 		mp->consistent_tail = full ? msg->version : mp->tail_version;
 		mp->tail_written = false;
 		mp->owner_asks.count = 0;
+		mp->seen_owner = msg->target;
+		mp->seen_version = msg->version;
 		took = true;
 	}
 	spin_unlock(&mp->lock);
@@ -271,6 +285,57 @@ void mether_owner_acked(struct mether_space *space,
 	spin_unlock(&mp->lock);
 	if (resend)
 		mod_delayed_work(mether_workqueue(), &space->handoff_work, 0);
+}
+
+/**
+ * mether_owner_heard() - note who holds a page, from a packet passing by
+ * @space: the space
+ * @msg: a validated PAGE or ACK
+ *
+ * A page is sent by its holder or handed to its target, and an ACK comes
+ * from the new holder: the newest version heard of says who holds the
+ * page, which a reclaim needs to know.
+ */
+void mether_owner_heard(struct mether_space *space,
+			const struct mether_wire_msg *msg)
+{
+	struct mether_page *mp = &space->page[msg->page];
+	u32 owner = msg->sender;
+
+	if (msg->type == METHER_MSG_PAGE && (msg->flags & METHER_WIRE_HANDOFF))
+		owner = msg->target;
+	spin_lock(&mp->lock);
+	if (msg->version >= mp->seen_version) {
+		mp->seen_version = msg->version;
+		mp->seen_owner = owner;
+	}
+	spin_unlock(&mp->lock);
+}
+
+/**
+ * mether_owner_cancel_handoffs() - stop handing pages to a reclaimed host
+ * @space: the space
+ * @host: the host
+ *
+ * Whether or not a handoff reached it, the copy given up is the newest
+ * this host has: it becomes the tail that a reclaim can offer.
+ */
+void mether_owner_cancel_handoffs(struct mether_space *space, u32 host)
+{
+	u64 i;
+
+	for (i = 0; i < space->pages; i++) {
+		struct mether_page *mp = &space->page[i];
+
+		spin_lock(&mp->lock);
+		if (mp->handoff_frame && mp->handoff_target == host) {
+			mether_owner_keep_tail(mp, mp->handoff_frame,
+					       mp->handoff_version);
+			put_page(mp->handoff_frame);
+			mp->handoff_frame = NULL;
+		}
+		spin_unlock(&mp->lock);
+	}
 }
 
 /**

@@ -19,6 +19,9 @@ bool mether_owner_arrived(struct mether_space *space,
 			  const struct mether_wire_msg *msg);
 void mether_owner_acked(struct mether_space *space,
 			const struct mether_wire_msg *msg);
+void mether_owner_heard(struct mether_space *space,
+			const struct mether_wire_msg *msg);
+void mether_owner_cancel_handoffs(struct mether_space *space, u32 host);
 void mether_owner_retransmit_work(struct work_struct *work);
 
 #endif /* _METHER_OWNER_H */

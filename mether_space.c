@@ -89,6 +89,8 @@ struct mether_space *mether_space_create(u64 pages, bool creator)
 	spin_lock_init(&space->server_lock);
 	INIT_LIST_HEAD(&space->server_queue);
 	spin_lock_init(&space->key_lock);
+	mutex_init(&space->reclaim_mutex);
+	spin_lock_init(&space->reclaim_lock);
 	mether_server_init_space(space);
 	return space;
 

@@ -76,6 +76,9 @@ static inline unsigned long mether_backoff(unsigned int tries)
  *	consistent copy's bytes past the short subset
  * @tail_frame: the newest whole page this host has seen, or NULL
  * @tail_version: its version
+ * @seen_owner: the host the newest version heard of was sent by or
+ *	handed to: the owner as far as this host knows (0: unknown)
+ * @seen_version: that version
  *
  * The tail fields let the consistent copy move with its short subset
  * alone: a host that asks for it says which tail it has, and when the
@@ -107,7 +110,11 @@ struct mether_page {
 	u64 consistent_tail;
 	struct page *tail_frame;
 	u64 tail_version;
+	u32 seen_owner;
+	u64 seen_version;
 };
+
+struct mether_reclaim_run;
 
 /**
  * struct mether_space - a host's Mether address space
@@ -124,6 +131,7 @@ struct mether_page {
  * @server_work: the in-kernel server
  * @data_driven_timeout: jiffies a data-driven fault waits before it asks
  * @request_timeout: jiffies a demand fault asks before it gives up
+ * @host_timeout: jiffies a host may be quiet before it is silent
  * @locked_copies: copies of pages that some file has locked
  * @link_lock: protects @link, and serialises sending on it
  * @link: the UDP link to the cluster, or NULL while the host is alone
@@ -133,6 +141,12 @@ struct mether_page {
  * @purges: PURGEs, by copy (0 writeable, 1 read-only)
  * @key_lock: protects @keys
  * @keys: the cluster keys (METHER_IOC_SET_KEY)
+ * @reclaim_mutex: one reclaim at a time from this host
+ * @reclaim_lock: protects @reclaim and what it points to
+ * @reclaim: the reclaim this host runs, or NULL
+ * @reclaim_pause_until: jiffies until which this host hands off no
+ *	consistent copy, because a reclaim is counting who holds what
+ *	(0: none; read and written once, without a lock)
  */
 struct mether_space {
 	struct kref ref;
@@ -146,6 +160,7 @@ struct mether_space {
 	struct work_struct server_work;
 	unsigned long data_driven_timeout;
 	unsigned long request_timeout;
+	unsigned long host_timeout;
 	atomic_t locked_copies;
 	struct mutex link_lock;	/* protects link */
 	struct mether_link *link;
@@ -155,6 +170,10 @@ struct mether_space {
 	atomic64_t purges[2];
 	spinlock_t key_lock;	/* protects keys */
 	struct mether_keys keys;
+	struct mutex reclaim_mutex;	/* one reclaim at a time */
+	spinlock_t reclaim_lock;	/* protects reclaim */
+	struct mether_reclaim_run *reclaim;
+	unsigned long reclaim_pause_until;
 };
 
 extern bool mether_kernel_server;

@@ -12,6 +12,8 @@
 #include "mether_wire.h"
 
 static_assert(sizeof(struct mether_wire_header) == 60);
+static_assert(sizeof(struct mether_wire_reclaim) == 16);
+static_assert(sizeof(struct mether_wire_offer) == 32);
 /* The uapi counts drops by reason in this order, from 1. */
 static_assert(METHER_DROP_NR - 1 == METHER_DROP_REASONS);
 
@@ -20,15 +22,23 @@ static_assert(METHER_DROP_NR - 1 == METHER_DROP_REASONS);
  * @type: the packet's type
  * @subset: the packet's subset
  *
- * Return: the subset's length on the wire for PAGE, 0 for other types.
+ * Return: the subset's length on the wire for PAGE, a whole page for
+ * OFFER, the reclaimed host for RECLAIM, 0 for other types.
  */
 size_t mether_wire_payload_bytes(enum mether_wire_type type,
 				 unsigned int subset)
 {
-	if (type != METHER_MSG_PAGE)
+	switch (type) {
+	case METHER_MSG_PAGE:
+		return subset == METHER_SUBSET_FULL ? METHER_WIRE_PAGE_SIZE :
+						      METHER_SHORT_SIZE;
+	case METHER_MSG_OFFER:
+		return METHER_WIRE_PAGE_SIZE;
+	case METHER_MSG_RECLAIM:
+		return sizeof(struct mether_wire_reclaim);
+	default:
 		return 0;
-	return subset == METHER_SUBSET_FULL ? METHER_WIRE_PAGE_SIZE :
-					      METHER_SHORT_SIZE;
+	}
 }
 
 static unsigned int mether_wire_known_flags(enum mether_wire_type type)
@@ -39,7 +49,9 @@ static unsigned int mether_wire_known_flags(enum mether_wire_type type)
 	case METHER_MSG_REQUEST:
 		return METHER_WIRE_CONSISTENT | METHER_WIRE_HAVE_TAIL;
 	case METHER_MSG_ACK:
-		return METHER_WIRE_NEED_FULL;
+		return METHER_WIRE_NEED_FULL | METHER_WIRE_GRANTED;
+	case METHER_MSG_RECLAIM:
+		return METHER_WIRE_RECLAIM_DONE;
 	default:
 		return 0;
 	}
@@ -102,7 +114,7 @@ int mether_wire_parse(const void *data, size_t len,
 
 	if (len < sizeof(*hdr))
 		return -METHER_DROP_TRUNCATED;
-	if (hdr->type < METHER_MSG_PAGE || hdr->type > METHER_MSG_ACK)
+	if (hdr->type < METHER_MSG_PAGE || hdr->type >= METHER_MSG_TYPES)
 		return -METHER_DROP_BAD_TYPE;
 	if ((hdr->flags & ~mether_wire_known_flags(hdr->type)) ||
 	    hdr->reserved)

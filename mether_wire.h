@@ -8,7 +8,7 @@
 #include <linux/types.h>
 
 #define METHER_WIRE_MAGIC	0x4d544852	/* "MTHR" */
-#define METHER_WIRE_VERSION	3
+#define METHER_WIRE_VERSION	4
 /* The full page on the wire, whatever the host's PAGE_SIZE. */
 #define METHER_WIRE_PAGE_SIZE	4096
 
@@ -16,6 +16,11 @@ enum mether_wire_type {
 	METHER_MSG_PAGE = 1,	/* a copy of a page, to everyone */
 	METHER_MSG_REQUEST = 2,	/* asks the holder for a page */
 	METHER_MSG_ACK = 3,	/* a handed-off consistent copy arrived */
+	METHER_MSG_HELLO = 4,	/* "still here", from a host that was quiet */
+	METHER_MSG_RECLAIM = 5,	/* a silent host's pages are reclaimed */
+	METHER_MSG_OFFER = 6,	/* what a survivor holds, for a reclaim */
+	METHER_MSG_GRANT = 7,	/* a survivor becomes a reclaimed page's owner */
+	METHER_MSG_TYPES
 };
 
 /* PAGE: the consistent copy is handed to the packet's target. */
@@ -29,6 +34,49 @@ enum mether_wire_type {
 #define METHER_WIRE_HAVE_TAIL	0x02
 /* ACK: a short handoff could not be used; send the whole page. */
 #define METHER_WIRE_NEED_FULL	0x02
+/* ACK: the target of a GRANT holds the page (echoes the GRANT's seq). */
+#define METHER_WIRE_GRANTED	0x04
+/* RECLAIM: the reclaim is over; survivors hand pages off again. */
+#define METHER_WIRE_RECLAIM_DONE	0x01
+
+/**
+ * struct mether_wire_reclaim - the payload of a RECLAIM (big-endian)
+ * @host: the host whose pages are reclaimed
+ * @pause_ms: how long survivors hand off no page, at most, while the
+ *	reclaim counts who holds what (ended early by RECLAIM_DONE)
+ * @epoch: its last epoch heard; packets of this epoch or older from it
+ *	are dropped from now on
+ */
+struct mether_wire_reclaim {
+	__be32 host;
+	__be32 pause_ms;
+	__be64 epoch;
+} __packed;
+
+/* struct mether_wire_offer.flags */
+#define METHER_OFFER_HELD	0x1	/* the sender holds the consistent copy */
+
+/**
+ * struct mether_wire_offer - one page in an OFFER (big-endian)
+ * @version: version of the newest copy the sender has (0: none)
+ * @seen: newest version of the page the sender has heard of
+ * @owner: the host that version was sent by or handed to (0: unknown)
+ * @flags: METHER_OFFER_*
+ * @reserved: 0
+ *
+ * An OFFER's payload is a whole page of these, for the pages from its
+ * page number on.
+ */
+struct mether_wire_offer {
+	__be64 version;
+	__be64 seen;
+	__be32 owner;
+	__be32 flags;
+	__be64 reserved;
+} __packed;
+
+#define METHER_OFFERS_PER_PACKET \
+	(METHER_WIRE_PAGE_SIZE / sizeof(struct mether_wire_offer))
 
 /* The Poly1305 tag after a sealed packet's payload. */
 #define METHER_WIRE_TAG_SIZE	16
@@ -50,7 +98,8 @@ enum mether_wire_type {
  * @seq: the sender's sequence number, echoed by an ACK
  * @page: page number
  * @page_version: version of the copy carried, asked for or acknowledged
- * @length: payload bytes: the subset's length for PAGE, else 0
+ * @length: payload bytes: the subset's length for PAGE, a whole page for
+ *	OFFER, 16 for RECLAIM, else 0
  * @seal: METHER_SEAL_*
  * @reserved: 0
  * @epoch: when the sender came up (ns of the realtime clock); grows
@@ -100,6 +149,7 @@ enum mether_drop_reason {
 	METHER_DROP_REPLAYED,
 	METHER_DROP_OLD_EPOCH,
 	METHER_DROP_TOO_MANY_PEERS,
+	METHER_DROP_RECLAIMED,
 	METHER_DROP_NR
 };
 

@@ -108,7 +108,7 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		tests/guest/count.sh tests/guest/netns.sh tests/guest/segment.sh \
 		tests/guest/network.sh tests/guest/forgery.sh tests/guest/migrate.sh tests/guest/netem.sh \
 		tests/guest/pipes.sh tests/guest/capability.sh tests/guest/fuzz.sh \
-		tests/guest/hosts.sh |
+		tests/guest/hosts.sh tests/guest/reclaim.sh |
 		tee "$OUT/guests.txt"
 	status=${PIPESTATUS[0]}
 	cat "$OUT/guests.txt" >>"$RESULTS"

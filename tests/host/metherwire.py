@@ -11,12 +11,12 @@ import struct
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 MAGIC = 0x4D544852
-VERSION = 3
+VERSION = 4
 HEADER = struct.Struct(">IBBBBIIIIQQHBBQQ")
 assert HEADER.size == 60
 TAG = 16
 SEAL_NONE, SEAL_XCHACHA = 0, 1
-PAGE, REQUEST, ACK = 1, 2, 3
+PAGE, REQUEST, ACK, HELLO, RECLAIM, OFFER, GRANT = 1, 2, 3, 4, 5, 6, 7
 FIELDS = ("magic", "version", "type", "subset", "flags", "cluster",
           "sender", "target", "seq", "page", "page_version", "length",
           "seal", "reserved", "epoch", "counter")

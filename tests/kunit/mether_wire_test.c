@@ -120,7 +120,8 @@ static const struct mutation mutations[] = {
 	{ "unknown seal", { POKE(seal, 1, 7) }, -METHER_DROP_BAD_SEAL },
 	{ "version 0", { POKE(version, 1, 0) }, -METHER_DROP_BAD_VERSION },
 	{ "type 0", { POKE(type, 1, 0) }, -METHER_DROP_BAD_TYPE },
-	{ "type 4", { POKE(type, 1, 4) }, -METHER_DROP_BAD_TYPE },
+	{ "version 3", { POKE(version, 1, 3) }, -METHER_DROP_BAD_VERSION },
+	{ "type 8", { POKE(type, 1, METHER_MSG_TYPES) }, -METHER_DROP_BAD_TYPE },
 	{ "type 255", { POKE(type, 1, 255) }, -METHER_DROP_BAD_TYPE },
 	{ "unknown flag", { POKE(flags, 1, 0x80) }, -METHER_DROP_BAD_FLAGS },
 	{ "reserved", { POKE(reserved, 1, 1) }, -METHER_DROP_BAD_FLAGS },
@@ -140,6 +141,15 @@ static const struct mutation mutations[] = {
 			       POKE(flags, 1, METHER_WIRE_CONSISTENT) },
 	  -METHER_DROP_BAD_FLAGS },
 	{ "page with a request's flag", { POKE(flags, 1, METHER_WIRE_HAVE_TAIL) },
+	  -METHER_DROP_BAD_FLAGS },
+	{ "hello with payload", { POKE(type, 1, METHER_MSG_HELLO) },
+	  -METHER_DROP_BAD_LENGTH },
+	{ "reclaim with a short page", { POKE(type, 1, METHER_MSG_RECLAIM) },
+	  -METHER_DROP_BAD_LENGTH },
+	{ "offer with a short page", { POKE(type, 1, METHER_MSG_OFFER) },
+	  -METHER_DROP_BAD_LENGTH },
+	{ "grant with a flag", { POKE(type, 1, METHER_MSG_GRANT),
+				 POKE(flags, 1, METHER_WIRE_HANDOFF) },
 	  -METHER_DROP_BAD_FLAGS },
 };
 
@@ -200,11 +210,55 @@ static void mether_wire_requests_and_acks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, msg.flags, (unsigned int)METHER_WIRE_NEED_FULL);
 }
 
+/* The reclaim's packets: each type's payload, and what it carries. */
+static void mether_wire_reclaim_packets(struct kunit *test)
+{
+	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	static const struct {
+		enum mether_wire_type type;
+		unsigned int flags;
+		size_t length;
+	} kinds[] = {
+		{ METHER_MSG_HELLO, 0, 0 },
+		{ METHER_MSG_RECLAIM, 0, 16 },
+		{ METHER_MSG_RECLAIM, METHER_WIRE_RECLAIM_DONE, 16 },
+		{ METHER_MSG_OFFER, 0, METHER_WIRE_PAGE_SIZE },
+		{ METHER_MSG_GRANT, 0, 0 },
+		{ METHER_MSG_ACK, METHER_WIRE_GRANTED, 0 },
+	};
+	struct mether_wire_msg msg;
+	unsigned int i;
+	size_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, METHER_OFFERS_PER_PACKET, 128u);
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		msg = (struct mether_wire_msg){
+			.type = kinds[i].type, .flags = kinds[i].flags,
+			.sender = 4, .target = SELF, .seq = 5, .page = 3,
+			.version = 11, .epoch = 1, .counter = 1,
+		};
+		mether_wire_build(&p->hdr, &limits, &msg);
+		len = sizeof(p->hdr) + kinds[i].length;
+		KUNIT_ASSERT_EQ_MSG(test, receive(p, len, &msg), 0, "kind %u", i);
+		KUNIT_EXPECT_EQ(test, msg.length, kinds[i].length);
+		KUNIT_EXPECT_EQ(test, msg.flags, kinds[i].flags);
+		KUNIT_EXPECT_EQ(test, msg.version, 11ULL);
+		/* One byte more or less is refused. */
+		KUNIT_EXPECT_EQ(test, receive(p, len + 1, &msg),
+				-METHER_DROP_BAD_LENGTH);
+		if (kinds[i].length)
+			KUNIT_EXPECT_EQ(test, receive(p, len - 1, &msg),
+					-METHER_DROP_BAD_LENGTH);
+	}
+}
+
 static struct kunit_case mether_wire_cases[] = {
 	KUNIT_CASE(mether_wire_round_trip),
 	KUNIT_CASE(mether_wire_every_truncation),
 	KUNIT_CASE(mether_wire_every_field),
 	KUNIT_CASE(mether_wire_requests_and_acks),
+	KUNIT_CASE(mether_wire_reclaim_packets),
 	{}
 };
 

@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-2.0
 --
--- Wireshark/tshark dissector for the Mether wire protocol, version 3
+-- Wireshark/tshark dissector for the Mether wire protocol, version 4
 -- (Documentation/wire.rst). The header is readable in a sealed cluster
 -- (it is the AEAD's associated data); the payload is encrypted then, and
 -- shown as such with its tag.
@@ -12,7 +12,10 @@
 
 local mether = Proto("mether", "Mether distributed shared memory")
 
-local types = { [1] = "PAGE", [2] = "REQUEST", [3] = "ACK" }
+local types = {
+	[1] = "PAGE", [2] = "REQUEST", [3] = "ACK", [4] = "HELLO",
+	[5] = "RECLAIM", [6] = "OFFER", [7] = "GRANT",
+}
 local subsets = { [0] = "full", [1] = "short" }
 local seals = { [0] = "none", [1] = "XChaCha20-Poly1305" }
 
@@ -52,6 +55,12 @@ local function flag_names(ptype, flags)
 	end
 	if ptype == 3 and bit.band(flags, 2) ~= 0 then
 		names[#names + 1] = "NEED_FULL"
+	end
+	if ptype == 3 and bit.band(flags, 4) ~= 0 then
+		names[#names + 1] = "GRANTED"
+	end
+	if ptype == 5 and bit.band(flags, 1) ~= 0 then
+		names[#names + 1] = "DONE"
 	end
 	return table.concat(names, ", ")
 end

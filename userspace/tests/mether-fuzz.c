@@ -55,7 +55,8 @@ static const unsigned long ioctls[] = {
 	METHER_IOC_INFO, METHER_IOC_PURGE, METHER_IOC_DO_PURGE,
 	METHER_IOC_LOCK, METHER_IOC_UNLOCK, METHER_IOC_PAGE_STATE,
 	METHER_IOC_UP, METHER_IOC_DOWN, METHER_IOC_STATS, METHER_IOC_SET_KEY,
-	METHER_IOC_SEGMENT_GRANT, METHER_IOC_SEGMENT_ATTACH, 0xb7ff,
+	METHER_IOC_SEGMENT_GRANT, METHER_IOC_SEGMENT_ATTACH, METHER_IOC_PEERS,
+	METHER_IOC_RECLAIM, 0xb7ff,
 };
 
 static void count(unsigned long *counter, int yes)
@@ -194,8 +195,9 @@ static void do_ioctl(unsigned int *seed)
 		struct mether_up up;
 		struct mether_segment seg;
 		struct mether_stats stats;
+		struct mether_peers peers;
 		__u64 word;
-		unsigned char bytes[1024];	/* more than any argument */
+		unsigned char bytes[4096];	/* more than any argument */
 	} arg;
 	size_t i;
 

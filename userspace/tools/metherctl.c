@@ -49,13 +49,14 @@
 static const char *device = "/dev/mether";
 
 static const char *const packet_names[METHER_PACKET_TYPES] = {
-	NULL, "page", "request", "ack",
+	NULL, "page", "request", "ack", "hello", "reclaim", "offer", "grant",
 };
 
 static const char *const drop_names[METHER_DROP_REASONS] = {
 	"truncated", "bad_magic", "bad_version", "bad_type", "bad_flags",
 	"foreign_cluster", "bad_sender", "own", "bad_subset", "out_of_range",
 	"bad_length", "bad_seal", "replayed", "old_epoch", "too_many_peers",
+	"reclaimed",
 };
 
 static int usage(FILE *f)
@@ -73,7 +74,9 @@ static int usage(FILE *f)
 		"       metherctl [-d DEVICE] key [--next] [FILE]\n"
 		"       metherctl [-d DEVICE] key --drop-old\n"
 		"       metherctl [-d DEVICE] segment create NAME PAGES\n"
-		"       metherctl [-d DEVICE] segment grant NAME r|rw\n");
+		"       metherctl [-d DEVICE] segment grant NAME r|rw\n"
+		"       metherctl [-d DEVICE] hosts [--machine]\n"
+		"       metherctl [-d DEVICE] reclaim HOST [--timeout MS]\n");
 	return f == stderr ? 2 : 0;
 }
 
@@ -394,6 +397,89 @@ static int cmd_stats(int fd, int machine)
 	return 0;
 }
 
+static int cmd_hosts(int fd, int machine)
+{
+	struct mether_peers peers;
+	unsigned int i;
+
+	if (ioctl(fd, METHER_IOC_PEERS, &peers) < 0)
+		fail("METHER_IOC_PEERS");
+	if (!machine)
+		printf("%-8s %-9s %12s %-20s %s\n", "host", "state",
+		       "quiet (ms)", "epoch", "reclaimed up to epoch");
+	for (i = 0; i < peers.count; i++) {
+		const struct mether_peer_info *p = &peers.peer[i];
+		const char *state = p->flags & METHER_PEER_SILENT ?
+				    "silent" : "alive";
+
+		if (p->flags & METHER_PEER_SILENT &&
+		    p->flags & METHER_PEER_RECLAIMED)
+			state = "reclaimed";
+		if (machine)
+			printf("%u %s %llu %llu %llu\n", p->host_id, state,
+			       (unsigned long long)p->silent_ms,
+			       (unsigned long long)p->epoch,
+			       (unsigned long long)p->reclaimed_epoch);
+		else
+			printf("%-8u %-9s %12llu %-20llu %llu\n", p->host_id,
+			       state, (unsigned long long)p->silent_ms,
+			       (unsigned long long)p->epoch,
+			       (unsigned long long)p->reclaimed_epoch);
+	}
+	if (!machine)
+		printf("(silent: not heard for %u ms)\n",
+		       peers.host_timeout_ms);
+	return 0;
+}
+
+static int cmd_reclaim(int fd, int argc, char **argv)
+{
+	struct mether_reclaim rc = { 0 };
+	struct mether_reclaimed *out;
+	struct mether_info info;
+	unsigned int i;
+	int ret;
+
+	if (argc == 4 && !strcmp(argv[2], "--timeout"))
+		rc.timeout_ms = number(argv[3], "timeout");
+	else if (argc != 2)
+		return usage(stderr);
+	rc.host_id = number(argv[1], "host");
+	if (ioctl(fd, METHER_IOC_INFO, &info) < 0)
+		fail("METHER_IOC_INFO");
+	out = calloc(info.pages, sizeof(*out));
+	if (!out)
+		fail("calloc");
+	rc.pages = info.pages;
+	rc.result = (unsigned long)out;
+	ret = ioctl(fd, METHER_IOC_RECLAIM, &rc);
+	if (ret < 0 && errno != ETIMEDOUT) {
+		if (errno == EBUSY)
+			fprintf(stderr, "metherctl: host %u was heard within the host timeout: not reclaimed\n",
+				rc.host_id);
+		else if (errno == ENOENT)
+			fprintf(stderr, "metherctl: host %u was never heard: nothing to reclaim\n",
+				rc.host_id);
+		else
+			fail("reclaim");
+		return 1;
+	}
+	for (i = 0; i < rc.pages && i < info.pages; i++)
+		printf("page %llu: version %llu, %llu version%s behind, now held by host %u\n",
+		       (unsigned long long)out[i].page,
+		       (unsigned long long)out[i].version,
+		       (unsigned long long)out[i].behind,
+		       out[i].behind == 1 ? "" : "s", out[i].owner);
+	printf("%u page%s reclaimed from host %u\n", rc.pages,
+	       rc.pages == 1 ? "" : "s", rc.host_id);
+	free(out);
+	if (ret < 0) {
+		fprintf(stderr, "metherctl: reclaim: a survivor did not answer in time; run it again\n");
+		return 1;
+	}
+	return 0;
+}
+
 static char *map(int fd, int prot)
 {
 	char *p = mmap(NULL, prot & PROT_WRITE ? METHER_CONSISTENT_SIZE :
@@ -515,6 +601,10 @@ int main(int argc, char **argv)
 		return cmd_key(fd, 0, argc == 3 ? argv[2] : "-");
 	if (!strcmp(cmd, "segment"))
 		return cmd_segment(argc - 2, argv + 2);
+	if (!strcmp(cmd, "hosts") && argc <= 3)
+		return cmd_hosts(fd, argc == 3 && !strcmp(argv[2], "--machine"));
+	if (!strcmp(cmd, "reclaim"))
+		return cmd_reclaim(fd, argc - 1, argv + 1);
 	fprintf(stderr, "metherctl: unknown command or arguments: %s\n", cmd);
 	return usage(stderr);
 }

@@ -25,7 +25,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define METHER_API_VERSION	2
+#define METHER_API_VERSION	3
 
 /* The short page: the first METHER_SHORT_SIZE bytes of a page. */
 #define METHER_SHORT_SIZE	32
@@ -153,8 +153,9 @@ struct mether_up {
 };
 
 /* struct mether_stats.packets and .bytes are indexed by packet type. */
-#define METHER_PACKET_TYPES	4	/* 1 PAGE, 2 REQUEST, 3 ACK */
-#define METHER_DROP_REASONS	15	/* Documentation/wire.rst, in order */
+/* 1 PAGE, 2 REQUEST, 3 ACK, 4 HELLO, 5 RECLAIM, 6 OFFER, 7 GRANT */
+#define METHER_PACKET_TYPES	8
+#define METHER_DROP_REASONS	16	/* Documentation/wire.rst, in order */
 
 /**
  * struct mether_stats - METHER_IOC_STATS: this host's counters (packet
@@ -252,6 +253,75 @@ struct mether_segment {
 	__u8 token[METHER_TOKEN_SIZE];
 };
 
+/* struct mether_peer_info.flags */
+#define METHER_PEER_SILENT	0x1	/* not heard for the host timeout */
+#define METHER_PEER_RECLAIMED	0x2	/* an epoch of it was reclaimed */
+#define METHER_PEERS_MAX	64	/* hosts one host keeps track of */
+
+/**
+ * struct mether_peer_info - a host this one has heard
+ * @host_id: its id
+ * @flags: METHER_PEER_*
+ * @epoch: the epoch it last sent under
+ * @silent_ms: milliseconds since it was last heard
+ * @reclaimed_epoch: packets of this epoch or older from it are dropped
+ *	(0: none)
+ */
+struct mether_peer_info {
+	__u32 host_id;
+	__u32 flags;
+	__u64 epoch;
+	__u64 silent_ms;
+	__u64 reclaimed_epoch;
+};
+
+/**
+ * struct mether_peers - METHER_IOC_PEERS: the hosts this one has heard
+ * @count: entries filled in @peer
+ * @host_timeout_ms: how long a host may be quiet before it is silent
+ * @peer: the hosts
+ */
+struct mether_peers {
+	__u32 count;
+	__u32 host_timeout_ms;
+	struct mether_peer_info peer[METHER_PEERS_MAX];
+};
+
+/**
+ * struct mether_reclaimed - one page a reclaim gave a new owner
+ * @page: page number
+ * @version: the version it was recovered at: the newest any survivor had
+ * @behind: versions between that and the newest one heard of, which no
+ *	survivor had (0: nothing published was lost)
+ * @owner: the host that holds it now
+ * @reserved: 0
+ */
+struct mether_reclaimed {
+	__u64 page;
+	__u64 version;
+	__u64 behind;
+	__u32 owner;
+	__u32 reserved;
+};
+
+/**
+ * struct mether_reclaim - METHER_IOC_RECLAIM: give a silent host's pages
+ * to the survivors (CAP_NET_ADMIN)
+ * @host_id: the silent host
+ * @timeout_ms: how long to wait for the survivors (0: 10 s)
+ * @pages: in: entries @result has room for; out: pages reclaimed (which
+ *	may be more than there was room for)
+ * @reserved: 0
+ * @result: user pointer to an array of struct mether_reclaimed, or 0
+ */
+struct mether_reclaim {
+	__u32 host_id;
+	__u32 timeout_ms;
+	__u32 pages;
+	__u32 reserved;
+	__u64 result;
+};
+
 #define METHER_IOC_MAGIC	0xb7
 #define METHER_IOC_INFO		_IOR(METHER_IOC_MAGIC, 0x00, struct mether_info)
 /* Invalidate (read-only) or publish (writeable) every page of a range. */
@@ -272,6 +342,10 @@ struct mether_segment {
 #define METHER_IOC_SEGMENT_GRANT	_IOWR(METHER_IOC_MAGIC, 0x0a, struct mether_segment)
 /* Let this file map a segment, if the token proves the capability. */
 #define METHER_IOC_SEGMENT_ATTACH	_IOW(METHER_IOC_MAGIC, 0x0b, struct mether_segment)
+/* The hosts heard, and which are silent. */
+#define METHER_IOC_PEERS	_IOR(METHER_IOC_MAGIC, 0x0c, struct mether_peers)
+/* Reclaim a silent host's pages (CAP_NET_ADMIN). */
+#define METHER_IOC_RECLAIM	_IOWR(METHER_IOC_MAGIC, 0x0d, struct mether_reclaim)
 
 #ifndef __KERNEL__
 /* Offset of @p inside the space (as given to mmap) */

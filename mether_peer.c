@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mether: the hosts a host hears.
+ *
+ * Every accepted packet says its sender is alive; a host with nothing to
+ * send says so with a HELLO (mether_net.c), so a host that is quiet for
+ * the host timeout is silent: gone, cut off or stopped. Silence alone
+ * changes nothing. Only a reclaim (mether_reclaim.c) acts on it, and it
+ * refuses the silent host's epoch for good: if that host was only cut
+ * off and comes back, no packet of the epoch it held pages in is
+ * accepted again, so it can never be a second owner. A restarted host
+ * comes up under a new epoch, holding nothing.
+ */
+#include <linux/jiffies.h>
+#include <linux/string.h>
+
+#include "mether_peer.h"
+#include "mether_wire.h"
+
+void mether_peer_init(struct mether_peer_table *table)
+{
+	spin_lock_init(&table->lock);
+	memset(table->peer, 0, sizeof(table->peer));
+}
+
+static struct mether_peer *mether_peer_find(struct mether_peer_table *table,
+					    u32 id, bool make)
+{
+	struct mether_peer *free = NULL;
+	int i;
+
+	for (i = 0; i < METHER_PEERS_MAX; i++) {
+		if (table->peer[i].id == id)
+			return &table->peer[i];
+		if (!table->peer[i].id && !free)
+			free = &table->peer[i];
+	}
+	if (!free || !make)
+		return NULL;
+	memset(free, 0, sizeof(*free));
+	free->id = id;
+	return free;
+}
+
+/**
+ * mether_peer_accept() - may a packet of @sender be applied?
+ * @table: the link's hosts
+ * @sender: its sender, from an authenticated header
+ * @epoch: its epoch
+ * @counter: its packet number in @epoch
+ *
+ * Return: 0, and the sender is heard now; or the negated drop reason:
+ * too many hosts, a reclaimed epoch, a replay or an older epoch.
+ */
+int mether_peer_accept(struct mether_peer_table *table, u32 sender,
+		       u64 epoch, u64 counter)
+{
+	struct mether_peer *peer;
+	int ret = 0;
+
+	spin_lock(&table->lock);
+	peer = mether_peer_find(table, sender, true);
+	if (!peer) {
+		ret = -METHER_DROP_TOO_MANY_PEERS;
+		goto out;
+	}
+	if (epoch <= peer->reclaimed_epoch) {
+		ret = -METHER_DROP_RECLAIMED;
+		goto out;
+	}
+	switch (mether_replay_check(&peer->replay, epoch, counter)) {
+	case METHER_REPLAY_FRESH:
+		peer->heard = jiffies;
+		break;
+	case METHER_REPLAY_OLD_EPOCH:
+		ret = -METHER_DROP_OLD_EPOCH;
+		break;
+	default:
+		ret = -METHER_DROP_REPLAYED;
+	}
+out:
+	spin_unlock(&table->lock);
+	return ret;
+}
+
+/* Heard and not reclaimed since? Table locked. */
+static bool mether_peer_alive(const struct mether_peer *peer,
+			      unsigned long timeout)
+{
+	return peer->replay.epoch > peer->reclaimed_epoch &&
+	       time_before(jiffies, peer->heard + timeout);
+}
+
+/**
+ * mether_peer_silent() - has @host been quiet for @timeout?
+ * @table: the link's hosts
+ * @host: the host
+ * @timeout: jiffies
+ * @epoch: set to the newest epoch heard of @host
+ *
+ * Return: 0 when it has; -EBUSY when it was heard within @timeout;
+ * -ENOENT when it was never heard.
+ */
+int mether_peer_silent(struct mether_peer_table *table, u32 host,
+		       unsigned long timeout, u64 *epoch)
+{
+	struct mether_peer *peer;
+	int ret = -ENOENT;
+
+	spin_lock(&table->lock);
+	peer = mether_peer_find(table, host, false);
+	if (peer && peer->replay.epoch) {
+		*epoch = peer->replay.epoch;
+		ret = mether_peer_alive(peer, timeout) ? -EBUSY : 0;
+	}
+	spin_unlock(&table->lock);
+	return ret;
+}
+
+/**
+ * mether_peer_reclaim() - refuse @host's packets up to @epoch for good
+ * @table: the link's hosts
+ * @host: the reclaimed host
+ * @epoch: its epoch whose pages are reclaimed
+ *
+ * With the table full, the host cannot be recorded, but then none of its
+ * packets are accepted anyway (METHER_DROP_TOO_MANY_PEERS).
+ */
+void mether_peer_reclaim(struct mether_peer_table *table, u32 host,
+			 u64 epoch)
+{
+	struct mether_peer *peer;
+
+	spin_lock(&table->lock);
+	peer = mether_peer_find(table, host, true);
+	if (peer)
+		peer->reclaimed_epoch = max(peer->reclaimed_epoch, epoch);
+	spin_unlock(&table->lock);
+}
+
+/**
+ * mether_peer_live() - the hosts heard within @timeout
+ * @table: the link's hosts
+ * @timeout: jiffies
+ * @except: a host to leave out
+ * @ids: filled with their ids
+ *
+ * Return: how many there are.
+ */
+unsigned int mether_peer_live(struct mether_peer_table *table,
+			      unsigned long timeout, u32 except,
+			      u32 ids[METHER_PEERS_MAX])
+{
+	unsigned int i, n = 0;
+
+	spin_lock(&table->lock);
+	for (i = 0; i < METHER_PEERS_MAX; i++) {
+		struct mether_peer *peer = &table->peer[i];
+
+		if (peer->id && peer->id != except &&
+		    mether_peer_alive(peer, timeout))
+			ids[n++] = peer->id;
+	}
+	spin_unlock(&table->lock);
+	return n;
+}
+
+/**
+ * mether_peer_list() - describe every host heard, for METHER_IOC_PEERS
+ * @table: the link's hosts
+ * @timeout: jiffies a host may be quiet before it is silent
+ * @out: filled in; its host_timeout_ms is left to the caller
+ */
+void mether_peer_list(struct mether_peer_table *table,
+		      unsigned long timeout, struct mether_peers *out)
+{
+	unsigned int i;
+
+	spin_lock(&table->lock);
+	for (i = 0; i < METHER_PEERS_MAX; i++) {
+		struct mether_peer *peer = &table->peer[i];
+		struct mether_peer_info *info = &out->peer[out->count];
+
+		if (!peer->id)
+			continue;
+		info->host_id = peer->id;
+		info->epoch = peer->replay.epoch;
+		info->reclaimed_epoch = peer->reclaimed_epoch;
+		info->silent_ms = peer->replay.epoch ?
+			jiffies_to_msecs(jiffies - peer->heard) : 0;
+		if (!mether_peer_alive(peer, timeout))
+			info->flags |= METHER_PEER_SILENT;
+		if (peer->reclaimed_epoch)
+			info->flags |= METHER_PEER_RECLAIMED;
+		out->count++;
+	}
+	spin_unlock(&table->lock);
+}

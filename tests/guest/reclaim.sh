@@ -1,0 +1,118 @@
+# A host that falls silent holding consistent copies, and the reclaim
+# that gives them back: three hosts in network namespaces of one guest
+# (guest 0 only). Host 3 takes pages 5 and 6, publishes some of what it
+# writes, and is cut off. Host 2 blocks on page 5 meanwhile. Host 1
+# reclaims host 3: the pages come back as last published, host 2's fault
+# completes, and there is one owner throughout. Host 3 comes back under
+# its old epoch and is refused; restarted under a new one, it joins.
+. /mether/tests/lib.sh
+
+[ "$METHER_ID" = 0 ] || exit 0
+
+PORT=7795
+BCAST=10.88.0.255
+
+up() {
+	local i=$1
+	shift
+	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i --cluster 31 \
+		--port $PORT --broadcast $BCAST --dev eth0 --pages 16 "$@"
+}
+
+stat_of() {
+	in_host $1 metherctl stats --machine | sed -n "s/^$2 //p"
+}
+
+state_of() {
+	in_host $1 metherctl hosts --machine | awk -v h="$2" '$1 == h { print $2 }'
+}
+
+# wait_state I HOST STATE: until host I sees HOST in STATE (10 s at most).
+wait_state() {
+	local n
+	for n in $(seq 1 50); do
+		[ "$(state_of $1 $2)" = "$3" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+check "reclaim: mether.ko loads, host timeout 1 s" \
+	insmod $MODULE host_timeout_ms=1000 request_timeout_ms=120000
+check "reclaim: three hosts on a bridge" bridge_hosts 3
+check "reclaim: host 1 up, making the space" up 1 --create
+check "reclaim: host 2 up" up 2
+check "reclaim: host 3 up" up 3
+
+check "reclaim: host 3 publishes 55 in page 5" in_host 3 metherctl put 5 55
+check "reclaim: ... then writes 56 and does not publish it" \
+	in_host 3 mether-poke write short 5 0 56
+check "reclaim: host 3 writes page 6 past its short subset" \
+	in_host 3 mether-poke write full 6 100 66
+check "reclaim: ... and publishes only its short subset, 6" \
+	in_host 3 metherctl put 6 6
+check "reclaim: host 1 hears hosts 2 and 3 (HELLO)" \
+	sh -c "[ '$(state_of 1 2) $(state_of 1 3)' = 'alive alive' ]"
+diag "$(in_host 1 metherctl hosts)"
+check "reclaim: a host that is heard is not reclaimed" \
+	sh -c "! in_host 1 metherctl reclaim 2"
+check "reclaim: nor is one never heard" \
+	sh -c "! in_host 1 metherctl reclaim 9"
+
+rm -f /tmp/stop
+mether-owner-check -p 5 -s /tmp/stop /run/netns/h1 /run/netns/h2 \
+	>/tmp/owners 2>&1 &
+owners=$!
+check "reclaim: host 3 cut off" in_host 3 $IP link set eth0 down
+check "reclaim: host 1 sees host 3 silent" wait_state 1 3 silent
+check "reclaim: host 2 sees it too" wait_state 2 3 silent
+in_host 2 mether-poke write short 5 4 2 >/tmp/blocked 2>&1 &
+blocked=$!
+sleep 1
+check "reclaim: host 2's fault on page 5 waits for an owner" \
+	kill -0 $blocked
+
+in_host 1 metherctl reclaim 3 >/tmp/reclaim 2>&1
+check "reclaim: host 1 reclaims host 3" [ $? = 0 ]
+diag "$(cat /tmp/reclaim)"
+check "reclaim: page 5 came back, nothing published lost" \
+	grep -q "^page 5: version [0-9]*, 0 versions behind" /tmp/reclaim
+check "reclaim: so did page 6" grep -q "^page 6: " /tmp/reclaim
+check "reclaim: only the pages host 3 held" \
+	grep -q "^2 pages reclaimed from host 3" /tmp/reclaim
+wait $blocked
+check "reclaim: host 2's fault completed" [ $? = 0 ]
+check "reclaim: page 5 holds what host 3 published" \
+	[ "$(in_host 2 mether-poke read short 5 0)" = 55 ]
+check "reclaim: ... and host 2's write after" \
+	[ "$(in_host 1 mether-poke read short 5 4)" = 2 ]
+check "reclaim: page 6's short subset is the published 6" \
+	[ "$(in_host 1 mether-poke read short 6 0)" = 6 ]
+check "reclaim: ... its never-published tail is lost" \
+	[ "$(in_host 2 mether-poke read full 6 100)" = 0 ]
+check "reclaim: host 1 lists host 3 as reclaimed" \
+	[ "$(state_of 1 3)" = reclaimed ]
+
+# Back under its old epoch, host 3 still thinks it holds page 5.
+before=$(stat_of 1 drop_reclaimed)
+check "reclaim: host 3 reconnected" in_host 3 $IP link set eth0 up
+check "reclaim: old host 3 publishes 77 in the page it held" \
+	in_host 3 metherctl put 5 77
+sleep 1
+after=$(stat_of 1 drop_reclaimed)
+check "reclaim: its packets are dropped as reclaimed ($before, then $after)" \
+	[ "${after:-0}" -gt "${before:-0}" ]
+check "reclaim: page 5 did not change on the survivors" \
+	[ "$(in_host 1 metherctl get 5) $(in_host 2 metherctl get 5)" = "55 55" ]
+
+touch /tmp/stop
+wait $owners
+check "reclaim: never two owners among the survivors" [ $? = 0 ]
+diag "$(cat /tmp/owners)"
+
+check "reclaim: host 3 restarts: down" in_host 3 metherctl down
+check "reclaim: ... and up, under a new epoch" up 3
+check "reclaim: restarted host 3 gets page 5 from the new owner" \
+	[ "$(in_host 3 mether-poke read short 5 0)" = 55 ]
+check "reclaim: ... and host 1 hears it again" wait_state 1 3 alive
+check "reclaim: mether.ko unloads" rmmod mether
