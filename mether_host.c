@@ -38,6 +38,11 @@ module_param(host_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(host_timeout_ms,
 		 "A host not heard for this long is silent and may be reclaimed; quiet hosts say HELLO four times as often; read when a host comes up (default 5000)");
 
+static unsigned int request_rate = 5000;
+module_param(request_rate, uint, 0644);
+MODULE_PARM_DESC(request_rate,
+		 "REQUESTs per second this host answers from each other host, in bursts of up to half that; more are dropped and counted; 0: no limit; read when a host comes up (default 5000)");
+
 /**
  * struct mether_host - the Mether host of one network namespace
  * @lock: serialises making the space
@@ -64,6 +69,7 @@ static struct mether_space *mether_host_new_space(u64 pages, bool creator)
 	space->request_timeout = msecs_to_jiffies(READ_ONCE(request_timeout_ms));
 	space->host_timeout = msecs_to_jiffies(max(READ_ONCE(host_timeout_ms),
 						   100U));
+	space->request_rate = READ_ONCE(request_rate);
 	return space;
 }
 

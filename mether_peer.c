@@ -83,6 +83,47 @@ out:
 	return ret;
 }
 
+/**
+ * mether_peer_charge() - may a REQUEST of @sender be answered?
+ * @table: the link's hosts
+ * @sender: a host whose packet mether_peer_accept() just accepted
+ * @rate: REQUESTs per second a host may have answered (0: no limit)
+ *
+ * A REQUEST of 76 bytes makes the holder broadcast a page of 4172, so a
+ * host that asks too fast, by fault or by malice, could make others
+ * flood the segment. Each host has a bucket of credit, filled at @rate
+ * per second up to half a second's worth; a REQUEST costs one.
+ *
+ * Return: true to answer it; false to drop it.
+ */
+bool mether_peer_charge(struct mether_peer_table *table, u32 sender,
+			unsigned int rate)
+{
+	u64 full = (u64)rate * HZ / 2;
+	struct mether_peer *peer;
+	unsigned long now;
+	bool ok = true;
+
+	if (!rate)
+		return true;
+	spin_lock(&table->lock);
+	peer = mether_peer_find(table, sender, false);
+	if (peer) {
+		now = jiffies;
+		if (!peer->credited)
+			peer->credit = full;
+		else
+			peer->credit = min(full, peer->credit +
+					   (u64)(now - peer->credited) * rate);
+		peer->credited = now ?: 1;
+		ok = peer->credit >= HZ;
+		if (ok)
+			peer->credit -= HZ;
+	}
+	spin_unlock(&table->lock);
+	return ok;
+}
+
 /* Heard and not reclaimed since? Table locked. */
 static bool mether_peer_alive(const struct mether_peer *peer,
 			      unsigned long timeout)

@@ -17,12 +17,16 @@
  * @heard: jiffies when a packet of it was last accepted
  * @reclaimed_epoch: its packets of this epoch or older are refused,
  *	because its pages were reclaimed (0: none)
+ * @credit: REQUESTs it may still have answered, in HZ-ths of one
+ * @credited: jiffies when @credit was last topped up (0: never)
  * @replay: its replay window, which also holds its newest epoch
  */
 struct mether_peer {
 	u32 id;
 	unsigned long heard;
 	u64 reclaimed_epoch;
+	u64 credit;
+	unsigned long credited;
 	struct mether_replay replay;
 };
 
@@ -39,6 +43,8 @@ struct mether_peer_table {
 void mether_peer_init(struct mether_peer_table *table);
 int mether_peer_accept(struct mether_peer_table *table, u32 sender,
 		       u64 epoch, u64 counter);
+bool mether_peer_charge(struct mether_peer_table *table, u32 sender,
+			unsigned int rate);
 int mether_peer_silent(struct mether_peer_table *table, u32 host,
 		       unsigned long timeout, u64 *epoch);
 void mether_peer_reclaim(struct mether_peer_table *table, u32 host,

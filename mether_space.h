@@ -132,6 +132,7 @@ struct mether_reclaim_run;
  * @data_driven_timeout: jiffies a data-driven fault waits before it asks
  * @request_timeout: jiffies a demand fault asks before it gives up
  * @host_timeout: jiffies a host may be quiet before it is silent
+ * @request_rate: REQUESTs per second each other host may have answered
  * @locked_copies: copies of pages that some file has locked
  * @link_lock: protects @link, and serialises sending on it
  * @link: the UDP link to the cluster, or NULL while the host is alone
@@ -161,6 +162,7 @@ struct mether_space {
 	unsigned long data_driven_timeout;
 	unsigned long request_timeout;
 	unsigned long host_timeout;
+	unsigned int request_rate;
 	atomic_t locked_copies;
 	struct mutex link_lock;	/* protects link */
 	struct mether_link *link;

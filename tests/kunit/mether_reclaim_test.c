@@ -136,11 +136,34 @@ static void mether_reclaim_peer_epochs(struct kunit *test)
 			-METHER_DROP_REPLAYED);
 }
 
+/* REQUESTs are answered at the rate, after a burst of half a second's. */
+static void mether_reclaim_peer_rate(struct kunit *test)
+{
+	struct mether_peer_table *t = kunit_kzalloc(test, sizeof(*t),
+						    GFP_KERNEL);
+	int i, answered = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	mether_peer_init(t);
+	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, 5, 1, 1), 0);
+	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, 6, 1, 1), 0);
+	/* Far faster than jiffies tick: only the burst gets through. */
+	for (i = 0; i < 20; i++)
+		answered += mether_peer_charge(t, 5, 10);
+	KUNIT_EXPECT_GE(test, answered, 5);
+	KUNIT_EXPECT_LE(test, answered, 6);
+	/* Another host has a bucket of its own; 0 is no limit. */
+	KUNIT_EXPECT_TRUE(test, mether_peer_charge(t, 6, 10));
+	for (i = 0; i < 100; i++)
+		KUNIT_EXPECT_TRUE(test, mether_peer_charge(t, 5, 0));
+}
+
 static struct kunit_case mether_reclaim_cases[] = {
 	KUNIT_CASE(mether_reclaim_newest_wins),
 	KUNIT_CASE(mether_reclaim_held_stays),
 	KUNIT_CASE(mether_reclaim_last_owner),
 	KUNIT_CASE(mether_reclaim_peer_epochs),
+	KUNIT_CASE(mether_reclaim_peer_rate),
 	{}
 };
 

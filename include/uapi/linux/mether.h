@@ -155,7 +155,7 @@ struct mether_up {
 /* struct mether_stats.packets and .bytes are indexed by packet type. */
 /* 1 PAGE, 2 REQUEST, 3 ACK, 4 HELLO, 5 RECLAIM, 6 OFFER, 7 GRANT */
 #define METHER_PACKET_TYPES	8
-#define METHER_DROP_REASONS	16	/* Documentation/wire.rst, in order */
+#define METHER_DROP_REASONS	17	/* Documentation/wire.rst, in order */
 
 /**
  * struct mether_stats - METHER_IOC_STATS: this host's counters (packet
