@@ -7,6 +7,7 @@
  * returns VM_FAULT_RETRY, as fs/userfaultfd.c and ttm_bo_vm.c do, so a
  * waiting fault never holds up munmap() or faults on other pages.
  */
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched/signal.h>
@@ -15,6 +16,7 @@
 #include "mether_owner.h"
 #include "mether_segment.h"
 #include "mether_space.h"
+#include "mether_trace.h"
 
 /*
  * Place a mapping so that address bits equal offset bits modulo the
@@ -49,6 +51,11 @@ static void mether_vm_close(struct vm_area_struct *vma)
 	mether_space_put(vma->vm_private_data);
 }
 
+static unsigned int mether_addr_view(const struct mether_addr *addr)
+{
+	return addr->subset | (addr->data_driven ? METHER_VIEW_DATA_DRIVEN : 0);
+}
+
 static bool mether_copy_here(struct mether_page *mp, unsigned int subset,
 			     bool inconsistent)
 {
@@ -72,6 +79,7 @@ static void mether_wait_copy(struct mether_space *space,
 			     struct mether_addr *addr, bool inconsistent)
 {
 	struct mether_page *mp = &space->page[addr->page];
+	u64 start = ktime_get_ns();
 	unsigned long timeout;
 	long left;
 
@@ -85,6 +93,8 @@ static void mether_wait_copy(struct mether_space *space,
 					   mether_copy_here(mp, addr->subset,
 							    inconsistent),
 					   timeout);
+	trace_mether_fault_wait(addr->page, mether_addr_view(addr),
+				!inconsistent, ktime_get_ns() - start, left > 0);
 	/*
 	 * A data-driven fault sends no request, but one that heard nothing
 	 * for a while asks once, so a missed update cannot hang it forever.
@@ -251,6 +261,8 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 		if (ret == -EINPROGRESS)
 			ret = -EAGAIN;
 	}
+	trace_mether_fault(addr.page, mether_addr_view(&addr), !inconsistent,
+			   ret);
 
 	switch (ret) {
 	case 0:

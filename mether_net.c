@@ -25,6 +25,7 @@
 #include "mether_reclaim.h"
 #include "mether_seal.h"
 #include "mether_space.h"
+#include "mether_trace.h"
 #include "mether_wire.h"
 
 /* Packets read per run of the receive work, so one host cannot hog it. */
@@ -73,8 +74,9 @@ static int mether_net_send(struct mether_link *link,
 			   const void *buf, size_t len);
 
 static void mether_count_drop(struct mether_link *link,
-			      enum mether_drop_reason reason)
+			      enum mether_drop_reason reason, size_t len)
 {
+	trace_mether_drop(link->limits.self, reason, len);
 	spin_lock_bh(&link->stats_lock);
 	link->stats.drops[reason - 1]++;
 	spin_unlock_bh(&link->stats_lock);
@@ -103,8 +105,15 @@ static int mether_net_open(struct mether_link *link, size_t len,
 	ret = mether_wire_parse(link->rx_buf, len - tag, &link->limits, msg);
 	if (ret)
 		return ret;
-	return mether_peer_accept(&link->peers, msg->sender, msg->epoch,
-				  msg->counter);
+	ret = mether_peer_accept(&link->peers, msg->sender, msg->epoch,
+				 msg->counter);
+	if (ret)
+		return ret;
+	if (msg->type == METHER_MSG_REQUEST &&
+	    !mether_peer_charge(&link->peers, msg->sender,
+				link->space->request_rate))
+		return -METHER_DROP_RATE_LIMITED;
+	return 0;
 }
 
 static void mether_net_receive(struct mether_link *link, size_t len)
@@ -114,9 +123,11 @@ static void mether_net_receive(struct mether_link *link, size_t len)
 
 	ret = mether_net_open(link, len, &msg);
 	if (ret) {
-		mether_count_drop(link, -ret);
+		mether_count_drop(link, -ret, len);
 		return;
 	}
+	trace_mether_packet_rx(link->limits.self, msg.type, msg.flags,
+			       msg.sender, msg.page, msg.version, len);
 	spin_lock_bh(&link->stats_lock);
 	link->stats.rx_packets[msg.type]++;
 	link->stats.rx_bytes[msg.type] += len;
@@ -186,7 +197,7 @@ static void mether_net_rx_work(struct work_struct *work)
 			return;
 		/* Larger than any Mether packet: not ours. */
 		if (msg.msg_flags & MSG_TRUNC) {
-			mether_count_drop(link, METHER_DROP_BAD_LENGTH);
+			mether_count_drop(link, METHER_DROP_BAD_LENGTH, len);
 			continue;
 		}
 		mether_net_receive(link, len);
@@ -384,6 +395,10 @@ static int mether_net_send(struct mether_link *link,
 		mether_seal(hdr, len, keys.key[0]);
 		memzero_explicit(&keys, sizeof(keys));
 	}
+	/* Traced first: the receiver may act on it before sendmsg returns. */
+	trace_mether_packet_tx(link->limits.self, msg->type, msg->flags,
+			       msg->target, msg->page, msg->version,
+			       iov.iov_len);
 	ret = kernel_sendmsg(link->sock, &mh, &iov, 1, iov.iov_len);
 	if (ret < 0)
 		return ret;

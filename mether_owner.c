@@ -24,6 +24,7 @@
 #include "mether_net.h"
 #include "mether_owner.h"
 #include "mether_reclaim.h"
+#include "mether_trace.h"
 #include "mether_wire.h"
 
 /**
@@ -125,6 +126,7 @@ void mether_owner_request(struct mether_space *space,
 	unsigned int unmap = 0, subset = METHER_SUBSET_FULL;
 	u32 requester = msg->sender, seq = 0;
 	u64 page = msg->page, version = 0;
+	bool gave_up = false;
 
 	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
 	if (!fresh)
@@ -162,6 +164,7 @@ void mether_owner_request(struct mether_space *space,
 		mp->seen_owner = requester;
 		mp->seen_version = mp->handoff_version;
 		frame = mp->handoff_frame;
+		gave_up = true;
 	}
 	if (frame) {
 		get_page(frame);
@@ -180,6 +183,9 @@ void mether_owner_request(struct mether_space *space,
 		put_page(fresh);
 	if (!frame)
 		return;
+	if (gave_up)
+		trace_mether_handoff(page, version, mether_net_self(space),
+				     requester, false);
 	mether_owner_send(space, page, frame, subset, version, requester, seq);
 	put_page(frame);
 	mod_delayed_work(mether_workqueue(), &space->handoff_work,
@@ -251,8 +257,11 @@ bool mether_owner_arrived(struct mether_space *space,
 	if (fresh)
 		put_page(fresh);
 	mether_net_send_msg(space, &ack, NULL);
-	if (took)
+	if (took) {
+		trace_mether_handoff(msg->page, msg->version, msg->sender,
+				     msg->target, false);
 		wake_up_all(&space->wait);
+	}
 	return took;
 }
 

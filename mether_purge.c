@@ -18,6 +18,7 @@
 #include "mether_fault.h"
 #include "mether_purge.h"
 #include "mether_segment.h"
+#include "mether_trace.h"
 
 /* Where a user address lands in the space. */
 struct mether_target {
@@ -193,6 +194,7 @@ long mether_ioctl_purge(struct mether_space *space,
 			ret = mether_purge_inconsistent(space, &t);
 		else
 			ret = mether_purge_consistent(space, &t);
+		trace_mether_purge(t.page, t.subset, !t.inconsistent, ret);
 		if (ret)
 			return ret;
 	}

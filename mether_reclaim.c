@@ -44,6 +44,7 @@
 #include "mether_net.h"
 #include "mether_owner.h"
 #include "mether_reclaim.h"
+#include "mether_trace.h"
 #include "mether_wire.h"
 
 #define METHER_RECLAIM_TIMEOUT_MS	10000
@@ -266,8 +267,10 @@ static int mether_reclaim_take(struct mether_space *space, u64 page,
 		put_page(fresh);
 	if (old)
 		put_page(old);
-	if (took)
+	if (took) {
+		trace_mether_handoff(page, *version, 0, self, true);
 		wake_up_all(&space->wait);
+	}
 	return took;
 }
 
