@@ -2,7 +2,8 @@
 # /init of every test guest. The runner passes its settings on the kernel
 # command line, which the kernel hands to init as environment variables:
 #   mether_id (0..N-1), mether_guests (N), mether_tests (comma list),
-#   mether_test_timeout (seconds per test).
+#   mether_test_timeout (seconds per test), mether_killed (comma list
+#   of guests a host script kills mid-run: barriers skip them).
 # Console (ttyS0) carries the kernel log; ttyS1 carries results only, so
 # kernel messages can never garble a verdict.
 
@@ -25,6 +26,7 @@ done
 
 export METHER_ID=${mether_id:-0} METHER_GUESTS=${mether_guests:-1}
 export METHER_IP=10.77.0.$((METHER_ID + 1))
+export BARRIER_SKIP=$(echo "${mether_killed}" | tr , ' ')
 ip link set lo up
 if ip link set eth0 up 2>/dev/null; then
 	ip addr add "$METHER_IP/24" dev eth0
