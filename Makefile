@@ -5,6 +5,8 @@
 # make demo          boot two guests and show Mether running (README.md)
 # make check         the whole test suite (README.md)
 # make userspace     the static tools and test programs
+# make deb           the Debian package (DKMS source, library, tools, man
+#                    pages, udev rule, systemd unit, dissector) in build/deb
 #
 # The kernel build reads Kbuild; this file only drives it.
 
@@ -26,9 +28,12 @@ check:
 demo:
 	@bash bench/demo.sh
 
+deb:
+	@bash packaging/build-deb.sh
+
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace check demo clean
+.PHONY: all module userspace check demo deb clean

@@ -296,3 +296,4 @@ module_exit(mether_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Mether distributed shared memory");
 MODULE_AUTHOR("The Mether developers");
+MODULE_VERSION(METHER_VERSION);

@@ -20,7 +20,7 @@ STOCK=$(bash tests/vm/stock-kernel.sh)
 msg "building mether.ko against $(basename "$(readlink "$STOCK/kdir")")"
 rm -rf build/stock
 mkdir -p build/stock
-cp -r Kbuild ./*.c ./*.h include tests build/stock/
+cp -r Kbuild dkms.conf ./*.c ./*.h include tests build/stock/
 make -s -C "$STOCK/kdir" M="$METHER_TOP/build/stock" modules >"$OUT/build.log" 2>&1 ||
 	{ cat "$OUT/build.log" >&2; die "module build failed"; }
 make -s -C userspace >/dev/null

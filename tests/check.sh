@@ -9,7 +9,7 @@ need_root "make check"
 ensure_pkgs build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
 	xz-utils iproute2 qemu-system-x86 busybox-static linux-source-6.1 \
 	linux-headers-amd64 sparse python3-scapy python3-cryptography spin \
-	groff-base man-db tshark
+	groff-base man-db tshark dkms dpkg-dev pkg-config
 
 cd "$METHER_TOP"
 BUILD=$METHER_TOP/build
@@ -48,7 +48,7 @@ build_module() {
 	local name=$1 kdir=$2 dir=$BUILD/$1
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	cp -r Kbuild ./*.c ./*.h include tests "$dir"/
+	cp -r Kbuild dkms.conf ./*.c ./*.h include tests "$dir"/
 	check_clean "build: mether.ko against $name kernel, W=1, no warnings" \
 		"$OUT/build-$name.log" make -C "$kdir" M="$dir" W=1 modules
 }
@@ -108,7 +108,7 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		tests/guest/count.sh tests/guest/netns.sh tests/guest/segment.sh \
 		tests/guest/network.sh tests/guest/forgery.sh tests/guest/migrate.sh tests/guest/netem.sh \
 		tests/guest/pipes.sh tests/guest/capability.sh tests/guest/fuzz.sh \
-		tests/guest/hosts.sh tests/guest/reclaim.sh |
+		tests/guest/hosts.sh tests/guest/reclaim.sh tests/guest/trace.sh |
 		tee "$OUT/guests.txt"
 	status=${PIPESTATUS[0]}
 	cat "$OUT/guests.txt" >>"$RESULTS"
@@ -116,6 +116,45 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 	# boot, or crashed) must still fail the suite.
 	if [ "$status" -ne 0 ] && ! grep -q '^not ok ' "$OUT/guests.txt"; then
 		record "not ok" "guest run: runner failed (status $status)"
+	fi
+
+	msg "the soak: 4 debug-kernel guests, netem, one killed and reclaimed (about 5 minutes)"
+	tests/vm/run-guests --kernel "$DEBUG_TREE/arch/x86/boot/bzImage" \
+		--module "$BUILD/debug/mether.ko" --debug-cmdline \
+		--bin userspace/tools/metherctl --bin userspace/tools/mether-count \
+		--bin userspace/tests/mether-poke --bin userspace/tests/mether-soak \
+		--host-bin /sbin/tc --host-bin /sbin/ip \
+		--host-script tests/host/soak-kill.py --killed 3 \
+		--guests 4 --timeout 1800 --test-timeout 1500 --out "$OUT/soak" \
+		tests/guest/soak.sh |
+		tee "$OUT/soak.txt"
+	status=${PIPESTATUS[0]}
+	cat "$OUT/soak.txt" >>"$RESULTS"
+	if [ "$status" -ne 0 ] && ! grep -q '^not ok ' "$OUT/soak.txt"; then
+		record "not ok" "soak run: runner failed (status $status)"
+	fi
+
+	msg "the Debian package on the stock kernel: dpkg, DKMS, a count, purge"
+	if deb=$(bash packaging/build-deb.sh "$BUILD/deb" 2>"$OUT/deb.log") &&
+	   (cd "$BUILD/deb" && rm -f udev_*.deb &&
+	    apt-get download -q udev >>"$OUT/deb.log" 2>&1); then
+		record ok "package: make deb builds $(basename "$deb")"
+		tests/vm/run-guests --kernel "$STOCK/vmlinuz" \
+			--modules-root "$STOCK/root" \
+			--modules-list "$STOCK/modules.list" \
+			--module "$BUILD/stock/mether.ko" --bin "$deb" \
+			--bin "$(ls "$BUILD"/deb/udev_*.deb)" \
+			--share /:hostroot --mem 1024 \
+			--guests 1 --timeout 1800 --test-timeout 1500 \
+			--out "$OUT/package" tests/guest/package.sh |
+			tee "$OUT/package.txt"
+		status=${PIPESTATUS[0]}
+		cat "$OUT/package.txt" >>"$RESULTS"
+		if [ "$status" -ne 0 ] && ! grep -q '^not ok ' "$OUT/package.txt"; then
+			record "not ok" "package run: runner failed (status $status)"
+		fi
+	else
+		record "not ok" "package: make deb" "$OUT/deb.log"
 	fi
 else
 	record "not ok" "guest tests: nothing to boot (build failed)"

@@ -1,0 +1,131 @@
+# The Debian package on Debian's stock kernel (run on a stock guest, by
+# tests/check.sh, with the host's root filesystem shared read-only over
+# 9p): in a chroot on an overlay of the host's Debian userland, dpkg
+# installs the package, DKMS builds mether.ko for the running kernel,
+# modprobe loads it, udev gives /dev/mether to group mether, a member of
+# the group counts without root, and dpkg --purge removes it all.
+. /mether/tests/lib.sh
+
+[ "$METHER_ID" = 0 ] || exit 0
+
+R=/newroot
+KVER=$(uname -r)
+DEB=$(ls /mether/bin/mether_*.deb)
+VERSION=$(basename "$DEB" | cut -d_ -f2)
+
+in_root() {
+	chroot $R /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root LC_ALL=C.UTF-8 "$@"
+}
+
+# has_line PATTERN CMD...: CMD succeeds and prints a line matching PATTERN.
+has_line() {
+	local pattern=$1 out
+	shift
+	out=$("$@") || return 1
+	echo "$out" | grep -q "$pattern"
+}
+
+# lacks_line PATTERN CMD...: CMD succeeds and prints no such line.
+lacks_line() {
+	local pattern=$1 out
+	shift
+	out=$("$@") || return 1
+	! echo "$out" | grep -q "$pattern"
+}
+
+# as_member CMD...: run CMD in the chroot as user metheruser, who is in
+# group mether only.
+as_member() {
+	in_root setpriv --reuid=metheruser --regid=metheruser --init-groups "$@"
+}
+
+mkdir -p /host /ovl $R
+check "package: the host's root, over 9p" \
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /host
+mount -t tmpfs -o size=512m tmpfs /ovl
+mkdir -p /ovl/upper /ovl/work
+check "package: an overlay to install into" mount -t overlay overlay \
+	-o lowerdir=/host,upperdir=/ovl/upper,workdir=/ovl/work $R
+check "package: proc, sys, dev, tmp and run in the chroot" sh -c "
+	mount -t proc proc $R/proc && mount -t sysfs sysfs $R/sys &&
+	mount -o bind /dev $R/dev && mount -t tmpfs tmpfs $R/tmp &&
+	mount -t tmpfs tmpfs $R/run"
+# What udev or systemd would have made in /dev (dkms reads /dev/fd).
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+cp "$DEB" $R/tmp/
+check "package: headers for the running kernel $KVER" \
+	in_root test -e /lib/modules/$KVER/build/Makefile
+
+in_root dpkg -i /tmp/$(basename "$DEB") >/tmp/dpkg.log 2>&1
+check "package: dpkg -i installs it, DKMS builds mether.ko" [ $? = 0 ]
+diag "$(tail -n 25 /tmp/dpkg.log)"
+check "package: dkms status: installed for $KVER" \
+	has_line "^mether/$VERSION, $KVER, .*: installed" in_root dkms status
+diag "$(in_root dkms status 2>&1)"
+check "package: modprobe mether" in_root modprobe mether
+check "package: the module is the package's version" \
+	[ "$(cat /sys/module/mether/version)" = "$VERSION" ]
+in_root modinfo -F parm mether >/tmp/parm
+check "package: modinfo describes every parameter" awk -F: \
+	'{ n++ } $2 !~ /[a-z]/ { bad = 1 } END { exit bad || n < 6 }' /tmp/parm
+diag "$(cat /tmp/parm)"
+
+# udev, as at boot: Debian's udevd applies the package's rule to
+# /dev/mether. The host has no udev (installing it would upgrade its
+# systemd), so the runner brings Debian's udev package, unpacked here.
+cp /mether/bin/udev_*.deb $R/tmp/udev.deb
+in_root dpkg-deb -x /tmp/udev.deb /opt/udev
+ln -s /opt/udev/bin/udevadm $R/opt/udev/systemd-udevd
+UDEVADM=/opt/udev/bin/udevadm
+in_root /opt/udev/systemd-udevd --daemon --debug >/tmp/udevd.log 2>&1
+# The daemon must listen before the event is sent, or it misses it.
+in_root $UDEVADM control --ping --timeout=60
+in_root $UDEVADM trigger --action=add --subsystem-match=misc \
+	--sysname-match=mether >/tmp/trigger.log 2>&1
+in_root $UDEVADM settle --timeout=60 >>/tmp/trigger.log 2>&1
+check "package: udev gives /dev/mether to group mether, mode 0660" \
+	[ "$(in_root stat -c %G:%a /dev/mether)" = mether:660 ]
+diag "$(ls -l /dev/mether; cat /tmp/trigger.log; grep -i mether /tmp/udevd.log | tail -n 20)"
+in_root $UDEVADM control --exit
+
+check "package: a user in group mether" \
+	in_root useradd --no-create-home --groups mether metheruser
+check "package: the member maps /dev/mether without root" \
+	as_member metherctl status
+as_member metherctl up --unsealed --id 1 --cluster 1 --port 7700 \
+	--broadcast 127.255.255.255 >/tmp/up 2>&1
+check "package: but may not bring a host up" grep -q "not permitted" /tmp/up
+diag "$(cat /tmp/up)"
+as_member mether-count -p final -n 200 -i 0 >/tmp/c0 2>&1 &
+a=$!
+as_member mether-count -p final -n 200 -i 1 >/tmp/c1 2>&1
+b=$?
+wait $a
+check "package: the member counts to 200 with the final protocol" \
+	[ "$?$b" = 00 ]
+diag "$(cat /tmp/c0 /tmp/c1)"
+check "package: pkg-config finds libmether" \
+	has_line "^$VERSION\$" in_root pkg-config --modversion libmether
+check "package: man pages are installed" \
+	test -e $R/usr/share/man/man4/mether.4.gz
+check "package: so is the dissector" \
+	test -e $R/usr/lib/x86_64-linux-gnu/wireshark/plugins/mether.lua
+check "package: and the systemd unit" \
+	test -e $R/usr/lib/systemd/system/mether.service
+
+in_root userdel metheruser
+in_root dpkg --purge mether >/tmp/purge.log 2>&1
+check "package: dpkg --purge removes it" [ $? = 0 ]
+diag "$(tail -n 10 /tmp/purge.log)"
+check "package: the module is unloaded" test ! -e /sys/module/mether
+check "package: DKMS forgot it" lacks_line mether in_root dkms status
+check "package: its module file is gone" \
+	lacks_line mether find $R/lib/modules/$KVER -name "mether.ko*"
+check "package: its source is gone" test ! -e $R/usr/src/mether-$VERSION
+check "package: and its group" lacks_line "^mether:" cat $R/etc/group
+
+umount $R/run $R/tmp $R/dev $R/sys $R/proc $R /host 2>/dev/null
