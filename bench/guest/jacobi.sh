@@ -10,7 +10,7 @@ COLS=500	# a row of doubles is 4000 bytes: one pipe message
 ITERS=${JACOBI_ITERS:-40}
 args="-r $ROWS -c $COLS -t $ITERS"
 
-tx_sum() { # tx_sum [HOST...]: packets and bytes sent, all types together
+tx_sum() { # tx_sum [HOST...]: packets and bytes sent, all types but HELLO
 	local h
 	for h in "${@:-}"; do
 		if [ -n "$h" ]; then
@@ -18,7 +18,7 @@ tx_sum() { # tx_sum [HOST...]: packets and bytes sent, all types together
 		else
 			metherctl stats --machine
 		fi
-	done | awk '/^tx_.*_packets / { p += $2 } /^tx_.*_bytes / { b += $2 }
+	done | awk '/^tx_.*_packets / && !/^tx_hello_/ { p += $2 } /^tx_.*_bytes / && !/^tx_hello_/ { b += $2 }
 		END { print p + 0, b + 0 }'
 }
 

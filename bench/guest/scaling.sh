@@ -22,7 +22,7 @@ tx_all() {
 	local i total=0
 	for i in $(seq 1 "$1"); do
 		total=$((total + $(in_host $i metherctl stats --machine |
-			awk '/^tx_.*_packets / { p += $2 } END { print p + 0 }')))
+			awk '/^tx_.*_packets / && !/^tx_hello_/ { p += $2 } END { print p + 0 }')))
 	done
 	echo $total
 }
