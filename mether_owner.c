@@ -183,7 +183,8 @@ void mether_owner_request(struct mether_space *space,
 		put_page(fresh);
 	if (!frame)
 		return;
-	if (gave_up)
+	/* Looking up this host's id takes the link's mutex: only if traced. */
+	if (gave_up && trace_mether_handoff_enabled())
 		trace_mether_handoff(page, version, mether_net_self(space),
 				     requester, false);
 	mether_owner_send(space, page, frame, subset, version, requester, seq);

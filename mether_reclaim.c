@@ -408,7 +408,7 @@ void mether_reclaim_offered(struct mether_space *space,
 		mether_reclaim_fold(&run->page[msg->page + i], msg->sender,
 				    &offers[i]);
 	}
-	run->missing--;
+	WRITE_ONCE(run->missing, run->missing - 1);
 	wake = true;
 out:
 	spin_unlock(&space->reclaim_lock);
@@ -461,7 +461,7 @@ void mether_reclaim_granted(struct mether_space *space,
 		if (rp->reclaim && !rp->granted &&
 		    rp->winner == msg->sender) {
 			rp->granted = true;
-			run->ungranted--;
+			WRITE_ONCE(run->ungranted, run->ungranted - 1);
 			wake = true;
 		}
 	}
@@ -470,38 +470,18 @@ void mether_reclaim_granted(struct mether_space *space,
 		wake_up_all(&space->wait);
 }
 
-static unsigned int mether_reclaim_missing(struct mether_space *space,
-					   struct mether_reclaim_run *run)
-{
-	unsigned int missing;
-
-	spin_lock(&space->reclaim_lock);
-	missing = run->missing;
-	spin_unlock(&space->reclaim_lock);
-	return missing;
-}
-
-static unsigned int mether_reclaim_ungranted(struct mether_space *space,
-					     struct mether_reclaim_run *run)
-{
-	unsigned int ungranted;
-
-	spin_lock(&space->reclaim_lock);
-	ungranted = run->ungranted;
-	spin_unlock(&space->reclaim_lock);
-	return ungranted;
-}
-
-/* Wait, killably, until @count says 0, or @step or @deadline passes. */
+/*
+ * Wait, killably, until *@count is 0, or @step or @deadline passes. The
+ * counts change under reclaim_lock, one step at a time, and are read
+ * once: a stale read only means one more round.
+ */
 static long mether_reclaim_wait(struct mether_space *space,
-				struct mether_reclaim_run *run,
-				unsigned int (*count)(struct mether_space *,
-						      struct mether_reclaim_run *),
-				unsigned long step, unsigned long deadline)
+				const unsigned int *count, unsigned long step,
+				unsigned long deadline)
 {
 	long left = max_t(long, deadline - jiffies, 1);
 
-	return wait_event_killable_timeout(space->wait, !count(space, run),
+	return wait_event_killable_timeout(space->wait, !READ_ONCE(*count),
 					   min_t(long, step, left));
 }
 
@@ -515,11 +495,11 @@ static int mether_reclaim_count(struct mether_space *space,
 
 	for (;;) {
 		mether_reclaim_send(space, run, 0);
-		left = mether_reclaim_wait(space, run, mether_reclaim_missing,
+		left = mether_reclaim_wait(space, &run->missing,
 					   mether_backoff(tries++), deadline);
 		if (left < 0)
 			return -EINTR;
-		if (!mether_reclaim_missing(space, run))
+		if (!READ_ONCE(run->missing))
 			return 0;
 		if (time_after_eq(jiffies, deadline))
 			return -ETIMEDOUT;
@@ -584,11 +564,11 @@ static int mether_reclaim_give(struct mether_space *space,
 		mether_publish(space, i, METHER_SUBSET_FULL);
 	}
 
-	while (mether_reclaim_ungranted(space, run)) {
+	while (READ_ONCE(run->ungranted)) {
 		if (time_after_eq(jiffies, deadline))
 			return -ETIMEDOUT;
 		mether_reclaim_send_grants(space, run);
-		left = mether_reclaim_wait(space, run, mether_reclaim_ungranted,
+		left = mether_reclaim_wait(space, &run->ungranted,
 					   mether_backoff(tries++), deadline);
 		if (left < 0)
 			return -EINTR;
