@@ -160,6 +160,12 @@ else
 	record "not ok" "guest tests: nothing to boot (build failed)"
 fi
 
+for run in guests soak package; do
+	[ -f "$OUT/$run/timings.txt" ] || continue
+	msg "seconds per test script and guest in the $run run"
+	cat "$OUT/$run/timings.txt" >&2
+done
+
 passed=$(grep -c '^ok ' "$RESULTS")
 failed=$(grep -c '^not ok ' "$RESULTS")
 msg "make check took $((SECONDS - start))s; logs in $OUT"

@@ -37,8 +37,10 @@ fi
 mkdir -p $BARRIER_DIR
 httpd -p $BARRIER_PORT -h $BARRIER_DIR
 result "# guest $METHER_ID of $METHER_GUESTS up: $(uname -r)"
+uptime_s() { cut -d. -f1 /proc/uptime; }
 for t in $(echo "${mether_tests}" | tr , ' '); do
 	result "# test $t"
+	started=$(uptime_s)
 	timeout "${mether_test_timeout:-300}" sh "/mether/tests/$t" ||
 		result "not ok $t: exited with status $?"
 	# A test cut off by its timeout leaves the module loaded; unload it
@@ -48,6 +50,8 @@ for t in $(echo "${mether_tests}" | tr , ' '); do
 		metherctl down >/dev/null 2>&1
 		rmmod mether || result "# rmmod mether failed after $t"
 	fi
+	# The runner tabulates these: where a run's time goes.
+	result "# took $t $(($(uptime_s) - started))"
 done
 
 # Stay up until every guest is done: peers may still be talking to us.
