@@ -89,19 +89,34 @@ msg "building userspace"
 check_clean "build: userspace, -Wall -Wextra -Werror" "$OUT/userspace.log" \
 	make -s -C userspace
 
+# guest_run NAME ARGS...: boot guests with run-guests ARGS, logs in
+# $OUT/NAME; their results join the suite's. A runner that failed
+# without naming a failed check (it could not boot, or crashed) must
+# still fail the suite.
+guest_run() {
+	local name=$1 status
+	shift
+	tests/vm/run-guests --out "$OUT/$name" "$@" | tee "$OUT/$name.txt"
+	status=${PIPESTATUS[0]}
+	cat "$OUT/$name.txt" >>"$RESULTS"
+	if [ "$status" -ne 0 ] && ! grep -q '^not ok ' "$OUT/$name.txt"; then
+		record "not ok" "$name run: runner failed (status $status)"
+	fi
+}
+
 # Tests of one guest run while the other guest is busy alone: count.sh
 # fills guest 0's wait at the end of network.sh, and guest 0's five
 # after hosts.sh run beside guest 1's 10,000 migrations there (see
 # timings.txt; together this saves about four minutes).
-GUEST_TESTS=$(printf 'tests/guest/%s.sh ' kunit module api segment network \
-	count forgery migrate netem pipes capability hosts reclaim trace \
-	netns fuzz)
+GUEST_TESTS=(kunit.sh module.sh api.sh segment.sh network.sh count.sh
+	forgery.sh migrate.sh netem.sh pipes.sh capability.sh hosts.sh
+	reclaim.sh trace.sh netns.sh fuzz.sh)
+DEBUG_GUESTS=(--kernel "$DEBUG_TREE/arch/x86/boot/bzImage"
+	--module "$BUILD/debug/mether.ko" --debug-cmdline)
 
 if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 	msg "guest tests: 2 debug-kernel guests (KASAN, lockdep, kmemleak; about 9 minutes)"
-	# shellcheck disable=SC2086
-	tests/vm/run-guests --kernel "$DEBUG_TREE/arch/x86/boot/bzImage" \
-		--module "$BUILD/debug/mether.ko" --debug-cmdline \
+	guest_run guests "${DEBUG_GUESTS[@]}" \
 		--kunit-py "$DEBUG_TREE/tools/testing/kunit/kunit.py" \
 		--kunit-suites "$(cat tests/kunit/*.c | grep -c '^kunit_test_suite(')" \
 		--bin userspace/tools/metherctl --bin userspace/tools/mether-count \
@@ -112,52 +127,30 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--bin userspace/apps/mether-jacobi --bin userspace/tests/mether-fuzz \
 		--host-bin /sbin/tc --host-bin /sbin/ip \
 		--host-script tests/host/forgery.py \
-		--guests 2 --timeout 2700 --test-timeout 900 --out "$OUT/guests" \
-		$GUEST_TESTS |
-		tee "$OUT/guests.txt"
-	status=${PIPESTATUS[0]}
-	cat "$OUT/guests.txt" >>"$RESULTS"
-	# A runner that failed without naming a failed check (it could not
-	# boot, or crashed) must still fail the suite.
-	if [ "$status" -ne 0 ] && ! grep -q '^not ok ' "$OUT/guests.txt"; then
-		record "not ok" "guest run: runner failed (status $status)"
-	fi
+		--guests 2 --timeout 2700 --test-timeout 900 \
+		"${GUEST_TESTS[@]/#/tests/guest/}"
 
-	msg "the soak: 4 debug-kernel guests, netem, one killed and reclaimed (about 5 minutes)"
-	tests/vm/run-guests --kernel "$DEBUG_TREE/arch/x86/boot/bzImage" \
-		--module "$BUILD/debug/mether.ko" --debug-cmdline \
+	msg "the soak: 4 debug-kernel guests, netem, one killed and reclaimed (about 3 minutes)"
+	guest_run soak "${DEBUG_GUESTS[@]}" \
 		--bin userspace/tools/metherctl --bin userspace/tools/mether-count \
 		--bin userspace/tests/mether-poke --bin userspace/tests/mether-soak \
 		--host-bin /sbin/tc --host-bin /sbin/ip \
 		--host-script tests/host/soak-kill.py --killed 3 \
-		--guests 4 --timeout 1800 --test-timeout 1500 --out "$OUT/soak" \
-		tests/guest/soak.sh |
-		tee "$OUT/soak.txt"
-	status=${PIPESTATUS[0]}
-	cat "$OUT/soak.txt" >>"$RESULTS"
-	if [ "$status" -ne 0 ] && ! grep -q '^not ok ' "$OUT/soak.txt"; then
-		record "not ok" "soak run: runner failed (status $status)"
-	fi
+		--guests 4 --timeout 1800 --test-timeout 1500 tests/guest/soak.sh
 
 	msg "the Debian package on the stock kernel: dpkg, DKMS, a count, purge"
 	if deb=$(bash packaging/build-deb.sh "$BUILD/deb" 2>"$OUT/deb.log") &&
 	   (cd "$BUILD/deb" && rm -f udev_*.deb &&
 	    apt-get download -q udev >>"$OUT/deb.log" 2>&1); then
 		record ok "package: make deb builds $(basename "$deb")"
-		tests/vm/run-guests --kernel "$STOCK/vmlinuz" \
+		guest_run package --kernel "$STOCK/vmlinuz" \
 			--modules-root "$STOCK/root" \
 			--modules-list "$STOCK/modules.list" \
 			--module "$BUILD/stock/mether.ko" --bin "$deb" \
 			--bin "$(ls "$BUILD"/deb/udev_*.deb)" \
 			--share /:hostroot --mem 1024 --smp "$(nproc)" \
 			--guests 1 --timeout 1800 --test-timeout 1500 \
-			--out "$OUT/package" tests/guest/package.sh |
-			tee "$OUT/package.txt"
-		status=${PIPESTATUS[0]}
-		cat "$OUT/package.txt" >>"$RESULTS"
-		if [ "$status" -ne 0 ] && ! grep -q '^not ok ' "$OUT/package.txt"; then
-			record "not ok" "package run: runner failed (status $status)"
-		fi
+			tests/guest/package.sh
 	else
 		record "not ok" "package: make deb" "$OUT/deb.log"
 	fi
