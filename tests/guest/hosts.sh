@@ -5,30 +5,18 @@
 # while a watcher checks that no two hosts ever hold it at once.
 . /mether/tests/lib.sh
 
-PORT=7790
-BCAST=10.88.0.255
-
-# up I [--create]: bring host I up, bound to its eth0.
-up() {
-	local i=$1
-	shift
-	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i --cluster 21 --port $PORT \
-		--broadcast $BCAST --dev eth0 --pages 16 "$@"
-}
-
-stat_of() {
-	in_host $1 metherctl stats --machine | sed -n "s/^$2 //p"
-}
+HOST_CLUSTER=21
+HOST_PORT=7790
 
 three_hosts() {
 	local n=1024 a b
 	check "hosts: three hosts on a bridge" bridge_hosts 3
 	# Hosts 1 and 2 count with the final protocol; host 3 never asks, so
 	# all it knows comes from their broadcasts.
-	check "hosts: host 1 up, bound to eth0" up 1 --create
-	check "hosts: host 2 up" up 2
+	check "hosts: host 1 up, bound to eth0" host_up 1 --create
+	check "hosts: host 2 up" host_up 2
 	echo 0 >/sys/module/mether/parameters/data_driven_timeout_ms
-	check "hosts: host 3 up, never asking" up 3
+	check "hosts: host 3 up, never asking" host_up 3
 	echo 50 >/sys/module/mether/parameters/data_driven_timeout_ms
 
 	in_host 3 timeout 300 mether-count -p final -w -n $n -i 0 -b 4 \
@@ -48,10 +36,10 @@ three_hosts() {
 	check "hosts: host 3 saw more than one value" \
 		grep -q "wins=[1-9][0-9]" /tmp/w
 	check "hosts: host 3 sent no request" \
-		[ "$(stat_of 3 tx_request_packets)" = 0 ]
+		[ "$(host_stat 3 tx_request_packets)" = 0 ]
 	check "hosts: host 3 sent nothing at all" \
-		[ "$(stat_of 3 tx_page_packets)$(stat_of 3 tx_ack_packets)" = 00 ]
-	check "hosts: host 3 snooped pages" [ "$(stat_of 3 snooped)" -gt 0 ]
+		[ "$(host_stat 3 tx_page_packets)$(host_stat 3 tx_ack_packets)" = 00 ]
+	check "hosts: host 3 snooped pages" [ "$(host_stat 3 snooped)" -gt 0 ]
 	diag "$(in_host 3 metherctl stats)"
 	short_handoffs
 }
@@ -67,9 +55,9 @@ poke() {
 sent_by() {
 	local i=$1 before
 	shift
-	before=$(stat_of $i tx_page_bytes)
+	before=$(host_stat $i tx_page_bytes)
 	"$@" >/dev/null || return 1
-	echo $(($(stat_of $i tx_page_bytes) - before))
+	echo $(($(host_stat $i tx_page_bytes) - before))
 }
 
 # The consistent copy of page 9 moves with its short subset alone when the
@@ -107,8 +95,8 @@ short_handoffs() {
 migrations() {
 	local n=10000 a b
 	check "hosts: two hosts on a bridge" bridge_hosts 2
-	check "hosts: host 1 up, bound to eth0" up 1 --create
-	check "hosts: host 2 up" up 2
+	check "hosts: host 1 up, bound to eth0" host_up 1 --create
+	check "hosts: host 2 up" host_up 2
 	rm -f /tmp/stop
 	mether-owner-check -p 6 -s /tmp/stop /run/netns/h1 \
 		/run/netns/h2 >/tmp/o 2>&1 &
@@ -129,8 +117,8 @@ migrations() {
 	wait $o
 	check "hosts: never two owners, one at the end" [ $? = 0 ]
 	diag "$(cat /tmp/o)"
-	m1=$(stat_of 1 ownership_transfers)
-	m2=$(stat_of 2 ownership_transfers)
+	m1=$(host_stat 1 ownership_transfers)
+	m2=$(host_stat 2 ownership_transfers)
 	moved=$((${m1:-0} + ${m2:-0}))
 	check "hosts: the copy moved $moved times (at least $((n - 1)))" \
 		[ "$moved" -ge $((n - 1)) ]
@@ -139,15 +127,15 @@ migrations() {
 	# or a retransmission crossed a request (a whole page is 4172):
 	# at least 9 in 10 must be short, which bounds the bytes by 500 per
 	# packet. (1 to 2% were whole in the runs so far.)
-	p=$(stat_of 1 tx_page_packets)
-	b=$(stat_of 1 tx_page_bytes)
+	p=$(host_stat 1 tx_page_packets)
+	b=$(host_stat 1 tx_page_bytes)
 	check "hosts: $p pages sent in $b bytes: short handoffs" \
 		[ "${b:-0}" -lt $((500 * ${p:-0})) ]
 }
 
 check "hosts: mether.ko loads" insmod $MODULE data_driven_timeout_ms=50
 check "hosts: binding to a missing interface fails" \
-	sh -c "! metherctl up --key-file $CLUSTER_KEY --id 1 --cluster 21 --port $PORT --broadcast $BCAST --dev nosuch0"
+	sh -c "! metherctl up --key-file $CLUSTER_KEY --id 1 --cluster 21 --port $HOST_PORT --broadcast 10.88.0.255 --dev nosuch0"
 case $METHER_ID in
 0) three_hosts ;;
 1) migrations ;;

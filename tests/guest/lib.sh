@@ -107,3 +107,29 @@ in_host() {
 	shift
 	$IP netns exec h$i "$@"
 }
+
+# host_up I [ARGS...]: bring host I of bridge_hosts up on its eth0 with
+# 16 pages, sealed with the test key, in the script's HOST_CLUSTER on
+# HOST_PORT.
+host_up() {
+	local i=$1
+	shift
+	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i \
+		--cluster $HOST_CLUSTER --port $HOST_PORT \
+		--broadcast 10.88.0.255 --dev eth0 --pages 16 "$@"
+}
+
+# host_stat I NAME: statistic NAME of host I (metherctl stats).
+host_stat() {
+	in_host $1 metherctl stats --machine | sed -n "s/^$2 //p"
+}
+
+# peer_state HOST [I]: the state (alive, silent, reclaimed) in which this
+# namespace's host, or host I of bridge_hosts, sees HOST (metherctl hosts).
+peer_state() {
+	if [ -n "${2:-}" ]; then
+		in_host $2 metherctl hosts --machine
+	else
+		metherctl hosts --machine
+	fi | awk -v h="$1" '$1 == h { print $2 }'
+}

@@ -9,29 +9,14 @@
 
 [ "$METHER_ID" = 0 ] || exit 0
 
-PORT=7795
-BCAST=10.88.0.255
-
-up() {
-	local i=$1
-	shift
-	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i --cluster 31 \
-		--port $PORT --broadcast $BCAST --dev eth0 --pages 16 "$@"
-}
-
-stat_of() {
-	in_host $1 metherctl stats --machine | sed -n "s/^$2 //p"
-}
-
-state_of() {
-	in_host $1 metherctl hosts --machine | awk -v h="$2" '$1 == h { print $2 }'
-}
+HOST_CLUSTER=31
+HOST_PORT=7795
 
 # wait_state I HOST STATE: until host I sees HOST in STATE (10 s at most).
 wait_state() {
 	local n
 	for n in $(seq 1 50); do
-		[ "$(state_of $1 $2)" = "$3" ] && return 0
+		[ "$(peer_state $2 $1)" = "$3" ] && return 0
 		sleep 0.2
 	done
 	return 1
@@ -40,9 +25,9 @@ wait_state() {
 check "reclaim: mether.ko loads, host timeout 1 s" \
 	insmod $MODULE host_timeout_ms=1000 request_timeout_ms=120000
 check "reclaim: three hosts on a bridge" bridge_hosts 3
-check "reclaim: host 1 up, making the space" up 1 --create
-check "reclaim: host 2 up" up 2
-check "reclaim: host 3 up" up 3
+check "reclaim: host 1 up, making the space" host_up 1 --create
+check "reclaim: host 2 up" host_up 2
+check "reclaim: host 3 up" host_up 3
 
 check "reclaim: host 3 publishes 55 in page 5" in_host 3 metherctl put 5 55
 check "reclaim: ... then writes 56 and does not publish it" \
@@ -52,7 +37,7 @@ check "reclaim: host 3 writes page 6 past its short subset" \
 check "reclaim: ... and publishes only its short subset, 6" \
 	in_host 3 metherctl put 6 6
 check "reclaim: host 1 hears hosts 2 and 3 (HELLO)" \
-	sh -c "[ '$(state_of 1 2) $(state_of 1 3)' = 'alive alive' ]"
+	sh -c "[ '$(peer_state 2 1) $(peer_state 3 1)' = 'alive alive' ]"
 diag "$(in_host 1 metherctl hosts)"
 check "reclaim: a host that is heard is not reclaimed" \
 	sh -c "! in_host 1 metherctl reclaim 2"
@@ -91,15 +76,15 @@ check "reclaim: page 6's short subset is the published 6" \
 check "reclaim: ... its never-published tail is lost" \
 	[ "$(in_host 2 mether-poke read full 6 100)" = 0 ]
 check "reclaim: host 1 lists host 3 as reclaimed" \
-	[ "$(state_of 1 3)" = reclaimed ]
+	[ "$(peer_state 3 1)" = reclaimed ]
 
 # Back under its old epoch, host 3 still thinks it holds page 5.
-before=$(stat_of 1 drop_reclaimed)
+before=$(host_stat 1 drop_reclaimed)
 check "reclaim: host 3 reconnected" in_host 3 $IP link set eth0 up
 check "reclaim: old host 3 publishes 77 in the page it held" \
 	in_host 3 metherctl put 5 77
 sleep 1
-after=$(stat_of 1 drop_reclaimed)
+after=$(host_stat 1 drop_reclaimed)
 check "reclaim: its packets are dropped as reclaimed ($before, then $after)" \
 	[ "${after:-0}" -gt "${before:-0}" ]
 check "reclaim: page 5 did not change on the survivors" \
@@ -111,7 +96,7 @@ check "reclaim: never two owners among the survivors" [ $? = 0 ]
 diag "$(cat /tmp/owners)"
 
 check "reclaim: host 3 restarts: down" in_host 3 metherctl down
-check "reclaim: ... and up, under a new epoch" up 3
+check "reclaim: ... and up, under a new epoch" host_up 3
 check "reclaim: restarted host 3 gets page 5 from the new owner" \
 	[ "$(in_host 3 mether-poke read short 5 0)" = 55 ]
 check "reclaim: ... and host 1 hears it again" wait_state 1 3 alive

@@ -67,10 +67,6 @@ esac
 mether-soak add $SHARED $METHER_ID $ADDS >/tmp/adds 2>&1 &
 adder=$!
 
-host_state() {
-	metherctl hosts --machine | awk -v h="$1" '$1 == h { print $2 }'
-}
-
 if [ "$METHER_ID" = 0 ]; then
 	until [ -n "$(fetch $VICTIM soak-published)" ]; do sleep 1; done
 	for p in $VICTIM_PAGES; do
@@ -81,11 +77,11 @@ if [ "$METHER_ID" = 0 ]; then
 		[ "$(mether-poke read short $SHARED 12)" = 10 ]
 	echo seen | publish soak-seen
 	n=0
-	while [ "$(host_state 4)" != silent ] && [ $n -lt 1200 ]; do
+	while [ "$(peer_state 4)" != silent ] && [ $n -lt 1200 ]; do
 		sleep 1
 		n=$((n + 1))
 	done
-	check "soak: host 4 fell silent" [ "$(host_state 4)" = silent ]
+	check "soak: host 4 fell silent" [ "$(peer_state 4)" = silent ]
 	for try in 1 2 3; do
 		metherctl reclaim 4 --timeout 30000 >/tmp/reclaim 2>&1 && break
 	done

@@ -12,20 +12,16 @@ N=20
 PAGE=6
 T=/sys/kernel/tracing
 
-up() {
-	local i=$1
-	shift
-	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i --cluster 51 \
-		--port 7796 --broadcast 10.88.0.255 --dev eth0 --pages 16 "$@"
-}
+HOST_CLUSTER=51
+HOST_PORT=7796
 
 check "trace: mether.ko loads" insmod $MODULE
 [ -d $T/events ] || mount -t tracefs nodev $T
 check "trace: tracefs has the mether events" [ -d $T/events/mether ]
 diag "$(ls $T/events/mether)"
 check "trace: two hosts on a bridge" bridge_hosts 2
-check "trace: host 1 up" up 1 --create
-check "trace: host 2 up" up 2
+check "trace: host 1 up" host_up 1 --create
+check "trace: host 2 up" host_up 2
 
 echo 0 >$T/tracing_on
 echo >$T/trace
