@@ -26,6 +26,15 @@ check() {
 	fi
 }
 
+# refused TEXT CMD...: CMD fails, and says TEXT. (Unlike sh -c "! CMD",
+# it runs a shell function too, and a wrong failure does not pass.)
+refused() {
+	local text=$1 out
+	shift
+	out=$("$@" 2>&1) && return 1
+	echo "$out" | grep -q "$text"
+}
+
 # wait_for PEER_IP: wait until a peer guest answers on the segment.
 wait_for() {
 	local i
