@@ -104,10 +104,8 @@ guest_run() {
 	fi
 }
 
-# Tests of one guest run while the other guest is busy alone: count.sh
-# fills guest 0's wait at the end of network.sh, and guest 0's five
-# after hosts.sh run beside guest 1's 10,000 migrations there (see
-# timings.txt; together this saves about four minutes).
+# A script of one guest returns at once on the other: guest 0's last four
+# run beside guest 1's 10,000 migrations in hosts.sh (see timings.txt).
 GUEST_TESTS=(kunit.sh module.sh api.sh segment.sh network.sh count.sh
 	forgery.sh migrate.sh netem.sh pipes.sh capability.sh hosts.sh
 	reclaim.sh trace.sh netns.sh fuzz.sh)

@@ -135,7 +135,9 @@ migrations() {
 
 check "hosts: mether.ko loads" insmod $MODULE data_driven_timeout_ms=50
 check "hosts: binding to a missing interface fails" \
-	sh -c "! metherctl up --key-file $CLUSTER_KEY --id 1 --cluster 21 --port $HOST_PORT --broadcast 10.88.0.255 --dev nosuch0"
+	refused "no interface 'nosuch0'" metherctl up --key-file $CLUSTER_KEY \
+		--id 1 --cluster $HOST_CLUSTER --port $HOST_PORT \
+		--broadcast 10.88.0.255 --dev nosuch0
 case $METHER_ID in
 0) three_hosts ;;
 1) migrations ;;
