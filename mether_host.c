@@ -12,6 +12,7 @@
 
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <net/netns/generic.h>
 
 #include "mether_host.h"
@@ -43,6 +44,18 @@ module_param(request_rate, uint, 0644);
 MODULE_PARM_DESC(request_rate,
 		 "REQUESTs per second this host answers from each other host, in bursts of up to half that; more are dropped and counted; 0: no limit; read when a host comes up (default 5000)");
 
+/*
+ * A snooping host's socket takes every page any host publishes. The
+ * default rmem (about 200 KiB) holds some 20 reassembled pages, so a
+ * burst from a few writers overflowed it and data-driven waiters sat
+ * out their timeout; 4 MiB holds a full receive batch (64 pages) from
+ * each of 8 writers at once, with room for the fragments' overhead.
+ */
+static unsigned int socket_buffer_kb = 4096;
+module_param(socket_buffer_kb, uint, 0644);
+MODULE_PARM_DESC(socket_buffer_kb,
+		 "KiB of packets each host's socket may hold unread; more are dropped and counted as socket drops; 0: the namespace's default; read when a host comes up (default 4096)");
+
 /**
  * struct mether_host - the Mether host of one network namespace
  * @lock: serialises making the space
@@ -58,7 +71,7 @@ static unsigned int mether_net_id __read_mostly;
 static struct mether_space *mether_host_new_space(u64 pages, bool creator)
 {
 	struct mether_space *space = mether_space_create(pages, creator);
-	unsigned int dd_ms;
+	unsigned int dd_ms, kb;
 
 	if (IS_ERR(space))
 		return space;
@@ -70,6 +83,8 @@ static struct mether_space *mether_host_new_space(u64 pages, bool creator)
 	space->host_timeout = msecs_to_jiffies(max(READ_ONCE(host_timeout_ms),
 						   100U));
 	space->request_rate = READ_ONCE(request_rate);
+	kb = min_t(unsigned int, READ_ONCE(socket_buffer_kb), INT_MAX / SZ_1K);
+	space->socket_buffer = kb * SZ_1K;
 	return space;
 }
 

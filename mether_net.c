@@ -256,6 +256,9 @@ static int mether_net_socket(struct net *net, struct mether_link *link,
 		return ret;
 	sk = link->sock->sk;
 	sock_set_flag(sk, SOCK_BROADCAST);
+	/* The kernel doubles what it is given, for its own overhead. */
+	if (link->space->socket_buffer)
+		sock_set_rcvbuf(sk, link->space->socket_buffer / 2);
 	if (up->ifindex) {
 		ret = sock_bindtoindex(sk, up->ifindex, true);
 		if (ret) {
@@ -526,6 +529,8 @@ int mether_net_stats(struct mether_space *space, struct mether_stats *stats)
 		spin_lock_bh(&link->stats_lock);
 		*stats = link->stats;
 		spin_unlock_bh(&link->stats_lock);
+		/* Dropped before we could read them: the queue was full. */
+		stats->socket_drops = atomic_read(&link->sock->sk->sk_drops);
 	}
 	mutex_unlock(&space->link_lock);
 	return 0;

@@ -133,6 +133,8 @@ struct mether_reclaim_run;
  * @request_timeout: jiffies a demand fault asks before it gives up
  * @host_timeout: jiffies a host may be quiet before it is silent
  * @request_rate: REQUESTs per second each other host may have answered
+ * @socket_buffer: bytes the link's socket may queue unread (0: the
+ *	network namespace's default)
  * @locked_copies: copies of pages that some file has locked
  * @link_lock: protects @link, and serialises sending on it
  * @link: the UDP link to the cluster, or NULL while the host is alone
@@ -163,6 +165,7 @@ struct mether_space {
 	unsigned long request_timeout;
 	unsigned long host_timeout;
 	unsigned int request_rate;
+	unsigned int socket_buffer;
 	atomic_t locked_copies;
 	struct mutex link_lock;	/* protects link */
 	struct mether_link *link;

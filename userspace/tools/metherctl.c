@@ -344,10 +344,11 @@ static int cmd_stats(int fd, int machine)
 		fail("METHER_IOC_STATS");
 	if (machine) {
 		printf("up %u\nsnooped %llu\nownership_transfers %llu\n"
-		       "retransmits %llu\n", st.up,
+		       "retransmits %llu\nsocket_drops %llu\n", st.up,
 		       (unsigned long long)st.snooped,
 		       (unsigned long long)st.ownership_transfers,
-		       (unsigned long long)st.retransmits);
+		       (unsigned long long)st.retransmits,
+		       (unsigned long long)st.socket_drops);
 		for (t = 1; t < METHER_PACKET_TYPES; t++)
 			printf("tx_%s_packets %llu\ntx_%s_bytes %llu\n"
 			       "rx_%s_packets %llu\nrx_%s_bytes %llu\n",
@@ -384,6 +385,9 @@ static int cmd_stats(int fd, int machine)
 		if (st.drops[r])
 			printf("dropped %-16s %llu\n", drop_names[r],
 			       (unsigned long long)st.drops[r]);
+	if (st.socket_drops)
+		printf("dropped unread (socket queue full) %llu\n",
+		       (unsigned long long)st.socket_drops);
 	printf("faults by view (full, short, -, -, full data, short data, -, -):\n");
 	printf("  writeable:");
 	for (t = 0; t < (int)METHER_VIEWS; t++)

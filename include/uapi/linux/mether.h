@@ -174,6 +174,9 @@ struct mether_up {
  * @writeable_purges: PURGEs of writeable pages (each publishes the page)
  * @up: 1 while the host is joined to a cluster
  * @sealed: 1 while its packets are sealed (METHER_UP_UNSEALED not given)
+ * @socket_drops: packets the host's socket dropped unread because its
+ *	receive queue was full (module parameter socket_buffer_kb); they
+ *	are in no other counter
  */
 struct mether_stats {
 	__u64 tx_packets[METHER_PACKET_TYPES];
@@ -190,6 +193,7 @@ struct mether_stats {
 	__u64 writeable_purges;
 	__u32 up;
 	__u32 sealed;
+	__u64 socket_drops;
 };
 
 /* The cluster key: 32 bytes, set with METHER_IOC_SET_KEY, never read back. */
