@@ -145,8 +145,9 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--module "$BUILD/stock/mether.ko" \
 		--bin userspace/tools/metherctl \
 		--bin userspace/tools/mether-follow --host-bin /sbin/ip \
+		--bin userspace/tests/mether-userns-test \
 		--guests 1 --timeout 900 --test-timeout 600 \
-		tests/guest/snoopers.sh
+		tests/guest/snoopers.sh tests/guest/userns.sh
 
 	msg "the Debian package on the stock kernel: dpkg, DKMS, a count, purge"
 	if deb=$(bash packaging/build-deb.sh "$BUILD/deb" 2>"$OUT/deb.log") &&
