@@ -35,7 +35,7 @@ static int mether_open(struct inode *inode, struct file *file)
 	struct mether_space *space;
 	struct mether_file *mf;
 
-	mf = kzalloc(sizeof(*mf), GFP_KERNEL);
+	mf = kzalloc(sizeof(*mf), GFP_KERNEL_ACCOUNT);
 	if (!mf)
 		return -ENOMEM;
 	space = mether_host_space(net);
@@ -44,6 +44,12 @@ static int mether_open(struct inode *inode, struct file *file)
 		return PTR_ERR(space);
 	}
 	mf->space = space;
+	/*
+	 * The file belongs to the opener's host for good: every ioctl acts
+	 * on it and checks privilege over it, whatever namespaces the
+	 * caller has moved to since (Documentation/design.rst).
+	 */
+	mf->net = get_net(net);
 	mf->restricted = !ns_capable_noaudit(net->user_ns, CAP_SYS_ADMIN);
 	spin_lock_init(&mf->lock);
 	file->private_data = mf;
@@ -58,6 +64,7 @@ static int mether_release(struct inode *inode, struct file *file)
 
 	mether_unlock_all(file);
 	mether_space_put(mf->space);
+	put_net(mf->net);
 	kfree(mf);
 	return 0;
 }
@@ -108,34 +115,23 @@ static long mether_ioctl_page_state(struct mether_file *mf,
 	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
-static long mether_ioctl_up(struct mether_up __user *argp)
+static long mether_ioctl_up(struct net *net, struct mether_up __user *argp)
 {
-	struct net *net = current->nsproxy->net_ns;
 	struct mether_up up;
 
-	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
-		return -EPERM;
 	if (copy_from_user(&up, argp, sizeof(up)))
 		return -EFAULT;
 	return mether_host_up(net, &up);
 }
 
-static long mether_ioctl_down(void)
-{
-	struct net *net = current->nsproxy->net_ns;
-
-	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
-		return -EPERM;
-	return mether_host_down(net);
-}
-
 /* The key goes to the host's current space, whichever file asks. */
-static long mether_ioctl_host_key(struct mether_key __user *argp)
+static long mether_ioctl_host_key(struct net *net,
+				  struct mether_key __user *argp)
 {
 	struct mether_space *space;
 	long ret;
 
-	space = mether_host_space(current->nsproxy->net_ns);
+	space = mether_host_space(net);
 	if (IS_ERR(space))
 		return PTR_ERR(space);
 	ret = mether_ioctl_set_key(space, argp);
@@ -143,16 +139,17 @@ static long mether_ioctl_host_key(struct mether_key __user *argp)
 	return ret;
 }
 
-static long mether_ioctl_peers(struct mether_peers __user *argp)
+static long mether_ioctl_peers(struct net *net,
+			       struct mether_peers __user *argp)
 {
 	struct mether_space *space;
 	struct mether_peers *peers;
 	long ret;
 
-	space = mether_host_space(current->nsproxy->net_ns);
+	space = mether_host_space(net);
 	if (IS_ERR(space))
 		return PTR_ERR(space);
-	peers = kmalloc(sizeof(*peers), GFP_KERNEL);
+	peers = kmalloc(sizeof(*peers), GFP_KERNEL_ACCOUNT);
 	ret = -ENOMEM;
 	if (peers) {
 		mether_net_peers(space, peers);
@@ -163,14 +160,12 @@ static long mether_ioctl_peers(struct mether_peers __user *argp)
 	return ret;
 }
 
-static long mether_ioctl_host_reclaim(struct mether_reclaim __user *argp)
+static long mether_ioctl_host_reclaim(struct net *net,
+				      struct mether_reclaim __user *argp)
 {
-	struct net *net = current->nsproxy->net_ns;
 	struct mether_space *space;
 	long ret;
 
-	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
-		return -EPERM;
 	space = mether_host_space(net);
 	if (IS_ERR(space))
 		return PTR_ERR(space);
@@ -196,12 +191,36 @@ static long mether_ioctl_stats(struct mether_space *space,
 	return copy_to_user(argp, &stats, sizeof(stats)) ? -EFAULT : 0;
 }
 
+/*
+ * The privilege each ioctl needs, over the user namespace that owns the
+ * file's network namespace (mether_file_capable()); 0: none. All the
+ * checks are here, so one table says who may do what.
+ */
+static int mether_ioctl_cap(unsigned int cmd)
+{
+	switch (cmd) {
+	case METHER_IOC_UP:
+	case METHER_IOC_DOWN:
+	case METHER_IOC_SET_KEY:
+	case METHER_IOC_RECLAIM:
+		return CAP_NET_ADMIN;
+	case METHER_IOC_SEGMENT_GRANT:
+		return CAP_SYS_ADMIN;
+	default:
+		return 0;
+	}
+}
+
 static long mether_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
 	struct mether_file *mf = file->private_data;
 	struct mether_space *space = mf->space;
 	void __user *argp = (void __user *)arg;
+	int cap = mether_ioctl_cap(cmd);
+
+	if (cap && !mether_file_capable(file, cap))
+		return -EPERM;
 
 	switch (cmd) {
 	case METHER_IOC_INFO:
@@ -209,6 +228,10 @@ static long mether_ioctl(struct file *file, unsigned int cmd,
 	case METHER_IOC_PURGE:
 		return mether_ioctl_purge(space, argp);
 	case METHER_IOC_DO_PURGE:
+		/* A server: the host's own, or a container's user-level one. */
+		if (!mether_file_capable(file, CAP_SYS_ADMIN) &&
+		    !mether_file_capable(file, CAP_NET_ADMIN))
+			return -EPERM;
 		return mether_ioctl_do_purge(space, argp);
 	case METHER_IOC_LOCK:
 		return mether_ioctl_lock(file, argp, true);
@@ -217,21 +240,24 @@ static long mether_ioctl(struct file *file, unsigned int cmd,
 	case METHER_IOC_PAGE_STATE:
 		return mether_ioctl_page_state(mf, argp);
 	case METHER_IOC_UP:
-		return mether_ioctl_up(argp);
+		return mether_ioctl_up(mf->net, argp);
 	case METHER_IOC_DOWN:
-		return mether_ioctl_down();
+		return mether_host_down(mf->net);
 	case METHER_IOC_STATS:
 		return mether_ioctl_stats(space, argp);
 	case METHER_IOC_SET_KEY:
-		return mether_ioctl_host_key(argp);
+		return mether_ioctl_host_key(mf->net, argp);
 	case METHER_IOC_SEGMENT_GRANT:
+		/* Minting needs a file that may map the whole space, too. */
+		if (mf->restricted)
+			return -EPERM;
 		return mether_ioctl_segment_grant(mf, argp);
 	case METHER_IOC_SEGMENT_ATTACH:
 		return mether_ioctl_segment_attach(mf, argp);
 	case METHER_IOC_PEERS:
-		return mether_ioctl_peers(argp);
+		return mether_ioctl_peers(mf->net, argp);
 	case METHER_IOC_RECLAIM:
-		return mether_ioctl_host_reclaim(argp);
+		return mether_ioctl_host_reclaim(mf->net, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -10,7 +10,6 @@
  * server (mether_server.c) and a privileged user-level server both end in
  * mether_do_purge().
  */
-#include <linux/capability.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/uaccess.h>
@@ -206,17 +205,16 @@ long mether_ioctl_purge(struct mether_space *space,
  * @space: the caller's space
  * @arg: a device offset naming the page (any view)
  *
- * Return: 0; -EPERM without CAP_SYS_ADMIN or CAP_NET_ADMIN; -EFAULT;
- * -EINVAL for an offset outside the space; -ENOENT when no PURGE of the
- * page is pending.
+ * The caller checked privilege (mether_ioctl()).
+ *
+ * Return: 0; -EFAULT; -EINVAL for an offset outside the space; -ENOENT
+ * when no PURGE of the page is pending.
  */
 long mether_ioctl_do_purge(struct mether_space *space, const u64 __user *arg)
 {
 	struct mether_addr addr;
 	u64 offset;
 
-	if (!capable(CAP_SYS_ADMIN) && !capable(CAP_NET_ADMIN))
-		return -EPERM;
 	if (get_user(offset, arg))
 		return -EFAULT;
 	if (mether_decode_offset(offset, space->pages, &addr))

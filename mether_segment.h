@@ -5,8 +5,10 @@
 #ifndef _METHER_SEGMENT_H
 #define _METHER_SEGMENT_H
 
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/spinlock.h>
+#include <net/net_namespace.h>
 
 #include "mether_space.h"
 
@@ -25,6 +27,8 @@ struct mether_grant {
 /**
  * struct mether_file - an open /dev/mether
  * @space: the space of the opener's host
+ * @net: the opener's network namespace, whose host every ioctl acts on
+ *	(a reference, as a socket holds its namespace)
  * @restricted: opened without CAP_SYS_ADMIN: maps attached segments only
  * @lock: protects @grants and @grant
  * @grants: segments attached
@@ -32,6 +36,7 @@ struct mether_grant {
  */
 struct mether_file {
 	struct mether_space *space;
+	struct net *net;
 	bool restricted;
 	spinlock_t lock;	/* protects grants, grant */
 	unsigned int grants;
@@ -41,6 +46,28 @@ struct mether_file {
 static inline struct mether_space *mether_file_space(struct file *file)
 {
 	return ((struct mether_file *)file->private_data)->space;
+}
+
+/**
+ * mether_file_capable() - may the caller use @cap through @file?
+ * @file: an open /dev/mether
+ * @cap: the capability
+ *
+ * As sk_ns_capable() does for a socket: the file's opener and the caller
+ * must both hold @cap over the user namespace that owns the file's
+ * network namespace. Checking the caller alone against its own current
+ * namespaces would let anyone who makes a user namespace act on a host
+ * it opened before; checking the opener alone would let a privileged
+ * opener's descriptor, passed on, work for anybody.
+ *
+ * Return: true when both hold it.
+ */
+static inline bool mether_file_capable(struct file *file, int cap)
+{
+	struct mether_file *mf = file->private_data;
+	struct user_namespace *ns = mf->net->user_ns;
+
+	return file_ns_capable(file, ns, cap) && ns_capable(ns, cap);
 }
 
 void mether_segment_token(const u8 key[METHER_KEY_SIZE],
