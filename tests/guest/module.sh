@@ -31,4 +31,23 @@ if [ "$loops" = 20 ]; then
 else
 	not_ok "module: load/unload cycle $((loops + 1)) of 20 failed"
 fi
+# A fault asleep holds the module, even when its mapping and file are
+# gone: mether-poke sleep unmaps and closes them from another thread.
+# Without the pin, rmmod succeeded and the killed sleeper woke up in
+# freed module text (KASAN, or an oops, on the console).
+check "module: loads with data_driven_timeout_ms=0" \
+	insmod $MODULE data_driven_timeout_ms=0
+mether-poke sleep 3 >/tmp/asleep 2>&1 &
+sleeper=$!
+for i in $(seq 1 100); do
+	grep -q asleep /tmp/asleep && break
+	sleep 0.1
+done
+check "module: a fault sleeps, its mapping and file gone" \
+	grep -q asleep /tmp/asleep
+check "module: rmmod is refused while a fault sleeps" \
+	refused "unavailable\|busy" rmmod mether
+kill -9 $sleeper
+wait $sleeper 2>/dev/null
+check "module: rmmod succeeds once the sleeper is killed" rmmod mether
 check "module: not loaded at the end" sh -c '! grep -q "^mether " /proc/modules'

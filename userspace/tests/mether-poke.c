@@ -6,15 +6,21 @@
  *
  *	mether-poke read  full|short PAGE OFFSET
  *	mether-poke write full|short PAGE OFFSET VALUE
+ *	mether-poke sleep PAGE
  *
  * read prints the word. Either makes this host take the consistent copy.
+ * sleep leaves a thread asleep in a data-driven fault on PAGE, then
+ * unmaps and closes the device in another thread, prints "asleep", and
+ * waits to be killed: nothing but the sleeping fault holds the module.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -24,8 +30,59 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: mether-poke read  full|short PAGE OFFSET\n"
-		"       mether-poke write full|short PAGE OFFSET VALUE\n");
+		"       mether-poke write full|short PAGE OFFSET VALUE\n"
+		"       mether-poke sleep PAGE\n");
 	return 2;
+}
+
+static void *touch(void *word)
+{
+	return (void *)(uintptr_t)*(volatile uint32_t *)word;
+}
+
+/* Fault on a page nobody publishes, then let go of everything else. */
+static int sleep_in_fault(unsigned long page)
+{
+	long page_size = sysconf(_SC_PAGESIZE);
+	struct mether_stats st;
+	pthread_t sleeper;
+	char *map;
+	int fd;
+
+	fd = open("/dev/mether", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		perror("mether-poke: /dev/mether");
+		return 1;
+	}
+	map = mmap(NULL, METHER_SPACE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		perror("mether-poke: mmap");
+		return 1;
+	}
+	errno = pthread_create(&sleeper, NULL, touch,
+			       mether_view_ptr(map + page * page_size,
+					       METHER_VIEW_FULL_DATA));
+	if (errno) {
+		perror("mether-poke: pthread_create");
+		return 1;
+	}
+	/* The fault has begun once it is counted; give it time to sleep. */
+	do {
+		usleep(10000);
+		if (ioctl(fd, METHER_IOC_STATS, &st)) {
+			perror("mether-poke: METHER_IOC_STATS");
+			return 1;
+		}
+	} while (!st.inconsistent_faults[METHER_VIEW_FULL_DATA]);
+	usleep(200000);
+	if (munmap(map, METHER_SPACE_SIZE) || close(fd)) {
+		perror("mether-poke: letting go");
+		return 1;
+	}
+	printf("asleep\n");
+	fflush(stdout);
+	for (;;)
+		pause();
 }
 
 int main(int argc, char **argv)
@@ -37,6 +94,8 @@ int main(int argc, char **argv)
 	int write, fd;
 	char *map;
 
+	if (argc == 3 && !strcmp(argv[1], "sleep"))
+		return sleep_in_fault(strtoul(argv[2], NULL, 0));
 	if (argc < 5)
 		return usage();
 	write = !strcmp(argv[1], "write");
