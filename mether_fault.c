@@ -7,6 +7,7 @@
  * returns VM_FAULT_RETRY, as fs/userfaultfd.c and ttm_bo_vm.c do, so a
  * waiting fault never holds up munmap() or faults on other pages.
  */
+#include <linux/file.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -128,17 +129,27 @@ static vm_fault_t mether_fault_wait(struct vm_fault *vmf,
 				    struct mether_addr *addr,
 				    bool inconsistent)
 {
+	struct file *file;
+
 	/* Callers that cannot retry (some get_user_pages()) cannot wait. */
 	if (!(vmf->flags & FAULT_FLAG_ALLOW_RETRY))
 		return VM_FAULT_SIGBUS;
 	if (vmf->flags & FAULT_FLAG_RETRY_NOWAIT)
 		return VM_FAULT_RETRY;
 
-	/* The mapping may go once mmap_lock is dropped; the space may not. */
-	mether_space_get(space);
+	/*
+	 * The mapping, and with it the last reference to the file, may go
+	 * once mmap_lock is dropped; then nothing would keep rmmod from
+	 * freeing the code this sleeps in. Pin the file, as the filemap
+	 * fault path does (maybe_unlock_mmap_for_io()): it holds the module
+	 * (through its fops) and the space. fput() from a task defers the
+	 * last __fput() until the return to user mode, so the module
+	 * reference is dropped only once this code has been left.
+	 */
+	file = get_file(vmf->vma->vm_file);
 	mmap_read_unlock(vmf->vma->vm_mm);
 	mether_wait_copy(space, addr, inconsistent);
-	mether_space_put(space);
+	fput(file);
 	return VM_FAULT_RETRY;
 }
 
