@@ -178,7 +178,7 @@ static int mether_consistent_frame(struct mether_space *space,
 				mp->tail_written = true;
 		} else {
 			spin_unlock(&mp->lock);
-			fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+			fresh = mether_alloc_frame(space);
 			if (!fresh)
 				return -ENOMEM;
 			continue;

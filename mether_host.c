@@ -24,6 +24,17 @@ module_param(space_pages, uint, 0444);
 MODULE_PARM_DESC(space_pages,
 		 "Number of pages in each host's Mether space (default 256)");
 
+/*
+ * Anyone may make a user namespace, and with it a network namespace and
+ * a host it administers: such a host's space is bounded. The memory it
+ * uses is charged to its maker's memory cgroup too, but a machine
+ * without cgroup limits would still lose it (Documentation/design.rst).
+ */
+static unsigned int userns_max_pages = 16384;
+module_param(userns_max_pages, uint, 0644);
+MODULE_PARM_DESC(userns_max_pages,
+		 "Most pages in the space of a host whose network namespace belongs to a user namespace other than the initial one; UP asking for more fails with EFBIG; read when a space is made (default 16384)");
+
 static unsigned int data_driven_timeout_ms = 100;
 module_param(data_driven_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(data_driven_timeout_ms,
@@ -88,6 +99,14 @@ static struct mether_space *mether_host_new_space(u64 pages, bool creator)
 	return space;
 }
 
+/* The most pages a space of @net's host may have. */
+static u64 mether_host_max_pages(struct net *net)
+{
+	if (net->user_ns == &init_user_ns)
+		return METHER_MAX_PAGES(PAGE_SIZE);
+	return max(READ_ONCE(userns_max_pages), 1U);
+}
+
 /**
  * mether_host_space() - the space of @net's host, made on first use
  * @net: the opener's network namespace
@@ -102,7 +121,9 @@ struct mether_space *mether_host_space(struct net *net)
 	mutex_lock(&host->lock);
 	space = host->space;
 	if (!space) {
-		space = mether_host_new_space(space_pages, true);
+		space = mether_host_new_space(min_t(u64, space_pages,
+						    mether_host_max_pages(net)),
+					      true);
 		if (IS_ERR(space))
 			goto out;
 		host->space = space;
@@ -121,9 +142,10 @@ out:
  * Files opened before keep the space they had (alone); files opened
  * after get the new one.
  *
- * Return: 0; -EINVAL for a bad configuration; -EBUSY when already up;
- * -ENOKEY for a sealed cluster when no key is set; an errno from the
- * socket.
+ * Return: 0; -EINVAL for a bad configuration; -EFBIG for more pages
+ * than a host of a user namespace may have (userns_max_pages); -EBUSY
+ * when already up; -ENOKEY for a sealed cluster when no key is set; an
+ * errno from the socket.
  */
 int mether_host_up(struct net *net, const struct mether_up *up)
 {
@@ -137,6 +159,8 @@ int mether_host_up(struct net *net, const struct mether_up *up)
 	    !up->port || !up->broadcast ||
 	    up->reserved || up->reserved2 || up->ifindex > INT_MAX)
 		return -EINVAL;
+	if (up->pages > mether_host_max_pages(net))
+		return -EFBIG;
 
 	mutex_lock(&host->lock);
 	ret = -EBUSY;

@@ -295,7 +295,7 @@ int mether_net_up(struct net *net, struct mether_space *space,
 	struct mether_link *link;
 	int ret;
 
-	link = kvzalloc(sizeof(*link), GFP_KERNEL);
+	link = kvzalloc(sizeof(*link), GFP_KERNEL_ACCOUNT);
 	if (!link)
 		return -ENOMEM;
 	link->space = space;

@@ -128,7 +128,7 @@ void mether_owner_request(struct mether_space *space,
 	u64 page = msg->page, version = 0;
 	bool gave_up = false;
 
-	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	fresh = mether_alloc_frame(space);
 	if (!fresh)
 		return;
 
@@ -223,7 +223,7 @@ bool mether_owner_arrived(struct mether_space *space,
 	bool took = false;
 	void *dst;
 
-	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	fresh = mether_alloc_frame(space);
 	if (!fresh)
 		return false;	/* no ACK: the sender tries again */
 

@@ -10,7 +10,9 @@
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/memcontrol.h>
 #include <linux/pseudo_fs.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "mether_net.h"
@@ -55,6 +57,11 @@ void mether_fs_exit(void)
  * @creator: this host made the space and holds every page, zero-filled;
  *	a host that joins a space holds none
  *
+ * Everything the space allocates, now and later, is charged to the
+ * memory cgroup of the task that makes it (the opener, or whoever
+ * brought the host up): its pages array here, and its frames wherever
+ * they are allocated, even in the receive work (mether_alloc_frame()).
+ *
  * Return: the space with one reference, or an ERR_PTR().
  */
 struct mether_space *mether_space_create(u64 pages, bool creator)
@@ -62,15 +69,17 @@ struct mether_space *mether_space_create(u64 pages, bool creator)
 	struct mether_space *space;
 	u64 i;
 
-	space = kzalloc(sizeof(*space), GFP_KERNEL);
+	space = kzalloc(sizeof(*space), GFP_KERNEL_ACCOUNT);
 	if (!space)
 		return ERR_PTR(-ENOMEM);
-	space->page = kvcalloc(pages, sizeof(*space->page), GFP_KERNEL);
+	space->page = kvcalloc(pages, sizeof(*space->page),
+			       GFP_KERNEL_ACCOUNT);
 	if (!space->page)
 		goto err_free_space;
 	space->inode = alloc_anon_inode(mether_mnt->mnt_sb);
 	if (IS_ERR(space->inode))
 		goto err_free_pages;
+	space->memcg = get_mem_cgroup_from_mm(current->mm);
 
 	for (i = 0; i < pages; i++) {
 		struct mether_page *mp = &space->page[i];
@@ -101,6 +110,28 @@ err_free_space:
 	return ERR_PTR(-ENOMEM);
 }
 
+/**
+ * mether_alloc_frame() - a zeroed frame for one of @space's copies
+ * @space: the space
+ *
+ * Charged to the space's memory cgroup, whichever task allocates it: a
+ * fault, a PURGE, or the receive work on a peer's behalf. As a BPF map
+ * does (bpf_map_kmalloc_node()), the charge goes through the active
+ * memcg, so a peer that sends pages fills its victim's own cgroup, not
+ * the machine.
+ *
+ * Return: the frame, or NULL.
+ */
+struct page *mether_alloc_frame(struct mether_space *space)
+{
+	struct mem_cgroup *old = set_active_memcg(space->memcg);
+	struct page *frame;
+
+	frame = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
+	set_active_memcg(old);
+	return frame;
+}
+
 static void mether_space_release(struct kref *ref)
 {
 	struct mether_space *space = container_of(ref, struct mether_space,
@@ -121,6 +152,7 @@ static void mether_space_release(struct kref *ref)
 			put_page(mp->tail_frame);
 	}
 	iput(space->inode);
+	mem_cgroup_put(space->memcg);
 	kvfree(space->page);
 	kfree_sensitive(space);	/* it holds the cluster key */
 }
@@ -224,7 +256,7 @@ int mether_publish(struct mether_space *space, u64 page, unsigned int subset)
 	u64 version = 0;
 	int ret = 0;
 
-	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	fresh = mether_alloc_frame(space);
 	if (!fresh)
 		return -ENOMEM;
 
@@ -294,7 +326,7 @@ int mether_page_arrived(struct mether_space *space,
 	struct page *fresh;
 	int ret = 0;
 
-	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	fresh = mether_alloc_frame(space);
 	if (!fresh)
 		return -ENOMEM;
 

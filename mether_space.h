@@ -114,6 +114,7 @@ struct mether_page {
 	u64 seen_version;
 };
 
+struct mem_cgroup;
 struct mether_reclaim_run;
 
 /**
@@ -122,6 +123,8 @@ struct mether_reclaim_run;
  * @pages: number of pages
  * @page: the pages
  * @inode: its i_mapping is the address_space of every opener's file
+ * @memcg: the memory cgroup its memory is charged to (a reference; NULL
+ *	without CONFIG_MEMCG)
  * @map_sem: held for reading while a fault maps a frame, and for writing
  *	while a copy's frame or presence changes and its views are unmapped,
  *	so that no fault can map a frame that is no longer the copy's
@@ -156,6 +159,7 @@ struct mether_space {
 	u64 pages;
 	struct mether_page *page;
 	struct inode *inode;
+	struct mem_cgroup *memcg;
 	struct rw_semaphore map_sem;
 	wait_queue_head_t wait;
 	spinlock_t server_lock;	/* protects server_queue */
@@ -190,6 +194,7 @@ struct mether_wire_msg;
 
 struct mether_space *mether_space_create(u64 pages, bool creator);
 void mether_space_put(struct mether_space *space);
+struct page *mether_alloc_frame(struct mether_space *space);
 
 static inline void mether_space_get(struct mether_space *space)
 {

@@ -330,6 +330,11 @@ static int cmd_up(int fd, int argc, char **argv)
 			fprintf(stderr, "metherctl up: no cluster key: set one (metherctl key, or --key-file) or run --unsealed\n");
 			exit(1);
 		}
+		if (errno == EFBIG) {
+			fprintf(stderr, "metherctl up: %llu pages: more than a host in a user namespace may have (module parameter userns_max_pages)\n",
+				(unsigned long long)up.pages);
+			exit(1);
+		}
 		fail("up");
 	}
 	return 0;
