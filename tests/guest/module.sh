@@ -50,4 +50,8 @@ check "module: rmmod is refused while a fault sleeps" \
 kill -9 $sleeper
 wait $sleeper 2>/dev/null
 check "module: rmmod succeeds once the sleeper is killed" rmmod mether
+# A PURGE over a large range lets a killed caller go between pages.
+check "module: loads with space_pages=65536" insmod $MODULE space_pages=65536
+check "module: a killed PURGE of 65536 pages stops short" mether-poke purge-killed
+check "module: unloads after the killed PURGE" rmmod mether
 check "module: not loaded at the end" sh -c '! grep -q "^mether " /proc/modules'

@@ -7,11 +7,15 @@
  *	mether-poke read  full|short PAGE OFFSET
  *	mether-poke write full|short PAGE OFFSET VALUE
  *	mether-poke sleep PAGE
+ *	mether-poke purge-killed
  *
  * read prints the word. Either makes this host take the consistent copy.
  * sleep leaves a thread asleep in a data-driven fault on PAGE, then
  * unmaps and closes the device in another thread, prints "asleep", and
  * waits to be killed: nothing but the sleeping fault holds the module.
+ * purge-killed kills a child in the middle of a PURGE of every read-only
+ * page of the space: the PURGE must stop short of the last page (exit 0),
+ * not run to its end first (exit 1).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +26,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <linux/mether.h>
@@ -31,7 +37,8 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: mether-poke read  full|short PAGE OFFSET\n"
 		"       mether-poke write full|short PAGE OFFSET VALUE\n"
-		"       mether-poke sleep PAGE\n");
+		"       mether-poke sleep PAGE\n"
+		"       mether-poke purge-killed\n");
 	return 2;
 }
 
@@ -85,6 +92,60 @@ static int sleep_in_fault(unsigned long page)
 		pause();
 }
 
+static __u64 read_only_purges(int fd)
+{
+	struct mether_stats st;
+
+	if (ioctl(fd, METHER_IOC_STATS, &st)) {
+		perror("mether-poke: METHER_IOC_STATS");
+		exit(2);
+	}
+	return st.purges;
+}
+
+/* PURGE the whole space in a child, and kill it once it has begun. */
+static int purge_killed(void)
+{
+	long page_size = sysconf(_SC_PAGESIZE);
+	struct mether_range range;
+	struct mether_info info;
+	__u64 start, end;
+	pid_t child;
+	char *map;
+	int fd;
+
+	fd = open("/dev/mether", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, METHER_IOC_INFO, &info)) {
+		perror("mether-poke: /dev/mether");
+		return 2;
+	}
+	map = mmap(NULL, info.pages * page_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		perror("mether-poke: mmap");
+		return 2;
+	}
+	start = read_only_purges(fd);
+	child = fork();
+	if (child < 0) {
+		perror("mether-poke: fork");
+		return 2;
+	}
+	if (!child) {
+		range.addr = (uintptr_t)map;
+		range.len = info.pages * page_size;
+		ioctl(fd, METHER_IOC_PURGE, &range);
+		_exit(0);
+	}
+	while (read_only_purges(fd) == start)
+		;
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	end = read_only_purges(fd);
+	printf("purged %llu of %llu pages\n", (unsigned long long)(end - start),
+	       (unsigned long long)info.pages);
+	return end - start < info.pages ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	long page_size = sysconf(_SC_PAGESIZE);
@@ -94,6 +155,8 @@ int main(int argc, char **argv)
 	int write, fd;
 	char *map;
 
+	if (argc == 2 && !strcmp(argv[1], "purge-killed"))
+		return purge_killed();
 	if (argc == 3 && !strcmp(argv[1], "sleep"))
 		return sleep_in_fault(strtoul(argv[2], NULL, 0));
 	if (argc < 5)

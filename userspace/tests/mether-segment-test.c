@@ -113,6 +113,16 @@ static void check(const char *name, const char *rw_cap, const char *r_cap)
 	report(p != MAP_FAILED, "its last page can");
 	if (p != MAP_FAILED)
 		munmap(p, m->page_size);
+	/* The directory is everybody's: a user may read it, not freeze it. */
+	p = mmap(NULL, m->page_size, PROT_READ, MAP_SHARED, m->fd, 0);
+	report(p != MAP_FAILED, "the directory page can be mapped read-only");
+	if (p != MAP_FAILED) {
+		uint64_t addr = (uintptr_t)p;
+
+		report(refused(ioctl(m->fd, METHER_IOC_LOCK, &addr), EACCES),
+		       "... but a restricted file cannot lock it (EACCES)");
+		munmap(p, m->page_size);
+	}
 	report(refused(mether_segment_create(m, "x", 1), EPERM),
 	       "a segment's handle cannot create segments");
 
