@@ -12,6 +12,7 @@
  */
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 
 #include "mether_fault.h"
@@ -167,7 +168,8 @@ static int mether_purge_inconsistent(struct mether_space *space,
  *
  * Return: 0; -EFAULT; -EINVAL for an unaligned or empty range; -ENOMEM
  * for a range not wholly in mappings of this space; -EBUSY for a locked
- * inconsistent page; -EINTR when killed while waiting.
+ * inconsistent page; -EINTR when killed (between pages, or while
+ * waiting).
  */
 long mether_ioctl_purge(struct mether_space *space,
 			const struct mether_range __user *arg)
@@ -185,6 +187,10 @@ long mether_ioctl_purge(struct mether_space *space,
 
 	for (addr = range.addr; addr < range.addr + range.len;
 	     addr += PAGE_SIZE) {
+		/* A range may span a million pages: let a killed caller go. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
 		ret = mether_resolve(space, addr, &t);
 		if (ret)
 			return ret;
@@ -236,7 +242,8 @@ long mether_ioctl_do_purge(struct mether_space *space, const u64 __user *arg)
  * page that is not locked; -ENOMEM for an address outside the caller's
  * mappings of this space; -EAGAIN when subsets are missing (they are
  * marked wanted, and the server fetches them); -EBUSY when already
- * locked; -EPERM to unlock another file's lock.
+ * locked; -EPERM to unlock another file's lock; -EACCES for a restricted
+ * file locking the directory page.
  */
 long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock)
 {
@@ -253,6 +260,13 @@ long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock)
 	ret = mether_resolve(space, uaddr, &t);
 	if (ret)
 		return ret;
+	/*
+	 * A lock on the directory page would freeze it for every local
+	 * user: only a file that may map the whole space may take one.
+	 */
+	if (lock && t.page == METHER_DIRECTORY_PAGE &&
+	    ((struct mether_file *)file->private_data)->restricted)
+		return -EACCES;
 
 	down_write(&space->map_sem);
 	spin_lock(&t.mp->lock);
