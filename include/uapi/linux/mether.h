@@ -124,11 +124,15 @@ struct mether_page_state {
 #define METHER_UP_UNSEALED	0x2
 
 /**
- * struct mether_up - METHER_IOC_UP: join this network namespace's host to
- * a cluster (needs CAP_NET_ADMIN)
+ * struct mether_up - METHER_IOC_UP: join the file's host (that of the
+ * network namespace it was opened in) to a cluster (needs CAP_NET_ADMIN
+ * over it, held by the opener and the caller; every privileged ioctl
+ * checks the same way)
  * @host_id: this host's id in the cluster, not 0
  * @cluster: the cluster's id; packets of other clusters are dropped
- * @pages: number of pages in the space (all hosts of a cluster agree)
+ * @pages: number of pages in the space (all hosts of a cluster agree); a
+ *	host of a user namespace other than the initial one may have at
+ *	most the module's userns_max_pages (EFBIG)
  * @flags: METHER_UP_*
  * @addr: IPv4 address to bind, network order (0: any)
  * @broadcast: IPv4 address pages are sent to, network order: the
