@@ -76,7 +76,7 @@ int mether_keys_update(struct mether_keys *keys, const struct mether_key *k)
 
 /**
  * mether_ioctl_set_key() - METHER_IOC_SET_KEY
- * @space: the current space of the caller's host (the next one to come
+ * @space: the current space of the file's host (the next one to come
  *	up inherits the keys)
  * @arg: the request
  *
