@@ -37,19 +37,21 @@ fi
 # freed module text (KASAN, or an oops, on the console).
 check "module: loads with data_driven_timeout_ms=0" \
 	insmod $MODULE data_driven_timeout_ms=0
-mether-poke sleep 3 >/tmp/asleep 2>&1 &
-sleeper=$!
-for i in $(seq 1 100); do
-	grep -q asleep /tmp/asleep && break
-	sleep 0.1
-done
 check "module: a fault sleeps, its mapping and file gone" \
-	grep -q asleep /tmp/asleep
+	sh -c 'mether-poke sleep 3 >/tmp/sleeper'
 check "module: rmmod is refused while a fault sleeps" \
 	refused "unavailable\|busy" rmmod mether
-kill -9 $sleeper
-wait $sleeper 2>/dev/null
-check "module: rmmod succeeds once the sleeper is killed" rmmod mether
+kill -9 "$(cat /tmp/sleeper)"
+# Killed, it lets go of the file on its way out (it is not our child).
+unloaded() {
+	local i
+	for i in $(seq 1 50); do
+		rmmod mether 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "module: rmmod succeeds once the sleeper is killed" unloaded
 # A PURGE over a large range lets a killed caller go between pages.
 check "module: loads with space_pages=65536" insmod $MODULE space_pages=65536
 check "module: a killed PURGE of 65536 pages stops short" mether-poke purge-killed

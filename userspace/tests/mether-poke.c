@@ -10,9 +10,10 @@
  *	mether-poke purge-killed
  *
  * read prints the word. Either makes this host take the consistent copy.
- * sleep leaves a thread asleep in a data-driven fault on PAGE, then
- * unmaps and closes the device in another thread, prints "asleep", and
+ * sleep starts a process that leaves a thread asleep in a data-driven
+ * fault on PAGE, then unmaps and closes the device in another thread and
  * waits to be killed: nothing but the sleeping fault holds the module.
+ * It prints that process's pid once the fault sleeps.
  * purge-killed kills a child in the middle of a PURGE of every read-only
  * page of the space: the PURGE must stop short of the last page (exit 0),
  * not run to its end first (exit 1).
@@ -47,47 +48,65 @@ static void *touch(void *word)
 	return (void *)(uintptr_t)*(volatile uint32_t *)word;
 }
 
-/* Fault on a page nobody publishes, then let go of everything else. */
+/*
+ * In a child, fault on a page nobody publishes, then let go of
+ * everything else; print the child's pid once it is asleep.
+ */
 static int sleep_in_fault(unsigned long page)
 {
 	long page_size = sysconf(_SC_PAGESIZE);
+	__u64 offset = ((__u64)METHER_VIEW_FULL_DATA << METHER_VIEW_SHIFT) +
+		       page * page_size;
 	struct mether_stats st;
 	pthread_t sleeper;
+	int fd, null, ready[2];
+	char byte = 0;
+	pid_t child;
 	char *map;
-	int fd;
 
+	if (pipe(ready)) {
+		perror("mether-poke: pipe");
+		return 1;
+	}
+	child = fork();
+	if (child < 0) {
+		perror("mether-poke: fork");
+		return 1;
+	}
+	if (child) {
+		close(ready[1]);
+		if (read(ready[0], &byte, 1) != 1) {
+			fprintf(stderr, "mether-poke: the sleeper failed\n");
+			return 1;
+		}
+		printf("%d\n", child);
+		return 0;
+	}
+	/* Whoever waits for the parent's output must not wait for ours. */
+	close(ready[0]);
+	null = open("/dev/null", O_RDWR);
+	if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		_exit(1);
 	fd = open("/dev/mether", O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		perror("mether-poke: /dev/mether");
-		return 1;
-	}
-	map = mmap(NULL, METHER_SPACE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED) {
-		perror("mether-poke: mmap");
-		return 1;
-	}
-	errno = pthread_create(&sleeper, NULL, touch,
-			       mether_view_ptr(map + page * page_size,
-					       METHER_VIEW_FULL_DATA));
-	if (errno) {
-		perror("mether-poke: pthread_create");
-		return 1;
-	}
+	if (fd < 0)
+		_exit(1);
+	map = mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd, offset);
+	if (map == MAP_FAILED)
+		_exit(1);
+	if (pthread_create(&sleeper, NULL, touch, map))
+		_exit(1);
 	/* The fault has begun once it is counted; give it time to sleep. */
 	do {
 		usleep(10000);
-		if (ioctl(fd, METHER_IOC_STATS, &st)) {
-			perror("mether-poke: METHER_IOC_STATS");
-			return 1;
-		}
+		if (ioctl(fd, METHER_IOC_STATS, &st))
+			_exit(1);
 	} while (!st.inconsistent_faults[METHER_VIEW_FULL_DATA]);
 	usleep(200000);
-	if (munmap(map, METHER_SPACE_SIZE) || close(fd)) {
-		perror("mether-poke: letting go");
-		return 1;
-	}
-	printf("asleep\n");
-	fflush(stdout);
+	if (munmap(map, page_size) || close(fd))
+		_exit(1);
+	if (write(ready[1], &byte, 1) != 1)
+		_exit(1);
+	close(ready[1]);
 	for (;;)
 		pause();
 }
