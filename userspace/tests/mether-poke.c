@@ -48,6 +48,19 @@ static void *touch(void *word)
 	return (void *)(uintptr_t)*(volatile uint32_t *)word;
 }
 
+/* The sleeper's verdict for its parent: "" once asleep, or what failed. */
+static void tell(int fd, const char *what)
+{
+	char msg[128] = "";
+	int len = 0;
+
+	if (what)
+		len = snprintf(msg, sizeof(msg), "%s: %s", what,
+			       strerror(errno));
+	if (write(fd, msg, len < 1 ? 1 : len) < 0 || what)
+		_exit(1);
+}
+
 /*
  * In a child, fault on a page nobody publishes, then let go of
  * everything else; print the child's pid once it is asleep.
@@ -60,7 +73,7 @@ static int sleep_in_fault(unsigned long page)
 	struct mether_stats st;
 	pthread_t sleeper;
 	int fd, null, ready[2];
-	char byte = 0;
+	char msg[128] = "";
 	pid_t child;
 	char *map;
 
@@ -75,8 +88,9 @@ static int sleep_in_fault(unsigned long page)
 	}
 	if (child) {
 		close(ready[1]);
-		if (read(ready[0], &byte, 1) != 1) {
-			fprintf(stderr, "mether-poke: the sleeper failed\n");
+		if (read(ready[0], msg, sizeof(msg) - 1) != 1) {
+			fprintf(stderr, "mether-poke: the sleeper failed: %s\n",
+				msg);
 			return 1;
 		}
 		printf("%d\n", child);
@@ -86,26 +100,26 @@ static int sleep_in_fault(unsigned long page)
 	close(ready[0]);
 	null = open("/dev/null", O_RDWR);
 	if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
-		_exit(1);
-	fd = open("/dev/mether", O_RDONLY | O_CLOEXEC);
+		tell(ready[1], "/dev/null");
+	fd = open("/dev/mether", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		_exit(1);
+		tell(ready[1], "/dev/mether");
 	map = mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd, offset);
 	if (map == MAP_FAILED)
-		_exit(1);
-	if (pthread_create(&sleeper, NULL, touch, map))
-		_exit(1);
+		tell(ready[1], "mmap");
+	errno = pthread_create(&sleeper, NULL, touch, map);
+	if (errno)
+		tell(ready[1], "pthread_create");
 	/* The fault has begun once it is counted; give it time to sleep. */
 	do {
 		usleep(10000);
 		if (ioctl(fd, METHER_IOC_STATS, &st))
-			_exit(1);
+			tell(ready[1], "METHER_IOC_STATS");
 	} while (!st.inconsistent_faults[METHER_VIEW_FULL_DATA]);
 	usleep(200000);
 	if (munmap(map, page_size) || close(fd))
-		_exit(1);
-	if (write(ready[1], &byte, 1) != 1)
-		_exit(1);
+		tell(ready[1], "letting go");
+	tell(ready[1], NULL);
 	close(ready[1]);
 	for (;;)
 		pause();
@@ -133,7 +147,7 @@ static int purge_killed(void)
 	char *map;
 	int fd;
 
-	fd = open("/dev/mether", O_RDONLY | O_CLOEXEC);
+	fd = open("/dev/mether", O_RDWR | O_CLOEXEC);
 	if (fd < 0 || ioctl(fd, METHER_IOC_INFO, &info)) {
 		perror("mether-poke: /dev/mether");
 		return 2;
