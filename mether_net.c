@@ -585,10 +585,11 @@ void mether_net_peers(struct mether_space *space, struct mether_peers *out)
  * @host: the host; this host's own old epochs too
  * @epoch: in: the epoch (0: the newest heard); out: the epoch
  *
- * Return: 0 when it may (mether_peer_reclaimable()); -EBUSY when @host
- * is heard alive under @epoch, or is this host and @epoch its current
- * one; -ENOENT when @host or @epoch was never heard; -ENOTCONN when
- * this host is not up.
+ * Return: 1 when it may because @epoch is older than @host's newest
+ * (this host's own old epochs too); 0 when it may because @host is
+ * silent; -EBUSY when @host is heard alive under @epoch, or is this host
+ * and @epoch its current one; -ENOENT when @host or @epoch was never
+ * heard; -ENOTCONN when this host is not up (mether_peer_reclaimable()).
  */
 int mether_net_reclaimable(struct mether_space *space, u32 host, u64 *epoch)
 {
@@ -598,7 +599,7 @@ int mether_net_reclaimable(struct mether_space *space, u32 host, u64 *epoch)
 	mutex_lock(&space->link_lock);
 	link = space->link;
 	if (link && host == link->limits.self)
-		ret = *epoch && *epoch < link->epoch ? 0 : -EBUSY;
+		ret = *epoch && *epoch < link->epoch ? 1 : -EBUSY;
 	else if (link)
 		ret = mether_peer_reclaimable(&link->peers, host,
 					      space->host_timeout, epoch);

@@ -157,10 +157,11 @@ static bool mether_peer_alive(const struct mether_peer *peer,
  * restarted and holds nothing of it. The newest one may be reclaimed
  * once the host has been silent for @timeout.
  *
- * Return: 0 when it may; -EBUSY when @host was heard within @timeout
- * under @epoch (or under an older one: @epoch was never heard from a
- * host that is alive); -ENOENT when @host, or @epoch of it, was never
- * heard.
+ * Return: 1 when it may because @epoch is older than the newest; 0
+ * when it may because @host is silent; -EBUSY when @host was heard
+ * within @timeout under @epoch (or under an older one: @epoch was never
+ * heard from a host that is alive); -ENOENT when @host, or @epoch of it,
+ * was never heard.
  */
 int mether_peer_reclaimable(struct mether_peer_table *table, u32 host,
 			    unsigned long timeout, u64 *epoch)
@@ -178,8 +179,10 @@ int mether_peer_reclaimable(struct mether_peer_table *table, u32 host,
 		*epoch = newest;
 	if (mether_peer_alive(peer, timeout) && *epoch >= newest)
 		ret = -EBUSY;
+	else if (*epoch > newest)
+		ret = -ENOENT;
 	else
-		ret = *epoch > newest ? -ENOENT : 0;
+		ret = *epoch < newest;
 out:
 	spin_unlock(&table->lock);
 	return ret;

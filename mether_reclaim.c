@@ -65,7 +65,8 @@
 /**
  * struct mether_reclaim_run - a reclaim this host coordinates
  * @dead: the silent host
- * @dead_epoch: its last epoch heard
+ * @dead_epoch: the epoch reclaimed (with every older one)
+ * @restarted: @dead is alive under a newer epoch
  * @self: this host
  * @seq: the reclaim's number, echoed by OFFERs and ACKs
  * @pause_ms: how long survivors pause their handoffs, at most
@@ -80,6 +81,7 @@
 struct mether_reclaim_run {
 	u32 dead;
 	u64 dead_epoch;
+	bool restarted;
 	u32 self;
 	u32 seq;
 	u32 pause_ms;
@@ -243,12 +245,18 @@ bool mether_reclaim_paused(struct mether_space *space)
 	return mether_reclaim_pauses_active(&space->reclaim_pauses, jiffies);
 }
 
-/* Refuse @dead's epoch, and stop handing it pages. */
+/*
+ * Refuse @dead's @epoch, and stop handing it pages, unless it is alive
+ * under a newer one (@restarted): a handoff to it now is one to its
+ * new epoch, which this pause keeps it from taking, so the copy still
+ * counts as held here.
+ */
 static void mether_reclaim_prepare(struct mether_space *space, u32 dead,
-				   u64 epoch)
+				   u64 epoch, bool restarted)
 {
 	mether_net_reclaimed(space, dead, epoch);
-	mether_owner_cancel_handoffs(space, dead);
+	if (!restarted)
+		mether_owner_cancel_handoffs(space, dead);
 }
 
 /* What this host has of @page, as an OFFER says it. */
@@ -526,6 +534,7 @@ bool mether_reclaim_asked(struct mether_space *space,
 	u64 epoch = be64_to_cpu(body->epoch);
 	struct mether_reclaim_pause *pause;
 	bool fresh = false, round = false;
+	int may;
 
 	if (!dead || dead == msg->sender || !epoch ||
 	    pause_ms > METHER_RECLAIM_TIMEOUT_MAX_MS +
@@ -543,7 +552,8 @@ bool mether_reclaim_asked(struct mether_space *space,
 	 * Not while this host hears that epoch of the host alive (or is
 	 * it): unanswered, the coordinator gives up and grants nothing.
 	 */
-	if (mether_net_reclaimable(space, dead, &epoch) == -EBUSY) {
+	may = mether_net_reclaimable(space, dead, &epoch);
+	if (may == -EBUSY) {
 		if (dead == mether_net_self(space))
 			pr_warn_ratelimited("host %u reclaims this host's pages: its copies are no longer the cluster's\n",
 					    msg->sender);
@@ -561,7 +571,7 @@ bool mether_reclaim_asked(struct mether_space *space,
 		return false;
 	/* Before any OFFER says what this host holds. */
 	if (fresh && dead != mether_net_self(space))
-		mether_reclaim_prepare(space, dead, epoch);
+		mether_reclaim_prepare(space, dead, epoch, may == 1);
 
 	spin_lock(&space->reclaim_lock);
 	pause = mether_reclaim_pause_find(&space->reclaim_pauses, msg->sender,
@@ -856,8 +866,9 @@ mether_reclaim_start(struct mether_space *space,
 		goto err;
 	run->dead_epoch = arg->epoch;
 	ret = mether_net_reclaimable(space, run->dead, &run->dead_epoch);
-	if (ret)
+	if (ret < 0)
 		goto err;
+	run->restarted = ret;
 	/* A host alive under a newer epoch answers too: it is a survivor. */
 	run->npeers = mether_net_live(space, 0, run->peer);
 	run->chunks = DIV_ROUND_UP(space->pages, METHER_OFFERS_PER_PACKET);
@@ -878,7 +889,8 @@ mether_reclaim_start(struct mether_space *space,
 	ret = -EBUSY;
 	if (!pause)
 		goto err;
-	mether_reclaim_prepare(space, run->dead, run->dead_epoch);
+	mether_reclaim_prepare(space, run->dead, run->dead_epoch,
+			       run->restarted);
 	for (i = 0; i < space->pages; i++) {
 		mether_reclaim_describe(space, i, &offer);
 		mether_reclaim_fold(&run->page[i], run->self, &offer);

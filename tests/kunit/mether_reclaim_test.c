@@ -283,9 +283,9 @@ static void mether_reclaim_peer_old_epoch(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, DEAD, 100, 1), 0);
 	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, DEAD, 200, 1), 0);
 	epoch = 100;
-	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch), 1);
 	epoch = 150;	/* every epoch up to it: older than the live one */
-	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch), 1);
 	epoch = 200;
 	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch),
 			-EBUSY);
