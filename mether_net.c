@@ -111,7 +111,14 @@ static int mether_net_open(struct mether_link *link, size_t len,
 		return ret;
 	if (msg->type == METHER_MSG_REQUEST &&
 	    !mether_peer_charge(&link->peers, msg->sender,
+				METHER_BUCKET_REQUEST,
 				link->space->request_rate))
+		return -METHER_DROP_RATE_LIMITED;
+	/* A DONE costs nothing, and a lost one would keep a pause. */
+	if (msg->type == METHER_MSG_RECLAIM &&
+	    !(msg->flags & METHER_WIRE_RECLAIM_DONE) &&
+	    !mether_peer_charge(&link->peers, msg->sender,
+				METHER_BUCKET_RECLAIM, METHER_RECLAIM_RATE))
 		return -METHER_DROP_RATE_LIMITED;
 	return 0;
 }
@@ -152,7 +159,11 @@ static void mether_net_receive(struct mether_link *link, size_t len)
 	case METHER_MSG_HELLO:
 		return;
 	case METHER_MSG_RECLAIM:
-		mether_reclaim_asked(link->space, &msg);
+		if (!mether_reclaim_asked(link->space, &msg)) {
+			spin_lock_bh(&link->stats_lock);
+			link->stats.reclaims_ignored++;
+			spin_unlock_bh(&link->stats_lock);
+		}
 		return;
 	case METHER_MSG_OFFER:
 		if (msg.target == link->limits.self)
@@ -569,23 +580,29 @@ void mether_net_peers(struct mether_space *space, struct mether_peers *out)
 }
 
 /**
- * mether_net_silent() - may @host be reclaimed?
+ * mether_net_reclaimable() - may @host's pages of an epoch be reclaimed?
  * @space: the space
- * @host: the host
- * @epoch: set to its newest epoch heard
+ * @host: the host; this host's own old epochs too
+ * @epoch: in: the epoch (0: the newest heard); out: the epoch
  *
- * Return: 0 when it has been silent for the host timeout; -EBUSY when
- * it was heard within it; -ENOENT when it was never heard; -ENOTCONN
- * when this host is not up.
+ * Return: 1 when it may because @epoch is older than @host's newest
+ * (this host's own old epochs too); 0 when it may because @host is
+ * silent; -EBUSY when @host is heard alive under @epoch, or is this host
+ * and @epoch its current one; -ENOENT when @host or @epoch was never
+ * heard; -ENOTCONN when this host is not up (mether_peer_reclaimable()).
  */
-int mether_net_silent(struct mether_space *space, u32 host, u64 *epoch)
+int mether_net_reclaimable(struct mether_space *space, u32 host, u64 *epoch)
 {
+	struct mether_link *link;
 	int ret = -ENOTCONN;
 
 	mutex_lock(&space->link_lock);
-	if (space->link)
-		ret = mether_peer_silent(&space->link->peers, host,
-					 space->host_timeout, epoch);
+	link = space->link;
+	if (link && host == link->limits.self)
+		ret = *epoch && *epoch < link->epoch ? 1 : -EBUSY;
+	else if (link)
+		ret = mether_peer_reclaimable(&link->peers, host,
+					      space->host_timeout, epoch);
 	mutex_unlock(&space->link_lock);
 	return ret;
 }

@@ -26,7 +26,7 @@ int mether_net_send_buf(struct mether_space *space,
 void mether_net_count_retransmit(struct mether_space *space);
 u32 mether_net_self(struct mether_space *space);
 void mether_net_peers(struct mether_space *space, struct mether_peers *out);
-int mether_net_silent(struct mether_space *space, u32 host, u64 *epoch);
+int mether_net_reclaimable(struct mether_space *space, u32 host, u64 *epoch);
 void mether_net_reclaimed(struct mether_space *space, u32 host, u64 epoch);
 unsigned int mether_net_live(struct mether_space *space, u32 except,
 			     u32 ids[METHER_PEERS_MAX]);

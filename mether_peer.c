@@ -11,7 +11,10 @@
  * accepted again, so it can never be a second owner. A restarted host
  * comes up under a new epoch, holding nothing.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/jiffies.h>
+#include <linux/printk.h>
 #include <linux/string.h>
 
 #include "mether_peer.h"
@@ -56,6 +59,7 @@ int mether_peer_accept(struct mether_peer_table *table, u32 sender,
 		       u64 epoch, u64 counter)
 {
 	struct mether_peer *peer;
+	u64 was;
 	int ret = 0;
 
 	spin_lock(&table->lock);
@@ -68,9 +72,14 @@ int mether_peer_accept(struct mether_peer_table *table, u32 sender,
 		ret = -METHER_DROP_RECLAIMED;
 		goto out;
 	}
+	was = peer->replay.epoch;
 	switch (mether_replay_check(&peer->replay, epoch, counter)) {
 	case METHER_REPLAY_FRESH:
 		peer->heard = jiffies;
+		/* What it held in its last epoch is nobody's until reclaimed. */
+		if (was && was != epoch && was > peer->reclaimed_epoch)
+			pr_info_ratelimited("host %u restarted; its pages of epoch %llu come back with: metherctl reclaim %u --epoch %llu\n",
+					    sender, was, sender, was);
 		break;
 	case METHER_REPLAY_OLD_EPOCH:
 		ret = -METHER_DROP_OLD_EPOCH;
@@ -84,24 +93,27 @@ out:
 }
 
 /**
- * mether_peer_charge() - may a REQUEST of @sender be answered?
+ * mether_peer_charge() - may a REQUEST or RECLAIM of @sender be answered?
  * @table: the link's hosts
  * @sender: a host whose packet mether_peer_accept() just accepted
- * @rate: REQUESTs per second a host may have answered (0: no limit)
+ * @bucket: what the packet costs
+ * @rate: such packets per second a host may have answered (0: no limit)
  *
- * A REQUEST of 76 bytes makes the holder broadcast a page of 4172, so a
- * host that asks too fast, by fault or by malice, could make others
- * flood the segment. Each host has a bucket of credit, filled at @rate
- * per second up to half a second's worth; a REQUEST costs one.
+ * A REQUEST of 76 bytes makes the holder broadcast a page of 4172, and a
+ * RECLAIM makes every survivor send OFFERs of a page each, so a host
+ * that asks too fast, by fault or by malice, could make others flood
+ * the segment. Each host has a bucket of credit for each, filled at
+ * @rate per second up to half a second's worth; a packet costs one.
  *
  * Return: true to answer it; false to drop it.
  */
 bool mether_peer_charge(struct mether_peer_table *table, u32 sender,
-			unsigned int rate)
+			enum mether_peer_bucket bucket, unsigned int rate)
 {
 	u64 full = (u64)rate * HZ / 2;
 	struct mether_peer *peer;
 	unsigned long now;
+	u64 *credit;
 	bool ok = true;
 
 	if (!rate)
@@ -110,15 +122,17 @@ bool mether_peer_charge(struct mether_peer_table *table, u32 sender,
 	peer = mether_peer_find(table, sender, false);
 	if (peer) {
 		now = jiffies;
-		if (!peer->credited)
-			peer->credit = full;
+		credit = &peer->credit[bucket];
+		if (!peer->credited[bucket])
+			*credit = full;
 		else
-			peer->credit = min(full, peer->credit +
-					   (u64)(now - peer->credited) * rate);
-		peer->credited = now ?: 1;
-		ok = peer->credit >= HZ;
+			*credit = min(full, *credit +
+				      (u64)(now - peer->credited[bucket]) *
+				      rate);
+		peer->credited[bucket] = now ?: 1;
+		ok = *credit >= HZ;
 		if (ok)
-			peer->credit -= HZ;
+			*credit -= HZ;
 	}
 	spin_unlock(&table->lock);
 	return ok;
@@ -133,27 +147,43 @@ static bool mether_peer_alive(const struct mether_peer *peer,
 }
 
 /**
- * mether_peer_silent() - has @host been quiet for @timeout?
+ * mether_peer_reclaimable() - may @host's pages of an epoch be reclaimed?
  * @table: the link's hosts
  * @host: the host
- * @timeout: jiffies
- * @epoch: set to the newest epoch heard of @host
+ * @timeout: jiffies a host may be quiet before it is silent
+ * @epoch: in: the epoch (0: the newest heard of @host); out: the epoch
  *
- * Return: 0 when it has; -EBUSY when it was heard within @timeout;
- * -ENOENT when it was never heard.
+ * An epoch older than the newest heard of @host is over: the host
+ * restarted and holds nothing of it. The newest one may be reclaimed
+ * once the host has been silent for @timeout.
+ *
+ * Return: 1 when it may because @epoch is older than the newest; 0
+ * when it may because @host is silent; -EBUSY when @host was heard
+ * within @timeout under @epoch (or under an older one: @epoch was never
+ * heard from a host that is alive); -ENOENT when @host, or @epoch of it,
+ * was never heard.
  */
-int mether_peer_silent(struct mether_peer_table *table, u32 host,
-		       unsigned long timeout, u64 *epoch)
+int mether_peer_reclaimable(struct mether_peer_table *table, u32 host,
+			    unsigned long timeout, u64 *epoch)
 {
 	struct mether_peer *peer;
 	int ret = -ENOENT;
+	u64 newest;
 
 	spin_lock(&table->lock);
 	peer = mether_peer_find(table, host, false);
-	if (peer && peer->replay.epoch) {
-		*epoch = peer->replay.epoch;
-		ret = mether_peer_alive(peer, timeout) ? -EBUSY : 0;
-	}
+	if (!peer || !peer->replay.epoch)
+		goto out;
+	newest = peer->replay.epoch;
+	if (!*epoch)
+		*epoch = newest;
+	if (mether_peer_alive(peer, timeout) && *epoch >= newest)
+		ret = -EBUSY;
+	else if (*epoch > newest)
+		ret = -ENOENT;
+	else
+		ret = *epoch < newest;
+out:
 	spin_unlock(&table->lock);
 	return ret;
 }

@@ -11,22 +11,33 @@
 
 #include "mether_seal.h"
 
+/* What a host's packets are charged to (mether_peer_charge()). */
+enum mether_peer_bucket {
+	METHER_BUCKET_REQUEST,	/* each makes the holder broadcast a page */
+	METHER_BUCKET_RECLAIM,	/* each makes every survivor send OFFERs */
+	METHER_BUCKETS
+};
+
+/* RECLAIMs (without DONE) per second a host may have answered. */
+#define METHER_RECLAIM_RATE	10
+
 /**
  * struct mether_peer - a host this one has heard
  * @id: its host id (0: a free slot)
  * @heard: jiffies when a packet of it was last accepted
  * @reclaimed_epoch: its packets of this epoch or older are refused,
  *	because its pages were reclaimed (0: none)
- * @credit: REQUESTs it may still have answered, in HZ-ths of one
- * @credited: jiffies when @credit was last topped up (0: never)
+ * @credit: packets of each bucket it may still have answered, in
+ *	HZ-ths of one
+ * @credited: jiffies when each @credit was last topped up (0: never)
  * @replay: its replay window, which also holds its newest epoch
  */
 struct mether_peer {
 	u32 id;
 	unsigned long heard;
 	u64 reclaimed_epoch;
-	u64 credit;
-	unsigned long credited;
+	u64 credit[METHER_BUCKETS];
+	unsigned long credited[METHER_BUCKETS];
 	struct mether_replay replay;
 };
 
@@ -44,9 +55,9 @@ void mether_peer_init(struct mether_peer_table *table);
 int mether_peer_accept(struct mether_peer_table *table, u32 sender,
 		       u64 epoch, u64 counter);
 bool mether_peer_charge(struct mether_peer_table *table, u32 sender,
-			unsigned int rate);
-int mether_peer_silent(struct mether_peer_table *table, u32 host,
-		       unsigned long timeout, u64 *epoch);
+			enum mether_peer_bucket bucket, unsigned int rate);
+int mether_peer_reclaimable(struct mether_peer_table *table, u32 host,
+			    unsigned long timeout, u64 *epoch);
 void mether_peer_reclaim(struct mether_peer_table *table, u32 host,
 			 u64 epoch);
 unsigned int mether_peer_live(struct mether_peer_table *table,

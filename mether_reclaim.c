@@ -8,15 +8,21 @@
  * survivor (the coordinator, METHER_IOC_RECLAIM), makes them owners:
  *
  * 1. The coordinator checks that the host has been silent for the host
- *    timeout, and broadcasts a RECLAIM naming it and its last epoch.
- *    Every survivor that hears it refuses that epoch from then on
+ *    timeout (or that the epoch asked for is older than the newest heard
+ *    of it: the host restarted), and broadcasts a RECLAIM naming it and
+ *    that epoch. Every survivor that hears it and does not hear that
+ *    epoch of the host alive refuses the epoch from then on
  *    (mether_peer.c), stops handing pages to it, and pauses its own
  *    handoffs, so that who holds what stays still while it is counted.
+ *    Only the coordinator's DONE of that reclaim (its id, epoch and
+ *    number) ends the pause early.
  * 2. Each survivor answers with OFFERs: for every page, whether it holds
  *    the consistent copy, the version of the newest copy it has, and the
  *    newest version it has heard of, with its owner. The coordinator
- *    asks again until every host heard within the host timeout has
- *    answered in full.
+ *    asks again, naming the first page it lacks, until every host heard
+ *    within the host timeout has answered in full. A survivor sends its
+ *    OFFERs paced, and at most METHER_RECLAIM_ROUNDS rounds of them per
+ *    reclaim, however often it is asked.
  * 3. A page that no survivor holds, last heard of in the silent host's
  *    hands (or never heard of), goes to the survivor with the newest
  *    copy: the coordinator sends it a GRANT and repeats it until the
@@ -40,10 +46,12 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include "mether_net.h"
 #include "mether_owner.h"
 #include "mether_reclaim.h"
+#include "mether_space.h"
 #include "mether_trace.h"
 #include "mether_wire.h"
 
@@ -57,7 +65,8 @@
 /**
  * struct mether_reclaim_run - a reclaim this host coordinates
  * @dead: the silent host
- * @dead_epoch: its last epoch heard
+ * @dead_epoch: the epoch reclaimed (with every older one)
+ * @restarted: @dead is alive under a newer epoch
  * @self: this host
  * @seq: the reclaim's number, echoed by OFFERs and ACKs
  * @pause_ms: how long survivors pause their handoffs, at most
@@ -72,6 +81,7 @@
 struct mether_reclaim_run {
 	u32 dead;
 	u64 dead_epoch;
+	bool restarted;
 	u32 self;
 	u32 seq;
 	u32 pause_ms;
@@ -84,6 +94,145 @@ struct mether_reclaim_run {
 	struct mether_reclaim_page *page;
 };
 
+static bool mether_reclaim_pause_live(const struct mether_reclaim_pause *pause,
+				      unsigned long now)
+{
+	unsigned long until = READ_ONCE(pause->until);
+
+	return until && time_before(now, until);
+}
+
+/**
+ * mether_reclaim_pause_find() - the pause of one reclaim, if it goes on
+ * @p: the host's pauses, locked
+ * @coordinator: the reclaim's coordinator
+ * @epoch: its epoch
+ * @seq: the reclaim's number
+ * @now: jiffies
+ *
+ * Return: the pause, or NULL.
+ */
+struct mether_reclaim_pause *
+mether_reclaim_pause_find(struct mether_reclaim_pauses *p, u32 coordinator,
+			  u64 epoch, u32 seq, unsigned long now)
+{
+	struct mether_reclaim_pause *pause;
+	unsigned int i;
+
+	for (i = 0; i < METHER_RECLAIM_PAUSES; i++) {
+		pause = &p->slot[i];
+		if (mether_reclaim_pause_live(pause, now) &&
+		    pause->coordinator == coordinator &&
+		    pause->epoch == epoch && pause->seq == seq)
+			return pause;
+	}
+	return NULL;
+}
+
+/**
+ * mether_reclaim_pause_begin() - take part in a reclaim
+ * @p: the host's pauses, locked
+ * @coordinator: the reclaim's coordinator
+ * @epoch: its epoch
+ * @seq: the reclaim's number
+ * @pages: pages of the space
+ * @now: jiffies
+ * @len: jiffies the pause lasts, unless its DONE comes first
+ *
+ * A repeat of a RECLAIM finds its pause as it was: it is not made
+ * longer. A new reclaim takes a free slot and never another reclaim's,
+ * even its coordinator's: only that reclaim's DONE ends a pause early.
+ *
+ * Return: the pause, or NULL when every slot is taken.
+ */
+struct mether_reclaim_pause *
+mether_reclaim_pause_begin(struct mether_reclaim_pauses *p, u32 coordinator,
+			   u64 epoch, u32 seq, u64 pages, unsigned long now,
+			   unsigned long len)
+{
+	struct mether_reclaim_pause *pause;
+	unsigned int i;
+
+	pause = mether_reclaim_pause_find(p, coordinator, epoch, seq, now);
+	if (pause)
+		return pause;
+	for (i = 0; i < METHER_RECLAIM_PAUSES; i++) {
+		pause = &p->slot[i];
+		if (mether_reclaim_pause_live(pause, now))
+			continue;
+		*pause = (struct mether_reclaim_pause) {
+			.coordinator = coordinator,
+			.seq = seq,
+			.epoch = epoch,
+			.next = pages,
+			.pages = pages,
+		};
+		WRITE_ONCE(pause->until, (now + len) ?: 1);
+		return pause;
+	}
+	return NULL;
+}
+
+/**
+ * mether_reclaim_pause_end() - a DONE came
+ * @p: the host's pauses, locked
+ * @coordinator: its sender
+ * @epoch: its sender's epoch
+ * @seq: its number
+ *
+ * Return: true when it ended a pause: that of the reclaim of that
+ * coordinator, epoch and number. Any other DONE ends nothing.
+ */
+bool mether_reclaim_pause_end(struct mether_reclaim_pauses *p,
+			      u32 coordinator, u64 epoch, u32 seq)
+{
+	struct mether_reclaim_pause *pause;
+
+	pause = mether_reclaim_pause_find(p, coordinator, epoch, seq, jiffies);
+	if (!pause)
+		return false;
+	WRITE_ONCE(pause->until, 0);
+	pause->next = pause->pages;
+	return true;
+}
+
+/**
+ * mether_reclaim_pause_round() - may a RECLAIM start a round of OFFERs?
+ * @pause: its reclaim's pause, locked
+ * @from: the first page the coordinator lacks
+ *
+ * Return: true, and the round starts at @from's OFFER, unless a round
+ * of this reclaim is still going out or METHER_RECLAIM_ROUNDS have.
+ */
+bool mether_reclaim_pause_round(struct mether_reclaim_pause *pause, u64 from)
+{
+	if (pause->next < pause->pages ||
+	    pause->rounds >= METHER_RECLAIM_ROUNDS)
+		return false;
+	pause->rounds++;
+	pause->next = from < pause->pages ?
+		      rounddown(from, METHER_OFFERS_PER_PACKET) : 0;
+	return true;
+}
+
+/**
+ * mether_reclaim_pauses_active() - does any reclaim pause this host?
+ * @p: the host's pauses (read without the lock)
+ * @now: jiffies
+ *
+ * Return: true while one does.
+ */
+bool mether_reclaim_pauses_active(const struct mether_reclaim_pauses *p,
+				  unsigned long now)
+{
+	unsigned int i;
+
+	for (i = 0; i < METHER_RECLAIM_PAUSES; i++)
+		if (mether_reclaim_pause_live(&p->slot[i], now))
+			return true;
+	return false;
+}
+
 /**
  * mether_reclaim_paused() - is a reclaim counting who holds what?
  * @space: the space
@@ -93,24 +242,21 @@ struct mether_reclaim_run {
  */
 bool mether_reclaim_paused(struct mether_space *space)
 {
-	unsigned long until = READ_ONCE(space->reclaim_pause_until);
-
-	return until && time_before(jiffies, until);
+	return mether_reclaim_pauses_active(&space->reclaim_pauses, jiffies);
 }
 
-static void mether_reclaim_pause(struct mether_space *space, u32 ms)
-{
-	WRITE_ONCE(space->reclaim_pause_until,
-		   (jiffies + msecs_to_jiffies(ms)) ?: 1);
-}
-
-/* Refuse @dead's epoch, stop handing it pages, and hold still. */
+/*
+ * Refuse @dead's @epoch, and stop handing it pages, unless it is alive
+ * under a newer one (@restarted): a handoff to it now is one to its
+ * new epoch, which this pause keeps it from taking, so the copy still
+ * counts as held here.
+ */
 static void mether_reclaim_prepare(struct mether_space *space, u32 dead,
-				   u64 epoch, u32 pause_ms)
+				   u64 epoch, bool restarted)
 {
-	mether_reclaim_pause(space, pause_ms);
 	mether_net_reclaimed(space, dead, epoch);
-	mether_owner_cancel_handoffs(space, dead);
+	if (!restarted)
+		mether_owner_cancel_handoffs(space, dead);
 }
 
 /* What this host has of @page, as an OFFER says it. */
@@ -276,7 +422,7 @@ static int mether_reclaim_take(struct mether_space *space, u64 page,
 
 static void mether_reclaim_send(struct mether_space *space,
 				const struct mether_reclaim_run *run,
-				unsigned int flags)
+				unsigned int flags, u64 page)
 {
 	struct mether_wire_reclaim body = {
 		.host = cpu_to_be32(run->dead),
@@ -287,70 +433,155 @@ static void mether_reclaim_send(struct mether_space *space,
 		.type = METHER_MSG_RECLAIM,
 		.flags = flags,
 		.seq = run->seq,
+		.page = page,
 	};
 
 	mether_net_send_buf(space, &msg, &body);
 }
 
-/* Tell @coordinator what this host has of every page. */
-static void mether_reclaim_answer(struct mether_space *space,
-				  u32 coordinator, u32 seq)
+/* One OFFER of the round of @pause: the pages from its next one. */
+static bool mether_reclaim_offer_next(struct mether_space *space,
+				      struct mether_reclaim_pause *pause,
+				      struct mether_wire_offer *offers)
 {
-	struct mether_wire_offer *offers;
-	u64 first, i;
+	struct mether_wire_msg msg = {
+		.type = METHER_MSG_OFFER,
+		.subset = METHER_SUBSET_FULL,
+	};
+	bool send = false;
+	u64 i;
 
-	offers = kmalloc(METHER_WIRE_PAGE_SIZE, GFP_KERNEL);
-	if (!offers)
-		return;	/* the coordinator asks again */
-	for (first = 0; first < space->pages;
-	     first += METHER_OFFERS_PER_PACKET) {
-		struct mether_wire_msg msg = {
-			.type = METHER_MSG_OFFER,
-			.subset = METHER_SUBSET_FULL,
-			.target = coordinator,
-			.seq = seq,
-			.page = first,
-		};
-
-		memset(offers, 0, METHER_WIRE_PAGE_SIZE);
-		for (i = 0; i < METHER_OFFERS_PER_PACKET; i++) {
-			if (first + i >= space->pages)
-				break;
-			mether_reclaim_describe(space, first + i, &offers[i]);
-		}
-		mether_net_send_buf(space, &msg, offers);
+	spin_lock(&space->reclaim_lock);
+	if (mether_reclaim_pause_live(pause, jiffies) &&
+	    pause->next < pause->pages) {
+		msg.target = pause->coordinator;
+		msg.seq = pause->seq;
+		msg.page = pause->next;
+		pause->next = min(pause->next + METHER_OFFERS_PER_PACKET,
+				  pause->pages);
+		send = true;
 	}
-	kfree(offers);
+	spin_unlock(&space->reclaim_lock);
+	if (!send)
+		return false;
+	memset(offers, 0, METHER_WIRE_PAGE_SIZE);
+	for (i = 0; i < METHER_OFFERS_PER_PACKET; i++) {
+		if (msg.page + i >= space->pages)
+			break;
+		mether_reclaim_describe(space, msg.page + i, &offers[i]);
+	}
+	mether_net_send_buf(space, &msg, offers);
+	return true;
 }
 
 /**
- * mether_reclaim_asked() - a coordinator reclaims a silent host
- * @space: the space
- * @msg: a validated RECLAIM
+ * mether_reclaim_answer_work() - send the OFFERs reclaims asked for
+ * @work: the space's reclaim_work
+ *
+ * METHER_OFFER_BURST OFFERs at most, then METHER_OFFER_GAP_MS until the
+ * next burst: a survivor's answer never arrives as one burst of a whole
+ * space, which the coordinator's socket could not hold anyway.
  */
-void mether_reclaim_asked(struct mether_space *space,
+void mether_reclaim_answer_work(struct work_struct *work)
+{
+	struct mether_space *space = container_of(to_delayed_work(work),
+						  struct mether_space,
+						  reclaim_work);
+	unsigned long gap = max(msecs_to_jiffies(METHER_OFFER_GAP_MS), 1UL);
+	struct mether_reclaim_pause *pause;
+	struct mether_wire_offer *offers;
+	unsigned int i, sent = 0;
+	bool more = false;
+
+	offers = kmalloc(METHER_WIRE_PAGE_SIZE, GFP_KERNEL);
+	if (!offers)
+		goto again;
+	for (i = 0; i < METHER_RECLAIM_PAUSES; i++) {
+		pause = &space->reclaim_pauses.slot[i];
+		while (sent < METHER_OFFER_BURST &&
+		       mether_reclaim_offer_next(space, pause, offers))
+			sent++;
+	}
+	kfree(offers);
+again:
+	spin_lock(&space->reclaim_lock);
+	for (i = 0; i < METHER_RECLAIM_PAUSES; i++) {
+		pause = &space->reclaim_pauses.slot[i];
+		if (mether_reclaim_pause_live(pause, jiffies) &&
+		    pause->next < pause->pages)
+			more = true;
+	}
+	spin_unlock(&space->reclaim_lock);
+	if (more)
+		queue_delayed_work(mether_workqueue(), &space->reclaim_work,
+				   gap);
+}
+
+/**
+ * mether_reclaim_asked() - a coordinator reclaims a host's epoch
+ * @space: the space
+ * @msg: a validated RECLAIM, with or without DONE
+ *
+ * Return: true when it began or ended this host's part in a reclaim, or
+ * started a round of OFFERs; false when it changed nothing.
+ */
+bool mether_reclaim_asked(struct mether_space *space,
 			  const struct mether_wire_msg *msg)
 {
 	const struct mether_wire_reclaim *body = msg->payload;
 	u32 dead = be32_to_cpu(body->host);
 	u32 pause_ms = be32_to_cpu(body->pause_ms);
 	u64 epoch = be64_to_cpu(body->epoch);
+	struct mether_reclaim_pause *pause;
+	bool fresh = false, round = false;
+	int may;
 
 	if (!dead || dead == msg->sender || !epoch ||
 	    pause_ms > METHER_RECLAIM_TIMEOUT_MAX_MS +
 		       METHER_RECLAIM_PAUSE_SLACK_MS)
-		return;
+		return false;
 	if (msg->flags & METHER_WIRE_RECLAIM_DONE) {
-		WRITE_ONCE(space->reclaim_pause_until, 0);
-		return;
+		spin_lock(&space->reclaim_lock);
+		round = mether_reclaim_pause_end(&space->reclaim_pauses,
+						 msg->sender, msg->epoch,
+						 msg->seq);
+		spin_unlock(&space->reclaim_lock);
+		return round;
 	}
-	if (dead == mether_net_self(space)) {
-		pr_warn_ratelimited("host %u reclaimed this host's pages: its copies are no longer the cluster's\n",
-				    msg->sender);
-		return;
+	/*
+	 * Not while this host hears that epoch of the host alive (or is
+	 * it): unanswered, the coordinator gives up and grants nothing.
+	 */
+	may = mether_net_reclaimable(space, dead, &epoch);
+	if (may == -EBUSY) {
+		if (dead == mether_net_self(space))
+			pr_warn_ratelimited("host %u reclaims this host's pages: its copies are no longer the cluster's\n",
+					    msg->sender);
+		return false;
 	}
-	mether_reclaim_prepare(space, dead, epoch, pause_ms);
-	mether_reclaim_answer(space, msg->sender, msg->seq);
+
+	spin_lock(&space->reclaim_lock);
+	pause = mether_reclaim_pause_begin(&space->reclaim_pauses,
+					   msg->sender, msg->epoch, msg->seq,
+					   space->pages, jiffies,
+					   msecs_to_jiffies(pause_ms));
+	fresh = pause && !pause->rounds;
+	spin_unlock(&space->reclaim_lock);
+	if (!pause)
+		return false;
+	/* Before any OFFER says what this host holds. */
+	if (fresh && dead != mether_net_self(space))
+		mether_reclaim_prepare(space, dead, epoch, may == 1);
+
+	spin_lock(&space->reclaim_lock);
+	pause = mether_reclaim_pause_find(&space->reclaim_pauses, msg->sender,
+					  msg->epoch, msg->seq, jiffies);
+	if (pause)
+		round = mether_reclaim_pause_round(pause, msg->page);
+	spin_unlock(&space->reclaim_lock);
+	if (round)
+		queue_delayed_work(mether_workqueue(), &space->reclaim_work, 0);
+	return round || fresh;
 }
 
 static bool mether_reclaim_offers_valid(const struct mether_wire_offer *o)
@@ -431,8 +662,16 @@ void mether_reclaim_grant(struct mether_space *space,
 		.seq = msg->seq,
 		.page = msg->page,
 	};
+	bool ours;
 	int took;
 
+	/* Only from the coordinator of a reclaim this host takes part in. */
+	spin_lock(&space->reclaim_lock);
+	ours = mether_reclaim_pause_find(&space->reclaim_pauses, msg->sender,
+					 msg->epoch, msg->seq, jiffies);
+	spin_unlock(&space->reclaim_lock);
+	if (!ours)
+		return;
 	took = mether_reclaim_take(space, msg->page, msg->version,
 				   msg->target, &ack.version);
 	if (took < 0)
@@ -485,6 +724,22 @@ static long mether_reclaim_wait(struct mether_space *space,
 					   min_t(long, step, left));
 }
 
+/* The first page some survivor has not described yet (locked). */
+static u64 mether_reclaim_first_missing(const struct mether_reclaim_run *run)
+{
+	unsigned long first = run->chunks, bit;
+	unsigned int peer;
+
+	for (peer = 0; peer < run->npeers; peer++) {
+		bit = find_next_zero_bit(run->answered,
+					 (peer + 1) * run->chunks,
+					 peer * run->chunks);
+		if (bit < (peer + 1) * run->chunks)
+			first = min(first, bit - peer * run->chunks);
+	}
+	return first < run->chunks ? (u64)first * METHER_OFFERS_PER_PACKET : 0;
+}
+
 /* Step 2: ask until every survivor has said what it has. */
 static int mether_reclaim_count(struct mether_space *space,
 				struct mether_reclaim_run *run,
@@ -492,9 +747,13 @@ static int mether_reclaim_count(struct mether_space *space,
 {
 	unsigned int tries = 0;
 	long left;
+	u64 from;
 
 	for (;;) {
-		mether_reclaim_send(space, run, 0);
+		spin_lock(&space->reclaim_lock);
+		from = mether_reclaim_first_missing(run);
+		spin_unlock(&space->reclaim_lock);
+		mether_reclaim_send(space, run, 0, from);
 		left = mether_reclaim_wait(space, &run->missing,
 					   mether_backoff(tries++), deadline);
 		if (left < 0)
@@ -588,6 +847,7 @@ static struct mether_reclaim_run *
 mether_reclaim_start(struct mether_space *space,
 		     const struct mether_reclaim *arg)
 {
+	struct mether_reclaim_pause *pause;
 	struct mether_reclaim_run *run;
 	struct mether_wire_offer offer;
 	u64 i;
@@ -604,10 +864,13 @@ mether_reclaim_start(struct mether_space *space,
 	ret = -EINVAL;
 	if (run->dead == run->self)
 		goto err;
-	ret = mether_net_silent(space, run->dead, &run->dead_epoch);
-	if (ret)
+	run->dead_epoch = arg->epoch;
+	ret = mether_net_reclaimable(space, run->dead, &run->dead_epoch);
+	if (ret < 0)
 		goto err;
-	run->npeers = mether_net_live(space, run->dead, run->peer);
+	run->restarted = ret;
+	/* A host alive under a newer epoch answers too: it is a survivor. */
+	run->npeers = mether_net_live(space, 0, run->peer);
 	run->chunks = DIV_ROUND_UP(space->pages, METHER_OFFERS_PER_PACKET);
 	run->missing = run->npeers * run->chunks;
 	ret = -ENOMEM;
@@ -618,8 +881,16 @@ mether_reclaim_start(struct mether_space *space,
 	run->seq = atomic_inc_return(&space->handoff_seq);
 	run->pause_ms = arg->timeout_ms + METHER_RECLAIM_PAUSE_SLACK_MS;
 
+	spin_lock(&space->reclaim_lock);
+	pause = mether_reclaim_pause_begin(&space->reclaim_pauses, run->self,
+					   0, run->seq, space->pages, jiffies,
+					   msecs_to_jiffies(run->pause_ms));
+	spin_unlock(&space->reclaim_lock);
+	ret = -EBUSY;
+	if (!pause)
+		goto err;
 	mether_reclaim_prepare(space, run->dead, run->dead_epoch,
-			       run->pause_ms);
+			       run->restarted);
 	for (i = 0; i < space->pages; i++) {
 		mether_reclaim_describe(space, i, &offer);
 		mether_reclaim_fold(&run->page[i], run->self, &offer);
@@ -643,8 +914,11 @@ static void mether_reclaim_finish(struct mether_space *space,
 	space->reclaim = NULL;
 	spin_unlock(&space->reclaim_lock);
 	for (i = 0; i < METHER_RECLAIM_DONE_SENDS; i++)
-		mether_reclaim_send(space, run, METHER_WIRE_RECLAIM_DONE);
-	WRITE_ONCE(space->reclaim_pause_until, 0);
+		mether_reclaim_send(space, run, METHER_WIRE_RECLAIM_DONE, 0);
+	spin_lock(&space->reclaim_lock);
+	mether_reclaim_pause_end(&space->reclaim_pauses, run->self, 0,
+				 run->seq);
+	spin_unlock(&space->reclaim_lock);
 }
 
 /* Tell the caller which pages went where, as many as it has room for. */
@@ -674,6 +948,7 @@ static int mether_reclaim_report(struct mether_space *space,
 		n++;
 	}
 	arg->pages = n;
+	arg->epoch = run->dead_epoch;
 	return copy_to_user(argp, arg, sizeof(*arg)) ? -EFAULT : 0;
 }
 
@@ -682,10 +957,12 @@ static int mether_reclaim_report(struct mether_space *space,
  * @space: the host's space
  * @argp: the struct mether_reclaim
  *
- * Return: 0 when every page the silent host held has a new owner;
+ * Return: 0 when every page the host held in the epoch has a new owner;
  * -ETIMEDOUT when a survivor did not answer in time (the pages that
  * found an owner are still reported); -EBUSY when the host was heard
- * within the host timeout; -ENOENT when it was never heard; -EINVAL;
+ * within the host timeout under that epoch (or this host takes part in
+ * as many reclaims as it can); -ENOENT when it, or that epoch of it,
+ * was never heard; -EINVAL;
  * -ENOTCONN when this host is not up; -EINTR; -ENOMEM; -EFAULT.
  */
 long mether_ioctl_reclaim(struct mether_space *space,

@@ -100,6 +100,7 @@ struct mether_space *mether_space_create(u64 pages, bool creator)
 	spin_lock_init(&space->key_lock);
 	mutex_init(&space->reclaim_mutex);
 	spin_lock_init(&space->reclaim_lock);
+	INIT_DELAYED_WORK(&space->reclaim_work, mether_reclaim_answer_work);
 	mether_server_init_space(space);
 	return space;
 
@@ -139,6 +140,7 @@ static void mether_space_release(struct kref *ref)
 	u64 i;
 
 	cancel_delayed_work_sync(&space->handoff_work);
+	cancel_delayed_work_sync(&space->reclaim_work);
 	for (i = 0; i < space->pages; i++) {
 		struct mether_page *mp = &space->page[i];
 

@@ -16,6 +16,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "mether_reclaim.h"
 #include "mether_seal.h"
 #include "mether_state.h"
 #include "mether_view.h"
@@ -148,11 +149,13 @@ struct mether_reclaim_run;
  * @key_lock: protects @keys
  * @keys: the cluster keys (METHER_IOC_SET_KEY)
  * @reclaim_mutex: one reclaim at a time from this host
- * @reclaim_lock: protects @reclaim and what it points to
+ * @reclaim_lock: protects @reclaim and what it points to, and the
+ *	writers of @reclaim_pauses
  * @reclaim: the reclaim this host runs, or NULL
- * @reclaim_pause_until: jiffies until which this host hands off no
- *	consistent copy, because a reclaim is counting who holds what
- *	(0: none; read and written once, without a lock)
+ * @reclaim_pauses: the reclaims this host takes part in: while one is
+ *	counting who holds what, no consistent copy is handed off (their
+ *	@until is read without the lock)
+ * @reclaim_work: sends the OFFERs those reclaims asked for, paced
  */
 struct mether_space {
 	struct kref ref;
@@ -182,7 +185,8 @@ struct mether_space {
 	struct mutex reclaim_mutex;	/* one reclaim at a time */
 	spinlock_t reclaim_lock;	/* protects reclaim */
 	struct mether_reclaim_run *reclaim;
-	unsigned long reclaim_pause_until;
+	struct mether_reclaim_pauses reclaim_pauses;
+	struct delayed_work reclaim_work;
 };
 
 extern bool mether_kernel_server;

@@ -107,7 +107,7 @@ guest_run() {
 # A script of one guest returns at once on the other: guest 0's last four
 # run beside guest 1's 10,000 migrations in hosts.sh (see timings.txt).
 GUEST_TESTS=(kunit.sh module.sh api.sh segment.sh network.sh count.sh
-	forgery.sh migrate.sh netem.sh pipes.sh capability.sh hosts.sh
+	forgery.sh reclaimspoof.sh migrate.sh netem.sh pipes.sh capability.sh hosts.sh
 	reclaim.sh trace.sh netns.sh fuzz.sh)
 DEBUG_GUESTS=(--kernel "$DEBUG_TREE/arch/x86/boot/bzImage"
 	--module "$BUILD/debug/mether.ko" --debug-cmdline)
@@ -125,6 +125,7 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--bin userspace/apps/mether-jacobi --bin userspace/tests/mether-fuzz \
 		--host-bin /sbin/tc --host-bin /sbin/ip \
 		--host-script tests/host/forgery.py \
+		--host-script tests/host/reclaimspoof.py \
 		--guests 2 --timeout 2700 --test-timeout 900 \
 		"${GUEST_TESTS[@]/#/tests/guest/}"
 

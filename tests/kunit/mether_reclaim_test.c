@@ -111,16 +111,17 @@ static void mether_reclaim_peer_epochs(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	mether_peer_init(t);
-	KUNIT_EXPECT_EQ(test, mether_peer_silent(t, DEAD, HZ, &epoch),
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch),
 			-ENOENT);
 	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, DEAD, 100, 1), 0);
 	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, 2, 50, 1), 0);
-	KUNIT_EXPECT_EQ(test, mether_peer_silent(t, DEAD, HZ, &epoch),
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch),
 			-EBUSY);
 	KUNIT_EXPECT_EQ(test, mether_peer_live(t, HZ, DEAD, ids), 1u);
 	KUNIT_EXPECT_EQ(test, ids[0], 2u);
 	/* With a timeout of 0, everyone is silent. */
-	KUNIT_EXPECT_EQ(test, mether_peer_silent(t, DEAD, 0, &epoch), 0);
+	epoch = 0;
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, 0, &epoch), 0);
 	KUNIT_EXPECT_EQ(test, epoch, 100ULL);
 
 	mether_peer_reclaim(t, DEAD, 100);
@@ -149,13 +150,186 @@ static void mether_reclaim_peer_rate(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, 6, 1, 1), 0);
 	/* Far faster than jiffies tick: only the burst gets through. */
 	for (i = 0; i < 20; i++)
-		answered += mether_peer_charge(t, 5, 10);
+		answered += mether_peer_charge(t, 5, METHER_BUCKET_REQUEST, 10);
 	KUNIT_EXPECT_GE(test, answered, 5);
 	KUNIT_EXPECT_LE(test, answered, 6);
 	/* Another host has a bucket of its own; 0 is no limit. */
-	KUNIT_EXPECT_TRUE(test, mether_peer_charge(t, 6, 10));
+	KUNIT_EXPECT_TRUE(test, mether_peer_charge(t, 6, METHER_BUCKET_REQUEST, 10));
 	for (i = 0; i < 100; i++)
-		KUNIT_EXPECT_TRUE(test, mether_peer_charge(t, 5, 0));
+		KUNIT_EXPECT_TRUE(test, mether_peer_charge(t, 5, METHER_BUCKET_REQUEST, 0));
+}
+
+/*
+ * Only the DONE of the reclaim that paused a host ends its pause: same
+ * coordinator, same epoch, same number. Another's, a stale one or a
+ * replayed one ends nothing.
+ */
+static void mether_reclaim_done_bound(struct kunit *test)
+{
+	struct mether_reclaim_pauses *p = kunit_kzalloc(test, sizeof(*p),
+							GFP_KERNEL);
+	unsigned long now = jiffies;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_pauses_active(p, now));
+	KUNIT_ASSERT_NOT_NULL(test, mether_reclaim_pause_begin(p, 5, 100, 7,
+							       16, now, HZ * 60));
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_pauses_active(p, now));
+	/* Another sender, another epoch, another number: nothing. */
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_pause_end(p, 6, 100, 7));
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_pause_end(p, 5, 101, 7));
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_pause_end(p, 5, 100, 8));
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_pauses_active(p, now));
+	/* A second reclaim, by another coordinator, pauses too. */
+	KUNIT_ASSERT_NOT_NULL(test, mether_reclaim_pause_begin(p, 6, 200, 1,
+							       16, now, HZ * 60));
+	/* Its coordinator's next reclaim does not take the first's place. */
+	KUNIT_ASSERT_NOT_NULL(test, mether_reclaim_pause_begin(p, 5, 100, 9,
+							       16, now, HZ * 60));
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_pause_end(p, 5, 100, 7));
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_pauses_active(p, now));
+	/* The same DONE again (a replay, or one of the three sent). */
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_pause_end(p, 5, 100, 7));
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_pause_end(p, 6, 200, 1));
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_pauses_active(p, now));
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_pause_end(p, 5, 100, 9));
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_pauses_active(p, now));
+}
+
+/* A pause runs out; repeats do not make it longer; the slots are few. */
+static void mether_reclaim_pause_slots(struct kunit *test)
+{
+	struct mether_reclaim_pauses *p = kunit_kzalloc(test, sizeof(*p),
+							GFP_KERNEL);
+	unsigned long now = jiffies;
+	struct mether_reclaim_pause *pause;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, mether_reclaim_pause_begin(p, 5, 100, 7,
+							       16, now, 10));
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_pauses_active(p, now + 9));
+	/* Repeated later, it still ends when the first said. */
+	KUNIT_ASSERT_NOT_NULL(test, mether_reclaim_pause_begin(p, 5, 100, 7,
+							       16, now + 5, 10));
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_pauses_active(p, now + 10));
+	/* Its slot is free again: as many reclaims as slots, no more. */
+	for (i = 0; i < METHER_RECLAIM_PAUSES; i++) {
+		pause = mether_reclaim_pause_begin(p, 10 + i, 1, 1, 16,
+						   now + 10, HZ * 60);
+		KUNIT_EXPECT_NOT_NULL(test, pause);
+	}
+	KUNIT_EXPECT_NULL(test, mether_reclaim_pause_begin(p, 20, 1, 1, 16,
+							   now + 10, HZ * 60));
+}
+
+/*
+ * However often a reclaim asks (its repeats, replays with new counters
+ * in an unsealed cluster), a survivor sends at most
+ * METHER_RECLAIM_ROUNDS rounds of ceil(pages / 128) OFFERs for it.
+ */
+static void mether_reclaim_offer_bound(struct kunit *test)
+{
+	struct mether_reclaim_pauses *p = kunit_kzalloc(test, sizeof(*p),
+							GFP_KERNEL);
+	const u64 pages = 1000, chunks = DIV_ROUND_UP(pages, 128);
+	struct mether_reclaim_pause *pause;
+	unsigned int asked, offers = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	pause = mether_reclaim_pause_begin(p, 5, 100, 7, pages, jiffies,
+					   HZ * 60);
+	KUNIT_ASSERT_NOT_NULL(test, pause);
+	KUNIT_EXPECT_EQ(test, pause->next, pages);
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_pause_round(pause, 0));
+	KUNIT_EXPECT_EQ(test, pause->next, 0ULL);
+	/* Asked again while the round goes out: no second round. */
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_pause_round(pause, 0));
+	pause->next = pages;
+	offers = chunks;
+	/* A repeat names the first page the coordinator lacks. */
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_pause_round(pause, 300));
+	KUNIT_EXPECT_EQ(test, pause->next, 256ULL);
+	offers += DIV_ROUND_UP(pages - pause->next, 128);
+	pause->next = pages;
+	for (asked = 0; asked < 100; asked++) {
+		if (!mether_reclaim_pause_round(pause, 0))
+			continue;
+		offers += DIV_ROUND_UP(pages - pause->next, 128);
+		pause->next = pages;
+	}
+	KUNIT_EXPECT_EQ(test, pause->rounds, METHER_RECLAIM_ROUNDS);
+	KUNIT_EXPECT_LE(test, offers, METHER_RECLAIM_ROUNDS * chunks);
+	/* A page past the end starts from the first. */
+	pause->rounds = 0;
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_pause_round(pause, pages));
+	KUNIT_EXPECT_EQ(test, pause->next, 0ULL);
+}
+
+/*
+ * An older epoch of a host heard alive under a newer one may be
+ * reclaimed (it restarted); its current one may not, nor one it was
+ * never heard under while it is alive.
+ */
+static void mether_reclaim_peer_old_epoch(struct kunit *test)
+{
+	struct mether_peer_table *t = kunit_kzalloc(test, sizeof(*t),
+						    GFP_KERNEL);
+	u32 ids[METHER_PEERS_MAX];
+	u64 epoch;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	mether_peer_init(t);
+	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, DEAD, 100, 1), 0);
+	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, DEAD, 200, 1), 0);
+	epoch = 100;
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch), 1);
+	epoch = 150;	/* every epoch up to it: older than the live one */
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch), 1);
+	epoch = 200;
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch),
+			-EBUSY);
+	epoch = 300;
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch),
+			-EBUSY);
+	epoch = 0;
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, epoch, 200ULL);
+	/* Silent: its newest may go, one never heard may not. */
+	epoch = 300;
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, 0, &epoch),
+			-ENOENT);
+	epoch = 200;
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, 0, &epoch), 0);
+
+	/* Reclaiming the old one leaves the live one alone. */
+	mether_peer_reclaim(t, DEAD, 100);
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, DEAD, 100, 2),
+			-METHER_DROP_RECLAIMED);
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, DEAD, 200, 2), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_live(t, HZ, 0, ids), 1u);
+}
+
+/* RECLAIMs have a bucket of their own, at METHER_RECLAIM_RATE. */
+static void mether_reclaim_peer_reclaim_rate(struct kunit *test)
+{
+	struct mether_peer_table *t = kunit_kzalloc(test, sizeof(*t),
+						    GFP_KERNEL);
+	int i, answered = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	mether_peer_init(t);
+	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, 5, 1, 1), 0);
+	for (i = 0; i < 20; i++)
+		mether_peer_charge(t, 5, METHER_BUCKET_REQUEST, 10);
+	KUNIT_EXPECT_FALSE(test,
+			   mether_peer_charge(t, 5, METHER_BUCKET_REQUEST, 10));
+	for (i = 0; i < 20; i++)
+		answered += mether_peer_charge(t, 5, METHER_BUCKET_RECLAIM,
+					       METHER_RECLAIM_RATE);
+	KUNIT_EXPECT_GE(test, answered, METHER_RECLAIM_RATE / 2);
+	KUNIT_EXPECT_LE(test, answered, METHER_RECLAIM_RATE / 2 + 1);
 }
 
 static struct kunit_case mether_reclaim_cases[] = {
@@ -164,6 +338,11 @@ static struct kunit_case mether_reclaim_cases[] = {
 	KUNIT_CASE(mether_reclaim_last_owner),
 	KUNIT_CASE(mether_reclaim_peer_epochs),
 	KUNIT_CASE(mether_reclaim_peer_rate),
+	KUNIT_CASE(mether_reclaim_done_bound),
+	KUNIT_CASE(mether_reclaim_pause_slots),
+	KUNIT_CASE(mether_reclaim_offer_bound),
+	KUNIT_CASE(mether_reclaim_peer_old_epoch),
+	KUNIT_CASE(mether_reclaim_peer_reclaim_rate),
 	{}
 };
 

@@ -16,6 +16,8 @@
  *	metherctl [-d DEVICE] key --drop-old
  *	metherctl [-d DEVICE] segment create NAME PAGES
  *	metherctl [-d DEVICE] segment grant NAME r|rw
+ *	metherctl [-d DEVICE] hosts [--machine]
+ *	metherctl [-d DEVICE] reclaim HOST [--timeout MS] [--epoch E]
  *
  * get prints the first word of a page's inconsistent copy (with --wait,
  * it drops this host's copy and waits for the next one to arrive); put
@@ -76,7 +78,7 @@ static int usage(FILE *f)
 		"       metherctl [-d DEVICE] segment create NAME PAGES\n"
 		"       metherctl [-d DEVICE] segment grant NAME r|rw\n"
 		"       metherctl [-d DEVICE] hosts [--machine]\n"
-		"       metherctl [-d DEVICE] reclaim HOST [--timeout MS]\n");
+		"       metherctl [-d DEVICE] reclaim HOST [--timeout MS] [--epoch E]\n");
 	return f == stderr ? 2 : 0;
 }
 
@@ -349,11 +351,13 @@ static int cmd_stats(int fd, int machine)
 		fail("METHER_IOC_STATS");
 	if (machine) {
 		printf("up %u\nsnooped %llu\nownership_transfers %llu\n"
-		       "retransmits %llu\nsocket_drops %llu\n", st.up,
+		       "retransmits %llu\nsocket_drops %llu\n"
+		       "reclaims_ignored %llu\n", st.up,
 		       (unsigned long long)st.snooped,
 		       (unsigned long long)st.ownership_transfers,
 		       (unsigned long long)st.retransmits,
-		       (unsigned long long)st.socket_drops);
+		       (unsigned long long)st.socket_drops,
+		       (unsigned long long)st.reclaims_ignored);
 		for (t = 1; t < METHER_PACKET_TYPES; t++)
 			printf("tx_%s_packets %llu\ntx_%s_bytes %llu\n"
 			       "rx_%s_packets %llu\nrx_%s_bytes %llu\n",
@@ -403,6 +407,9 @@ static int cmd_stats(int fd, int machine)
 	printf("\npurges: %llu read-only, %llu writeable\n",
 	       (unsigned long long)st.purges,
 	       (unsigned long long)st.writeable_purges);
+	if (st.reclaims_ignored)
+		printf("reclaims ignored: %llu\n",
+		       (unsigned long long)st.reclaims_ignored);
 	return 0;
 }
 
@@ -447,12 +454,18 @@ static int cmd_reclaim(int fd, int argc, char **argv)
 	struct mether_reclaimed *out;
 	struct mether_info info;
 	unsigned int i;
-	int ret;
+	int ret, a;
 
-	if (argc == 4 && !strcmp(argv[2], "--timeout"))
-		rc.timeout_ms = number(argv[3], "timeout");
-	else if (argc != 2)
+	if (argc < 2 || argc % 2)
 		return usage(stderr);
+	for (a = 2; a < argc; a += 2) {
+		if (!strcmp(argv[a], "--timeout"))
+			rc.timeout_ms = number(argv[a + 1], "timeout");
+		else if (!strcmp(argv[a], "--epoch"))
+			rc.epoch = number(argv[a + 1], "epoch");
+		else
+			return usage(stderr);
+	}
 	rc.host_id = number(argv[1], "host");
 	if (ioctl(fd, METHER_IOC_INFO, &info) < 0)
 		fail("METHER_IOC_INFO");
@@ -464,11 +477,11 @@ static int cmd_reclaim(int fd, int argc, char **argv)
 	ret = ioctl(fd, METHER_IOC_RECLAIM, &rc);
 	if (ret < 0 && errno != ETIMEDOUT) {
 		if (errno == EBUSY)
-			fprintf(stderr, "metherctl: host %u was heard within the host timeout: not reclaimed\n",
-				rc.host_id);
+			fprintf(stderr, "metherctl: host %u was heard within the host timeout%s: not reclaimed\n",
+				rc.host_id, rc.epoch ? " under that epoch" : "");
 		else if (errno == ENOENT)
-			fprintf(stderr, "metherctl: host %u was never heard: nothing to reclaim\n",
-				rc.host_id);
+			fprintf(stderr, "metherctl: host %u was never heard%s: nothing to reclaim\n",
+				rc.host_id, rc.epoch ? " under that epoch" : "");
 		else
 			fail("reclaim");
 		return 1;
@@ -479,8 +492,9 @@ static int cmd_reclaim(int fd, int argc, char **argv)
 		       (unsigned long long)out[i].version,
 		       (unsigned long long)out[i].behind,
 		       out[i].behind == 1 ? "" : "s", out[i].owner);
-	printf("%u page%s reclaimed from host %u\n", rc.pages,
-	       rc.pages == 1 ? "" : "s", rc.host_id);
+	printf("%u page%s reclaimed from host %u, epoch %llu\n", rc.pages,
+	       rc.pages == 1 ? "" : "s", rc.host_id,
+	       (unsigned long long)rc.epoch);
 	free(out);
 	if (ret < 0) {
 		fprintf(stderr, "metherctl: reclaim: a survivor did not answer in time; run it again\n");

@@ -181,6 +181,10 @@ struct mether_up {
  * @socket_drops: packets the host's socket dropped unread because its
  *	receive queue was full (module parameter socket_buffer_kb); they
  *	are in no other counter
+ * @reclaims_ignored: RECLAIMs accepted that changed nothing: a DONE that
+ *	ends no reclaim of its sender, number and epoch here, a RECLAIM of
+ *	a host heard alive here under that epoch, or a repeat while its
+ *	OFFERs are going out or after its rounds of them
  */
 struct mether_stats {
 	__u64 tx_packets[METHER_PACKET_TYPES];
@@ -198,6 +202,7 @@ struct mether_stats {
 	__u32 up;
 	__u32 sealed;
 	__u64 socket_drops;
+	__u64 reclaims_ignored;
 };
 
 /* The cluster key: 32 bytes, set with METHER_IOC_SET_KEY, never read back. */
@@ -321,6 +326,10 @@ struct mether_reclaimed {
  *	may be more than there was room for)
  * @reserved: 0
  * @result: user pointer to an array of struct mether_reclaimed, or 0
+ * @epoch: in: the epoch of @host_id whose pages are reclaimed, with every
+ *	older one (0: the newest heard, which must be silent); an epoch
+ *	older than the newest heard may be reclaimed while the host is
+ *	alive: it restarted, and holds nothing of it. out: the epoch
  */
 struct mether_reclaim {
 	__u32 host_id;
@@ -328,6 +337,7 @@ struct mether_reclaim {
 	__u32 pages;
 	__u32 reserved;
 	__u64 result;
+	__u64 epoch;
 };
 
 #define METHER_IOC_MAGIC	0xb7
