@@ -36,6 +36,22 @@ static const u8 test_token[METHER_TOKEN_SIZE] = {
 
 #define TEST_PAGES	16
 
+/* Write a directory head of @generation (0: wipe the page) in @space. */
+static void test_directory(struct mether_space *space, u64 generation)
+{
+	struct mether_page *mp = &space->page[METHER_DIRECTORY_PAGE];
+	struct mether_directory *dir = kmap_local_page(mp->inconsistent_frame);
+
+	memset(dir, 0, PAGE_SIZE);
+	if (generation) {
+		dir->magic = METHER_DIRECTORY_MAGIC;
+		dir->version = METHER_DIRECTORY_VERSION;
+		dir->next_free = 1;
+		dir->generation = generation;
+	}
+	kunmap_local(dir);
+}
+
 /*
  * A space of TEST_PAGES pages with the test key, holding an inconsistent
  * copy of the directory page; test->priv points to it, and the suite's
@@ -65,6 +81,7 @@ static struct mether_space *test_space(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, dir->inconsistent_frame);
 	dir->inconsistent.present = METHER_ALL_SUBSETS;
 	test->priv = space;
+	test_directory(space, GEN_OLD);
 	return space;
 }
 
@@ -74,22 +91,6 @@ static void test_space_exit(struct kunit *test)
 
 	if (space)
 		put_page(space->page[METHER_DIRECTORY_PAGE].inconsistent_frame);
-}
-
-/* Write a directory head of @generation (0: wipe the page) in @space. */
-static void test_directory(struct mether_space *space, u64 generation)
-{
-	struct mether_page *mp = &space->page[METHER_DIRECTORY_PAGE];
-	struct mether_directory *dir = kmap_local_page(mp->inconsistent_frame);
-
-	memset(dir, 0, PAGE_SIZE);
-	if (generation) {
-		dir->magic = METHER_DIRECTORY_MAGIC;
-		dir->version = METHER_DIRECTORY_VERSION;
-		dir->next_free = 1;
-		dir->generation = generation;
-	}
-	kunmap_local(dir);
 }
 
 static void mether_token_known_answer(struct kunit *test)
@@ -144,8 +145,7 @@ static struct mether_file *restricted_file(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, mf);
 	spin_lock_init(&mf->lock);
-	mf->space = test_space(test);
-	test_directory(mf->space, GEN_OLD);
+	mf->space = test_space(test);	/* made once, with GEN_OLD */
 	mf->restricted = true;
 	mf->grants = 2;
 	mf->grant[0] = (struct mether_grant) {
