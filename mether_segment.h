@@ -17,11 +17,13 @@
  * @first: first page
  * @pages: number of pages
  * @rights: METHER_SEGMENT_*
+ * @generation: the directory generation it was attached under
  */
 struct mether_grant {
 	u64 first;
 	u64 pages;
 	u32 rights;
+	u64 generation;
 };
 
 /**
@@ -75,6 +77,9 @@ void mether_segment_token(const u8 key[METHER_KEY_SIZE],
 			  u8 token[METHER_TOKEN_SIZE]);
 long mether_ioctl_segment_grant(struct mether_file *mf,
 				struct mether_segment __user *arg);
+int mether_directory_generation(struct mether_space *space, u64 *generation);
+int mether_segment_attach(struct mether_file *mf,
+			  const struct mether_segment *seg);
 long mether_ioctl_segment_attach(struct mether_file *mf,
 				 const struct mether_segment __user *arg);
 bool mether_file_may_map(struct mether_file *mf, u64 offset, u64 len,

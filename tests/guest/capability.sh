@@ -2,6 +2,9 @@
 # capabilities; an unprivileged process on either guest can open the
 # segment with them, and only as far as they grant. Guest 1 checks guest
 # 0's tokens with its own copy of the key; with another key they fail.
+# Last, guest 0's tools refuse to overwrite the directory in page 0, and
+# once it is wiped on purpose and made again, old capabilities open
+# nothing (issue 13, point 8).
 . /mether/tests/lib.sh
 
 KEY=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
@@ -13,7 +16,8 @@ check "capability: mether.ko loads" insmod $MODULE
 # mode, keeps them to their segments.
 chmod 0666 /dev/mether
 check "capability: no grant without a key" sh -c \
-	'metherctl segment create early 1 2>&1 | grep -q "set a key first"'
+	'metherctl segment init &&
+	 metherctl segment create early 1 2>&1 | grep -q "set a key first"'
 check "capability: the key is set from standard input" sh -c \
 	"echo $KEY | metherctl key"
 check "capability: a short key is refused" sh -c \
@@ -25,6 +29,10 @@ check "capability: up" metherctl up --id $((METHER_ID + 1)) --cluster 17 \
 barrier cap-up || not_ok "capability: barrier cap-up"
 
 if [ "$METHER_ID" = 0 ]; then
+	check "capability: a fresh space has no directory, and says so" sh -c \
+		'! metherctl segment create results 3 2>/tmp/err &&
+		 grep -q "no segment directory" /tmp/err'
+	check "capability: segment init makes one" metherctl segment init
 	check "capability: segment create" sh -c \
 		'metherctl segment create results 3 >/tmp/rw'
 	check "capability: a name is taken once" sh -c \
@@ -49,7 +57,7 @@ if [ "$METHER_ID" = 1 ]; then
 	fetch 0 rw >/tmp/rw
 	fetch 0 r >/tmp/r
 	check "capability: the capabilities came over" \
-		grep -qx 'rw-[0-9a-f]\{32\}' /tmp/rw
+		grep -qx 'rw-[0-9a-f]\{16\}-[0-9a-f]\{32\}' /tmp/rw
 	check "capability: another host opens the segment by name and writes" \
 		seg_test write results "$(cat /tmp/rw)" 4711
 	check "capability: a read-only capability cannot write" sh -c \
@@ -84,5 +92,55 @@ if [ "$METHER_ID" = 1 ]; then
 		 grep -q 'Permission denied' /tmp/err"
 fi
 barrier cap-done || not_ok "capability: barrier cap-done"
+
+# Page 0 is written only when asked for by name.
+if [ "$METHER_ID" = 0 ]; then
+	directory_kept() {
+		[ "$(metherctl segment grant results r)" = "$(cat /tmp/r)" ]
+	}
+	check "capability: put refuses page 0, the directory" \
+		refused "segment directory" metherctl put 0 7
+	for junk in ' 0' -0 0x '' 0junk; do
+		check "capability: put refuses the page '$junk'" \
+			refused "bad page" metherctl put "$junk" 7
+	done
+	check "capability: mether-count's defaults leave page 0 alone" \
+		timeout 60 mether-count -p final -n 1 -i 0
+	check "capability: mether-count -b 0 is refused" \
+		refused "segment directory" \
+		timeout 60 mether-count -p final -n 1 -i 0 -b 0
+	check "capability: mether-count -b junk is refused" \
+		refused "bad page" timeout 60 mether-count -p final -n 1 -i 0 -b 0junk
+	check "capability: the directory is still there" directory_kept
+	# Guest 1 dropped the old key; guest 0 follows, to reach its pages.
+	check "capability: guest 0 takes the new key too" sh -c \
+		"echo $OTHER_KEY | metherctl key && metherctl key --drop-old"
+
+	# Wiped on purpose, and made again: its old names get the same pages.
+	check "capability: put --directory 0 0 wipes it on purpose" \
+		metherctl put --directory 0 0
+	check "capability: the lost directory is reported to create" \
+		refused "no segment directory" metherctl segment create other 1
+	check "capability: ... and to grant" \
+		refused "no segment directory" metherctl segment grant results r
+	check "capability: an old capability opens nothing meanwhile" \
+		refused "No data" mether-segment-test read results "$(cat /tmp/rw)"
+	check "capability: segment init makes a new directory" \
+		metherctl segment init
+	check "capability: ... and will not replace it unasked" \
+		refused "a directory is there" metherctl segment init
+	check "capability: the new directory names results again" sh -c \
+		'metherctl segment create results 3 >/tmp/rw2'
+	check "capability: ... on the old pages (4711 is still in them)" sh -c \
+		"[ \"\$(timeout 120 mether-segment-test read results $(cat /tmp/rw2))\" = 4711 ]"
+	check "capability: ... under a new generation" sh -c \
+		'[ "$(cut -d- -f2 /tmp/rw)" != "$(cut -d- -f2 /tmp/rw2)" ]'
+	check "capability: the kernel refuses the old capability (ESTALE)" \
+		refused "Stale" mether-segment-test read results "$(cat /tmp/rw)"
+	check "capability: ... and its token under the new generation" \
+		refused "Permission denied" mether-segment-test read results \
+		"rw-$(cut -d- -f2 /tmp/rw2)-$(cut -d- -f3 /tmp/rw)"
+fi
+barrier cap-wiped || not_ok "capability: barrier cap-wiped"
 check "capability: down" metherctl down
 check "capability: mether.ko unloads" rmmod mether

@@ -54,13 +54,19 @@ int mether_lock(struct mether *m, const void *addr);
 int mether_unlock(struct mether *m, const void *addr);
 
 /*
- * Named segments (Documentation/libmether.rst). create and grant need a
- * whole-space handle opened with CAP_SYS_ADMIN (and the cluster key set);
- * a capability is the text "rw-" or "r-" and 32 hex digits. Anybody who
+ * Named segments (Documentation/libmether.rst). init, create and grant
+ * need a whole-space handle opened with CAP_SYS_ADMIN (grant: and the
+ * cluster key set); a capability is the text "rw-" or "r-", 16 hex digits
+ * of directory generation, "-" and 32 hex digits of token. Anybody who
  * can open the device and holds a capability may open the segment.
+ * ENODATA: page METHER_DIRECTORY_PAGE holds no directory (lost, or never
+ * made): mether_segment_init() makes one, and old capabilities then fail
+ * with ESTALE.
  */
-#define METHER_CAPABILITY_LEN	(3 + 2 * METHER_TOKEN_SIZE + 1)
+#define METHER_CAPABILITY_LEN	(3 + 16 + 1 + 2 * METHER_TOKEN_SIZE + 1)
 
+/* A new, empty directory; over a valid one only with @replace. */
+int mether_segment_init(struct mether *m, int replace);
 int mether_segment_create(struct mether *m, const char *name, uint64_t pages);
 int mether_segment_grant(struct mether *m, const char *name,
 			 unsigned int rights, char *cap, size_t cap_len);

@@ -9,6 +9,12 @@
  * host's inconsistent copy. Readers look names up in their inconsistent
  * copy; a name not found there may be newer than the copy, so the copy
  * is dropped and fetched once more before the answer is "no such name".
+ *
+ * A page with no directory is reported (ENODATA), never quietly given a
+ * new one: a directory made again hands the old segments' pages to new
+ * segments. mether_segment_init() makes one, on purpose, with a new
+ * random generation; capabilities carry the generation they were granted
+ * under, and the kernel refuses those of any other (ESTALE).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,13 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "libmether.h"
-
-#define DIRECTORY_MAGIC		0x4745534dU	/* "MSEG", little-endian */
-#define DIRECTORY_VERSION	1
 
 struct directory_entry {
 	char name[METHER_SEGMENT_NAME_SIZE];
@@ -30,11 +34,9 @@ struct directory_entry {
 	uint64_t pages;
 };
 
+/* The head is the uapi's: the kernel reads the generation from it. */
 struct directory {
-	uint32_t magic;
-	uint16_t version;
-	uint16_t count;
-	uint64_t next_free;
+	struct mether_directory head;
 	struct directory_entry entry[];
 };
 
@@ -55,6 +57,20 @@ static int name_ok(const char *name)
 	return 1;
 }
 
+/* The page holds a directory this library can read (else errno is set). */
+static int directory_valid(const struct directory *d)
+{
+	if (d->head.magic != METHER_DIRECTORY_MAGIC || !d->head.generation) {
+		errno = ENODATA;	/* lost, or never made */
+		return 0;
+	}
+	if (d->head.version != METHER_DIRECTORY_VERSION) {
+		errno = EPROTO;		/* made by another version */
+		return 0;
+	}
+	return 1;
+}
+
 static const struct directory_entry *
 directory_find(const volatile struct directory *dir, size_t page_size,
 	       const char *name)
@@ -62,46 +78,51 @@ directory_find(const volatile struct directory *dir, size_t page_size,
 	const struct directory *d = (const struct directory *)dir;
 	size_t i;
 
-	if (d->magic != DIRECTORY_MAGIC || d->version != DIRECTORY_VERSION)
+	if (!directory_valid(d))
 		return NULL;
-	for (i = 0; i < d->count && i < directory_capacity(page_size); i++)
+	errno = ENOENT;
+	for (i = 0; i < d->head.count && i < directory_capacity(page_size); i++)
 		if (!strncmp(d->entry[i].name, name, METHER_SEGMENT_NAME_SIZE))
 			return &d->entry[i];
 	return NULL;
 }
 
-/* Look @name up in this host's copy of the directory, fetched fresh once. */
+/*
+ * Look @name up in this host's copy of the directory, fetched fresh once
+ * when the name is not there (or with @fresh, before looking at all).
+ */
 static int directory_lookup(int fd, size_t page_size, const char *name,
-			    struct mether_segment *seg)
+			    struct mether_segment *seg, int fresh)
 {
-	const struct directory_entry *e;
+	const struct directory_entry *e = NULL;
 	struct mether_range r;
+	int tries, err = 0;
 	void *dir;
-	int tries, ret = -1;
 
 	dir = mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd,
 		   METHER_DIRECTORY_PAGE * page_size);
 	if (dir == MAP_FAILED)
 		return -1;
-	errno = ENOENT;
-	for (tries = 0; tries < 2; tries++) {
-		e = directory_find(dir, page_size, name);
-		if (e) {
-			memset(seg, 0, sizeof(*seg));
-			memcpy(seg->name, e->name, sizeof(seg->name));
-			seg->first = e->first;
-			seg->pages = e->pages;
-			ret = 0;
+	r.addr = (uintptr_t)dir;
+	r.len = page_size;
+	for (tries = 0; tries < 2 && !e; tries++) {
+		if ((tries || fresh) && ioctl(fd, METHER_IOC_PURGE, &r)) {
+			err = errno;
 			break;
 		}
-		r.addr = (uintptr_t)dir;
-		r.len = page_size;
-		if (ioctl(fd, METHER_IOC_PURGE, &r))
-			break;
-		errno = ENOENT;
+		e = directory_find(dir, page_size, name);
+		err = errno;
+	}
+	if (e) {
+		memset(seg, 0, sizeof(*seg));
+		memcpy(seg->name, e->name, sizeof(seg->name));
+		seg->first = e->first;
+		seg->pages = e->pages;
+		seg->generation = ((const struct directory *)dir)->head.generation;
 	}
 	munmap(dir, page_size);
-	return ret;
+	errno = err;
+	return e ? 0 : -1;
 }
 
 /* Lock the directory's consistent copy here, fetching it if need be. */
@@ -115,63 +136,106 @@ static int directory_lock(struct mether *m, volatile struct directory *dir)
 		if (errno != EAGAIN)
 			return -1;
 		/* A touch faults the copy in; the lock then pins it. */
-		(void)dir->magic;
+		(void)dir->head.magic;
 	}
 	errno = EAGAIN;
 	return -1;
 }
 
-int mether_segment_create(struct mether *m, const char *name, uint64_t pages)
+/* The directory page's consistent copy, locked here; NULL on failure. */
+static struct directory *directory_take(struct mether *m)
 {
 	volatile struct directory *dir;
-	struct directory_entry *e;
-	struct directory *d;
-	int ret = -1, saved;
 
 	if (m->reservation != MAP_FAILED) {
 		errno = EPERM;	/* a segment's handle cannot see the directory */
-		return -1;
-	}
-	if (!name_ok(name) || !pages) {
-		errno = EINVAL;
-		return -1;
+		return NULL;
 	}
 	dir = mether_page(m, METHER_DIRECTORY_PAGE, METHER_VIEW_FULL_DEMAND,
 			  METHER_COPY_CONSISTENT);
-	if (directory_lock(m, dir))
+	if (!dir || directory_lock(m, dir))
+		return NULL;
+	return (struct directory *)dir;
+}
+
+/* Unlock it and, after a change, publish it to every host's copy. */
+static int directory_put(struct mether *m, struct directory *d, int ret)
+{
+	int saved = errno;
+
+	if (mether_unlock(m, d))
 		return -1;
-	d = (struct directory *)dir;
-	if (d->magic != DIRECTORY_MAGIC) {
-		d->magic = DIRECTORY_MAGIC;
-		d->version = DIRECTORY_VERSION;
-		d->count = 0;
-		d->next_free = METHER_DIRECTORY_PAGE + 1;
-	}
-	if (d->version != DIRECTORY_VERSION) {
-		errno = EPROTO;
-	} else if (directory_find(dir, m->page_size, name)) {
-		errno = EEXIST;
-	} else if (d->count >= directory_capacity(m->page_size) ||
-		   pages > m->pages - d->next_free) {
-		errno = ENOSPC;
-	} else {
-		e = &d->entry[d->count];
-		memset(e, 0, sizeof(*e));
-		strncpy(e->name, name, sizeof(e->name) - 1);
-		e->first = d->next_free;
-		e->pages = pages;
-		d->next_free += pages;
-		d->count++;
-		ret = 0;
-	}
-	saved = errno;
-	if (mether_unlock(m, (const void *)dir))
-		return -1;
-	/* Publish the new name to every host's inconsistent copy. */
-	if (!ret && mether_purge(m, (const void *)dir, m->page_size))
+	if (!ret && mether_purge(m, d, m->page_size))
 		return -1;
 	errno = saved;
 	return ret;
+}
+
+int mether_segment_init(struct mether *m, int replace)
+{
+	struct directory *d;
+	uint64_t generation;
+	int ret = -1;
+
+	do {
+		if (getrandom(&generation, sizeof(generation), 0) !=
+		    sizeof(generation))
+			return -1;
+	} while (!generation);
+	d = directory_take(m);
+	if (!d)
+		return -1;
+	if (!replace && directory_valid(d)) {
+		errno = EEXIST;
+	} else {
+		/* The magic last: a half-made head is no directory. */
+		d->head.magic = 0;
+		memset((char *)d + sizeof(d->head.magic), 0,
+		       m->page_size - sizeof(d->head.magic));
+		d->head.version = METHER_DIRECTORY_VERSION;
+		d->head.next_free = METHER_DIRECTORY_PAGE + 1;
+		d->head.generation = generation;
+		__atomic_store_n(&d->head.magic, METHER_DIRECTORY_MAGIC,
+				 __ATOMIC_RELEASE);
+		ret = 0;
+	}
+	return directory_put(m, d, ret);
+}
+
+int mether_segment_create(struct mether *m, const char *name, uint64_t pages)
+{
+	struct directory_entry *e;
+	struct directory *d;
+	int ret = -1;
+
+	if (m->reservation == MAP_FAILED && (!name_ok(name) || !pages)) {
+		errno = EINVAL;
+		return -1;
+	}
+	d = directory_take(m);
+	if (!d)
+		return -1;
+	/* A lost directory is reported, never made again in passing. */
+	if (!directory_valid(d)) {
+		/* errno says why */
+	} else if (directory_find(d, m->page_size, name)) {
+		errno = EEXIST;
+	} else if (d->head.count >= directory_capacity(m->page_size) ||
+		   d->head.next_free >= m->pages ||
+		   pages > m->pages - d->head.next_free) {
+		errno = ENOSPC;
+	} else {
+		e = &d->entry[d->head.count];
+		memset(e, 0, sizeof(*e));
+		strncpy(e->name, name, sizeof(e->name) - 1);
+		e->first = d->head.next_free;
+		e->pages = pages;
+		d->head.next_free += pages;
+		d->head.count++;
+		ret = 0;
+	}
+	/* Publish the new name to every host's inconsistent copy. */
+	return directory_put(m, d, ret);
 }
 
 static const char *rights_text(unsigned int rights)
@@ -187,7 +251,7 @@ int mether_segment_grant(struct mether *m, const char *name,
 
 	if (!name_ok(name))
 		return -1;
-	if (directory_lookup(m->fd, m->page_size, name, &seg))
+	if (directory_lookup(m->fd, m->page_size, name, &seg, 0))
 		return -1;
 	seg.rights = rights;
 	if (ioctl(m->fd, METHER_IOC_SEGMENT_GRANT, &seg))
@@ -196,24 +260,40 @@ int mether_segment_grant(struct mether *m, const char *name,
 		errno = ERANGE;
 		return -1;
 	}
-	n = snprintf(cap, cap_len, "%s-", rights_text(rights));
+	n = snprintf(cap, cap_len, "%s-%016llx-", rights_text(rights),
+		     (unsigned long long)seg.generation);
 	for (i = 0; i < METHER_TOKEN_SIZE; i++)
 		n += snprintf(cap + n, cap_len - n, "%02x", seg.token[i]);
 	return 0;
 }
 
-/* "rw-<32 hex digits>" or "r-<32 hex digits>" into rights and a token. */
+/* Are @n bytes at @s lower-case hex digits? */
+static int hex_digits(const char *s, size_t n)
+{
+	return strspn(s, "0123456789abcdef") >= n;
+}
+
+/*
+ * "rw-" or "r-", 16 hex digits of directory generation, "-" and 32 hex
+ * digits of token, into rights, a generation and a token.
+ */
 static int capability_parse(const char *cap, struct mether_segment *seg)
 {
-	const char *hex = strchr(cap, '-');
+	const char *gen = strchr(cap, '-');
+	const char *hex = gen ? strchr(gen + 1, '-') : NULL;
 	unsigned int byte;
 	size_t i;
 
-	if (!hex || strlen(hex + 1) != 2 * METHER_TOKEN_SIZE)
+	if (!hex || hex - gen != 17 || !hex_digits(gen + 1, 16) ||
+	    strlen(hex + 1) != 2 * METHER_TOKEN_SIZE ||
+	    !hex_digits(hex + 1, 2 * METHER_TOKEN_SIZE))
 		goto bad;
-	if (hex - cap == 2 && !strncmp(cap, "rw", 2))
+	seg->generation = strtoull(gen + 1, NULL, 16);
+	if (!seg->generation)
+		goto bad;
+	if (gen - cap == 2 && !strncmp(cap, "rw", 2))
 		seg->rights = METHER_SEGMENT_READ | METHER_SEGMENT_WRITE;
-	else if (hex - cap == 1 && cap[0] == 'r')
+	else if (gen - cap == 1 && cap[0] == 'r')
 		seg->rights = METHER_SEGMENT_READ;
 	else
 		goto bad;
@@ -283,7 +363,7 @@ struct mether *mether_segment_open(const char *device, const char *name,
 	struct mether_segment seg;
 	struct mether_info info;
 	struct mether *m;
-	int saved;
+	int fresh, saved;
 
 	if (!name_ok(name))
 		return NULL;
@@ -298,11 +378,21 @@ struct mether *mether_segment_open(const char *device, const char *name,
 		goto fail;
 	m->pages = info.pages;
 	m->page_size = info.page_size;
-	if (directory_lookup(m->fd, m->page_size, name, &seg) ||
-	    capability_parse(cap, &seg))
-		goto fail;
-	if (ioctl(m->fd, METHER_IOC_SEGMENT_ATTACH, &seg))
-		goto fail;
+	/*
+	 * The kernel checks the capability's generation against this host's
+	 * copy of the directory: ESTALE when they differ (the capability's
+	 * directory was lost, or this copy is older), EAGAIN when there is
+	 * no copy. Fetch a fresh copy and try once more.
+	 */
+	for (fresh = 0; fresh < 2; fresh++) {
+		if (directory_lookup(m->fd, m->page_size, name, &seg, fresh) ||
+		    capability_parse(cap, &seg))
+			goto fail;
+		if (!ioctl(m->fd, METHER_IOC_SEGMENT_ATTACH, &seg))
+			break;
+		if ((errno != ESTALE && errno != EAGAIN) || fresh)
+			goto fail;
+	}
 	m->first = seg.first;
 	m->count = seg.pages;
 	m->rights = seg.rights;

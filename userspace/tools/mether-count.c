@@ -6,6 +6,13 @@
  * order, and reports its wins and losses.
  *
  *	mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N] [-w]
+ *		     [--directory]
+ *
+ * The counter's pages start at PAGE (-b), by default at the top of the
+ * space, far from libmether's segment directory in page 0 and from the
+ * segments it hands out from page 1 up; a range that takes in page 0 is
+ * refused without --directory. Numbers are decimal or 0x hex, nothing
+ * else: garbage must not become page 0.
  *
  * Run one process per participant, with ids 0..PROCS-1. With -w the
  * process only watches: it follows participant ID's page of the final
@@ -20,6 +27,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +40,8 @@
 #include <unistd.h>
 
 #include <linux/mether.h>
+
+#include "tool_number.h"
 
 enum protocol { FULL_PAGE, SHORT_PAGE, PURGE, PURGE_HYSTERESIS,
 		SHORT_DATA_DRIVEN, FINAL };
@@ -48,6 +58,7 @@ struct counter {
 	char *rw, *ro;		/* the consistent and inconsistent mappings */
 	long page_size;
 	unsigned long base_page;
+	int base_given, directory;
 	unsigned long wins, losses, purges;
 };
 
@@ -216,6 +227,13 @@ static void map_space(struct counter *c, const char *device)
 	if (ioctl(c->fd, METHER_IOC_INFO, &info))
 		die("METHER_IOC_INFO");
 	c->page_size = info.page_size;
+	if (!c->base_given)
+		c->base_page = info.pages >= c->procs ? info.pages - c->procs : 0;
+	if (c->base_page <= METHER_DIRECTORY_PAGE && !c->directory) {
+		fprintf(stderr, "mether-count: page %d holds the segment directory: give -b, or --directory to count over it on purpose\n",
+			METHER_DIRECTORY_PAGE);
+		exit(2);
+	}
 	if (c->base_page + c->procs > info.pages) {
 		fprintf(stderr, "mether-count: pages %lu..%lu beyond the space (%llu pages)\n",
 			c->base_page, c->base_page + c->procs - 1,
@@ -231,10 +249,15 @@ static void map_space(struct counter *c, const char *device)
 		die("mmap inconsistent");
 }
 
+static unsigned int number(const char *s, const char *what)
+{
+	return tool_number("mether-count", s, what, UINT32_MAX);
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N] [-d DEVICE] [-w]\n"
+		"usage: mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N] [-d DEVICE] [-w] [--directory]\n"
 		"protocols: full-page short-page purge purge-hysteresis short-data-driven final\n");
 	return 2;
 }
@@ -249,7 +272,13 @@ int main(int argc, char **argv)
 	int opt, ret, p = -1;
 	unsigned int i;
 
-	while ((opt = getopt(argc, argv, "p:n:i:P:b:H:d:w")) != -1) {
+	static const struct option options[] = {
+		{ "directory", no_argument, NULL, 'D' },
+		{}
+	};
+
+	while ((opt = getopt_long(argc, argv, "p:n:i:P:b:H:d:w", options,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			for (i = 0; i < sizeof(protocol_names) / sizeof(*protocol_names); i++)
@@ -260,25 +289,29 @@ int main(int argc, char **argv)
 			c.protocol = p;
 			break;
 		case 'n':
-			c.target = strtoul(optarg, NULL, 0);
+			c.target = number(optarg, "count");
 			break;
 		case 'i':
-			c.id = strtoul(optarg, NULL, 0);
+			c.id = number(optarg, "id");
 			break;
 		case 'P':
-			c.procs = strtoul(optarg, NULL, 0);
+			c.procs = number(optarg, "processes");
 			break;
 		case 'b':
-			c.base_page = strtoul(optarg, NULL, 0);
+			c.base_page = number(optarg, "page");
+			c.base_given = 1;
 			break;
 		case 'H':
-			c.hysteresis = strtoul(optarg, NULL, 0);
+			c.hysteresis = number(optarg, "hysteresis");
 			break;
 		case 'd':
 			device = optarg;
 			break;
 		case 'w':
 			c.watch = 1;
+			break;
+		case 'D':
+			c.directory = 1;
 			break;
 		default:
 			return usage();

@@ -10,9 +10,11 @@
  *	mether-follow PAGE N		  print when 1..N are seen
  *
  * The writer's NS is taken just before the PURGE that publishes a value,
- * a follower's as soon as it reads that value (or a later one).
+ * a follower's as soon as it reads that value (or a later one). The
+ * writer refuses page 0, libmether's segment directory.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "../lib/libmether.h"
+#include "tool_number.h"
 
 static unsigned long long now_ns(void)
 {
@@ -82,29 +85,37 @@ int main(int argc, char **argv)
 {
 	unsigned int interval_ms = 100;
 	int opt, writer = 0, ret;
+	uint64_t page;
+	uint32_t n;
 	struct mether *m;
 
 	while ((opt = getopt(argc, argv, "wi:")) != -1) {
 		if (opt == 'w')
 			writer = 1;
 		else if (opt == 'i')
-			interval_ms = strtoul(optarg, NULL, 0);
+			interval_ms = tool_number("mether-follow", optarg,
+						  "interval", UINT32_MAX);
 		else
 			goto usage;
 	}
 	if (argc - optind != 2)
 		goto usage;
+	page = tool_number("mether-follow", argv[optind], "page", UINT64_MAX);
+	n = tool_number("mether-follow", argv[optind + 1], "count",
+			UINT32_MAX);
+	if (writer && page == METHER_DIRECTORY_PAGE) {
+		fprintf(stderr, "mether-follow: page %d holds the segment directory\n",
+			METHER_DIRECTORY_PAGE);
+		return 2;
+	}
 	m = mether_open(NULL);
 	if (!m)
 		die("/dev/mether");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (writer)
-		ret = write_values(m, strtoull(argv[optind], NULL, 0),
-				   strtoul(argv[optind + 1], NULL, 0),
-				   interval_ms);
+		ret = write_values(m, page, n, interval_ms);
 	else
-		ret = follow(m, strtoull(argv[optind], NULL, 0),
-			     strtoul(argv[optind + 1], NULL, 0));
+		ret = follow(m, page, n);
 	mether_close(m);
 	return ret;
 usage:

@@ -11,6 +11,7 @@
  * End 0 prints: size=SIZE count=COUNT seconds=S mb_s=M msgs_s=N
  */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 
 #include "../lib/libmether.h"
 #include "bench_tcp.h"
+#include "tool_number.h"
 
 static void die(const char *what)
 {
@@ -64,13 +66,16 @@ int main(int argc, char **argv)
 			end = atoi(optarg);
 			break;
 		case 's':
-			size = strtoul(optarg, NULL, 0);
+			size = tool_number("mether-pipe-bench", optarg, "size",
+					   ULONG_MAX);
 			break;
 		case 'c':
-			count = strtoul(optarg, NULL, 0);
+			count = tool_number("mether-pipe-bench", optarg,
+					    "count", ULONG_MAX);
 			break;
 		case 'b':
-			first = strtoul(optarg, NULL, 0);
+			first = tool_number("mether-pipe-bench", optarg, "page",
+					    ULONG_MAX);
 			break;
 		case 't':
 			tcp = 1;
@@ -87,6 +92,11 @@ int main(int argc, char **argv)
 	}
 	if (end < 0 || end > 1 || !size || !count || (tcp && !end && !peer))
 		goto usage;
+	if (!tcp && first <= METHER_DIRECTORY_PAGE) {
+		fprintf(stderr, "mether-pipe-bench: page %d holds the segment directory\n",
+			METHER_DIRECTORY_PAGE);
+		return 2;
+	}
 	buf = calloc(1, size);
 	if (!buf)
 		die("calloc");

@@ -11,9 +11,10 @@
  *	metherctl [-d DEVICE] down
  *	metherctl [-d DEVICE] stats [--machine]
  *	metherctl [-d DEVICE] get [--wait] PAGE
- *	metherctl [-d DEVICE] put PAGE VALUE
+ *	metherctl [-d DEVICE] put [--directory] PAGE VALUE
  *	metherctl [-d DEVICE] key [--next] [FILE]
  *	metherctl [-d DEVICE] key --drop-old
+ *	metherctl [-d DEVICE] segment init [--replace]
  *	metherctl [-d DEVICE] segment create NAME PAGES
  *	metherctl [-d DEVICE] segment grant NAME r|rw
  *	metherctl [-d DEVICE] hosts [--machine]
@@ -22,21 +23,26 @@
  * get prints the first word of a page's inconsistent copy (with --wait,
  * it drops this host's copy and waits for the next one to arrive); put
  * writes the first word of the consistent copy and PURGEs it, which
- * publishes the page.
+ * publishes the page. A page number is decimal or 0x hex digits and
+ * nothing else, inside the space; put refuses page 0, libmether's
+ * segment directory, unless --directory says so.
  *
  * key sets the cluster key from FILE, or standard input without one (or
  * with "-"): 64 hex digits, white space ignored. A key on the command line
  * would show in ps(1), so there is no such option. --next keeps the key to
  * open packets only, the first step of a rotation; --drop-old forgets the
  * key that is not current, the last. up needs a key set before, or given
- * with --key-file, unless the cluster runs --unsealed. segment create adds a
- * name to the directory and prints a read-write capability for it;
+ * with --key-file, unless the cluster runs --unsealed. segment init makes
+ * an empty directory (a new generation: capabilities of any older one
+ * stop working; --replace over one that is still valid); segment create
+ * adds a name to the directory and prints a read-write capability for it;
  * segment grant prints a capability for an existing name.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +53,7 @@
 #include <unistd.h>
 
 #include "../lib/libmether.h"
+#include "tool_number.h"
 
 static const char *device = "/dev/mether";
 
@@ -72,9 +79,10 @@ static int usage(FILE *f)
 		"       metherctl [-d DEVICE] down\n"
 		"       metherctl [-d DEVICE] stats [--machine]\n"
 		"       metherctl [-d DEVICE] get [--wait] PAGE\n"
-		"       metherctl [-d DEVICE] put PAGE VALUE\n"
+		"       metherctl [-d DEVICE] put [--directory] PAGE VALUE\n"
 		"       metherctl [-d DEVICE] key [--next] [FILE]\n"
 		"       metherctl [-d DEVICE] key --drop-old\n"
+		"       metherctl [-d DEVICE] segment init [--replace]\n"
 		"       metherctl [-d DEVICE] segment create NAME PAGES\n"
 		"       metherctl [-d DEVICE] segment grant NAME r|rw\n"
 		"       metherctl [-d DEVICE] hosts [--machine]\n"
@@ -103,13 +111,20 @@ static int open_device(void)
 
 static unsigned long number(const char *s, const char *what)
 {
-	char *end;
-	unsigned long n;
+	return tool_number("metherctl", s, what, ULONG_MAX);
+}
 
-	errno = 0;
-	n = strtoul(s, &end, 0);
-	if (errno || *end || !*s) {
-		fprintf(stderr, "metherctl: bad %s '%s'\n", what, s);
+/* A page number of @fd's space, strictly parsed and inside the space. */
+static uint64_t page_number(int fd, const char *s)
+{
+	uint64_t n = tool_number("metherctl", s, "page", UINT64_MAX);
+	struct mether_info info;
+
+	if (ioctl(fd, METHER_IOC_INFO, &info) < 0)
+		fail("METHER_IOC_INFO");
+	if (n >= info.pages) {
+		fprintf(stderr, "metherctl: page %llu is beyond the space (%llu pages)\n",
+			(unsigned long long)n, (unsigned long long)info.pages);
 		exit(2);
 	}
 	return n;
@@ -546,7 +561,12 @@ static int cmd_put(int fd, unsigned long page, uint32_t value)
 static void segment_fail(const char *what, const char *name)
 {
 	const char *why = errno == ENOKEY ? " (set a key first)" :
-			  errno == EPERM ? " (needs CAP_SYS_ADMIN)" : "";
+			  errno == EPERM ? " (needs CAP_SYS_ADMIN)" :
+			  errno == ENODATA ? " (page 0 holds no segment directory: it was lost or never made; 'metherctl segment init' makes a new one, and capabilities of any old one stop working)" :
+			  errno == EPROTO ? " (the segment directory is of another version: 'metherctl segment init --replace')" :
+			  errno == EEXIST && !strcmp(what, "init") ? " (a directory is there: --replace forgets its segments)" :
+			  errno == ESTALE ? " (this host's copy of the directory changed meanwhile: try again)" :
+			  "";
 
 	fprintf(stderr, "metherctl: segment %s %s: %s%s\n", what, name,
 		strerror(errno), why);
@@ -559,6 +579,16 @@ static int cmd_segment(int argc, char **argv)
 	unsigned int rights = METHER_SEGMENT_READ | METHER_SEGMENT_WRITE;
 	struct mether *m;
 
+	if (argc >= 1 && !strcmp(argv[0], "init") &&
+	    (argc == 1 || (argc == 2 && !strcmp(argv[1], "--replace")))) {
+		m = mether_open(device);
+		if (!m)
+			fail(device);
+		if (mether_segment_init(m, argc == 2))
+			segment_fail("init", "");
+		mether_close(m);
+		return 0;
+	}
 	if (argc != 3 || (strcmp(argv[0], "create") && strcmp(argv[0], "grant")))
 		return usage(stderr);
 	m = mether_open(device);
@@ -609,12 +639,21 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "stats") && argc <= 3)
 		return cmd_stats(fd, argc == 3 && !strcmp(argv[2], "--machine"));
 	if (!strcmp(cmd, "get") && argc == 4 && !strcmp(argv[2], "--wait"))
-		return cmd_get(fd, number(argv[3], "page"), 1);
+		return cmd_get(fd, page_number(fd, argv[3]), 1);
 	if (!strcmp(cmd, "get") && argc == 3)
-		return cmd_get(fd, number(argv[2], "page"), 0);
-	if (!strcmp(cmd, "put") && argc == 4)
-		return cmd_put(fd, number(argv[2], "page"),
+		return cmd_get(fd, page_number(fd, argv[2]), 0);
+	if (!strcmp(cmd, "put") && argc == 5 && !strcmp(argv[2], "--directory"))
+		return cmd_put(fd, page_number(fd, argv[3]),
+			       number(argv[4], "value"));
+	if (!strcmp(cmd, "put") && argc == 4) {
+		if (page_number(fd, argv[2]) == METHER_DIRECTORY_PAGE) {
+			fprintf(stderr, "metherctl: page %d holds the segment directory: 'put --directory %d VALUE' overwrites it on purpose\n",
+				METHER_DIRECTORY_PAGE, METHER_DIRECTORY_PAGE);
+			return 2;
+		}
+		return cmd_put(fd, page_number(fd, argv[2]),
 			       number(argv[3], "value"));
+	}
 	if (!strcmp(cmd, "key") && argc == 3 && !strcmp(argv[2], "--drop-old"))
 		return cmd_key(fd, METHER_KEY_DROP_OLD, NULL);
 	if (!strcmp(cmd, "key") && argc >= 3 && !strcmp(argv[2], "--next") &&

@@ -25,7 +25,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define METHER_API_VERSION	4
+#define METHER_API_VERSION	5
 
 /* The short page: the first METHER_SHORT_SIZE bytes of a page. */
 #define METHER_SHORT_SIZE	32
@@ -240,6 +240,31 @@ struct mether_key {
  * with a capability, each as its rights allow.
  */
 #define METHER_DIRECTORY_PAGE		0
+#define METHER_DIRECTORY_MAGIC		0x4745534dU	/* "MSEG" */
+#define METHER_DIRECTORY_VERSION	2
+
+/**
+ * struct mether_directory - the head of the directory in page
+ * METHER_DIRECTORY_PAGE, in the hosts' byte order; libmether's entries
+ * follow it
+ * @magic: METHER_DIRECTORY_MAGIC
+ * @version: METHER_DIRECTORY_VERSION
+ * @count: entries that follow
+ * @next_free: the first page no segment holds
+ * @generation: chosen at random, not 0, each time a directory is made.
+ *	Capabilities carry the generation they were granted under, and the
+ *	kernel refuses one that is not this host's copy's current one: when
+ *	a directory is lost and made again, the pages of its old segments
+ *	go to new ones, and old capabilities must not open them.
+ */
+struct mether_directory {
+	__u32 magic;
+	__u16 version;
+	__u16 count;
+	__u64 next_free;
+	__u64 generation;
+};
+
 #define METHER_SEGMENT_NAME_SIZE	32
 #define METHER_TOKEN_SIZE		16
 #define METHER_SEGMENT_READ		0x1	/* map read-only: the inconsistent copy */
@@ -254,6 +279,9 @@ struct mether_key {
  * @pages: its number of pages, not 0
  * @rights: METHER_SEGMENT_*, not 0
  * @reserved: zero
+ * @generation: the generation of the directory that names the segment
+ *	(struct mether_directory); both ioctls fail with ESTALE unless it
+ *	is the generation of this host's copy of the directory
  * @token: a MAC of the fields above under the cluster key; filled in by
  *	METHER_IOC_SEGMENT_GRANT, checked by METHER_IOC_SEGMENT_ATTACH
  */
@@ -263,6 +291,7 @@ struct mether_segment {
 	__u64 pages;
 	__u32 rights;
 	__u32 reserved;
+	__u64 generation;
 	__u8 token[METHER_TOKEN_SIZE];
 };
 
