@@ -210,10 +210,12 @@ static int mether_inconsistent_frame(struct mether_space *space,
 }
 
 /*
- * Map the copy's current frame at the faulting address. vm_insert_page()
- * gives the page table its own reference, so a frame replaced later
- * lives until its last mapping is zapped; map_sem keeps the replacement
- * (and its unmapping) from slipping between the lookup and the insert.
+ * Map the copy's current frame at the faulting address. The mapping is
+ * VM_PFNMAP: the page table entry is special and holds no reference, so
+ * get_user_pages() cannot pin the frame (see mether_mmap()). A frame is
+ * put only after it stopped being its copy's frame and its views were
+ * unmapped, both under map_sem held for writing; holding it for reading
+ * here keeps that from slipping between the lookup and the insert.
  */
 static int mether_map_copy(struct vm_fault *vmf, struct mether_space *space,
 			   struct mether_addr *addr, bool inconsistent)
@@ -227,11 +229,19 @@ static int mether_map_copy(struct vm_fault *vmf, struct mether_space *space,
 	else
 		ret = mether_consistent_frame(space, addr, &frame);
 	if (!ret) {
-		ret = vm_insert_page(vmf->vma, vmf->address & PAGE_MASK, frame);
+		/* Another thread of the process mapped it first: NOPAGE too. */
+		switch (vmf_insert_pfn(vmf->vma, vmf->address & PAGE_MASK,
+				       page_to_pfn(frame))) {
+		case VM_FAULT_NOPAGE:
+			break;
+		case VM_FAULT_OOM:
+			ret = -ENOMEM;
+			break;
+		default:
+			ret = -EFAULT;
+			break;
+		}
 		put_page(frame);
-		/* Another thread of the process mapped it first. */
-		if (ret == -EBUSY)
-			ret = 0;
 	}
 	up_read(&space->map_sem);
 	return ret;
@@ -299,7 +309,8 @@ const struct vm_operations_struct mether_vm_ops = {
  * @vma: the new mapping
  *
  * A shared writeable mapping is the consistent copy; a shared read-only
- * mapping is the inconsistent copy and can never become writeable.
+ * mapping is the inconsistent copy and can never become writeable (a
+ * file opened read-only maps it too). Neither can be pinned.
  *
  * Return: 0; -EINVAL for a private mapping or a range outside the space;
  * -EACCES for a writeable mapping of data-driven views, or for a range a
@@ -314,8 +325,12 @@ int mether_mmap(struct file *file, struct vm_area_struct *vma)
 	u64 len = vma->vm_end - vma->vm_start;
 	int ret;
 
-	/* A private copy of a shared page would be neither Mether copy. */
-	if (!(vma->vm_flags & VM_SHARED))
+	/*
+	 * A private copy of a shared page would be neither Mether copy. A
+	 * shared mapping of a file opened read-only has VM_MAYSHARE alone:
+	 * mmap() clears VM_SHARED (and VM_MAYWRITE) when it cannot write.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	ret = mether_check_mapping(offset, len, writeable);
 	if (ret)
@@ -327,8 +342,14 @@ int mether_mmap(struct file *file, struct vm_area_struct *vma)
 		vma->vm_flags &= ~VM_MAYWRITE;
 		vma->vm_pgoff += METHER_INCONSISTENT_BASE >> PAGE_SHIFT;
 	}
-	/* Frames are inserted with vm_insert_page(), which wants MIXEDMAP. */
-	vma->vm_flags |= VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP;
+	/*
+	 * Frames move between copies and hosts under the mapping: a pin
+	 * (O_DIRECT, vmsplice, io_uring, process_vm_writev) would outlive
+	 * the copy and write into a frame that is no longer it. PFNMAP
+	 * makes get_user_pages() refuse the mapping (EFAULT) and its
+	 * special entries refuse get_user_pages_fast() too.
+	 */
+	vma->vm_flags |= VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
 	vma->vm_ops = &mether_vm_ops;
 	vma->vm_private_data = space;
 	mether_space_get(space);
