@@ -8,6 +8,7 @@
  * waiting fault never holds up munmap() or faults on other pages.
  */
 #include <linux/file.h>
+#include <linux/highmem.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -153,41 +154,84 @@ static vm_fault_t mether_fault_wait(struct vm_fault *vmf,
 	return VM_FAULT_RETRY;
 }
 
+/*
+ * The consistent copy's frame is about to be mapped through @subset's
+ * view, under @mp->lock. A full view can change the bytes a short one
+ * lacks: the tail is written. A short view maps the whole frame too, so
+ * the first one since the copy came here keeps the tail as it is in
+ * @snap; giving the copy up compares (mether_owner_request()), and
+ * writes past the short subset move the whole page, never get lost.
+ *
+ * Return: true when @snap was used.
+ */
+static bool mether_note_tail(struct mether_page *mp, unsigned int subset,
+			     struct page *snap)
+{
+	if (subset == METHER_SUBSET_FULL) {
+		mp->tail_written = true;
+		return false;
+	}
+	if (mp->tail_written || mp->tail_snapshot)
+		return false;
+	copy_highpage(snap, mp->consistent_frame);
+	mp->tail_snapshot = snap;
+	return true;
+}
+
 /* Get the consistent copy's frame; allocates it on first touch. */
 static int mether_consistent_frame(struct mether_space *space,
 				   struct mether_addr *addr,
 				   struct page **frame)
 {
 	struct mether_page *mp = &space->page[addr->page];
-	struct page *fresh = NULL;
+	struct page *fresh = NULL, *snap = NULL;
+	bool short_view = addr->subset != METHER_SUBSET_FULL;
 	int ret = 0;
 
 	for (;;) {
+		bool need_frame, need_snap;
+
 		spin_lock(&mp->lock);
 		if (!mether_state_can_map(&mp->consistent, addr->subset)) {
+			spin_unlock(&mp->lock);
 			ret = -ENOENT;
-		} else if (mp->consistent_frame || fresh) {
+			break;
+		}
+		need_frame = !mp->consistent_frame && !fresh;
+		need_snap = short_view && !snap && !mp->tail_written &&
+			    !mp->tail_snapshot;
+		if (!need_frame && !need_snap) {
 			if (!mp->consistent_frame) {
 				mp->consistent_frame = fresh;
 				fresh = NULL;
 			}
+			if (mether_note_tail(mp, addr->subset, snap))
+				snap = NULL;
 			*frame = mp->consistent_frame;
 			get_page(*frame);
-			/* A full view can change the bytes a short one lacks. */
-			if (addr->subset == METHER_SUBSET_FULL)
-				mp->tail_written = true;
-		} else {
 			spin_unlock(&mp->lock);
-			fresh = mether_alloc_frame(space);
-			if (!fresh)
-				return -ENOMEM;
-			continue;
+			break;
 		}
 		spin_unlock(&mp->lock);
-		break;
+		if (need_frame) {
+			fresh = mether_alloc_frame(space);
+			if (!fresh) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		if (need_snap) {
+			snap = mether_alloc_frame(space);
+			if (!snap) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
 	}
 	if (fresh)
 		put_page(fresh);
+	if (snap)
+		put_page(snap);
 	return ret;
 }
 

@@ -113,6 +113,20 @@ static void mether_owner_send(struct mether_space *space, u64 page,
 	mether_net_send_msg(space, &msg, frame);
 }
 
+/* Did bytes past the short subset change since @snap was taken? */
+static bool mether_owner_tail_changed(struct page *frame, struct page *snap)
+{
+	void *now = kmap_local_page(frame);
+	void *then = kmap_local_page(snap);
+	bool changed;
+
+	changed = memcmp(now + METHER_SHORT_SIZE, then + METHER_SHORT_SIZE,
+			 PAGE_SIZE - METHER_SHORT_SIZE);
+	kunmap_local(then);
+	kunmap_local(now);
+	return changed;
+}
+
 /* Put @mp on the pages the retransmit work looks at. */
 static void mether_owner_track(struct mether_space *space,
 			       struct mether_page *mp)
@@ -127,16 +141,20 @@ static void mether_owner_track(struct mether_space *space,
  * mether_owner_request() - another host asks for a consistent copy
  * @space: the space
  * @msg: a validated REQUEST with the CONSISTENT flag
+ *
+ * How much of the page goes is settled only once its views are unmapped:
+ * until then a process may still write through a short view past the
+ * short subset, which the tail snapshot finds.
  */
 void mether_owner_request(struct mether_space *space,
 			  const struct mether_wire_msg *msg)
 {
 	struct mether_page *mp = &space->page[msg->page];
-	struct page *fresh, *frame = NULL;
+	struct page *fresh, *frame = NULL, *snap = NULL;
 	unsigned int unmap = 0, subset = METHER_SUBSET_FULL;
 	u32 requester = msg->sender, seq = 0;
 	u64 page = msg->page, version = 0;
-	bool gave_up = false;
+	bool gave_up = false, changed;
 
 	fresh = mether_alloc_frame(space);
 	if (!fresh)
@@ -166,11 +184,11 @@ void mether_owner_request(struct mether_space *space,
 					  mp->inconsistent.version) + 1;
 		mp->consistent.version = mp->handoff_version;
 		mp->handoff_tries = 0;
-		if (mp->tail_written) {
-			mp->consistent_tail = mp->handoff_version;
-			mp->tail_written = false;
-		}
-		mp->handoff_subset = mether_owner_handoff_subset(mp, msg);
+		/* Not due until the subset is settled, below. */
+		mp->handoff_next = jiffies + mether_backoff(6);
+		mp->handoff_subset = METHER_SUBSET_FULL;
+		snap = mp->tail_snapshot;
+		mp->tail_snapshot = NULL;
 		mp->seen_owner = requester;
 		mp->seen_version = mp->handoff_version;
 		frame = mp->handoff_frame;
@@ -181,16 +199,32 @@ void mether_owner_request(struct mether_space *space,
 		subset = mp->handoff_subset;
 		version = mp->handoff_version;
 		seq = mp->handoff_seq;
-		mp->handoff_next = jiffies +
-				   mether_backoff(mp->handoff_tries);
+		if (!gave_up)
+			mp->handoff_next = jiffies +
+					   mether_backoff(mp->handoff_tries);
 	}
 	spin_unlock(&mp->lock);
 	if (unmap)
 		mether_unmap_views(space, page, false, unmap);
+	if (gave_up) {
+		/* No process writes the frame now. */
+		changed = snap && mether_owner_tail_changed(frame, snap);
+		spin_lock(&mp->lock);
+		if (mp->tail_written || changed) {
+			mp->consistent_tail = version;
+			mp->tail_written = false;
+		}
+		mp->handoff_subset = mether_owner_handoff_subset(mp, msg);
+		subset = mp->handoff_subset;
+		mp->handoff_next = jiffies + mether_backoff(0);
+		spin_unlock(&mp->lock);
+	}
 	up_write(&space->map_sem);
 
 	if (fresh)
 		put_page(fresh);
+	if (snap)
+		put_page(snap);
 	if (!frame)
 		return;
 	if (gave_up)

@@ -155,6 +155,8 @@ static void mether_space_release(struct kref *ref)
 			put_page(mp->handoff_frame);
 		if (mp->tail_frame)
 			put_page(mp->tail_frame);
+		if (mp->tail_snapshot)
+			put_page(mp->tail_snapshot);
 	}
 	iput(space->inode);
 	mem_cgroup_put(space->memcg);

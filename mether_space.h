@@ -74,6 +74,9 @@ static inline unsigned long mether_backoff(unsigned int tries)
  * @handoff_entry: on the space's @handoffs while a handoff may be pending
  * @tail_written: the consistent copy was mapped through a full view since
  *	it came here, so its bytes past the short subset may have changed
+ * @tail_snapshot: the consistent copy as it was when a short view first
+ *	mapped it since it came here (tail not written), or NULL: a short
+ *	view maps the whole frame, so giving the copy up compares
  * @consistent_tail: a version at or after the last change of the
  *	consistent copy's bytes past the short subset
  * @tail_frame: the newest whole page this host has seen, or NULL
@@ -110,6 +113,7 @@ struct mether_page {
 	u8 handoff_subset;
 	struct list_head handoff_entry;
 	bool tail_written;
+	struct page *tail_snapshot;
 	u64 consistent_tail;
 	struct page *tail_frame;
 	u64 tail_version;
