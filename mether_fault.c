@@ -8,6 +8,7 @@
  * waiting fault never holds up munmap() or faults on other pages.
  */
 #include <linux/file.h>
+#include <linux/highmem.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -153,41 +154,84 @@ static vm_fault_t mether_fault_wait(struct vm_fault *vmf,
 	return VM_FAULT_RETRY;
 }
 
+/*
+ * The consistent copy's frame is about to be mapped through @subset's
+ * view, under @mp->lock. A full view can change the bytes a short one
+ * lacks: the tail is written. A short view maps the whole frame too, so
+ * the first one since the copy came here keeps the tail as it is in
+ * @snap; giving the copy up compares (mether_owner_request()), and
+ * writes past the short subset move the whole page, never get lost.
+ *
+ * Return: true when @snap was used.
+ */
+static bool mether_note_tail(struct mether_page *mp, unsigned int subset,
+			     struct page *snap)
+{
+	if (subset == METHER_SUBSET_FULL) {
+		mp->tail_written = true;
+		return false;
+	}
+	if (mp->tail_written || mp->tail_snapshot)
+		return false;
+	copy_highpage(snap, mp->consistent_frame);
+	mp->tail_snapshot = snap;
+	return true;
+}
+
 /* Get the consistent copy's frame; allocates it on first touch. */
 static int mether_consistent_frame(struct mether_space *space,
 				   struct mether_addr *addr,
 				   struct page **frame)
 {
 	struct mether_page *mp = &space->page[addr->page];
-	struct page *fresh = NULL;
+	struct page *fresh = NULL, *snap = NULL;
+	bool short_view = addr->subset != METHER_SUBSET_FULL;
 	int ret = 0;
 
 	for (;;) {
+		bool need_frame, need_snap;
+
 		spin_lock(&mp->lock);
 		if (!mether_state_can_map(&mp->consistent, addr->subset)) {
+			spin_unlock(&mp->lock);
 			ret = -ENOENT;
-		} else if (mp->consistent_frame || fresh) {
+			break;
+		}
+		need_frame = !mp->consistent_frame && !fresh;
+		need_snap = short_view && !snap && !mp->tail_written &&
+			    !mp->tail_snapshot;
+		if (!need_frame && !need_snap) {
 			if (!mp->consistent_frame) {
 				mp->consistent_frame = fresh;
 				fresh = NULL;
 			}
+			if (mether_note_tail(mp, addr->subset, snap))
+				snap = NULL;
 			*frame = mp->consistent_frame;
 			get_page(*frame);
-			/* A full view can change the bytes a short one lacks. */
-			if (addr->subset == METHER_SUBSET_FULL)
-				mp->tail_written = true;
-		} else {
 			spin_unlock(&mp->lock);
-			fresh = mether_alloc_frame(space);
-			if (!fresh)
-				return -ENOMEM;
-			continue;
+			break;
 		}
 		spin_unlock(&mp->lock);
-		break;
+		if (need_frame) {
+			fresh = mether_alloc_frame(space);
+			if (!fresh) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		if (need_snap) {
+			snap = mether_alloc_frame(space);
+			if (!snap) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
 	}
 	if (fresh)
 		put_page(fresh);
+	if (snap)
+		put_page(snap);
 	return ret;
 }
 
@@ -210,10 +254,12 @@ static int mether_inconsistent_frame(struct mether_space *space,
 }
 
 /*
- * Map the copy's current frame at the faulting address. vm_insert_page()
- * gives the page table its own reference, so a frame replaced later
- * lives until its last mapping is zapped; map_sem keeps the replacement
- * (and its unmapping) from slipping between the lookup and the insert.
+ * Map the copy's current frame at the faulting address. The mapping is
+ * VM_PFNMAP: the page table entry is special and holds no reference, so
+ * get_user_pages() cannot pin the frame (see mether_mmap()). A frame is
+ * put only after it stopped being its copy's frame and its views were
+ * unmapped, both under map_sem held for writing; holding it for reading
+ * here keeps that from slipping between the lookup and the insert.
  */
 static int mether_map_copy(struct vm_fault *vmf, struct mether_space *space,
 			   struct mether_addr *addr, bool inconsistent)
@@ -227,11 +273,19 @@ static int mether_map_copy(struct vm_fault *vmf, struct mether_space *space,
 	else
 		ret = mether_consistent_frame(space, addr, &frame);
 	if (!ret) {
-		ret = vm_insert_page(vmf->vma, vmf->address & PAGE_MASK, frame);
+		/* Another thread of the process mapped it first: NOPAGE too. */
+		switch (vmf_insert_pfn(vmf->vma, vmf->address & PAGE_MASK,
+				       page_to_pfn(frame))) {
+		case VM_FAULT_NOPAGE:
+			break;
+		case VM_FAULT_OOM:
+			ret = -ENOMEM;
+			break;
+		default:
+			ret = -EFAULT;
+			break;
+		}
 		put_page(frame);
-		/* Another thread of the process mapped it first. */
-		if (ret == -EBUSY)
-			ret = 0;
 	}
 	up_read(&space->map_sem);
 	return ret;
@@ -299,7 +353,8 @@ const struct vm_operations_struct mether_vm_ops = {
  * @vma: the new mapping
  *
  * A shared writeable mapping is the consistent copy; a shared read-only
- * mapping is the inconsistent copy and can never become writeable.
+ * mapping is the inconsistent copy and can never become writeable (a
+ * file opened read-only maps it too). Neither can be pinned.
  *
  * Return: 0; -EINVAL for a private mapping or a range outside the space;
  * -EACCES for a writeable mapping of data-driven views, or for a range a
@@ -314,8 +369,12 @@ int mether_mmap(struct file *file, struct vm_area_struct *vma)
 	u64 len = vma->vm_end - vma->vm_start;
 	int ret;
 
-	/* A private copy of a shared page would be neither Mether copy. */
-	if (!(vma->vm_flags & VM_SHARED))
+	/*
+	 * A private copy of a shared page would be neither Mether copy. A
+	 * shared mapping of a file opened read-only has VM_MAYSHARE alone:
+	 * mmap() clears VM_SHARED (and VM_MAYWRITE) when it cannot write.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	ret = mether_check_mapping(offset, len, writeable);
 	if (ret)
@@ -327,8 +386,14 @@ int mether_mmap(struct file *file, struct vm_area_struct *vma)
 		vma->vm_flags &= ~VM_MAYWRITE;
 		vma->vm_pgoff += METHER_INCONSISTENT_BASE >> PAGE_SHIFT;
 	}
-	/* Frames are inserted with vm_insert_page(), which wants MIXEDMAP. */
-	vma->vm_flags |= VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP;
+	/*
+	 * Frames move between copies and hosts under the mapping: a pin
+	 * (O_DIRECT, vmsplice, io_uring, process_vm_writev) would outlive
+	 * the copy and write into a frame that is no longer it. PFNMAP
+	 * makes get_user_pages() refuse the mapping (EFAULT) and its
+	 * special entries refuse get_user_pages_fast() too.
+	 */
+	vma->vm_flags |= VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
 	vma->vm_ops = &mether_vm_ops;
 	vma->vm_private_data = space;
 	mether_space_get(space);

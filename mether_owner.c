@@ -113,20 +113,48 @@ static void mether_owner_send(struct mether_space *space, u64 page,
 	mether_net_send_msg(space, &msg, frame);
 }
 
+/* Did bytes past the short subset change since @snap was taken? */
+static bool mether_owner_tail_changed(struct page *frame, struct page *snap)
+{
+	void *now = kmap_local_page(frame);
+	void *then = kmap_local_page(snap);
+	bool changed;
+
+	changed = memcmp(now + METHER_SHORT_SIZE, then + METHER_SHORT_SIZE,
+			 PAGE_SIZE - METHER_SHORT_SIZE);
+	kunmap_local(then);
+	kunmap_local(now);
+	return changed;
+}
+
+/* Put @mp on the pages the retransmit work looks at. */
+static void mether_owner_track(struct mether_space *space,
+			       struct mether_page *mp)
+{
+	mutex_lock(&space->handoff_lock);
+	if (list_empty(&mp->handoff_entry))
+		list_add_tail(&mp->handoff_entry, &space->handoffs);
+	mutex_unlock(&space->handoff_lock);
+}
+
 /**
  * mether_owner_request() - another host asks for a consistent copy
  * @space: the space
  * @msg: a validated REQUEST with the CONSISTENT flag
+ *
+ * How much of the page goes is settled only once its views are unmapped:
+ * until then a process may still write through a short view past the
+ * short subset, which the tail snapshot finds.
  */
 void mether_owner_request(struct mether_space *space,
 			  const struct mether_wire_msg *msg)
 {
 	struct mether_page *mp = &space->page[msg->page];
-	struct page *fresh, *frame = NULL;
+	struct page *fresh, *frame = NULL, *snap = NULL;
 	unsigned int unmap = 0, subset = METHER_SUBSET_FULL;
 	u32 requester = msg->sender, seq = 0;
 	u64 page = msg->page, version = 0;
-	bool gave_up = false;
+	bool gave_up = false, changed;
 
 	fresh = mether_alloc_frame(space);
 	if (!fresh)
@@ -156,11 +184,11 @@ void mether_owner_request(struct mether_space *space,
 					  mp->inconsistent.version) + 1;
 		mp->consistent.version = mp->handoff_version;
 		mp->handoff_tries = 0;
-		if (mp->tail_written) {
-			mp->consistent_tail = mp->handoff_version;
-			mp->tail_written = false;
-		}
-		mp->handoff_subset = mether_owner_handoff_subset(mp, msg);
+		/* Not due until the subset is settled, below. */
+		mp->handoff_next = jiffies + mether_backoff(6);
+		mp->handoff_subset = METHER_SUBSET_FULL;
+		snap = mp->tail_snapshot;
+		mp->tail_snapshot = NULL;
 		mp->seen_owner = requester;
 		mp->seen_version = mp->handoff_version;
 		frame = mp->handoff_frame;
@@ -171,18 +199,36 @@ void mether_owner_request(struct mether_space *space,
 		subset = mp->handoff_subset;
 		version = mp->handoff_version;
 		seq = mp->handoff_seq;
-		mp->handoff_next = jiffies +
-				   mether_backoff(mp->handoff_tries);
+		if (!gave_up)
+			mp->handoff_next = jiffies +
+					   mether_backoff(mp->handoff_tries);
 	}
 	spin_unlock(&mp->lock);
 	if (unmap)
 		mether_unmap_views(space, page, false, unmap);
+	if (gave_up) {
+		/* No process writes the frame now. */
+		changed = snap && mether_owner_tail_changed(frame, snap);
+		spin_lock(&mp->lock);
+		if (mp->tail_written || changed) {
+			mp->consistent_tail = version;
+			mp->tail_written = false;
+		}
+		mp->handoff_subset = mether_owner_handoff_subset(mp, msg);
+		subset = mp->handoff_subset;
+		mp->handoff_next = jiffies + mether_backoff(0);
+		spin_unlock(&mp->lock);
+	}
 	up_write(&space->map_sem);
 
 	if (fresh)
 		put_page(fresh);
+	if (snap)
+		put_page(snap);
 	if (!frame)
 		return;
+	if (gave_up)
+		mether_owner_track(space, mp);
 	/* Looking up this host's id takes the link's mutex: only if traced. */
 	if (gave_up && trace_mether_handoff_enabled())
 		trace_mether_handoff(page, version, mether_net_self(space),
@@ -332,11 +378,10 @@ void mether_owner_heard(struct mether_space *space,
  */
 void mether_owner_cancel_handoffs(struct mether_space *space, u32 host)
 {
-	u64 i;
+	struct mether_page *mp;
 
-	for (i = 0; i < space->pages; i++) {
-		struct mether_page *mp = &space->page[i];
-
+	mutex_lock(&space->handoff_lock);
+	list_for_each_entry(mp, &space->handoffs, handoff_entry) {
 		spin_lock(&mp->lock);
 		if (mp->handoff_frame && mp->handoff_target == host) {
 			mether_owner_keep_tail(mp, mp->handoff_frame,
@@ -346,11 +391,16 @@ void mether_owner_cancel_handoffs(struct mether_space *space, u32 host)
 		}
 		spin_unlock(&mp->lock);
 	}
+	mutex_unlock(&space->handoff_lock);
 }
 
 /**
  * mether_owner_retransmit_work() - resend handoffs not yet ACKed
  * @work: the space's handoff_work
+ *
+ * Walks the pending handoffs alone, not the space: it runs as often as
+ * every 20 ms while any is pending. Pages whose handoff ended leave the
+ * list here, and only here, so the walk can drop the list's lock to send.
  */
 void mether_owner_retransmit_work(struct work_struct *work)
 {
@@ -358,40 +408,52 @@ void mether_owner_retransmit_work(struct work_struct *work)
 						  struct mether_space,
 						  handoff_work);
 	unsigned long next = mether_backoff(6);
+	struct mether_page *mp, *tmp;
 	bool pending = false;
-	u64 i;
 
-	for (i = 0; i < space->pages; i++) {
-		struct mether_page *mp = &space->page[i];
+	mutex_lock(&space->handoff_lock);
+	list_for_each_entry_safe(mp, tmp, &space->handoffs, handoff_entry) {
 		struct page *frame = NULL;
 		unsigned int subset = 0;
 		u64 version = 0;
 		u32 target = 0, seq = 0;
 
 		spin_lock(&mp->lock);
-		if (mp->handoff_frame) {
-			pending = true;
-			if (time_after_eq(jiffies, mp->handoff_next)) {
-				frame = mp->handoff_frame;
-				get_page(frame);
-				subset = mp->handoff_subset;
-				version = mp->handoff_version;
-				target = mp->handoff_target;
-				seq = mp->handoff_seq;
-				mp->handoff_tries++;
-				mp->handoff_next = jiffies +
-					mether_backoff(mp->handoff_tries);
-			}
-			next = min(next, mp->handoff_next - jiffies);
+		if (!mp->handoff_frame) {
+			spin_unlock(&mp->lock);
+			list_del_init(&mp->handoff_entry);
+			continue;
 		}
+		pending = true;
+		if (time_after_eq(jiffies, mp->handoff_next)) {
+			frame = mp->handoff_frame;
+			get_page(frame);
+			subset = mp->handoff_subset;
+			version = mp->handoff_version;
+			target = mp->handoff_target;
+			seq = mp->handoff_seq;
+			mp->handoff_tries++;
+			mp->handoff_next = jiffies +
+				mether_backoff(mp->handoff_tries);
+		}
+		next = min(next, mp->handoff_next - jiffies);
 		spin_unlock(&mp->lock);
-		if (frame) {
-			mether_owner_send(space, i, frame, subset, version,
-					  target, seq);
-			put_page(frame);
-			mether_net_count_retransmit(space);
-		}
+		if (!frame)
+			continue;
+		/*
+		 * Sending sleeps on the link. @mp stays on the list (only this
+		 * work takes pages off), so the walk goes on from it; pages
+		 * added meanwhile go at the tail, where the walk finds them.
+		 */
+		mutex_unlock(&space->handoff_lock);
+		mether_owner_send(space, mether_page_index(space, mp), frame,
+				  subset, version, target, seq);
+		put_page(frame);
+		mether_net_count_retransmit(space);
+		mutex_lock(&space->handoff_lock);
+		tmp = list_next_entry(mp, handoff_entry);
 	}
+	mutex_unlock(&space->handoff_lock);
 	if (pending)
 		queue_delayed_work(mether_workqueue(), &space->handoff_work,
 				   max(next, 1UL));

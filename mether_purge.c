@@ -229,6 +229,60 @@ long mether_ioctl_do_purge(struct mether_space *space, const u64 __user *arg)
 }
 
 /**
+ * mether_lock_copy() - lock or unlock one copy of a page for a file
+ * @space: the space
+ * @mp: the page, locked by the caller
+ * @inconsistent: which copy
+ * @subset: the subset named
+ * @file: the file asking; it owns the lock
+ * @lock: lock, or unlock
+ * @unmap: set to the subsets whose views must be unmapped
+ *
+ * A copy is locked by one file at a time, even in part: after a partial
+ * unlock its owner may lock the rest again, another file may not (its
+ * lock would take the copy's owner away). Each copy with any subset
+ * locked counts once in @space->locked_copies and in its owner's locks,
+ * so a file that locked nothing is closed without a walk of the pages.
+ *
+ * Return: 0; -EBUSY when locked already, or by another file; -EAGAIN
+ * when subsets are missing; -EINVAL to unlock what is not locked;
+ * -EPERM to unlock another file's lock.
+ */
+int mether_lock_copy(struct mether_space *space, struct mether_page *mp,
+		     bool inconsistent, unsigned int subset, struct file *file,
+		     bool lock, unsigned int *unmap)
+{
+	struct mether_copy_state *copy = inconsistent ? &mp->inconsistent :
+						       &mp->consistent;
+	struct file **locker = inconsistent ? &mp->inconsistent_locker :
+					      &mp->consistent_locker;
+	struct mether_file *mf = file->private_data;
+	int ret;
+
+	*unmap = 0;
+	if (lock) {
+		if (copy->locked && *locker != file)
+			return -EBUSY;
+		ret = mether_state_lock(copy, subset, unmap);
+		if (ret || *locker)
+			return ret;
+		*locker = file;
+		atomic_inc(&mf->locks);
+		atomic_inc(&space->locked_copies);
+		return 0;
+	}
+	if (copy->locked && *locker != file)
+		return -EPERM;
+	ret = mether_state_unlock(copy, subset);
+	if (ret || copy->locked)
+		return ret;
+	*locker = NULL;
+	atomic_dec(&mf->locks);
+	atomic_dec(&space->locked_copies);
+	return 0;
+}
+
+/**
  * mether_ioctl_lock() - METHER_IOC_LOCK and METHER_IOC_UNLOCK
  * @file: the caller's open /dev/mether; it owns the lock
  * @arg: the address of a page (and view) in the caller's mappings
@@ -242,16 +296,14 @@ long mether_ioctl_do_purge(struct mether_space *space, const u64 __user *arg)
  * page that is not locked; -ENOMEM for an address outside the caller's
  * mappings of this space; -EAGAIN when subsets are missing (they are
  * marked wanted, and the server fetches them); -EBUSY when already
- * locked; -EPERM to unlock another file's lock; -EACCES for a restricted
- * file locking the directory page.
+ * locked, or locked by another file; -EPERM to unlock another file's
+ * lock; -EACCES for a restricted file locking the directory page.
  */
 long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock)
 {
 	struct mether_space *space = mether_file_space(file);
-	struct mether_copy_state *copy;
 	struct mether_target t;
-	unsigned int unmap = 0;
-	struct file **locker;
+	unsigned int unmap;
 	u64 uaddr;
 	int ret;
 
@@ -270,24 +322,8 @@ long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock)
 
 	down_write(&space->map_sem);
 	spin_lock(&t.mp->lock);
-	copy = t.inconsistent ? &t.mp->inconsistent : &t.mp->consistent;
-	locker = t.inconsistent ? &t.mp->inconsistent_locker :
-				  &t.mp->consistent_locker;
-	if (lock) {
-		ret = mether_state_lock(copy, t.subset, &unmap);
-		if (!ret) {
-			*locker = file;
-			atomic_inc(&space->locked_copies);
-		}
-	} else if (copy->locked && *locker != file) {
-		ret = -EPERM;
-	} else {
-		ret = mether_state_unlock(copy, t.subset);
-		if (!ret && !copy->locked) {
-			*locker = NULL;
-			atomic_dec(&space->locked_copies);
-		}
-	}
+	ret = mether_lock_copy(space, t.mp, t.inconsistent, t.subset, file,
+			       lock, &unmap);
 	spin_unlock(&t.mp->lock);
 	if (unmap)
 		mether_unmap_views(space, t.page, t.inconsistent, unmap);
@@ -301,28 +337,33 @@ long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock)
 /**
  * mether_unlock_all() - drop every lock a closing file holds
  * @file: the file being released
+ *
+ * Return: the pages looked at; none when the file holds no lock.
  */
-void mether_unlock_all(struct file *file)
+u64 mether_unlock_all(struct file *file)
 {
-	struct mether_space *space = mether_file_space(file);
+	struct mether_file *mf = file->private_data;
+	struct mether_space *space = mf->space;
 	u64 i;
 
 	/* Most files never lock: spare them a walk over every page. */
-	for (i = 0; i < space->pages && atomic_read(&space->locked_copies);
-	     i++) {
+	for (i = 0; i < space->pages && atomic_read(&mf->locks); i++) {
 		struct mether_page *mp = &space->page[i];
 
 		spin_lock(&mp->lock);
 		if (mp->consistent_locker == file) {
 			mp->consistent.locked = 0;
 			mp->consistent_locker = NULL;
+			atomic_dec(&mf->locks);
 			atomic_dec(&space->locked_copies);
 		}
 		if (mp->inconsistent_locker == file) {
 			mp->inconsistent.locked = 0;
 			mp->inconsistent_locker = NULL;
+			atomic_dec(&mf->locks);
 			atomic_dec(&space->locked_copies);
 		}
 		spin_unlock(&mp->lock);
 	}
+	return i;
 }

@@ -14,7 +14,10 @@ long mether_ioctl_purge(struct mether_space *space,
 			const struct mether_range __user *arg);
 long mether_ioctl_do_purge(struct mether_space *space,
 			   const u64 __user *arg);
+int mether_lock_copy(struct mether_space *space, struct mether_page *mp,
+		     bool inconsistent, unsigned int subset, struct file *file,
+		     bool lock, unsigned int *unmap);
 long mether_ioctl_lock(struct file *file, const u64 __user *arg, bool lock);
-void mether_unlock_all(struct file *file);
+u64 mether_unlock_all(struct file *file);
 
 #endif /* _METHER_PURGE_H */

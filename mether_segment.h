@@ -32,6 +32,7 @@ struct mether_grant {
  * @net: the opener's network namespace, whose host every ioctl acts on
  *	(a reference, as a socket holds its namespace)
  * @restricted: opened without CAP_SYS_ADMIN: maps attached segments only
+ * @locks: copies of pages this file has locked
  * @lock: protects @grants and @grant
  * @grants: segments attached
  * @grant: the segments
@@ -40,6 +41,7 @@ struct mether_file {
 	struct mether_space *space;
 	struct net *net;
 	bool restricted;
+	atomic_t locks;
 	spinlock_t lock;	/* protects grants, grant */
 	unsigned int grants;
 	struct mether_grant grant[METHER_SEGMENT_ATTACH_MAX];

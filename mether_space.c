@@ -86,6 +86,7 @@ struct mether_space *mether_space_create(u64 pages, bool creator)
 
 		spin_lock_init(&mp->lock);
 		INIT_LIST_HEAD(&mp->server_entry);
+		INIT_LIST_HEAD(&mp->handoff_entry);
 		if (creator)
 			mp->consistent.present = METHER_ALL_SUBSETS;
 	}
@@ -94,6 +95,8 @@ struct mether_space *mether_space_create(u64 pages, bool creator)
 	init_rwsem(&space->map_sem);
 	mutex_init(&space->link_lock);
 	INIT_DELAYED_WORK(&space->handoff_work, mether_owner_retransmit_work);
+	mutex_init(&space->handoff_lock);
+	INIT_LIST_HEAD(&space->handoffs);
 	init_waitqueue_head(&space->wait);
 	spin_lock_init(&space->server_lock);
 	INIT_LIST_HEAD(&space->server_queue);
@@ -152,6 +155,8 @@ static void mether_space_release(struct kref *ref)
 			put_page(mp->handoff_frame);
 		if (mp->tail_frame)
 			put_page(mp->tail_frame);
+		if (mp->tail_snapshot)
+			put_page(mp->tail_snapshot);
 	}
 	iput(space->inode);
 	mem_cgroup_put(space->memcg);

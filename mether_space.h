@@ -71,8 +71,12 @@ static inline unsigned long mether_backoff(unsigned int tries)
  * @handoff_tries: retransmissions so far
  * @handoff_next: jiffies of the next retransmission
  * @handoff_subset: how much of the page the handoff carries
+ * @handoff_entry: on the space's @handoffs while a handoff may be pending
  * @tail_written: the consistent copy was mapped through a full view since
  *	it came here, so its bytes past the short subset may have changed
+ * @tail_snapshot: the consistent copy as it was when a short view first
+ *	mapped it since it came here (tail not written), or NULL: a short
+ *	view maps the whole frame, so giving the copy up compares
  * @consistent_tail: a version at or after the last change of the
  *	consistent copy's bytes past the short subset
  * @tail_frame: the newest whole page this host has seen, or NULL
@@ -107,7 +111,9 @@ struct mether_page {
 	unsigned int handoff_tries;
 	unsigned long handoff_next;
 	u8 handoff_subset;
+	struct list_head handoff_entry;
 	bool tail_written;
+	struct page *tail_snapshot;
 	u64 consistent_tail;
 	struct page *tail_frame;
 	u64 tail_version;
@@ -144,6 +150,9 @@ struct mether_reclaim_run;
  * @link: the UDP link to the cluster, or NULL while the host is alone
  * @handoff_seq: the last handoff sequence number used
  * @handoff_work: retransmits handoffs not yet ACKed
+ * @handoff_lock: protects @handoffs; only @handoff_work takes pages off
+ * @handoffs: pages with a handoff pending (and some whose handoff just
+ *	ended), so that retransmitting costs the pending handoffs, not pages
  * @faults: faults taken, by copy (0 consistent, 1 inconsistent) and view
  * @purges: PURGEs, by copy (0 writeable, 1 read-only)
  * @key_lock: protects @keys
@@ -178,6 +187,8 @@ struct mether_space {
 	struct mether_link *link;
 	atomic_t handoff_seq;
 	struct delayed_work handoff_work;
+	struct mutex handoff_lock;	/* protects handoffs */
+	struct list_head handoffs;
 	atomic64_t faults[2][METHER_VIEWS];
 	atomic64_t purges[2];
 	spinlock_t key_lock;	/* protects keys */

@@ -108,7 +108,7 @@ guest_run() {
 # run beside guest 1's 10,000 migrations in hosts.sh (see timings.txt).
 GUEST_TESTS=(kunit.sh module.sh api.sh segment.sh network.sh count.sh
 	forgery.sh reclaimspoof.sh migrate.sh netem.sh pipes.sh capability.sh hosts.sh
-	reclaim.sh trace.sh netns.sh fuzz.sh)
+	reclaim.sh trace.sh netns.sh fuzz.sh consistent.sh)
 DEBUG_GUESTS=(--kernel "$DEBUG_TREE/arch/x86/boot/bzImage"
 	--module "$BUILD/debug/mether.ko" --debug-cmdline)
 
@@ -137,9 +137,9 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--host-script tests/host/soak-kill.py --killed 3 \
 		--guests 4 --timeout 1800 --test-timeout 1500 tests/guest/soak.sh
 
-	# Debian's kernel: fast where a test needs many hosts, and the only
-	# one with user namespaces.
-	msg "tests on the stock kernel (about a minute)"
+	# Debian's kernel: fast where a test needs many hosts, the only
+	# one with user namespaces, and with process_vm_writev().
+	msg "tests on the stock kernel (about two minutes)"
 	guest_run stock --kernel "$STOCK/vmlinuz" \
 		--modules-root "$STOCK/root" \
 		--modules-list "$STOCK/modules.list" \
@@ -147,8 +147,10 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--bin userspace/tools/metherctl \
 		--bin userspace/tools/mether-follow --host-bin /sbin/ip \
 		--bin userspace/tests/mether-userns-test \
+		--bin userspace/tests/mether-poke \
 		--guests 1 --timeout 900 --test-timeout 600 \
-		tests/guest/snoopers.sh tests/guest/userns.sh
+		tests/guest/snoopers.sh tests/guest/userns.sh \
+		tests/guest/consistent.sh
 
 	msg "the Debian package on the stock kernel: dpkg, DKMS, a count, purge"
 	if deb=$(bash packaging/build-deb.sh "$BUILD/deb" 2>"$OUT/deb.log") &&

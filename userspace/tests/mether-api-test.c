@@ -8,6 +8,7 @@
  * data-driven fault waits for a PURGE and nothing else, and must have at
  * least 16 pages.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -393,6 +395,73 @@ static void test_locks(void)
 	report(!unlock(fd, ro_full), "unlock: inconsistent page");
 }
 
+/*
+ * A file opened read-only maps the inconsistent copy (mmap() leaves such
+ * a shared mapping VM_MAYSHARE alone), and nothing writeable.
+ */
+static void test_read_only_open(void)
+{
+	int rdonly = open("/dev/mether", O_RDONLY);
+	char *map;
+	void *p;
+
+	report(rdonly >= 0, "open: O_RDONLY");
+	if (rdonly < 0)
+		return;
+	*word(rw, 11, METHER_VIEW_FULL_DEMAND) = 1111;
+	purge(view(rw, 11, METHER_VIEW_FULL_DEMAND));
+	map = mmap(NULL, METHER_SPACE_SIZE, PROT_READ, MAP_SHARED, rdonly, 0);
+	report(map != MAP_FAILED &&
+	       *word(map, 11, METHER_VIEW_SHORT_DATA) == 1111,
+	       "mmap: a read-only open maps the inconsistent copy");
+	if (map != MAP_FAILED) {
+		expect_errno("mprotect: ... which cannot become writeable",
+			     mprotect(map, page_size, PROT_READ | PROT_WRITE),
+			     EACCES);
+		munmap(map, METHER_SPACE_SIZE);
+	}
+	p = mmap(NULL, METHER_CONSISTENT_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_SHARED, rdonly, 0);
+	expect_errno("mmap: a read-only open maps nothing writeable",
+		     p == MAP_FAILED ? -1 : 0, EACCES);
+	p = mmap(NULL, page_size, PROT_READ, MAP_PRIVATE, rdonly, 0);
+	expect_errno("mmap: ... nor privately", p == MAP_FAILED ? -1 : 0,
+		     EINVAL);
+	close(rdonly);
+}
+
+/*
+ * Frames move between copies and hosts under a mapping: nothing may pin
+ * one (design.rst). vmsplice() takes references with get_user_pages();
+ * a copy through the mapping still works.
+ */
+static void test_no_pins(void)
+{
+	struct iovec iov = { view(rw, 12, METHER_VIEW_FULL_DEMAND), page_size };
+	char buf[64];
+	int pipe_fd[2];
+
+	if (pipe(pipe_fd)) {
+		report(0, "pin: pipe: %s", strerror(errno));
+		return;
+	}
+	*word(rw, 12, METHER_VIEW_FULL_DEMAND) = 1212;
+	expect_errno("pin: vmsplice of the consistent copy refused",
+		     vmsplice(pipe_fd[1], &iov, 1, 0), EFAULT);
+	iov.iov_base = view(ro, 12, METHER_VIEW_FULL_DEMAND);
+	report(*word(ro, 12, METHER_VIEW_FULL_DEMAND) == 1212,
+	       "pin: the inconsistent copy is mapped");
+	expect_errno("pin: vmsplice of the inconsistent copy refused",
+		     vmsplice(pipe_fd[1], &iov, 1, 0), EFAULT);
+	report(write(pipe_fd[1], view(rw, 12, METHER_VIEW_FULL_DEMAND),
+		     sizeof(buf)) == sizeof(buf) &&
+	       read(pipe_fd[0], buf, sizeof(buf)) == sizeof(buf) &&
+	       *(uint32_t *)buf == 1212,
+	       "pin: write() from a page still copies it");
+	close(pipe_fd[0]);
+	close(pipe_fd[1]);
+}
+
 static void test_fork(void)
 {
 	pid_t pid = fork();
@@ -429,6 +498,8 @@ int main(void)
 	test_purge_inputs();
 	test_do_purge();
 	test_locks();
+	test_read_only_open();
+	test_no_pins();
 	test_fork();
 	return failures ? 1 : 0;
 }

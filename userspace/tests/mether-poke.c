@@ -8,6 +8,10 @@
  *	mether-poke write full|short PAGE OFFSET VALUE
  *	mether-poke sleep PAGE
  *	mether-poke purge-killed
+ *	mether-poke fill  full|short PAGE FROM TO BYTE
+ *	mether-poke sum   full|short PAGE FROM TO
+ *	mether-poke purge full|short PAGE
+ *	mether-poke pinwrite PAGE SOURCE
  *
  * read prints the word. Either makes this host take the consistent copy.
  * sleep starts a process that leaves a thread asleep in a data-driven
@@ -17,7 +21,17 @@
  * purge-killed kills a child in the middle of a PURGE of every read-only
  * page of the space: the PURGE must stop short of the last page (exit 0),
  * not run to its end first (exit 1).
+ * fill writes BYTE to bytes FROM..TO-1 and sum prints a checksum of them,
+ * through the view even past its 32 bytes (a short view maps the whole
+ * frame). purge is a writeable PURGE: it publishes the page. Each makes
+ * this host take the consistent copy.
+ * pinwrite copies bytes 32..4095 of page SOURCE's data-driven view into
+ * the consistent copy of PAGE with process_vm_writev(), which pins PAGE
+ * first and then waits, pinned, until a copy of SOURCE arrives. It says
+ * "refused" (exit 3) when the pin is refused, "ENOSYS" (exit 4) on a
+ * kernel without it.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -27,6 +41,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <signal.h>
 #include <unistd.h>
@@ -39,7 +54,11 @@ static int usage(void)
 		"usage: mether-poke read  full|short PAGE OFFSET\n"
 		"       mether-poke write full|short PAGE OFFSET VALUE\n"
 		"       mether-poke sleep PAGE\n"
-		"       mether-poke purge-killed\n");
+		"       mether-poke purge-killed\n"
+		"       mether-poke fill  full|short PAGE FROM TO BYTE\n"
+		"       mether-poke sum   full|short PAGE FROM TO\n"
+		"       mether-poke purge full|short PAGE\n"
+		"       mether-poke pinwrite PAGE SOURCE\n");
 	return 2;
 }
 
@@ -179,6 +198,120 @@ static int purge_killed(void)
 	return end - start < info.pages ? 0 : 1;
 }
 
+static int range(int argc, char **argv, long page_size, unsigned long *from,
+		 unsigned long *to)
+{
+	if (argc < 6)
+		return -1;
+	*from = strtoul(argv[4], NULL, 0);
+	*to = strtoul(argv[5], NULL, 0);
+	return *from < *to && *to <= (unsigned long)page_size ? 0 : -1;
+}
+
+/* fill, sum, purge: the whole-page commands. */
+static int page_command(int fd, char *p, int argc, char **argv,
+			long page_size)
+{
+	unsigned long from, to, i;
+	uint32_t sum = 2166136261u;	/* FNV-1a */
+
+	if (!strcmp(argv[1], "purge") && argc == 4) {
+		struct mether_range r = { (unsigned long)p, page_size };
+
+		if (ioctl(fd, METHER_IOC_PURGE, &r)) {
+			perror("mether-poke: PURGE");
+			return 1;
+		}
+		return 0;
+	}
+	if (range(argc, argv, page_size, &from, &to))
+		return usage();
+	if (!strcmp(argv[1], "fill") && argc == 7) {
+		memset(p + from, strtoul(argv[6], NULL, 0), to - from);
+		return 0;
+	}
+	if (strcmp(argv[1], "sum") || argc != 6)
+		return usage();
+	for (i = from; i < to; i++)
+		sum = (sum ^ (uint8_t)p[i]) * 16777619u;
+	printf("%08x\n", sum);
+	return 0;
+}
+
+static int pinwrite(int fd, char *rw, int argc, char **argv, long page_size)
+{
+	unsigned long page, source;
+	struct iovec local, remote;
+	char *ro;
+	ssize_t n;
+
+	if (argc != 4)
+		return usage();
+	page = strtoul(argv[2], NULL, 0);
+	source = strtoul(argv[3], NULL, 0);
+	ro = mmap(NULL, METHER_SPACE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	if (ro == MAP_FAILED) {
+		perror("mether-poke: mmap");
+		return 1;
+	}
+	local.iov_base = (char *)mether_view_ptr(ro + source * page_size,
+						 METHER_VIEW_FULL_DATA) +
+			 METHER_SHORT_SIZE;
+	remote.iov_base = (char *)mether_view_ptr(rw + page * page_size,
+						  METHER_VIEW_FULL_DEMAND) +
+			  METHER_SHORT_SIZE;
+	local.iov_len = remote.iov_len = page_size - METHER_SHORT_SIZE;
+	n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+	if (n < 0 && errno == ENOSYS) {
+		printf("ENOSYS\n");
+		return 4;
+	}
+	if (n < 0) {
+		printf("refused: %s\n", strerror(errno));
+		return errno == EFAULT ? 3 : 1;
+	}
+	printf("wrote %zd\n", n);
+	return 0;
+}
+
+/* fill, sum, purge, pinwrite; -1 for another command. */
+static int whole_page(int argc, char **argv)
+{
+	long page_size = sysconf(_SC_PAGESIZE);
+	int pin = argc == 4 && !strcmp(argv[1], "pinwrite");
+	unsigned int view;
+	char *map;
+	int fd;
+
+	if (!pin && strcmp(argv[1], "fill") && strcmp(argv[1], "sum") &&
+	    strcmp(argv[1], "purge"))
+		return -1;
+	if (argc < 4)
+		return usage();
+	if (pin || !strcmp(argv[2], "full"))
+		view = METHER_VIEW_FULL_DEMAND;
+	else if (!strcmp(argv[2], "short"))
+		view = METHER_VIEW_SHORT_DEMAND;
+	else
+		return usage();
+	fd = open("/dev/mether", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		perror("mether-poke: /dev/mether");
+		return 1;
+	}
+	map = mmap(NULL, METHER_CONSISTENT_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		perror("mether-poke: mmap");
+		return 1;
+	}
+	if (pin)
+		return pinwrite(fd, map, argc, argv, page_size);
+	return page_command(fd, mether_view_ptr(map + strtoul(argv[3], NULL, 0) *
+						     page_size, view),
+			    argc, argv, page_size);
+}
+
 int main(int argc, char **argv)
 {
 	long page_size = sysconf(_SC_PAGESIZE);
@@ -192,6 +325,12 @@ int main(int argc, char **argv)
 		return purge_killed();
 	if (argc == 3 && !strcmp(argv[1], "sleep"))
 		return sleep_in_fault(strtoul(argv[2], NULL, 0));
+	if (argc > 1) {
+		int ret = whole_page(argc, argv);
+
+		if (ret >= 0)
+			return ret;
+	}
 	if (argc < 5)
 		return usage();
 	write = !strcmp(argv[1], "write");

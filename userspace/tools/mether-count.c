@@ -15,9 +15,10 @@
  * else: garbage must not become page 0.
  *
  * Run one process per participant, with ids 0..PROCS-1. With -w the
- * process only watches: it follows participant ID's page of the final
- * protocol through its data-driven view, without writing, and checks that
- * the values it sees only grow, up to the last one ID writes. Protocols:
+ * process only watches: it opens the device read-only and follows
+ * participant ID's page of the final protocol through its data-driven
+ * view, and checks that the values it sees only grow, up to the last one
+ * ID writes. Protocols:
  *	full-page          1: spin on a shared full page
  *	short-page         2: spin on a shared short page
  *	purge              3: disjoint pages, read-only copy PURGEd each loss
@@ -221,7 +222,8 @@ static void map_space(struct counter *c, const char *device)
 {
 	struct mether_info info;
 
-	c->fd = open(device, O_RDWR | O_CLOEXEC);
+	/* A watcher writes nothing: it needs no write access. */
+	c->fd = open(device, (c->watch ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (c->fd < 0)
 		die(device);
 	if (ioctl(c->fd, METHER_IOC_INFO, &info))
@@ -240,8 +242,9 @@ static void map_space(struct counter *c, const char *device)
 			(unsigned long long)info.pages);
 		exit(2);
 	}
-	c->rw = mmap(NULL, METHER_CONSISTENT_SIZE, PROT_READ | PROT_WRITE,
-		     MAP_SHARED, c->fd, 0);
+	c->rw = c->watch ? NULL : mmap(NULL, METHER_CONSISTENT_SIZE,
+				       PROT_READ | PROT_WRITE, MAP_SHARED,
+				       c->fd, 0);
 	if (c->rw == MAP_FAILED)
 		die("mmap consistent");
 	c->ro = mmap(NULL, METHER_SPACE_SIZE, PROT_READ, MAP_SHARED, c->fd, 0);
