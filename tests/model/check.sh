@@ -1,13 +1,16 @@
 #!/bin/bash
 # Check the handoff model (handoff.pml) with spin: safety with three
-# hosts, progress with one asker, and two mutants that must fail, so
-# that a pass means something. Prints "ok NAME" / "not ok NAME" lines.
+# hosts, progress with one asker, and three mutants that must fail, so
+# that a pass means something. Prints "ok NAME" / "not ok NAME" lines,
+# and exits 1 when any is "not ok". PAN_CFLAGS adds flags to pan's
+# build (PAN_CFLAGS=-DMEMLIM=8 shows an incomplete search failing).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 cp "$here/handoff.pml" .
+failed=0
 
 # verify NAME CLAIM EXPECT SPIN_FLAGS...: EXPECT is pass or fail.
 verify() {
@@ -17,6 +20,7 @@ verify() {
 	if ! spin "$@" -a handoff.pml >spin.log 2>&1; then
 		echo "not ok model: $name: spin -a failed"
 		sed 's/^/# /' spin.log
+		failed=1
 		return
 	fi
 	if [ "$claim" = progress ]; then
@@ -25,8 +29,9 @@ verify() {
 		cflags="-DSAFETY" pflags=""
 	fi
 	# shellcheck disable=SC2086
-	gcc -O2 -DCOLLAPSE $cflags -w -o pan pan.c || {
+	gcc -O2 -DCOLLAPSE $cflags ${PAN_CFLAGS:-} -w -o pan pan.c || {
 		echo "not ok model: $name: pan does not build"
+		failed=1
 		return
 	}
 	# shellcheck disable=SC2086
@@ -34,6 +39,14 @@ verify() {
 	errors=$(echo "$out" | sed -n 's/.*errors: \([0-9]*\).*/\1/p')
 	if echo "$out" | grep -q "max search depth too small"; then
 		echo "not ok model: $name: search depth too small"
+		failed=1
+	elif [ "$expect" = pass ] && echo "$out" | grep -qiE \
+		'out of memory|MEMLIM|search not completed'; then
+		# pan still prints "errors: 0" when it ran out of memory: an
+		# incomplete search proves nothing.
+		echo "not ok model: $name: the search did not complete"
+		echo "$out" | sed 's/^/# /' | head -20
+		failed=1
 	elif [ "$expect" = pass ] && [ "$errors" = 0 ]; then
 		echo "ok model: $name ($(echo "$out" |
 			awk '/states, stored/ { print $1 }') states)"
@@ -42,6 +55,7 @@ verify() {
 	else
 		echo "not ok model: $name (errors: ${errors:-none})"
 		echo "$out" | sed 's/^/# /' | head -20
+		failed=1
 	fi
 }
 
@@ -53,3 +67,6 @@ verify "mutant without the version check has two holders" \
 	safety fail -DMUTANT
 verify "mutant that never resends a handoff makes no progress" \
 	progress fail -DONLY_ASKER=1 -DMUTANT_NO_RESEND
+verify "mutant whose receiver ACKs a copy it did not take loses the newest" \
+	safety fail -DMUTANT_ACK_UNTAKEN
+exit $failed

@@ -15,10 +15,12 @@
  *             inbox full for ever; mether.ko's receive queue is far
  *             deeper than the model's, which is why the model's queue
  *             overflow is not a budgeted loss.
- * Two mutants show that each check can fail: with -DMUTANT the receiver
+ * Three mutants show that each check can fail: with -DMUTANT the receiver
  * takes any copy it is handed, without mether_owner_arrived()'s version
  * check (spin must find two holders); with -DMUTANT_NO_RESEND a handoff
- * is never sent again (spin must find the copy stuck after one loss).
+ * is never sent again (spin must find the copy stuck after one loss);
+ * with -DMUTANT_ACK_UNTAKEN a receiver may ACK a newer copy it did not
+ * take, so the giver forgets it (spin must find the newest version lost).
  *
  * Each step names the function of mether_owner.c it stands for.
  */
@@ -93,6 +95,9 @@ inline took_copy(self, giver, sq, ver)
 		holds[self] = true;
 		version[self] = ver;
 		assert(holds[0] + holds[1] + holds[2] <= 1)
+#ifdef MUTANT_ACK_UNTAKEN
+	:: !holds[self] && ver > version[self] -> skip
+#endif
 	:: else -> skip
 	fi;
 	send(ACK, self, giver, sq, ver)
