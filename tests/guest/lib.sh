@@ -13,6 +13,20 @@ ok() { echo "ok $*" >&3; }
 not_ok() { echo "not ok $*" >&3; }
 diag() { echo "$*" | sed 's/^/# /' >&3; }
 
+# plan N: this script reports N checks on this guest, as a TAP plan
+# does. The runner fails a script that reports another number, or
+# declares none: a script that stops early cannot lose checks silently.
+# Call it once, at the top, on every guest, before any early exit (a
+# guest with nothing to do plans 0): plan $((METHER_ID == 0 ? 9 : 0))
+plan() { echo "# plan $1" >&3; }
+
+# relay PREFIX FILE: pass a program's "ok NAME" / "not ok NAME" lines in
+# FILE on as checks named "PREFIX NAME"; its other lines are diagnostics.
+relay() {
+	sed -e "s/^ok /ok $1 /" -e "s/^not ok /not ok $1 /" \
+		-e '/^ok \|^not ok /!s/^/# /' "$2" >&3
+}
+
 # check NAME CMD...: run CMD, report NAME by its exit status, and show its
 # output on failure.
 check() {
@@ -31,8 +45,13 @@ check() {
 refused() {
 	local text=$1 out
 	shift
-	out=$("$@" 2>&1) && return 1
-	echo "$out" | grep -q "$text"
+	if out=$("$@" 2>&1); then
+		echo "it succeeded: $out"
+		return 1
+	fi
+	echo "$out" | grep -q "$text" && return 0
+	echo "it failed, but did not say '$text': $out"
+	return 1
 }
 
 # wait_for PEER_IP: wait until a peer guest answers on the segment.
