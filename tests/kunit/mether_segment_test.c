@@ -171,6 +171,8 @@ static struct mether_file *empty_file(struct kunit *test)
 
 #define PAGE_AT(view, page) \
 	((u64)(view) << METHER_VIEW_SHIFT | (u64)(page) << PAGE_SHIFT)
+/* The last page of a view. */
+#define LAST_PAGE	(METHER_MAX_PAGES(PAGE_SIZE) - 1)
 
 static void mether_restricted_maps_its_segments(struct kunit *test)
 {
@@ -203,10 +205,26 @@ static void mether_restricted_refused_elsewhere(struct kunit *test)
 	/* A run that leaves one segment for another one. */
 	KUNIT_EXPECT_FALSE(test, mether_file_may_map(mf, PAGE_AT(0, 7),
 						     4 * PAGE_SIZE, false));
-	/* Every view of a mapping that spans views is checked. */
+	/*
+	 * Every view of a mapping that spans views is checked: the last
+	 * two pages of view 0 are granted, and a mapping of them that runs
+	 * on into view 1 (past its directory page, to page 1) is refused,
+	 * read-only or writeable; the granted part alone may be mapped.
+	 */
+	mf->grant[2] = (struct mether_grant) {
+		.first = LAST_PAGE - 1, .pages = 2,
+		.rights = METHER_SEGMENT_READ | METHER_SEGMENT_WRITE,
+	};
+	mf->grants = 3;
+	KUNIT_EXPECT_TRUE(test,
+			  mether_file_may_map(mf, PAGE_AT(0, LAST_PAGE - 1),
+					      2 * PAGE_SIZE, true));
 	KUNIT_EXPECT_FALSE(test,
-			   mether_file_may_map(mf, PAGE_AT(0, 10),
-					       METHER_VIEW_SPAN, false));
+			   mether_file_may_map(mf, PAGE_AT(0, LAST_PAGE - 1),
+					       4 * PAGE_SIZE, false));
+	KUNIT_EXPECT_FALSE(test,
+			   mether_file_may_map(mf, PAGE_AT(0, LAST_PAGE - 1),
+					       3 * PAGE_SIZE, true));
 	KUNIT_EXPECT_FALSE(test, mether_file_may_see(mf, 9));
 	KUNIT_EXPECT_TRUE(test, mether_file_may_see(mf, 11));
 }

@@ -45,10 +45,15 @@ static size_t good_packet(struct packet *p, unsigned int subset)
 	       mether_wire_payload_bytes(METHER_MSG_PAGE, subset);
 }
 
+/*
+ * Each test parses into a zeroed message of its own, never the one it
+ * built from: a field the parser stopped decoding must read 0, not the
+ * value the builder left there.
+ */
 static void mether_wire_round_trip(struct kunit *test)
 {
 	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-	struct mether_wire_msg msg;
+	struct mether_wire_msg msg = {};
 	size_t len;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
@@ -191,23 +196,30 @@ static void mether_wire_requests_and_acks(struct kunit *test)
 		.flags = METHER_WIRE_CONSISTENT | METHER_WIRE_HAVE_TAIL,
 		.sender = 3, .page = 1, .version = 77,
 	};
+	struct mether_wire_msg got = {};
 
 	mether_wire_build(&hdr, &limits, &msg);
-	KUNIT_ASSERT_EQ(test, receive(&hdr, sizeof(hdr), &msg), 0);
-	KUNIT_EXPECT_EQ(test, msg.flags, (unsigned int)(METHER_WIRE_CONSISTENT |
+	KUNIT_ASSERT_EQ(test, receive(&hdr, sizeof(hdr), &got), 0);
+	KUNIT_EXPECT_EQ(test, got.type, METHER_MSG_REQUEST);
+	KUNIT_EXPECT_EQ(test, got.sender, 3u);
+	KUNIT_EXPECT_EQ(test, got.page, 1ULL);
+	KUNIT_EXPECT_EQ(test, got.flags, (unsigned int)(METHER_WIRE_CONSISTENT |
 							METHER_WIRE_HAVE_TAIL));
-	KUNIT_EXPECT_EQ(test, msg.subset, METHER_SUBSET_SHORT);
-	KUNIT_EXPECT_EQ(test, msg.version, 77ULL);
-	KUNIT_EXPECT_EQ(test, msg.length, (size_t)0);
+	KUNIT_EXPECT_EQ(test, got.subset, METHER_SUBSET_SHORT);
+	KUNIT_EXPECT_EQ(test, got.version, 77ULL);
+	KUNIT_EXPECT_EQ(test, got.length, (size_t)0);
 
 	msg = (struct mether_wire_msg){ .type = METHER_MSG_ACK, .sender = 3,
 					.flags = METHER_WIRE_NEED_FULL,
 					.target = SELF, .seq = 9, .page = 2 };
+	got = (struct mether_wire_msg){};
 	mether_wire_build(&hdr, &limits, &msg);
-	KUNIT_ASSERT_EQ(test, receive(&hdr, sizeof(hdr), &msg), 0);
-	KUNIT_EXPECT_EQ(test, msg.target, SELF);
-	KUNIT_EXPECT_EQ(test, msg.seq, 9u);
-	KUNIT_EXPECT_EQ(test, msg.flags, (unsigned int)METHER_WIRE_NEED_FULL);
+	KUNIT_ASSERT_EQ(test, receive(&hdr, sizeof(hdr), &got), 0);
+	KUNIT_EXPECT_EQ(test, got.type, METHER_MSG_ACK);
+	KUNIT_EXPECT_EQ(test, got.target, SELF);
+	KUNIT_EXPECT_EQ(test, got.seq, 9u);
+	KUNIT_EXPECT_EQ(test, got.page, 2ULL);
+	KUNIT_EXPECT_EQ(test, got.flags, (unsigned int)METHER_WIRE_NEED_FULL);
 }
 
 /* The reclaim's packets: each type's payload, and what it carries. */
@@ -226,7 +238,7 @@ static void mether_wire_reclaim_packets(struct kunit *test)
 		{ METHER_MSG_GRANT, 0, 0 },
 		{ METHER_MSG_ACK, METHER_WIRE_GRANTED, 0 },
 	};
-	struct mether_wire_msg msg;
+	struct mether_wire_msg msg, got;
 	unsigned int i;
 	size_t len;
 
@@ -240,15 +252,23 @@ static void mether_wire_reclaim_packets(struct kunit *test)
 		};
 		mether_wire_build(&p->hdr, &limits, &msg);
 		len = sizeof(p->hdr) + kinds[i].length;
-		KUNIT_ASSERT_EQ_MSG(test, receive(p, len, &msg), 0, "kind %u", i);
-		KUNIT_EXPECT_EQ(test, msg.length, kinds[i].length);
-		KUNIT_EXPECT_EQ(test, msg.flags, kinds[i].flags);
-		KUNIT_EXPECT_EQ(test, msg.version, 11ULL);
+		got = (struct mether_wire_msg){};
+		KUNIT_ASSERT_EQ_MSG(test, receive(p, len, &got), 0, "kind %u", i);
+		KUNIT_EXPECT_EQ(test, got.type, kinds[i].type);
+		KUNIT_EXPECT_EQ(test, got.length, kinds[i].length);
+		KUNIT_EXPECT_EQ(test, got.flags, kinds[i].flags);
+		KUNIT_EXPECT_EQ(test, got.sender, 4u);
+		KUNIT_EXPECT_EQ(test, got.target, SELF);
+		KUNIT_EXPECT_EQ(test, got.seq, 5u);
+		KUNIT_EXPECT_EQ(test, got.page, 3ULL);
+		KUNIT_EXPECT_EQ(test, got.version, 11ULL);
+		KUNIT_EXPECT_EQ(test, got.epoch, 1ULL);
+		KUNIT_EXPECT_EQ(test, got.counter, 1ULL);
 		/* One byte more or less is refused. */
-		KUNIT_EXPECT_EQ(test, receive(p, len + 1, &msg),
+		KUNIT_EXPECT_EQ(test, receive(p, len + 1, &got),
 				-METHER_DROP_BAD_LENGTH);
 		if (kinds[i].length)
-			KUNIT_EXPECT_EQ(test, receive(p, len - 1, &msg),
+			KUNIT_EXPECT_EQ(test, receive(p, len - 1, &got),
 					-METHER_DROP_BAD_LENGTH);
 	}
 }
