@@ -1,6 +1,7 @@
 # The paper's counting program on one host: two processes take turns to
 # count to 1024 with each user protocol of section 4.
 . /mether/tests/lib.sh
+plan $((METHER_ID == 0 ? 8 : 0))
 [ "$METHER_ID" = 0 ] || exit 0
 
 N=${COUNT_TO:-1024}

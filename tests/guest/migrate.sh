@@ -1,6 +1,7 @@
 # Two hosts count to N with each of the paper's user protocols; the
 # consistent copy of the pages they write moves between them.
 . /mether/tests/lib.sh
+plan 11
 
 N=${COUNT_TO:-1024}
 check "migrate: mether.ko loads" insmod $MODULE data_driven_timeout_ms=50

@@ -3,6 +3,7 @@
 # handoffs and ACKs are recovered by retransmission and the data-driven
 # fallback; every count must still be exact.
 . /mether/tests/lib.sh
+plan 11
 
 N=${COUNT_TO:-1024}
 TC=/sbin/tc	# iproute2's, copied in by the runner: busybox's has no netem

@@ -1,6 +1,7 @@
 # Every guest sees every other guest on the test segment, with mether.ko
 # loaded on each.
 . /mether/tests/lib.sh
+plan $((METHER_GUESTS + 1))
 
 check "segment: mether.ko loads" insmod $MODULE
 i=0

@@ -10,6 +10,8 @@
 # reclaims it. The survivors must finish with exact counts, get guest
 # 3's pages back as published, and end with one owner for every page.
 . /mether/tests/lib.sh
+# Guest 3 is killed before it ends: its plan is never checked.
+case $METHER_ID in 0) plan 28 ;; 1) plan 8 ;; 2) plan 7 ;; *) plan 8 ;; esac
 
 ADDS=${SOAK_ADDS:-40}		# locked additions per survivor
 COUNT=${SOAK_COUNT:-100}	# each pair counts to this

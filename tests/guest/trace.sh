@@ -5,6 +5,7 @@
 # gives the copy up, sends it, the asker receives it and takes it, under
 # versions that only grow, each after the asker asked for it.
 . /mether/tests/lib.sh
+plan $((METHER_ID == 0 ? 15 : 0))
 
 [ "$METHER_ID" = 0 ] || exit 0
 
