@@ -220,9 +220,14 @@ static void test_data_driven(void)
 	       "data-driven: a waiting fault is killable");
 }
 
+static volatile int dd_read_returned;
+
 static void *dd_reader(void *arg)
 {
-	return (void *)(uintptr_t)*(volatile uint32_t *)arg;
+	uint32_t v = *(volatile uint32_t *)arg;
+
+	dd_read_returned = 1;
+	return (void *)(uintptr_t)v;
 }
 
 /* munmap() and other faults go on while a thread waits on a page. */
@@ -231,6 +236,7 @@ static void test_wait_drops_mmap_lock(void)
 	pthread_t thread;
 	char *map;
 	pid_t pid;
+	int status;
 
 	pid = fork();
 	if (!pid) {
@@ -242,15 +248,24 @@ static void test_wait_drops_mmap_lock(void)
 		pthread_create(&thread, NULL, dd_reader,
 			       view(map, 4, METHER_VIEW_SHORT_DATA));
 		msleep(300);
+		/* The thread must really wait, or this proves nothing. */
+		if (dd_read_returned)
+			_exit(5);
 		/* Another page faults in while the thread waits. */
 		if (*word(map, 5, METHER_VIEW_FULL_DEMAND) != 0)
 			_exit(3);
 		if (munmap(map, METHER_SPACE_SIZE))
 			_exit(4);
+		if (dd_read_returned)
+			_exit(6);
 		_exit(0);	/* kills the waiting thread */
 	}
-	report(child_status(pid) == 0,
-	       "data-driven: other faults and munmap() proceed while a thread waits");
+	status = child_status(pid);
+	if (status == 0)
+		report(1, "data-driven: other faults and munmap() proceed while a thread waits");
+	else
+		report(0, "data-driven: other faults and munmap() proceed while a thread waits: child status %d (5, 6: the thread did not wait)",
+		       status);
 }
 
 static void test_purge_inputs(void)
