@@ -11,7 +11,9 @@
  * Every mode first drops to user and group 65534 (nobody), so the files
  * it opens are restricted. check prints "ok NAME" or "not ok NAME" per
  * check and exits 1 if any failed; write stores VALUE in the first word
- * of the segment's first page and publishes it; read prints that word
+ * of the segment's first page and publishes it (with a read-only
+ * capability it tries a writeable mapping itself, and says what the
+ * kernel answered); read prints that word
  * from a freshly fetched inconsistent copy; pipe opens a pipe by the
  * segment's name: end 0 sends a greeting and prints the answer, end 1
  * answers what it got, reversed.
@@ -205,8 +207,20 @@ int main(int argc, char **argv)
 	}
 	if (argc == 5 && !strcmp(argv[1], "write")) {
 		if (!first_word(m, METHER_COPY_CONSISTENT)) {
-			fprintf(stderr, "mether-segment-test: %s: read-only\n",
-				argv[2]);
+			/* libmether mapped no consistent copy: would the
+			 * kernel map one?
+			 */
+			void *p = mmap(NULL, m->page_size,
+				       PROT_READ | PROT_WRITE, MAP_SHARED,
+				       m->fd, m->first * m->page_size);
+
+			if (p != MAP_FAILED) {
+				fprintf(stderr, "mether-segment-test: %s: read-only, but the kernel maps it writeable\n",
+					argv[2]);
+				return 3;
+			}
+			fprintf(stderr, "mether-segment-test: %s: read-only: the kernel refuses a writeable mapping: %s\n",
+				argv[2], strerror(errno));
 			return 1;
 		}
 		*first_word(m, METHER_COPY_CONSISTENT) = strtoul(argv[4], NULL, 0);
