@@ -115,8 +115,9 @@ def main():
            f"captured {len(sealed)} sealed Mether packets of a counting run")
     dissect(frames, sealed)
     opened = [c for c in sealed[:20] if wire.unseal(key, c) is not None]
-    report(len(opened) == min(len(sealed), 20),
-           "metherwire.py opens what the kernel sealed")
+    report(len(opened) == min(len(sealed), 20) > 0,
+           f"metherwire.py opens what the kernel sealed ({len(opened)} of "
+           f"{min(len(sealed), 20)})")
     if len(sealed) < 10:
         return 1
 
@@ -161,7 +162,8 @@ def main():
         expect["bad_seal"] += 1
     rng.shuffle(out)
     inject(out)
-    report(True, f"sent {len(out)} bad packets: {expect}")
+    # What was sent is a diagnostic: the guests' drop counters judge it.
+    print(f"# sent {len(out)} bad packets: {expect}", flush=True)
 
     # The control: one good packet, from a host id nobody uses.
     hdr = wire.header(type=wire.PAGE, subset=1, cluster=CLUSTER, sender=9,
@@ -169,7 +171,7 @@ def main():
                       seal=wire.SEAL_XCHACHA, epoch=epoch, counter=1)
     inject([wire.seal(key, hdr, GOOD_VALUE.to_bytes(4, "little") +
                       bytes(28))])
-    report(True, "sent one good packet for page 60")
+    print("# sent one good packet for page 60", flush=True)
 
     for g in range(guests):
         mine = dict(expect, replayed=expect["replayed"] - own[g])
@@ -215,9 +217,9 @@ def flood(served, key, rng, guests):
     seconds = time.monotonic() - start
     with open(os.path.join(served, "flood-done"), "w") as f:
         f.write(f"{FLOOD}\n")
-    report(True, f"flooded {FLOOD} packets in {seconds:.1f} s "
-           f"({FLOOD / seconds:.0f}/s), half 4 KiB junk, half valid "
-           "requests from 4 unknown hosts")
+    print(f"# flooded {FLOOD} packets in {seconds:.1f} s "
+          f"({FLOOD / seconds:.0f}/s), half 4 KiB junk, half valid "
+          "requests from 4 unknown hosts", flush=True)
     if not wait_reached(range(guests), "flood-checked", 600):
         report(False, "the guests never checked the flood")
         return 1
