@@ -1,5 +1,6 @@
 # The module and its device: load, unload, parameters, /dev/mether.
 . /mether/tests/lib.sh
+plan 12
 
 check "module: loads" insmod $MODULE
 check "module: /dev/mether is a character device" test -c /dev/mether
@@ -8,9 +9,20 @@ check "module: metherctl status reads the space" \
 check "module: unloads" rmmod mether
 check "module: /dev/mether is gone after unload" test ! -e /dev/mether
 
-check "module: space_pages=0 is refused" sh -c "! insmod $MODULE space_pages=0"
+# insmod_log ARGS...: insmod, then the kernel's messages about it.
+insmod_log() {
+	local status
+	dmesg -c >/dev/null
+	insmod "$@"
+	status=$?
+	dmesg
+	return $status
+}
+check "module: space_pages=0 is refused" \
+	refused "space_pages=0 out of range" insmod_log $MODULE space_pages=0
 check "module: space_pages too large is refused" \
-	sh -c "! insmod $MODULE space_pages=4294967295"
+	refused "space_pages=4294967295 out of range" \
+	insmod_log $MODULE space_pages=4294967295
 check "module: space_pages=1 loads" insmod $MODULE space_pages=1
 check "module: metherctl status shows 1 page" \
 	sh -c 'metherctl status | grep -q "pages: *1$"'

@@ -2,15 +2,15 @@
 # and csend/crecv of more than a MiB, echoed back and checked byte for
 # byte; first between two processes on one host, then between the hosts.
 . /mether/tests/lib.sh
+plan $((METHER_ID == 0 ? 31 : 6))
 
 run_pipe_test() { # run_pipe_test PREFIX ARGS...: report each line
 	local prefix=$1 status
 	shift
 	timeout 600 mether-pipe-test "$@" >/tmp/p 2>&1
 	status=$?
-	sed -e "s/^ok /ok $prefix/" -e "s/^not ok /not ok $prefix/" \
-		-e '/^ok \|^not ok /!s/^/# /' /tmp/p >&3
-	[ $status = 0 ] || not_ok "${prefix}mether-pipe-test exited with $status"
+	relay "${prefix% }" /tmp/p
+	check "${prefix}mether-pipe-test exits 0" [ $status = 0 ]
 }
 
 check "pipes: mether.ko loads" insmod $MODULE
