@@ -1,6 +1,6 @@
 # Late duplicates of a handoff: two hosts in network namespaces of one
 # guest move one page's consistent copy at every increment of a count,
-# while netem holds back half the packets to host 2 for 300 ms (the other
+# while netem holds back half the packets to host 2 for 2 s (the other
 # half pass at once). A handoff held back is retransmitted under a new
 # counter, so the replay window passes the late original, which reaches
 # host 2 after the page has moved on from it. It must be ACKed and not
@@ -25,8 +25,8 @@ check "late: host 1 up" host_up 1 --create
 check "late: host 2 up" host_up 2
 # v2 is the bridge's end of host 2's link: its egress is what host 2
 # receives.
-check "late: half of what host 2 receives is 300 ms late" \
-	$TC qdisc add dev v2 root netem delay 300ms reorder 50%
+check "late: half of what host 2 receives is 2 s late" \
+	$TC qdisc add dev v2 root netem delay 2s reorder 50%
 
 echo 0 >$T/tracing_on
 echo >$T/trace
