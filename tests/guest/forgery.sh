@@ -85,6 +85,7 @@ check "forgery: the host script flooded" barrier_seen $HOST flood-done
 wait $counter
 check "forgery: through the flood the count went on to exactly 2000" \
 	grep -q ok=yes /tmp/count
+diag "$(cat /tmp/count)"
 set -- $(memory)
 drops >/tmp/after
 delta() { # delta REASON: drops of REASON during the flood
