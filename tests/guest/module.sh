@@ -1,6 +1,6 @@
 # The module and its device: load, unload, parameters, /dev/mether.
 . /mether/tests/lib.sh
-plan 12
+plan 19
 
 check "module: loads" insmod $MODULE
 check "module: /dev/mether is a character device" test -c /dev/mether

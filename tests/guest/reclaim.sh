@@ -9,7 +9,7 @@
 # before anyone sees it silent; its old epoch is reclaimed by name while
 # its new one is alive, and it takes its pages back afterwards.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 36 : 0))
+plan $((METHER_ID == 0 ? 62 : 0))
 
 [ "$METHER_ID" = 0 ] || exit 0
 

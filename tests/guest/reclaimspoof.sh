@@ -9,6 +9,7 @@
 #      ceil(1024 / 128) = 8, the burst is rate-limited;
 #   D  exact replays are dropped as replayed and change nothing.
 . /mether/tests/lib.sh
+plan 25
 
 HOST=10.77.0.254
 PAGES=1024

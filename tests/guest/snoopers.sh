@@ -5,6 +5,7 @@
 # First with a socket buffer too small to hold two packets, so that drops
 # are certain and their count is checked; then with the default buffer.
 . /mether/tests/lib.sh
+plan $((METHER_ID == 0 ? 8 : 0))
 [ "$METHER_ID" = 0 ] || exit 0
 
 HOST_CLUSTER=43
