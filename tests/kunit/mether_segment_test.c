@@ -214,6 +214,7 @@ static void mether_restricted_refused_elsewhere(struct kunit *test)
 	mf->grant[2] = (struct mether_grant) {
 		.first = LAST_PAGE - 1, .pages = 2,
 		.rights = METHER_SEGMENT_READ | METHER_SEGMENT_WRITE,
+		.generation = GEN_OLD,
 	};
 	mf->grants = 3;
 	KUNIT_EXPECT_TRUE(test,
