@@ -6,6 +6,13 @@
 # make check's stock run; the debug run checks pins refused with
 # vmsplice() in api.sh.
 . /mether/tests/lib.sh
+# Without process_vm_writev() (the debug kernel), pinned() stops after
+# its first two checks.
+if grep -q "sys_process_vm_writev$" /proc/kallsyms 2>/dev/null; then
+	plan $((METHER_ID == 0 ? 20 : 0))
+else
+	plan $((METHER_ID == 0 ? 15 : 0))
+fi
 [ "$METHER_ID" = 0 ] || exit 0
 
 HOST_CLUSTER=23
