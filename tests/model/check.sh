@@ -53,3 +53,6 @@ verify "mutant without the version check has two holders" \
 	safety fail -DMUTANT
 verify "mutant that never resends a handoff makes no progress" \
 	progress fail -DONLY_ASKER=1 -DMUTANT_NO_RESEND
+verify "a host restarts mid-handoff: never two holders" holders pass -DRESTART
+verify "mutant without target epochs has two holders after a restart" \
+	holders fail -DRESTART -DMUTANT_NO_BIND
