@@ -63,7 +63,8 @@ def dissect(frames, sealed):
     pcap = os.path.join(os.environ["METHER_OUT"], "forgery.pcap")
     wrpcap(pcap, frames)
     fields = ["mether.type", "mether.sender", "mether.counter",
-              "mether.page", "mether.page_version", "mether.seal"]
+              "mether.page", "mether.page_version", "mether.seal",
+              "mether.target_epoch"]
     out = subprocess.run(
         ["tshark", "-X", f"lua_script:{DISSECTOR}", "-o",
          f"mether.port:{PORT}", "-r", pcap, "-Y", "mether", "-T", "fields",
@@ -81,7 +82,7 @@ def dissect(frames, sealed):
     for c in sealed:
         h = wire.parse(c)
         want = (h["type"], h["sender"], h["counter"], h["page"],
-                h["page_version"], h["seal"])
+                h["page_version"], h["seal"], h["target_epoch"])
         mismatched += decoded.get((h["sender"], h["counter"])) != want
     report(sealed and not mismatched,
            f"tshark's fields match metherwire.py's ({mismatched} differ)")
