@@ -95,16 +95,18 @@ def unseal(key, packet):
 
 
 def answer(key, challenge, sender, epoch, counter, cluster):
-    """The sealed ANSWER of host @sender, in @epoch, to the sealed
-    CHALLENGE @challenge aimed at it, or None when it does not open."""
-    if unseal(key, challenge) is None:
+    """The ANSWER of host @sender, in @epoch, to the CHALLENGE
+    @challenge aimed at it: sealed under @key, or unsealed when @key is
+    None; None when a sealed CHALLENGE does not open."""
+    if key is not None and unseal(key, challenge) is None:
         return None
     c = parse(challenge)
     hdr = header(type=HELLO, flags=ANSWER, cluster=cluster, sender=sender,
                  target=c["sender"], target_epoch=c["epoch"],
-                 page_version=c["page_version"], seal=SEAL_XCHACHA,
+                 page_version=c["page_version"],
+                 seal=SEAL_NONE if key is None else SEAL_XCHACHA,
                  epoch=epoch, counter=counter)
-    return seal(key, hdr, b"")
+    return hdr if key is None else seal(key, hdr, b"")
 
 
 def join(key, cluster, sender, epoch, port, bcast, seconds=2.0):
