@@ -15,6 +15,7 @@
 #include <linux/highmem.h>
 #include <linux/in.h>
 #include <linux/net.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <net/sock.h>
@@ -73,6 +74,21 @@ static int mether_net_send(struct mether_link *link,
 			   struct mether_wire_msg *msg, struct page *frame,
 			   const void *buf, size_t len);
 
+/* Ask a sender to prove the epoch it was heard in. */
+static void mether_net_challenge(struct mether_link *link,
+				 const struct mether_challenge *challenge)
+{
+	struct mether_wire_msg msg = {
+		.type = METHER_MSG_HELLO,
+		.flags = METHER_WIRE_CHALLENGE,
+		.target = challenge->host,
+		.target_epoch = challenge->epoch,
+		.version = challenge->nonce,
+	};
+
+	mether_net_send_msg(link->space, &msg, NULL);
+}
+
 static void mether_count_drop(struct mether_link *link,
 			      enum mether_drop_reason reason, size_t len)
 {
@@ -88,6 +104,7 @@ static int mether_net_open(struct mether_link *link, size_t len,
 {
 	struct mether_wire_header *hdr = (void *)link->rx_buf;
 	size_t tag = mether_wire_tag_bytes(link->limits.seal);
+	struct mether_challenge challenge;
 	struct mether_keys keys;
 	bool opened;
 	int ret;
@@ -105,11 +122,17 @@ static int mether_net_open(struct mether_link *link, size_t len,
 	ret = mether_wire_parse(link->rx_buf, len - tag, &link->limits, msg);
 	if (ret)
 		return ret;
-	ret = mether_peer_accept(&link->peers, msg->sender, msg->epoch,
-				 msg->counter);
+	ret = mether_peer_accept(&link->peers, link->limits.self, msg,
+				 &challenge);
+	if (challenge.host)
+		mether_net_challenge(link, &challenge);
 	if (ret)
 		return ret;
-	if (msg->type == METHER_MSG_REQUEST &&
+	/* An ANSWER, like a page, is a packet a peer makes this host send. */
+	if ((msg->type == METHER_MSG_REQUEST ||
+	     (msg->type == METHER_MSG_HELLO &&
+	      (msg->flags & METHER_WIRE_CHALLENGE) &&
+	      msg->target == link->limits.self)) &&
 	    !mether_peer_charge(&link->peers, msg->sender,
 				METHER_BUCKET_REQUEST,
 				link->space->request_rate))
@@ -121,6 +144,22 @@ static int mether_net_open(struct mether_link *link, size_t len,
 				METHER_BUCKET_RECLAIM, METHER_RECLAIM_RATE))
 		return -METHER_DROP_RATE_LIMITED;
 	return 0;
+}
+
+/* Answer a CHALLENGE aimed at this host: this is my epoch, now. */
+static void mether_net_answer(struct mether_link *link,
+			      const struct mether_wire_msg *msg)
+{
+	struct mether_wire_msg answer = {
+		.type = METHER_MSG_HELLO,
+		.flags = METHER_WIRE_ANSWER,
+		.target = msg->sender,
+		.target_epoch = msg->epoch,
+		.version = msg->version,
+	};
+
+	if (msg->target == link->limits.self)
+		mether_net_send_msg(link->space, &answer, NULL);
 }
 
 static void mether_net_receive(struct mether_link *link, size_t len)
@@ -157,6 +196,8 @@ static void mether_net_receive(struct mether_link *link, size_t len)
 			mether_owner_acked(link->space, &msg);
 		return;
 	case METHER_MSG_HELLO:
+		if (msg.flags & METHER_WIRE_CHALLENGE)
+			mether_net_answer(link, &msg);
 		return;
 	case METHER_MSG_RECLAIM:
 		if (!mether_reclaim_asked(link->space, &msg)) {
@@ -291,6 +332,21 @@ static int mether_net_socket(struct net *net, struct mether_link *link,
 	return 0;
 }
 
+/* The epoch a host comes up under: see mether_seal_epoch(). */
+static u64 mether_net_epoch(void)
+{
+	static DEFINE_SPINLOCK(lock);
+	static u64 last;
+	u64 epoch;
+
+	spin_lock(&lock);
+	epoch = mether_seal_epoch(last, ktime_get_real_ns(),
+				  get_random_u32());
+	last = epoch;
+	spin_unlock(&lock);
+	return epoch;
+}
+
 /**
  * mether_net_up() - give a space its link to the cluster
  * @net: the host's network namespace
@@ -317,8 +373,9 @@ int mether_net_up(struct net *net, struct mether_space *space,
 		.seal = up->flags & METHER_UP_UNSEALED ? METHER_SEAL_NONE :
 							 METHER_SEAL_XCHACHA,
 	};
-	/* Nonces stay unique only while a host's epochs grow. */
-	link->epoch = ktime_get_real_ns();
+	/* Nonces stay unique only while no epoch comes up twice. */
+	link->epoch = mether_net_epoch();
+	link->limits.epoch = link->epoch;
 	link->dest = (struct sockaddr_in) {
 		.sin_family = AF_INET,
 		.sin_addr.s_addr = up->broadcast,
@@ -395,6 +452,13 @@ static int mether_net_send(struct mether_link *link,
 	int ret;
 
 	msg->sender = link->limits.self;
+	/*
+	 * Aimed at a host's life that proved itself here, unless the
+	 * caller names one (a handoff: the life that asked for it).
+	 */
+	if (msg->target && !msg->target_epoch)
+		msg->target_epoch = mether_peer_epoch(&link->peers,
+						      msg->target);
 	msg->epoch = link->epoch;
 	msg->counter = ++link->tx_counter;
 	mether_wire_build(hdr, &link->limits, msg);

@@ -98,13 +98,15 @@ static unsigned int mether_owner_handoff_subset(struct mether_page *mp,
 
 static void mether_owner_send(struct mether_space *space, u64 page,
 			      struct page *frame, unsigned int subset,
-			      u64 version, u32 target, u32 seq)
+			      u64 version, u32 target, u64 target_epoch,
+			      u32 seq)
 {
 	struct mether_wire_msg msg = {
 		.type = METHER_MSG_PAGE,
 		.subset = subset,
 		.flags = METHER_WIRE_HANDOFF,
 		.target = target,
+		.target_epoch = target_epoch,
 		.seq = seq,
 		.page = page,
 		.version = version,
@@ -153,7 +155,7 @@ void mether_owner_request(struct mether_space *space,
 	struct page *fresh, *frame = NULL, *snap = NULL;
 	unsigned int unmap = 0, subset = METHER_SUBSET_FULL;
 	u32 requester = msg->sender, seq = 0;
-	u64 page = msg->page, version = 0;
+	u64 page = msg->page, version = 0, target_epoch = 0;
 	bool gave_up = false, changed;
 
 	fresh = mether_alloc_frame(space);
@@ -163,8 +165,13 @@ void mether_owner_request(struct mether_space *space,
 	down_write(&space->map_sem);
 	spin_lock(&mp->lock);
 	if (mp->handoff_frame) {
-		/* Given up already: the requester may have missed it. */
-		if (mp->handoff_target == requester)
+		/*
+		 * Given up already: the requester may have missed it. Not
+		 * to a later life of it, which never asked for it: whether
+		 * the earlier one took it, and passed it on, is unknown.
+		 */
+		if (mp->handoff_target == requester &&
+		    mp->handoff_target_epoch == msg->epoch)
 			frame = mp->handoff_frame;
 	} else if (mether_reclaim_paused(space)) {
 		/* A reclaim is counting holders: the requester asks again. */
@@ -179,6 +186,7 @@ void mether_owner_request(struct mether_space *space,
 		mp->handoff_frame = mp->consistent_frame;
 		mp->consistent_frame = NULL;
 		mp->handoff_target = requester;
+		mp->handoff_target_epoch = msg->epoch;
 		mp->handoff_seq = atomic_inc_return(&space->handoff_seq);
 		mp->handoff_version = max(mp->consistent.version,
 					  mp->inconsistent.version) + 1;
@@ -199,6 +207,7 @@ void mether_owner_request(struct mether_space *space,
 		subset = mp->handoff_subset;
 		version = mp->handoff_version;
 		seq = mp->handoff_seq;
+		target_epoch = mp->handoff_target_epoch;
 		if (!gave_up)
 			mp->handoff_next = jiffies +
 					   mether_backoff(mp->handoff_tries);
@@ -233,7 +242,8 @@ void mether_owner_request(struct mether_space *space,
 	if (gave_up && trace_mether_handoff_enabled())
 		trace_mether_handoff(page, version, mether_net_self(space),
 				     requester, false);
-	mether_owner_send(space, page, frame, subset, version, requester, seq);
+	mether_owner_send(space, page, frame, subset, version, requester,
+			  target_epoch, seq);
 	put_page(frame);
 	mod_delayed_work(mether_workqueue(), &space->handoff_work,
 			 mether_backoff(0));
@@ -260,6 +270,7 @@ bool mether_owner_arrived(struct mether_space *space,
 	struct mether_wire_msg ack = {
 		.type = METHER_MSG_ACK,
 		.target = msg->sender,
+		.target_epoch = msg->epoch,
 		.seq = msg->seq,
 		.page = msg->page,
 		.version = msg->version,
@@ -325,7 +336,8 @@ void mether_owner_acked(struct mether_space *space,
 
 	spin_lock(&mp->lock);
 	if (mp->handoff_frame && mp->handoff_seq == msg->seq &&
-	    mp->handoff_target == msg->sender) {
+	    mp->handoff_target == msg->sender &&
+	    mp->handoff_target_epoch == msg->epoch) {
 		if (msg->flags & METHER_WIRE_NEED_FULL) {
 			mp->handoff_subset = METHER_SUBSET_FULL;
 			mp->handoff_next = jiffies;
@@ -415,7 +427,7 @@ void mether_owner_retransmit_work(struct work_struct *work)
 	list_for_each_entry_safe(mp, tmp, &space->handoffs, handoff_entry) {
 		struct page *frame = NULL;
 		unsigned int subset = 0;
-		u64 version = 0;
+		u64 version = 0, target_epoch = 0;
 		u32 target = 0, seq = 0;
 
 		spin_lock(&mp->lock);
@@ -431,6 +443,7 @@ void mether_owner_retransmit_work(struct work_struct *work)
 			subset = mp->handoff_subset;
 			version = mp->handoff_version;
 			target = mp->handoff_target;
+			target_epoch = mp->handoff_target_epoch;
 			seq = mp->handoff_seq;
 			mp->handoff_tries++;
 			mp->handoff_next = jiffies +
@@ -447,7 +460,7 @@ void mether_owner_retransmit_work(struct work_struct *work)
 		 */
 		mutex_unlock(&space->handoff_lock);
 		mether_owner_send(space, mether_page_index(space, mp), frame,
-				  subset, version, target, seq);
+				  subset, version, target, target_epoch, seq);
 		put_page(frame);
 		mether_net_count_retransmit(space);
 		mutex_lock(&space->handoff_lock);

@@ -10,11 +10,17 @@
  * off and comes back, no packet of the epoch it held pages in is
  * accepted again, so it can never be a second owner. A restarted host
  * comes up under a new epoch, holding nothing.
+ *
+ * A sender is heard only in an epoch it proved current by answering a
+ * CHALLENGE (mether_peer_accept()): old packets replayed, from a host
+ * long gone or from an earlier life of a live one, neither act nor keep
+ * anybody alive.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
 #include <linux/printk.h>
+#include <linux/random.h>
 #include <linux/string.h>
 
 #include "mether_peer.h"
@@ -45,51 +51,128 @@ static struct mether_peer *mether_peer_find(struct mether_peer_table *table,
 	return free;
 }
 
-/**
- * mether_peer_accept() - may a packet of @sender be applied?
- * @table: the link's hosts
- * @sender: its sender, from an authenticated header
- * @epoch: its epoch
- * @counter: its packet number in @epoch
- *
- * Return: 0, and the sender is heard now; or the negated drop reason:
- * too many hosts, a reclaimed epoch, a replay or an older epoch.
+/*
+ * Ask @peer to prove @epoch current, unless a CHALLENGE to it went out
+ * within METHER_CHALLENGE_INTERVAL: a flood of replays makes no flood of
+ * CHALLENGEs. Only a newer epoch than the one challenged (the sender came
+ * up again meanwhile) is challenged sooner. Table locked.
  */
-int mether_peer_accept(struct mether_peer_table *table, u32 sender,
-		       u64 epoch, u64 counter)
+static void mether_peer_challenge(struct mether_peer *peer, u64 epoch,
+				  struct mether_challenge *challenge)
 {
-	struct mether_peer *peer;
-	u64 was;
-	int ret = 0;
+	unsigned long now = jiffies;
 
+	if (peer->nonce && epoch <= peer->challenged_epoch &&
+	    time_before(now, peer->challenged + METHER_CHALLENGE_INTERVAL))
+		return;
+	/* Below METHER_WIRE_VERSION_MAX, as it travels as page_version. */
+	peer->nonce = (get_random_u64() >> 1) ?: 1;
+	peer->challenged_epoch = epoch;
+	peer->challenged = now;
+	*challenge = (struct mether_challenge) {
+		.host = peer->id,
+		.epoch = epoch,
+		.nonce = peer->nonce,
+	};
+}
+
+/**
+ * mether_peer_accept() - may a packet be applied?
+ * @table: the link's hosts
+ * @self: this host's id
+ * @msg: the packet, authenticated and parsed
+ * @challenge: set to a CHALLENGE to send (its host is 0 when there is
+ *	none), whatever the verdict
+ *
+ * Nothing of a sender is taken until it proves its epoch current: a
+ * packet of any other epoch than the one it proved earns it a CHALLENGE,
+ * and only its ANSWER, echoing the CHALLENGE's fresh nonce, makes that
+ * epoch the sender's. Every packet the sender sent before the ANSWER is
+ * refused from then on (mether_replay_floor()), so packets recorded
+ * before this host came up, or before the sender last did, are never
+ * taken, whatever their epoch. A CHALLENGE aimed at this host is always
+ * let through, to be answered: its sender may be proving itself too.
+ *
+ * Return: 0, and the sender is heard now (unless the packet is a
+ * CHALLENGE of an epoch not proven); or the negated drop reason: too
+ * many hosts, a reclaimed epoch, a replay, an epoch not (or not yet)
+ * proven, older than the proven one or not.
+ */
+int mether_peer_accept(struct mether_peer_table *table, u32 self,
+		       const struct mether_wire_msg *msg,
+		       struct mether_challenge *challenge)
+{
+	bool hello = msg->type == METHER_MSG_HELLO && msg->target == self;
+	struct mether_peer *peer;
+	int ret = 0;
+	u64 was;
+
+	challenge->host = 0;
 	spin_lock(&table->lock);
-	peer = mether_peer_find(table, sender, true);
+	peer = mether_peer_find(table, msg->sender, true);
 	if (!peer) {
 		ret = -METHER_DROP_TOO_MANY_PEERS;
 		goto out;
 	}
-	if (epoch <= peer->reclaimed_epoch) {
+	if (msg->epoch <= peer->reclaimed_epoch) {
 		ret = -METHER_DROP_RECLAIMED;
 		goto out;
 	}
-	was = peer->replay.epoch;
-	switch (mether_replay_check(&peer->replay, epoch, counter)) {
-	case METHER_REPLAY_FRESH:
-		peer->heard = jiffies;
-		/* What it held in its last epoch is nobody's until reclaimed. */
-		if (was && was != epoch && was > peer->reclaimed_epoch)
-			pr_info_ratelimited("host %u restarted; its pages of epoch %llu come back with: metherctl reclaim %u --epoch %llu\n",
-					    sender, was, sender, was);
-		break;
-	case METHER_REPLAY_OLD_EPOCH:
-		ret = -METHER_DROP_OLD_EPOCH;
-		break;
-	default:
-		ret = -METHER_DROP_REPLAYED;
+	if (peer->verified && msg->epoch == peer->replay.epoch) {
+		if (mether_replay_check(&peer->replay, msg->epoch,
+					msg->counter) == METHER_REPLAY_FRESH)
+			peer->heard = jiffies;
+		else
+			ret = -METHER_DROP_REPLAYED;
+		goto out;
 	}
+	if (hello && (msg->flags & METHER_WIRE_ANSWER) && peer->nonce &&
+	    msg->epoch == peer->challenged_epoch &&
+	    msg->version == peer->nonce && msg->counter) {
+		was = peer->verified ? peer->replay.epoch : 0;
+		/* What it held in its last epoch is nobody's until reclaimed. */
+		if (was && was < msg->epoch && was > peer->reclaimed_epoch)
+			pr_info_ratelimited("host %u restarted; its pages of epoch %llu come back with: metherctl reclaim %u --epoch %llu\n",
+					    msg->sender, was, msg->sender, was);
+		mether_replay_floor(&peer->replay, msg->epoch, msg->counter);
+		peer->verified = true;
+		peer->nonce = 0;
+		peer->heard = jiffies;
+		goto out;
+	}
+	/* Epochs grow (mether_seal_epoch()): an older one is over. */
+	if (peer->verified && msg->epoch < peer->replay.epoch) {
+		ret = -METHER_DROP_OLD_EPOCH;
+		goto out;
+	}
+	mether_peer_challenge(peer, msg->epoch, challenge);
+	if (hello && (msg->flags & METHER_WIRE_CHALLENGE))
+		goto out;
+	ret = -METHER_DROP_UNVERIFIED;
 out:
 	spin_unlock(&table->lock);
 	return ret;
+}
+
+/**
+ * mether_peer_epoch() - the epoch @host proved current
+ * @table: the link's hosts
+ * @host: the host
+ *
+ * Return: the epoch, or 0 when @host proved none: a packet aimed at it
+ * with that target epoch is refused by it, which is what is wanted.
+ */
+u64 mether_peer_epoch(struct mether_peer_table *table, u32 host)
+{
+	struct mether_peer *peer;
+	u64 epoch = 0;
+
+	spin_lock(&table->lock);
+	peer = mether_peer_find(table, host, false);
+	if (peer && peer->verified)
+		epoch = peer->replay.epoch;
+	spin_unlock(&table->lock);
+	return epoch;
 }
 
 /**
@@ -142,7 +225,7 @@ bool mether_peer_charge(struct mether_peer_table *table, u32 sender,
 static bool mether_peer_alive(const struct mether_peer *peer,
 			      unsigned long timeout)
 {
-	return peer->replay.epoch > peer->reclaimed_epoch &&
+	return peer->verified && peer->replay.epoch > peer->reclaimed_epoch &&
 	       time_before(jiffies, peer->heard + timeout);
 }
 
@@ -172,7 +255,7 @@ int mether_peer_reclaimable(struct mether_peer_table *table, u32 host,
 
 	spin_lock(&table->lock);
 	peer = mether_peer_find(table, host, false);
-	if (!peer || !peer->replay.epoch)
+	if (!peer || !peer->verified)
 		goto out;
 	newest = peer->replay.epoch;
 	if (!*epoch)
@@ -257,7 +340,7 @@ void mether_peer_list(struct mether_peer_table *table,
 		info->host_id = peer->id;
 		info->epoch = peer->replay.epoch;
 		info->reclaimed_epoch = peer->reclaimed_epoch;
-		info->silent_ms = peer->replay.epoch ?
+		info->silent_ms = peer->verified ?
 			jiffies_to_msecs(jiffies - peer->heard) : 0;
 		if (!mether_peer_alive(peer, timeout))
 			info->flags |= METHER_PEER_SILENT;

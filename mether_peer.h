@@ -30,7 +30,11 @@ enum mether_peer_bucket {
  * @credit: packets of each bucket it may still have answered, in
  *	HZ-ths of one
  * @credited: jiffies when each @credit was last topped up (0: never)
- * @replay: its replay window, which also holds its newest epoch
+ * @verified: @replay holds an epoch it proved current, by answering
+ * @replay: its replay window, which also holds that epoch
+ * @nonce: the nonce of the CHALLENGE it has not answered (0: none)
+ * @challenged_epoch: the epoch that CHALLENGE was sent to
+ * @challenged: jiffies when it was sent
  */
 struct mether_peer {
 	u32 id;
@@ -38,7 +42,26 @@ struct mether_peer {
 	u64 reclaimed_epoch;
 	u64 credit[METHER_BUCKETS];
 	unsigned long credited[METHER_BUCKETS];
+	bool verified;
 	struct mether_replay replay;
+	u64 nonce;
+	u64 challenged_epoch;
+	unsigned long challenged;
+};
+
+/* A CHALLENGE to an epoch not answered is sent again after this long. */
+#define METHER_CHALLENGE_INTERVAL	(HZ / 10)
+
+/**
+ * struct mether_challenge - a CHALLENGE the caller must send
+ * @host: the host challenged (0: none to send)
+ * @epoch: the epoch it was heard in, the CHALLENGE's target epoch
+ * @nonce: what its ANSWER must echo
+ */
+struct mether_challenge {
+	u32 host;
+	u64 epoch;
+	u64 nonce;
 };
 
 /**
@@ -52,8 +75,12 @@ struct mether_peer_table {
 };
 
 void mether_peer_init(struct mether_peer_table *table);
-int mether_peer_accept(struct mether_peer_table *table, u32 sender,
-		       u64 epoch, u64 counter);
+struct mether_wire_msg;
+
+int mether_peer_accept(struct mether_peer_table *table, u32 self,
+		       const struct mether_wire_msg *msg,
+		       struct mether_challenge *challenge);
+u64 mether_peer_epoch(struct mether_peer_table *table, u32 host);
 bool mether_peer_charge(struct mether_peer_table *table, u32 sender,
 			enum mether_peer_bucket bucket, unsigned int rate);
 int mether_peer_reclaimable(struct mether_peer_table *table, u32 host,

@@ -7,12 +7,13 @@
  * data, so routing can read it but nobody can change it, and the payload
  * is encrypted. The 24-byte nonce is the sender, its epoch and its packet
  * counter, which are in the header: a nonce is never used twice under a
- * key as long as a host's epochs grow (they are its up time in
- * nanoseconds since the epoch of the realtime clock) and its counter does.
+ * key as long as a host never comes up twice under one epoch
+ * (mether_seal_epoch()) and its counter grows.
  * The extended nonce is why XChaCha, not ChaCha: every host of a cluster
  * shares the key, so nonces must differ between senders too.
  */
 #include <linux/bitmap.h>
+#include <linux/math64.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -155,6 +156,45 @@ bool mether_unseal(struct mether_wire_header *hdr, size_t sealed_len,
 					      keys->key[i]))
 			return true;
 	return false;
+}
+
+/**
+ * mether_seal_epoch() - the epoch of a host coming up
+ * @last: the last epoch this module chose, for any host (0: none yet)
+ * @now_ns: the realtime clock, in ns since 1970
+ * @random: 32 random bits
+ *
+ * The high 32 bits count the clock's seconds, but at least one more than
+ * @last's: a clock stepped back, or two UPs in one second, still give a
+ * greater epoch, so epochs grow while the module is loaded. The low 32
+ * bits are random: after a reboot (whose clock may be behind) or in a
+ * clone of a host, an epoch equals an earlier one only if both its
+ * second and its random bits do, a chance of 2^-32 per pair. Pure, for
+ * KUnit.
+ *
+ * Return: the epoch, never 0 and always greater than @last.
+ */
+u64 mether_seal_epoch(u64 last, u64 now_ns, u32 random)
+{
+	u64 secs = max(div_u64(now_ns, NSEC_PER_SEC), (last >> 32) + 1);
+
+	return secs << 32 | random;
+}
+
+/**
+ * mether_replay_floor() - refuse every counter up to @counter of @epoch
+ * @r: a sender's window
+ * @epoch: the sender's epoch, just proven current
+ * @counter: the counter of the packet that proved it
+ *
+ * Whatever the sender sent before it, recorded by anybody, stays
+ * refused: only its later packets are taken.
+ */
+void mether_replay_floor(struct mether_replay *r, u64 epoch, u64 counter)
+{
+	r->epoch = epoch;
+	r->top = counter;
+	bitmap_fill(r->seen, METHER_REPLAY_WINDOW);
 }
 
 /**

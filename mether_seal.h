@@ -57,6 +57,8 @@ enum mether_replay_verdict {
 	METHER_REPLAY_OLD_EPOCH,
 };
 
+u64 mether_seal_epoch(u64 last, u64 now_ns, u32 random);
+void mether_replay_floor(struct mether_replay *r, u64 epoch, u64 counter);
 enum mether_replay_verdict mether_replay_check(struct mether_replay *r,
 					       u64 epoch, u64 counter);
 

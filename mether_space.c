@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/memcontrol.h>
 #include <linux/pseudo_fs.h>
+#include <linux/random.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
@@ -94,6 +95,11 @@ struct mether_space *mether_space_create(u64 pages, bool creator)
 	space->pages = pages;
 	init_rwsem(&space->map_sem);
 	mutex_init(&space->link_lock);
+	/*
+	 * From anywhere: an ACK recorded in an earlier life of a host
+	 * echoes a number its handoffs of now are unlikely to carry.
+	 */
+	atomic_set(&space->handoff_seq, get_random_u32());
 	INIT_DELAYED_WORK(&space->handoff_work, mether_owner_retransmit_work);
 	mutex_init(&space->handoff_lock);
 	INIT_LIST_HEAD(&space->handoffs);

@@ -66,6 +66,8 @@ static inline unsigned long mether_backoff(unsigned int tries)
  * @owner_asks: requests sent for the consistent copy, since it arrived
  * @handoff_frame: the consistent copy given up but not yet ACKed, or NULL
  * @handoff_target: the host it was handed to
+ * @handoff_target_epoch: the epoch that host asked in: only that life
+ *	of it takes the handoff, and only its ACK ends it
  * @handoff_seq: the handoff's sequence number, echoed by the ACK
  * @handoff_version: the version it was handed off with
  * @handoff_tries: retransmissions so far
@@ -106,6 +108,7 @@ struct mether_page {
 	struct mether_asking owner_asks;
 	struct page *handoff_frame;
 	u32 handoff_target;
+	u64 handoff_target_epoch;
 	u32 handoff_seq;
 	u64 handoff_version;
 	unsigned int handoff_tries;
@@ -148,7 +151,8 @@ struct mether_reclaim_run;
  * @locked_copies: copies of pages that some file has locked
  * @link_lock: protects @link, and serialises sending on it
  * @link: the UDP link to the cluster, or NULL while the host is alone
- * @handoff_seq: the last handoff sequence number used
+ * @handoff_seq: the last handoff sequence number used (from a random
+ *	start)
  * @handoff_work: retransmits handoffs not yet ACKed
  * @handoff_lock: protects @handoffs; only @handoff_work takes pages off
  * @handoffs: pages with a handoff pending (and some whose handoff just

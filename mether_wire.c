@@ -11,7 +11,7 @@
 
 #include "mether_wire.h"
 
-static_assert(sizeof(struct mether_wire_header) == 60);
+static_assert(sizeof(struct mether_wire_header) == 68);
 static_assert(sizeof(struct mether_wire_reclaim) == 16);
 static_assert(sizeof(struct mether_wire_offer) == 32);
 /* The uapi counts drops by reason in this order, from 1. */
@@ -52,9 +52,19 @@ static unsigned int mether_wire_known_flags(enum mether_wire_type type)
 		return METHER_WIRE_NEED_FULL | METHER_WIRE_GRANTED;
 	case METHER_MSG_RECLAIM:
 		return METHER_WIRE_RECLAIM_DONE;
+	case METHER_MSG_HELLO:
+		return METHER_WIRE_CHALLENGE | METHER_WIRE_ANSWER;
 	default:
 		return 0;
 	}
+}
+
+/* A CHALLENGE or an ANSWER is one of the two, and aimed at one host. */
+static bool mether_wire_bad_hello(const struct mether_wire_header *hdr)
+{
+	return hdr->type == METHER_MSG_HELLO && hdr->flags &&
+	       (hdr->flags == (METHER_WIRE_CHALLENGE | METHER_WIRE_ANSWER) ||
+		!hdr->target);
 }
 
 /**
@@ -117,7 +127,7 @@ int mether_wire_parse(const void *data, size_t len,
 	if (hdr->type < METHER_MSG_PAGE || hdr->type >= METHER_MSG_TYPES)
 		return -METHER_DROP_BAD_TYPE;
 	if ((hdr->flags & ~mether_wire_known_flags(hdr->type)) ||
-	    hdr->reserved)
+	    hdr->reserved || mether_wire_bad_hello(hdr))
 		return -METHER_DROP_BAD_FLAGS;
 	if (be32_to_cpu(hdr->cluster) != lim->cluster)
 		return -METHER_DROP_FOREIGN_CLUSTER;
@@ -129,12 +139,20 @@ int mether_wire_parse(const void *data, size_t len,
 	if (hdr->subset != METHER_SUBSET_FULL &&
 	    hdr->subset != METHER_SUBSET_SHORT)
 		return -METHER_DROP_BAD_SUBSET;
-	if (be64_to_cpu(hdr->page) >= lim->pages)
+	if (be64_to_cpu(hdr->page) >= lim->pages ||
+	    be64_to_cpu(hdr->page_version) >= METHER_WIRE_VERSION_MAX)
 		return -METHER_DROP_OUT_OF_RANGE;
 	if (be16_to_cpu(hdr->length) !=
 	    mether_wire_payload_bytes(hdr->type, hdr->subset) ||
 	    len != sizeof(*hdr) + be16_to_cpu(hdr->length))
 		return -METHER_DROP_BAD_LENGTH;
+	/*
+	 * Meant for an earlier (or later) life of this host: a replay, or
+	 * a handoff sent before it restarted, which it must not take.
+	 */
+	if (be32_to_cpu(hdr->target) == lim->self &&
+	    be64_to_cpu(hdr->target_epoch) != lim->epoch)
+		return -METHER_DROP_STALE_TARGET;
 
 	msg->type = hdr->type;
 	msg->subset = hdr->subset;
@@ -146,6 +164,7 @@ int mether_wire_parse(const void *data, size_t len,
 	msg->version = be64_to_cpu(hdr->page_version);
 	msg->epoch = be64_to_cpu(hdr->epoch);
 	msg->counter = be64_to_cpu(hdr->counter);
+	msg->target_epoch = be64_to_cpu(hdr->target_epoch);
 	msg->length = be16_to_cpu(hdr->length);
 	msg->payload = hdr + 1;
 	return 0;
@@ -179,5 +198,6 @@ void mether_wire_build(struct mether_wire_header *hdr,
 		.seal = lim->seal,
 		.epoch = cpu_to_be64(msg->epoch),
 		.counter = cpu_to_be64(msg->counter),
+		.target_epoch = cpu_to_be64(msg->target_epoch),
 	};
 }

@@ -5,10 +5,11 @@
 #ifndef _METHER_WIRE_H
 #define _METHER_WIRE_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 #define METHER_WIRE_MAGIC	0x4d544852	/* "MTHR" */
-#define METHER_WIRE_VERSION	4
+#define METHER_WIRE_VERSION	5
 /* The full page on the wire, whatever the host's PAGE_SIZE. */
 #define METHER_WIRE_PAGE_SIZE	4096
 
@@ -38,6 +39,15 @@ enum mether_wire_type {
 #define METHER_WIRE_GRANTED	0x04
 /* RECLAIM: the reclaim is over; survivors hand pages off again. */
 #define METHER_WIRE_RECLAIM_DONE	0x01
+/*
+ * HELLO: prove your current epoch: echo page_version, a fresh nonce, in
+ * an ANSWER (target: the challenged host, at the epoch it was heard in).
+ */
+#define METHER_WIRE_CHALLENGE	0x01
+/* HELLO: the answer to a CHALLENGE; page_version echoes its nonce. */
+#define METHER_WIRE_ANSWER	0x02
+/* No page_version reaches this: a handoff's version + 1 never wraps. */
+#define METHER_WIRE_VERSION_MAX	BIT_ULL(63)
 
 /**
  * struct mether_wire_reclaim - the payload of a RECLAIM (big-endian)
@@ -102,9 +112,11 @@ struct mether_wire_offer {
  *	OFFER, 16 for RECLAIM, else 0
  * @seal: METHER_SEAL_*
  * @reserved: 0
- * @epoch: when the sender came up (ns of the realtime clock); grows
- *	with every restart
+ * @epoch: the sender's epoch, chosen at UP (mether_seal_epoch()): never
+ *	repeats, and grows while the module stays loaded
  * @counter: the sender's packet number in this epoch, from 1
+ * @target_epoch: the epoch of @target the packet is meant for (0 when
+ *	@target is 0); a host drops a packet aimed at another of its epochs
  *
  * A sealed packet has a 16-byte tag after its payload; the header is
  * authenticated with it, and the payload encrypted.
@@ -126,6 +138,7 @@ struct mether_wire_header {
 	u8 reserved;
 	__be64 epoch;
 	__be64 counter;
+	__be64 target_epoch;
 } __packed;
 
 /*
@@ -151,6 +164,8 @@ enum mether_drop_reason {
 	METHER_DROP_TOO_MANY_PEERS,
 	METHER_DROP_RECLAIMED,
 	METHER_DROP_RATE_LIMITED,
+	METHER_DROP_UNVERIFIED,
+	METHER_DROP_STALE_TARGET,
 	METHER_DROP_NR
 };
 
@@ -166,6 +181,7 @@ struct mether_wire_msg {
 	u64 version;
 	u64 epoch;
 	u64 counter;
+	u64 target_epoch;
 	const void *payload;
 	size_t length;
 };
@@ -174,6 +190,7 @@ struct mether_wire_msg {
 struct mether_wire_limits {
 	u32 cluster;
 	u32 self;
+	u64 epoch;
 	u64 pages;
 	u8 seal;
 };

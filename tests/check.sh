@@ -125,7 +125,7 @@ guest_run() {
 # run beside guest 1's 10,000 migrations in hosts.sh (see timings.txt).
 GUEST_TESTS=(kunit.sh module.sh api.sh segment.sh network.sh count.sh
 	forgery.sh reclaimspoof.sh migrate.sh netem.sh pipes.sh capability.sh hosts.sh
-	reclaim.sh trace.sh late.sh netns.sh fuzz.sh consistent.sh)
+	reclaim.sh replay.sh trace.sh late.sh netns.sh fuzz.sh consistent.sh)
 DEBUG_GUESTS=(--kernel "$DEBUG_TREE/arch/x86/boot/bzImage"
 	--module "$BUILD/debug/mether.ko" --debug-cmdline)
 
@@ -143,6 +143,7 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--host-bin /sbin/tc --host-bin /sbin/ip \
 		--host-script tests/host/forgery.py \
 		--host-script tests/host/reclaimspoof.py \
+		--host-script tests/host/replay.py \
 		--guests 2 --timeout 2700 --test-timeout 900 \
 		"${GUEST_TESTS[@]/#/tests/guest/}"
 

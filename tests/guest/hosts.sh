@@ -125,8 +125,8 @@ migrations() {
 	moved=$((${m1:-0} + ${m2:-0}))
 	check "hosts: the copy moved $moved times (at least $((n - 1)))" \
 		[ "$moved" -ge $((n - 1)) ]
-	# Handoffs carry the short subset alone (60 bytes of header, 32 of
-	# page, a 16-byte tag: 108) unless the asker's tail is not current
+	# Handoffs carry the short subset alone (68 bytes of header, 32 of
+	# page, a 16-byte tag: 116) unless the asker's tail is not current
 	# or a retransmission crossed a request (a whole page is 4172):
 	# at least 9 in 10 must be short, which bounds the bytes by 500 per
 	# packet. (1 to 2% were whole in the runs so far.)

@@ -63,7 +63,8 @@ def dissect(frames, sealed):
     pcap = os.path.join(os.environ["METHER_OUT"], "forgery.pcap")
     wrpcap(pcap, frames)
     fields = ["mether.type", "mether.sender", "mether.counter",
-              "mether.page", "mether.page_version", "mether.seal"]
+              "mether.page", "mether.page_version", "mether.seal",
+              "mether.target_epoch"]
     out = subprocess.run(
         ["tshark", "-X", f"lua_script:{DISSECTOR}", "-o",
          f"mether.port:{PORT}", "-r", pcap, "-Y", "mether", "-T", "fields",
@@ -81,7 +82,7 @@ def dissect(frames, sealed):
     for c in sealed:
         h = wire.parse(c)
         want = (h["type"], h["sender"], h["counter"], h["page"],
-                h["page_version"], h["seal"])
+                h["page_version"], h["seal"], h["target_epoch"])
         mismatched += decoded.get((h["sender"], h["counter"])) != want
     report(sealed and not mismatched,
            f"tshark's fields match metherwire.py's ({mismatched} differ)")
@@ -165,10 +166,14 @@ def main():
     # What was sent is a diagnostic: the guests' drop counters judge it.
     print(f"# sent {len(out)} bad packets: {expect}", flush=True)
 
-    # The control: one good packet, from a host id nobody uses.
+    # The control: one good packet, from a host id nobody uses, which
+    # first proves its epoch as a real host does (a CHALLENGE answered).
+    counter, answered = wire.join(key, CLUSTER, 9, epoch, PORT, BCAST)
+    report(len(answered) == guests,
+           f"host 9 answered the CHALLENGEs of hosts {sorted(answered)}")
     hdr = wire.header(type=wire.PAGE, subset=1, cluster=CLUSTER, sender=9,
                       page=GOOD_PAGE, page_version=1 << 40, length=32,
-                      seal=wire.SEAL_XCHACHA, epoch=epoch, counter=1)
+                      seal=wire.SEAL_XCHACHA, epoch=epoch, counter=counter)
     inject([wire.seal(key, hdr, GOOD_VALUE.to_bytes(4, "little") +
                       bytes(28))])
     print("# sent one good packet for page 60", flush=True)
@@ -198,6 +203,13 @@ def flood(served, key, rng, guests):
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     sock.bind((os.environ["METHER_HOST_ADDR"], 0))
     epoch = time.time_ns()
+    # Valid requests come from hosts that proved their epoch.
+    first = {}
+    for host in range(10, 14):
+        first[host], answered = wire.join(key, CLUSTER, host, epoch, PORT,
+                                          BCAST, seconds=1.0)
+        report(len(answered) == guests,
+               f"host {host} answered the CHALLENGEs of {sorted(answered)}")
     start = time.monotonic()
     for n in range(FLOOD):
         if n % 2:
@@ -211,7 +223,7 @@ def flood(served, key, rng, guests):
             hdr = wire.header(type=wire.REQUEST, subset=1, cluster=CLUSTER,
                               sender=10 + n % 4, page=30 + n % 8,
                               seal=wire.SEAL_XCHACHA, epoch=epoch,
-                              counter=n + 1)
+                              counter=first[10 + n % 4] + n)
             packet = wire.seal(key, hdr, b"")
         sock.sendto(packet, (BCAST, PORT))
     seconds = time.monotonic() - start

@@ -6,20 +6,24 @@ XChaCha20-Poly1305 is HChaCha20 (written out here: the cryptography
 package has no XChaCha) followed by the IETF ChaCha20-Poly1305 of the
 cryptography package, as draft-irtf-cfrg-xchacha describes.
 """
+import socket
 import struct
+import time
 
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 MAGIC = 0x4D544852
-VERSION = 4
-HEADER = struct.Struct(">IBBBBIIIIQQHBBQQ")
-assert HEADER.size == 60
+VERSION = 5
+HEADER = struct.Struct(">IBBBBIIIIQQHBBQQQ")
+assert HEADER.size == 68
 TAG = 16
 SEAL_NONE, SEAL_XCHACHA = 0, 1
 PAGE, REQUEST, ACK, HELLO, RECLAIM, OFFER, GRANT = 1, 2, 3, 4, 5, 6, 7
+HANDOFF = 0x01                  # PAGE
+CHALLENGE, ANSWER = 0x01, 0x02  # HELLO
 FIELDS = ("magic", "version", "type", "subset", "flags", "cluster",
           "sender", "target", "seq", "page", "page_version", "length",
-          "seal", "reserved", "epoch", "counter")
+          "seal", "reserved", "epoch", "counter", "target_epoch")
 
 
 def header(**kw):
@@ -88,6 +92,56 @@ def unseal(key, packet):
         return aead.decrypt(nonce, packet[HEADER.size:], hdr)
     except Exception:
         return None
+
+
+def answer(key, challenge, sender, epoch, counter, cluster):
+    """The ANSWER of host @sender, in @epoch, to the CHALLENGE
+    @challenge aimed at it: sealed under @key, or unsealed when @key is
+    None; None when a sealed CHALLENGE does not open."""
+    if key is not None and unseal(key, challenge) is None:
+        return None
+    c = parse(challenge)
+    hdr = header(type=HELLO, flags=ANSWER, cluster=cluster, sender=sender,
+                 target=c["sender"], target_epoch=c["epoch"],
+                 page_version=c["page_version"],
+                 seal=SEAL_NONE if key is None else SEAL_XCHACHA,
+                 epoch=epoch, counter=counter)
+    return hdr if key is None else seal(key, hdr, b"")
+
+
+def join(key, cluster, sender, epoch, port, bcast, seconds=2.0):
+    """Make host id @sender, in @epoch, heard by the hosts on the segment
+    as a real host is: say HELLO, and answer every CHALLENGE aimed at it
+    for @seconds. Returns the next counter to use and the hosts answered.
+    The socket binds the cluster's port, so the network namespace must
+    run no Mether host."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    sock.bind(("", port))
+    sock.settimeout(0.1)
+    counter = 1
+    sock.sendto(seal(key, header(type=HELLO, cluster=cluster, sender=sender,
+                                 seal=SEAL_XCHACHA, epoch=epoch,
+                                 counter=counter), b""), (bcast, port))
+    answered = set()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            data = sock.recv(65536)
+        except socket.timeout:
+            continue
+        c = parse(data)
+        if not c or c["type"] != HELLO or c["flags"] != CHALLENGE or \
+                c["target"] != sender or c["target_epoch"] != epoch:
+            continue
+        counter += 1
+        reply = answer(key, data, sender, epoch, counter, cluster)
+        if reply:
+            sock.sendto(reply, (bcast, port))
+            answered.add(c["sender"])
+    sock.close()
+    return counter + 1, answered
 
 
 def read_key(path):

@@ -46,7 +46,10 @@ def serve(directory):
 
 
 class Sender:
-    """Unsealed packets of made-up hosts, each with its own counter."""
+    """Unsealed packets of made-up hosts, each with its own counter. A
+    host takes nothing of a sender until it answers a CHALLENGE in its
+    epoch (wire version 5): join() makes a made-up host heard so, and
+    the hosts in live answer every CHALLENGE aimed at them."""
 
     def __init__(self):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -54,15 +57,49 @@ class Sender:
         self.sock.bind((os.environ["METHER_HOST_ADDR"], 0))
         self.epoch = time.time_ns()
         self.counter = {}
+        self.epochs = {}
+        self.live = set()
+        self.lock = threading.Lock()
+        rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        rx.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        rx.bind(("", PORT))
+        threading.Thread(target=self.answer, args=(rx,), daemon=True).start()
+
+    def answer(self, rx):
+        while True:
+            data = rx.recv(65536)
+            c = wire.parse(data)
+            if not c or c["type"] != wire.HELLO or \
+                    c["flags"] != wire.CHALLENGE:
+                continue
+            host = c["target"]
+            with self.lock:
+                if host not in self.live or \
+                        c["target_epoch"] != self.epochs.get(host):
+                    continue
+                self.counter[host] += 1
+                reply = wire.answer(None, data, host, self.epochs[host],
+                                    self.counter[host], CLUSTER)
+            self.send(reply)
+
+    def join(self, sender, epoch=None):
+        """@sender says HELLO and answers the CHALLENGEs it earns."""
+        with self.lock:
+            self.live.add(sender)
+        self.send(self.packet(sender, wire.HELLO, epoch=epoch))
+        time.sleep(3)
 
     def packet(self, sender, ptype, flags=0, seq=0, page=0, payload=b"",
                epoch=None):
-        self.counter[sender] = self.counter.get(sender, 0) + 1
+        with self.lock:
+            self.epochs[sender] = epoch or self.epoch
+            self.counter[sender] = self.counter.get(sender, 0) + 1
+            counter = self.counter[sender]
         return wire.header(type=ptype, flags=flags, cluster=CLUSTER,
                            sender=sender, seq=seq, page=page,
                            length=len(payload), seal=wire.SEAL_NONE,
                            epoch=epoch or self.epoch,
-                           counter=self.counter[sender]) + payload
+                           counter=counter) + payload
 
     def send(self, data):
         self.sock.sendto(data, (BCAST, PORT))
@@ -94,6 +131,8 @@ def main():
     host2_epoch = int(fetch(0, "spoof-up"))
     report(host2_epoch > 0, f"guest 0 says host 2's epoch is {host2_epoch}")
 
+    for host in (COORDINATOR, OTHER):
+        tx.join(host)
     # A: host 2 is alive on both hosts.
     tx.send(tx.packet(COORDINATOR, wire.RECLAIM, seq=100,
                       payload=reclaim_body(2, host2_epoch)))
@@ -105,7 +144,9 @@ def main():
         report(False, "B: the guests never got ready")
         return 1
     phantom_epoch = time.time_ns()
-    tx.send(tx.packet(PHANTOM, wire.HELLO, epoch=phantom_epoch))
+    tx.join(PHANTOM, phantom_epoch)
+    with tx.lock:
+        tx.live.discard(PHANTOM)
     time.sleep(3)               # host_timeout_ms=1000 in the guests
     body = reclaim_body(PHANTOM, phantom_epoch)
     tx.send(tx.packet(COORDINATOR, wire.RECLAIM, seq=200, payload=body))

@@ -10,9 +10,10 @@
 #include "../../mether_peer.h"
 #include "../../mether_reclaim.h"
 #include "../../mether_wire.h"
+#include "mether_peer_test.h"
 
 #define DEAD	4u
-#define SELF	1u
+#define SELF	PEER_SELF
 
 static struct mether_wire_offer offer(u64 version, u64 seen, u32 owner,
 				      bool held)
@@ -106,6 +107,7 @@ static void mether_reclaim_peer_epochs(struct kunit *test)
 {
 	struct mether_peer_table *t = kunit_kzalloc(test, sizeof(*t),
 						    GFP_KERNEL);
+	struct mether_challenge c;
 	u32 ids[METHER_PEERS_MAX];
 	u64 epoch = 0;
 
@@ -113,8 +115,8 @@ static void mether_reclaim_peer_epochs(struct kunit *test)
 	mether_peer_init(t);
 	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch),
 			-ENOENT);
-	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, DEAD, 100, 1), 0);
-	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, 2, 50, 1), 0);
+	KUNIT_EXPECT_EQ(test, peer_join(t, DEAD, 100, 2), 0);
+	KUNIT_EXPECT_EQ(test, peer_join(t, 2, 50, 2), 0);
 	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch),
 			-EBUSY);
 	KUNIT_EXPECT_EQ(test, mether_peer_live(t, HZ, DEAD, ids), 1u);
@@ -125,15 +127,15 @@ static void mether_reclaim_peer_epochs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, epoch, 100ULL);
 
 	mether_peer_reclaim(t, DEAD, 100);
-	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, DEAD, 100, 2),
+	KUNIT_EXPECT_EQ(test, peer_accept(t, DEAD, 100, 3, &c),
 			-METHER_DROP_RECLAIMED);
-	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, DEAD, 99, 1),
+	KUNIT_EXPECT_EQ(test, peer_accept(t, DEAD, 99, 1, &c),
 			-METHER_DROP_RECLAIMED);
 	KUNIT_EXPECT_EQ(test, mether_peer_live(t, HZ, 0, ids), 1u);
 	/* Back under a new epoch, holding nothing: welcome. */
-	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, DEAD, 101, 1), 0);
+	KUNIT_EXPECT_EQ(test, peer_join(t, DEAD, 101, 2), 0);
 	KUNIT_EXPECT_EQ(test, mether_peer_live(t, HZ, 0, ids), 2u);
-	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, DEAD, 101, 1),
+	KUNIT_EXPECT_EQ(test, peer_accept(t, DEAD, 101, 2, &c),
 			-METHER_DROP_REPLAYED);
 }
 
@@ -146,8 +148,8 @@ static void mether_reclaim_peer_rate(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	mether_peer_init(t);
-	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, 5, 1, 1), 0);
-	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, 6, 1, 1), 0);
+	KUNIT_ASSERT_EQ(test, peer_join(t, 5, 1, 2), 0);
+	KUNIT_ASSERT_EQ(test, peer_join(t, 6, 1, 2), 0);
 	/* Far faster than jiffies tick: only the burst gets through. */
 	for (i = 0; i < 20; i++)
 		answered += mether_peer_charge(t, 5, METHER_BUCKET_REQUEST, 10);
@@ -275,13 +277,14 @@ static void mether_reclaim_peer_old_epoch(struct kunit *test)
 {
 	struct mether_peer_table *t = kunit_kzalloc(test, sizeof(*t),
 						    GFP_KERNEL);
+	struct mether_challenge c;
 	u32 ids[METHER_PEERS_MAX];
 	u64 epoch;
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	mether_peer_init(t);
-	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, DEAD, 100, 1), 0);
-	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, DEAD, 200, 1), 0);
+	KUNIT_ASSERT_EQ(test, peer_join(t, DEAD, 100, 2), 0);
+	KUNIT_ASSERT_EQ(test, peer_join(t, DEAD, 200, 2), 0);
 	epoch = 100;
 	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, DEAD, HZ, &epoch), 1);
 	epoch = 150;	/* every epoch up to it: older than the live one */
@@ -305,9 +308,9 @@ static void mether_reclaim_peer_old_epoch(struct kunit *test)
 
 	/* Reclaiming the old one leaves the live one alone. */
 	mether_peer_reclaim(t, DEAD, 100);
-	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, DEAD, 100, 2),
+	KUNIT_EXPECT_EQ(test, peer_accept(t, DEAD, 100, 3, &c),
 			-METHER_DROP_RECLAIMED);
-	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, DEAD, 200, 2), 0);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, DEAD, 200, 3, &c), 0);
 	KUNIT_EXPECT_EQ(test, mether_peer_live(t, HZ, 0, ids), 1u);
 }
 
@@ -320,7 +323,7 @@ static void mether_reclaim_peer_reclaim_rate(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	mether_peer_init(t);
-	KUNIT_ASSERT_EQ(test, mether_peer_accept(t, 5, 1, 1), 0);
+	KUNIT_ASSERT_EQ(test, peer_join(t, 5, 1, 2), 0);
 	for (i = 0; i < 20; i++)
 		mether_peer_charge(t, 5, METHER_BUCKET_REQUEST, 10);
 	KUNIT_EXPECT_FALSE(test,

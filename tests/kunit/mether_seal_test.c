@@ -218,6 +218,60 @@ static void mether_replay_epochs(struct kunit *test)
 			METHER_REPLAY_OLD_EPOCH);
 }
 
+#define SEC	1000000000ULL
+#define T	100000ULL	/* seconds */
+
+/* A host's epochs: they only grow, and keep their random bits. */
+static void mether_seal_epochs(struct kunit *test)
+{
+	u64 e1, e2, e3, e4, e5;
+
+	e1 = mether_seal_epoch(0, T * SEC + 5, 0xaaaa0001);
+	KUNIT_EXPECT_EQ(test, e1, T << 32 | 0xaaaa0001);
+	/* Two UPs in one tick of the clock, with the same random bits. */
+	e2 = mether_seal_epoch(e1, T * SEC + 5, 0xaaaa0001);
+	KUNIT_EXPECT_GT(test, e2, e1);
+	KUNIT_EXPECT_EQ(test, (u32)e2, 0xaaaa0001u);
+	/* And with random bits lower than the last's. */
+	e3 = mether_seal_epoch(e2, T * SEC + 5, 0);
+	KUNIT_EXPECT_GT(test, e3, e2);
+	/* The clock stepped back an hour: still later. */
+	e4 = mether_seal_epoch(e3, (T - 3600) * SEC, 0x77);
+	KUNIT_EXPECT_GT(test, e4, e3);
+	KUNIT_EXPECT_EQ(test, (u32)e4, 0x77u);
+	/* The clock, once ahead again, is followed. */
+	e5 = mether_seal_epoch(e4, 2 * T * SEC, 0x78);
+	KUNIT_EXPECT_EQ(test, e5, 2 * T << 32 | 0x78);
+	/* A clock at 1970, or before the first: never 0. */
+	KUNIT_EXPECT_NE(test, mether_seal_epoch(0, 0, 0), 0ULL);
+	/*
+	 * After a reboot, this module forgets: the same second, other
+	 * random bits, another epoch (its nonces are others).
+	 */
+	KUNIT_EXPECT_NE(test, mether_seal_epoch(0, T * SEC + 5, 0x1234),
+			e1);
+}
+
+/* The floor an ANSWER sets: nothing older is taken, anything later is. */
+static void mether_replay_floors(struct kunit *test)
+{
+	struct mether_replay *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	u64 n;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	mether_replay_floor(r, 9, 5000);
+	for (n = 1; n <= 5000; n++)
+		if (mether_replay_check(r, 9, n) != SEEN)
+			KUNIT_FAIL(test, "counter %llu taken", n);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 9, 5002), FRESH);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 9, 5001), FRESH);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 9, 5000), SEEN);
+	/* A floor at the first packet: only 1 is refused. */
+	mether_replay_floor(r, 10, 1);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 10, 1), SEEN);
+	KUNIT_EXPECT_EQ(test, mether_replay_check(r, 10, 2), FRESH);
+}
+
 static struct kunit_case mether_seal_cases[] = {
 	KUNIT_CASE(mether_seal_round_trip),
 	KUNIT_CASE(mether_seal_every_bit),
@@ -226,6 +280,8 @@ static struct kunit_case mether_seal_cases[] = {
 	KUNIT_CASE(mether_seal_rotation),
 	KUNIT_CASE(mether_replay_window),
 	KUNIT_CASE(mether_replay_epochs),
+	KUNIT_CASE(mether_seal_epochs),
+	KUNIT_CASE(mether_replay_floors),
 	{}
 };
 

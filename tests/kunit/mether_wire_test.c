@@ -10,10 +10,11 @@
 #define CLUSTER	0x0c1u
 #define SELF	2u
 #define PAGES	64u
+#define EPOCH	(77ULL << 32 | 0xabcd)
 
 /* Unsealed: the seal itself has its own suite, mether_seal. */
 static const struct mether_wire_limits limits = {
-	.cluster = CLUSTER, .self = SELF, .pages = PAGES,
+	.cluster = CLUSTER, .self = SELF, .epoch = EPOCH, .pages = PAGES,
 	.seal = METHER_SEAL_NONE,
 };
 
@@ -138,6 +139,18 @@ static const struct mutation mutations[] = {
 	{ "subset 255", { POKE(subset, 1, 255) }, -METHER_DROP_BAD_SUBSET },
 	{ "page = pages", { POKE(page, 8, PAGES) }, -METHER_DROP_OUT_OF_RANGE },
 	{ "page U64_MAX", { POKE(page, 8, U64_MAX) }, -METHER_DROP_OUT_OF_RANGE },
+	{ "version 2^63", { POKE(page_version, 8, 1ULL << 63) },
+	  -METHER_DROP_OUT_OF_RANGE },
+	{ "version U64_MAX", { POKE(page_version, 8, U64_MAX) },
+	  -METHER_DROP_OUT_OF_RANGE },
+	{ "aimed at this host's last epoch", { POKE(target, 4, SELF),
+					       POKE(target_epoch, 8, EPOCH - 1) },
+	  -METHER_DROP_STALE_TARGET },
+	{ "aimed at this host, no epoch", { POKE(target, 4, SELF) },
+	  -METHER_DROP_STALE_TARGET },
+	{ "challenge to everyone", { POKE(type, 1, METHER_MSG_HELLO),
+				     POKE(flags, 1, METHER_WIRE_CHALLENGE) },
+	  -METHER_DROP_BAD_FLAGS },
 	{ "length 33", { POKE(length, 2, 33) }, -METHER_DROP_BAD_LENGTH },
 	{ "length 65535", { POKE(length, 2, 0xffff) }, -METHER_DROP_BAD_LENGTH },
 	{ "request with payload", { POKE(type, 1, METHER_MSG_REQUEST) },
@@ -211,7 +224,8 @@ static void mether_wire_requests_and_acks(struct kunit *test)
 
 	msg = (struct mether_wire_msg){ .type = METHER_MSG_ACK, .sender = 3,
 					.flags = METHER_WIRE_NEED_FULL,
-					.target = SELF, .seq = 9, .page = 2 };
+					.target = SELF, .target_epoch = EPOCH,
+					.seq = 9, .page = 2 };
 	got = (struct mether_wire_msg){};
 	mether_wire_build(&hdr, &limits, &msg);
 	KUNIT_ASSERT_EQ(test, receive(&hdr, sizeof(hdr), &got), 0);
@@ -247,8 +261,9 @@ static void mether_wire_reclaim_packets(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		msg = (struct mether_wire_msg){
 			.type = kinds[i].type, .flags = kinds[i].flags,
-			.sender = 4, .target = SELF, .seq = 5, .page = 3,
-			.version = 11, .epoch = 1, .counter = 1,
+			.sender = 4, .target = SELF, .target_epoch = EPOCH,
+			.seq = 5, .page = 3, .version = 11, .epoch = 1,
+			.counter = 1,
 		};
 		mether_wire_build(&p->hdr, &limits, &msg);
 		len = sizeof(p->hdr) + kinds[i].length;
@@ -273,12 +288,121 @@ static void mether_wire_reclaim_packets(struct kunit *test)
 	}
 }
 
+/* The highest version taken, and the lowest refused, parsed afresh. */
+static void mether_wire_versions(struct kunit *test)
+{
+	static const u64 versions[] = {
+		0, 1, METHER_WIRE_VERSION_MAX - 1, METHER_WIRE_VERSION_MAX,
+		METHER_WIRE_VERSION_MAX + 1, U64_MAX,
+	};
+	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct mether_wire_msg sent, got;
+	unsigned int i;
+	size_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < ARRAY_SIZE(versions); i++) {
+		sent = (struct mether_wire_msg){
+			.type = METHER_MSG_PAGE, .subset = METHER_SUBSET_SHORT,
+			.flags = METHER_WIRE_HANDOFF, .sender = 1,
+			.target = SELF, .target_epoch = EPOCH, .page = 1,
+			.version = versions[i], .epoch = 9, .counter = 1,
+		};
+		mether_wire_build(&p->hdr, &limits, &sent);
+		len = sizeof(p->hdr) + 32;
+		memset(&got, 0, sizeof(got));
+		if (versions[i] < METHER_WIRE_VERSION_MAX) {
+			KUNIT_EXPECT_EQ(test, receive(p, len, &got), 0);
+			KUNIT_EXPECT_EQ(test, got.version, versions[i]);
+		} else {
+			KUNIT_EXPECT_EQ_MSG(test, receive(p, len, &got),
+					    -METHER_DROP_OUT_OF_RANGE,
+					    "version %llu", versions[i]);
+			KUNIT_EXPECT_EQ(test, got.version, 0ULL);
+		}
+	}
+}
+
+/*
+ * Packets aimed at one host are bound to its epoch: every targeted kind
+ * is taken in this host's epoch alone, and snooped whatever the epoch
+ * when aimed at another host. Parsed into a zeroed message.
+ */
+static void mether_wire_target_epoch(struct kunit *test)
+{
+	static const struct {
+		enum mether_wire_type type;
+		unsigned int flags;
+		size_t length;
+	} kinds[] = {
+		{ METHER_MSG_PAGE, METHER_WIRE_HANDOFF, 32 },
+		{ METHER_MSG_ACK, 0, 0 },
+		{ METHER_MSG_ACK, METHER_WIRE_GRANTED, 0 },
+		{ METHER_MSG_GRANT, 0, 0 },
+		{ METHER_MSG_OFFER, 0, METHER_WIRE_PAGE_SIZE },
+		{ METHER_MSG_HELLO, METHER_WIRE_CHALLENGE, 0 },
+		{ METHER_MSG_HELLO, METHER_WIRE_ANSWER, 0 },
+	};
+	static const u64 epochs[] = {
+		0, 1, EPOCH - 1, EPOCH + 1, EPOCH ^ (1ULL << 32), U64_MAX,
+	};
+	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct mether_wire_msg sent, got;
+	unsigned int i, j;
+	size_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		sent = (struct mether_wire_msg){
+			.type = kinds[i].type, .flags = kinds[i].flags,
+			.subset = kinds[i].length == 32 ? METHER_SUBSET_SHORT :
+							  METHER_SUBSET_FULL,
+			.sender = 4, .target = SELF, .target_epoch = EPOCH,
+			.page = 2, .version = 3, .epoch = 5, .counter = 6,
+		};
+		len = sizeof(p->hdr) + kinds[i].length;
+		mether_wire_build(&p->hdr, &limits, &sent);
+		memset(&got, 0, sizeof(got));
+		KUNIT_EXPECT_EQ_MSG(test, receive(p, len, &got), 0, "kind %u", i);
+		KUNIT_EXPECT_EQ(test, got.target_epoch, EPOCH);
+		KUNIT_EXPECT_EQ(test, got.target, SELF);
+		for (j = 0; j < ARRAY_SIZE(epochs); j++) {
+			sent.target = SELF;
+			sent.target_epoch = epochs[j];
+			mether_wire_build(&p->hdr, &limits, &sent);
+			memset(&got, 0, sizeof(got));
+			KUNIT_EXPECT_EQ_MSG(test, receive(p, len, &got),
+					    -METHER_DROP_STALE_TARGET,
+					    "kind %u, epoch %u", i, j);
+			KUNIT_EXPECT_EQ(test, got.type, 0);
+			/* Passing by to another host: not this one's call. */
+			sent.target = SELF + 1;
+			mether_wire_build(&p->hdr, &limits, &sent);
+			KUNIT_EXPECT_EQ_MSG(test, receive(p, len, &got), 0,
+					    "kind %u, epoch %u", i, j);
+			KUNIT_EXPECT_EQ(test, got.target_epoch, epochs[j]);
+		}
+	}
+	/* A CHALLENGE that also answers is neither. */
+	sent = (struct mether_wire_msg){
+		.type = METHER_MSG_HELLO,
+		.flags = METHER_WIRE_CHALLENGE | METHER_WIRE_ANSWER,
+		.sender = 4, .target = SELF, .target_epoch = EPOCH,
+		.epoch = 5, .counter = 6,
+	};
+	mether_wire_build(&p->hdr, &limits, &sent);
+	KUNIT_EXPECT_EQ(test, receive(p, sizeof(p->hdr), &got),
+			-METHER_DROP_BAD_FLAGS);
+}
+
 static struct kunit_case mether_wire_cases[] = {
 	KUNIT_CASE(mether_wire_round_trip),
 	KUNIT_CASE(mether_wire_every_truncation),
 	KUNIT_CASE(mether_wire_every_field),
 	KUNIT_CASE(mether_wire_requests_and_acks),
 	KUNIT_CASE(mether_wire_reclaim_packets),
+	KUNIT_CASE(mether_wire_versions),
+	KUNIT_CASE(mether_wire_target_epoch),
 	{}
 };
 

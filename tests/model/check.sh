@@ -69,4 +69,7 @@ verify "mutant that never resends a handoff makes no progress" \
 	progress fail -DONLY_ASKER=1 -DMUTANT_NO_RESEND
 verify "mutant whose receiver ACKs a copy it did not take loses the newest" \
 	safety fail -DMUTANT_ACK_UNTAKEN
+verify "a host restarts mid-handoff: never two holders" holders pass -DRESTART
+verify "mutant without target epochs has two holders after a restart" \
+	holders fail -DRESTART -DMUTANT_NO_BIND
 exit $failed

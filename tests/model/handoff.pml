@@ -15,21 +15,35 @@
  *             inbox full for ever; mether.ko's receive queue is far
  *             deeper than the model's, which is why the model's queue
  *             overflow is not a budgeted loss.
- * Three mutants show that each check can fail: with -DMUTANT the receiver
+ *   restart:  with -DRESTART host 1 may restart once, losing what it held
+ *             (its space is gone) under a new epoch, while packets for
+ *             its last life are still on their way: never two holders
+ *             (ltl holders; the newest copy may die with the host, which
+ *             is for a reclaim to mend).
+ * Four mutants show that each check can fail: with -DMUTANT the receiver
  * takes any copy it is handed, without mether_owner_arrived()'s version
  * check (spin must find two holders); with -DMUTANT_NO_RESEND a handoff
  * is never sent again (spin must find the copy stuck after one loss);
  * with -DMUTANT_ACK_UNTAKEN a receiver may ACK a newer copy it did not
- * take, so the giver forgets it (spin must find the newest version lost).
+ * take, so the giver forgets it (spin must find the newest version lost);
+ * with -DRESTART -DMUTANT_NO_BIND packets carry no target epoch, and a
+ * handoff to host 1's last life, retransmitted, makes its new life a
+ * second holder.
  *
  * Each step names the function of mether_owner.c it stands for.
  */
 #ifndef N
 #define N		3
 #endif
-/* Which hosts ask for the copy: all, or with -DONLY_ASKER=h just h. */
+/*
+ * Which hosts ask for the copy: all, or with -DONLY_ASKER=h just h; with
+ * -DRESTART hosts 1 and 2 (host 0 starts with the copy), which keeps the
+ * restarts' state space small.
+ */
 #ifdef ONLY_ASKER
 #define ASKS(h)		((h) == ONLY_ASKER)
+#elif defined(RESTART)
+#define ASKS(h)		((h) != 0)
 #else
 #define ASKS(h)		1
 #endif
@@ -42,8 +56,11 @@
 
 mtype = { REQUEST, PAGE, ACK };
 
-/* Packets: type, sender, seq, version. */
-chan inbox[N] = [2] of { mtype, byte, byte, byte };
+/*
+ * Packets: type, sender, seq, version, epoch: for REQUEST and ACK the
+ * sender's, for PAGE its target's (target_epoch, mether_wire.c).
+ */
+chan inbox[N] = [2] of { mtype, byte, byte, byte, byte };
 
 bool holds[N];		/* consistent.present */
 byte version[N];	/* consistent.version */
@@ -51,30 +68,47 @@ bool handing[N];	/* handoff_frame != NULL */
 byte target[N];		/* handoff_target */
 byte seq[N];		/* handoff_seq */
 byte handed[N];		/* handoff_version */
+byte tepoch[N];		/* handoff_target_epoch */
+byte epoch[N];		/* the host's epoch: grows when it restarts */
+bool restarted;		/* host 1 restarted (-DRESTART, once) */
 byte latest;		/* the newest version any handoff carried */
 byte handoffs, losses, duplicates, reorders;
 bool started;		/* host 0 holds the copy */
 
 /* mether_net_send_msg(): UDP, so a full receive queue loses it. */
-inline send(kind, src, dst, sq, ver)
+inline send(kind, src, dst, sq, ver, ep)
 {
 	if
-	:: nfull(inbox[dst]) -> inbox[dst] ! kind, src, sq, ver
+	:: nfull(inbox[dst]) -> inbox[dst] ! kind, src, sq, ver, ep
 	:: full(inbox[dst]) -> skip
 	:: losses < LOSSES -> losses++
 	:: duplicates < DUPLICATES && empty(inbox[dst]) ->
 		duplicates++;
-		inbox[dst] ! kind, src, sq, ver;
-		inbox[dst] ! kind, src, sq, ver
+		inbox[dst] ! kind, src, sq, ver, ep;
+		inbox[dst] ! kind, src, sq, ver, ep
 	fi
 }
 
+/*
+ * mether_wire_parse(): a PAGE for another life of this host is dropped;
+ * mether_owner_request() and _acked(): only the life a handoff went to
+ * gets it again, or ends it.
+ */
+#ifdef MUTANT_NO_BIND
+#define BOUND(me, ep)	1
+#define SAME(a, b)	1
+#else
+#define BOUND(me, ep)	((ep) == epoch[me])
+#define SAME(a, b)	((a) == (b))
+#endif
+
 /* mether_owner_request(), holder side: give the copy up, then send it. */
-inline give_up(self, asker)
+inline give_up(self, asker, ep)
 {
 	holds[self] = false;
 	handing[self] = true;
 	target[self] = asker;
+	tepoch[self] = ep;
 	seq[self]++;
 	handed[self] = version[self] + 1;
 	version[self] = handed[self];
@@ -100,13 +134,13 @@ inline took_copy(self, giver, sq, ver)
 #endif
 	:: else -> skip
 	fi;
-	send(ACK, self, giver, sq, ver)
+	send(ACK, self, giver, sq, ver, epoch[self])
 }
 
 proctype host(byte me)
 {
 	mtype kind;
-	byte from, s, v, other;
+	byte from, s, v, e, other;
 
 	do
 	/*
@@ -120,7 +154,8 @@ proctype host(byte me)
 			/* A broadcast: every other host gets it, or loses it. */
 			for (other : 0 .. N - 1) {
 				if
-				:: other != me -> send(REQUEST, me, other, 0, 0)
+				:: other != me ->
+					send(REQUEST, me, other, 0, 0, epoch[me])
 				:: else -> skip
 				fi
 			}
@@ -129,29 +164,46 @@ proctype host(byte me)
 #ifndef MUTANT_NO_RESEND
 	/* mether_owner_retransmit_work() */
 	:: empty(inbox[me]) && handing[me] ->
-		atomic { send(PAGE, me, target[me], seq[me], handed[me]) }
+		atomic {
+			send(PAGE, me, target[me], seq[me], handed[me],
+			     tepoch[me])
+		}
 #endif
-	:: inbox[me] ? kind, from, s, v ->
+#ifdef RESTART
+	/* metherctl down, up: the space and its copies are gone. */
+	:: me == 1 && !restarted ->
+		atomic {
+			restarted = true;
+			holds[me] = false;
+			version[me] = 0;
+			handing[me] = false;
+			epoch[me]++
+		}
+#endif
+	:: inbox[me] ? kind, from, s, v, e ->
 		atomic {
 			if
 			/* mether_owner_request() */
 #ifndef MUTANT_NO_RESEND
-			:: kind == REQUEST && handing[me] && target[me] == from ->
-				send(PAGE, me, from, seq[me], handed[me])
+			:: kind == REQUEST && handing[me] && target[me] == from &&
+			   SAME(e, tepoch[me]) ->
+				send(PAGE, me, from, seq[me], handed[me],
+				     tepoch[me])
 #endif
 			:: kind == REQUEST && !handing[me] && holds[me] &&
 			   handoffs < MAX_HANDOFFS ->
-				give_up(me, from);
-				send(PAGE, me, from, seq[me], handed[me])
+				give_up(me, from, e);
+				send(PAGE, me, from, seq[me], handed[me], e)
 			/* mether_owner_arrived() */
-			:: kind == PAGE -> took_copy(me, from, s, v)
+			:: kind == PAGE && BOUND(me, e) ->
+				took_copy(me, from, s, v)
 			/* mether_owner_acked() */
 			:: kind == ACK && handing[me] && seq[me] == s &&
-			   target[me] == from ->
+			   target[me] == from && SAME(e, tepoch[me]) ->
 				handing[me] = false
 			:: else -> skip
 			fi;
-			kind = 0; from = 0; s = 0; v = 0
+			kind = 0; from = 0; s = 0; v = 0; e = 0
 		}
 	od
 }
@@ -160,7 +212,7 @@ proctype host(byte me)
 active proctype network()
 {
 	mtype kind;
-	byte i, from, s, v;
+	byte i, from, s, v, e;
 
 	do
 	:: reorders < REORDERS ->
@@ -168,12 +220,12 @@ active proctype network()
 			select(i : 0 .. N - 1);
 			if
 			:: nempty(inbox[i]) ->
-				inbox[i] ? kind, from, s, v;
-				inbox[i] ! kind, from, s, v;
+				inbox[i] ? kind, from, s, v, e;
+				inbox[i] ! kind, from, s, v, e;
 				reorders++
 			:: empty(inbox[i]) -> skip
 			fi;
-			i = 0; kind = 0; from = 0; s = 0; v = 0
+			i = 0; kind = 0; from = 0; s = 0; v = 0; e = 0
 		}
 	od
 }
@@ -201,4 +253,5 @@ init
 	(handing[2] && handed[2] == latest))
 
 ltl safety { [] latest_exists }
+ltl holders { [] (holds[0] + holds[1] + holds[2] <= 1) }
 ltl progress { <> holds[1] }

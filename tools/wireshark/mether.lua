@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-2.0
 --
--- Wireshark/tshark dissector for the Mether wire protocol, version 4
+-- Wireshark/tshark dissector for the Mether wire protocol, version 5
 -- (Documentation/wire.rst). The header is readable in a sealed cluster
 -- (it is the AEAD's associated data); the payload is encrypted then, and
 -- shown as such with its tag.
@@ -36,10 +36,11 @@ f.seal = ProtoField.uint8("mether.seal", "Seal", base.DEC, seals)
 f.reserved = ProtoField.uint8("mether.reserved", "Reserved")
 f.epoch = ProtoField.uint64("mether.epoch", "Sender epoch")
 f.counter = ProtoField.uint64("mether.counter", "Packet counter")
+f.target_epoch = ProtoField.uint64("mether.target_epoch", "Target epoch")
 f.payload = ProtoField.bytes("mether.payload", "Payload")
 f.tag = ProtoField.bytes("mether.tag", "Poly1305 tag")
 
-local HEADER, MAGIC, TAG = 60, 0x4d544852, 16
+local HEADER, MAGIC, TAG = 68, 0x4d544852, 16
 
 -- Flag names differ by type (mether_wire.h).
 local function flag_names(ptype, flags)
@@ -61,6 +62,12 @@ local function flag_names(ptype, flags)
 	end
 	if ptype == 5 and bit.band(flags, 1) ~= 0 then
 		names[#names + 1] = "DONE"
+	end
+	if ptype == 4 and bit.band(flags, 1) ~= 0 then
+		names[#names + 1] = "CHALLENGE"
+	end
+	if ptype == 4 and bit.band(flags, 2) ~= 0 then
+		names[#names + 1] = "ANSWER"
 	end
 	return table.concat(names, ", ")
 end
@@ -92,6 +99,7 @@ function mether.dissector(buf, pinfo, tree)
 	t:add(f.reserved, buf(43, 1))
 	t:add(f.epoch, buf(44, 8))
 	t:add(f.counter, buf(52, 8))
+	t:add(f.target_epoch, buf(60, 8))
 	local rest = buf:len() - HEADER
 	local tag = seal == 1 and TAG or 0
 	if length > 0 and rest >= length then

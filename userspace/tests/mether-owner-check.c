@@ -32,6 +32,7 @@
 struct sample {
 	int owner;
 	unsigned long long version;
+	unsigned long long inconsistent;
 };
 
 static int host_fd[MAX_HOSTS];
@@ -71,6 +72,7 @@ static void sample_all(struct sample *s)
 			die("METHER_IOC_PAGE_STATE");
 		s[i].owner = !!(st.flags & METHER_PAGE_OWNER);
 		s[i].version = st.consistent_version;
+		s[i].inconsistent = st.version;
 	}
 }
 
@@ -169,6 +171,10 @@ int main(int argc, char **argv)
 	}
 	printf("rounds=%llu versions_seen=%llu owners_at_end=%d\n",
 	       rounds, moves, n);
+	for (i = 0; i < hosts; i++)
+		printf("host%d owner=%d consistent_version=%llu version=%llu\n",
+		       i, first[i].owner, first[i].version,
+		       first[i].inconsistent);
 	if (n != 1) {
 		fprintf(stderr, "mether-owner-check: %d owners at the end\n", n);
 		return 1;

@@ -65,7 +65,7 @@ static const char *const drop_names[METHER_DROP_REASONS] = {
 	"truncated", "bad_magic", "bad_version", "bad_type", "bad_flags",
 	"foreign_cluster", "bad_sender", "own", "bad_subset", "out_of_range",
 	"bad_length", "bad_seal", "replayed", "old_epoch", "too_many_peers",
-	"reclaimed", "rate_limited",
+	"reclaimed", "rate_limited", "unverified", "stale_target",
 };
 
 static int usage(FILE *f)

@@ -159,7 +159,7 @@ struct mether_up {
 /* struct mether_stats.packets and .bytes are indexed by packet type. */
 /* 1 PAGE, 2 REQUEST, 3 ACK, 4 HELLO, 5 RECLAIM, 6 OFFER, 7 GRANT */
 #define METHER_PACKET_TYPES	8
-#define METHER_DROP_REASONS	17	/* Documentation/wire.rst, in order */
+#define METHER_DROP_REASONS	19	/* Documentation/wire.rst, in order */
 
 /**
  * struct mether_stats - METHER_IOC_STATS: this host's counters (packet
@@ -304,7 +304,7 @@ struct mether_segment {
  * struct mether_peer_info - a host this one has heard
  * @host_id: its id
  * @flags: METHER_PEER_*
- * @epoch: the epoch it last sent under
+ * @epoch: the epoch it proved current (0: none yet)
  * @silent_ms: milliseconds since it was last heard
  * @reclaimed_epoch: packets of this epoch or older from it are dropped
  *	(0: none)

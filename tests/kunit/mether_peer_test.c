@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite mether_peer: a sender is heard only in an epoch it proved
+ * current, by answering a CHALLENGE; replays never count.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/mether.h>
+
+#include "mether_peer_test.h"
+
+#define HOST	7u
+#define E1	(5ULL << 32 | 0x1234)
+#define E2	(9ULL << 32 | 0x0042)
+/* An earlier life. */
+#define E0	(3ULL << 32 | 0xbeef)
+
+static struct mether_peer_table *table(struct kunit *test)
+{
+	struct mether_peer_table *t = kunit_kzalloc(test, sizeof(*t),
+						    GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	mether_peer_init(t);
+	return t;
+}
+
+static int answer(struct mether_peer_table *t, u32 sender, u64 epoch,
+		  u64 counter, u64 nonce, struct mether_challenge *c)
+{
+	struct mether_wire_msg msg = peer_msg(sender, epoch, counter,
+					      METHER_WIRE_ANSWER, nonce);
+
+	return mether_peer_accept(t, PEER_SELF, &msg, c);
+}
+
+/* Nothing is taken before the answer, nothing sent before it after. */
+static void mether_peer_challenge_answer(struct kunit *test)
+{
+	struct mether_peer_table *t = table(test);
+	struct mether_challenge c, again;
+	u64 epoch = 1;
+	int i;
+
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 500, &c),
+			-METHER_DROP_UNVERIFIED);
+	KUNIT_EXPECT_EQ(test, c.host, HOST);
+	KUNIT_EXPECT_EQ(test, c.epoch, E1);
+	KUNIT_EXPECT_NE(test, c.nonce, 0ULL);
+	/* It travels as a page_version, which must stay below 2^63. */
+	KUNIT_EXPECT_LT(test, c.nonce, METHER_WIRE_VERSION_MAX);
+	KUNIT_EXPECT_EQ(test, mether_peer_epoch(t, HOST), 0ULL);
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, HOST, HZ, &epoch),
+			-ENOENT);
+	/* A flood of replays earns no flood of CHALLENGEs. */
+	for (i = 0; i < 100; i++) {
+		KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 400 + i, &again),
+				-METHER_DROP_UNVERIFIED);
+		KUNIT_EXPECT_EQ(test, again.host, 0u);
+	}
+	/* Wrong nonce, wrong epoch, or aimed elsewhere: not an answer. */
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E1, 600, c.nonce ^ 1, &again),
+			-METHER_DROP_UNVERIFIED);
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E2, 600, c.nonce, &again),
+			-METHER_DROP_UNVERIFIED);
+	/* A CHALLENGE to an epoch newer than the one challenged goes now. */
+	KUNIT_EXPECT_EQ(test, again.host, HOST);
+	KUNIT_EXPECT_EQ(test, again.epoch, E2);
+	KUNIT_EXPECT_NE(test, again.nonce, c.nonce);
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E1, 600, c.nonce, &c),
+			-METHER_DROP_UNVERIFIED);
+	/* The right one: E2, its nonce. */
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E2, 600, again.nonce, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.host, 0u);
+	KUNIT_EXPECT_EQ(test, mether_peer_epoch(t, HOST), E2);
+	epoch = 0;
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, HOST, HZ, &epoch),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, epoch, E2);
+	/* The answer again, and everything sent before it: refused. */
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E2, 600, again.nonce, &c),
+			-METHER_DROP_REPLAYED);
+	for (i = 1; i < 600; i += 37)
+		KUNIT_EXPECT_EQ_MSG(test, peer_accept(t, HOST, E2, i, &c),
+				    -METHER_DROP_REPLAYED, "counter %d", i);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E2, 601, &c), 0);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E2, 603, &c), 0);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E2, 602, &c), 0);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E2, 602, &c),
+			-METHER_DROP_REPLAYED);
+	/* Its other epoch, older: over, refused and not even asked. */
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 700, &c),
+			-METHER_DROP_OLD_EPOCH);
+	KUNIT_EXPECT_EQ(test, c.host, 0u);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E2, 604, &c), 0);
+}
+
+/* A CHALLENGE is let through to be answered, and challenged back. */
+static void mether_peer_challenged(struct kunit *test)
+{
+	struct mether_peer_table *t = table(test);
+	struct mether_wire_msg msg = peer_msg(HOST, E1, 1,
+					      METHER_WIRE_CHALLENGE, 77);
+	struct mether_challenge c, back;
+
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &back),
+			0);
+	KUNIT_EXPECT_EQ(test, back.host, HOST);
+	KUNIT_EXPECT_EQ(test, back.epoch, E1);
+	/* Being challenged does not make the challenger heard. */
+	KUNIT_EXPECT_EQ(test, mether_peer_epoch(t, HOST), 0ULL);
+	/* Aimed at another host, it is just a packet not proven. */
+	msg.target = PEER_SELF + 1;
+	msg.counter = 2;
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c),
+			-METHER_DROP_UNVERIFIED);
+	/* Its answer to the CHALLENGE sent back: now both know each other. */
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E1, 3, back.nonce, &c), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_epoch(t, HOST), E1);
+}
+
+/* Re-challenged at a bounded rate; replays never make a host heard. */
+static void mether_peer_liveness(struct kunit *test)
+{
+	struct mether_peer_table *t = table(test);
+	unsigned long quiet = msecs_to_jiffies(50);
+	struct mether_challenge c, lost;
+	u32 ids[METHER_PEERS_MAX];
+	u64 epoch;
+
+	/* The first CHALLENGE is lost: another goes after the interval. */
+	peer_accept(t, HOST, E1, 10, &lost);
+	KUNIT_ASSERT_EQ(test, lost.host, HOST);
+	peer_accept(t, HOST, E1, 11, &c);
+	KUNIT_EXPECT_EQ(test, c.host, 0u);
+	msleep(jiffies_to_msecs(METHER_CHALLENGE_INTERVAL) + 20);
+	peer_accept(t, HOST, E1, 12, &c);
+	KUNIT_ASSERT_EQ(test, c.host, HOST);
+	KUNIT_EXPECT_NE(test, c.nonce, lost.nonce);
+	/* The late answer to the lost one no longer counts. */
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E1, 13, lost.nonce, &lost),
+			-METHER_DROP_UNVERIFIED);
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E1, 14, c.nonce, &c), 0);
+
+	/* Dead now: its recorded packets, replayed, keep nobody alive. */
+	msleep(jiffies_to_msecs(quiet) + 20);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 12, &c),
+			-METHER_DROP_REPLAYED);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 14, &c),
+			-METHER_DROP_REPLAYED);
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E1, 14, c.nonce, &c),
+			-METHER_DROP_REPLAYED);
+	epoch = 0;
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, HOST, quiet, &epoch),
+			0);
+	KUNIT_EXPECT_EQ(test, mether_peer_live(t, quiet, 0, ids), 0u);
+
+	/* Reclaimed: that epoch and older ones are refused; a newer joins. */
+	mether_peer_reclaim(t, HOST, E1);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 15, &c),
+			-METHER_DROP_RECLAIMED);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E0, 1, &c),
+			-METHER_DROP_RECLAIMED);
+	KUNIT_EXPECT_EQ(test, peer_join(t, HOST, E2, 2), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_live(t, quiet, 0, ids), 1u);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 16, &c),
+			-METHER_DROP_RECLAIMED);
+}
+
+static struct kunit_case mether_peer_cases[] = {
+	KUNIT_CASE(mether_peer_challenge_answer),
+	KUNIT_CASE(mether_peer_challenged),
+	KUNIT_CASE(mether_peer_liveness),
+	{}
+};
+
+static struct kunit_suite mether_peer_suite = {
+	.name = "mether_peer",
+	.test_cases = mether_peer_cases,
+};
+
+kunit_test_suite(mether_peer_suite);
