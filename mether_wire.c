@@ -15,7 +15,6 @@ static_assert(sizeof(struct mether_wire_header) == 68);
 static_assert(sizeof(struct mether_wire_reclaim) == 16);
 static_assert(sizeof(struct mether_wire_offer) == 32);
 /* The uapi counts drops by reason in this order, from 1. */
-static_assert(METHER_DROP_NR - 1 == METHER_DROP_REASONS);
 
 /**
  * mether_wire_payload_bytes() - the payload a packet must carry

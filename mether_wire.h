@@ -6,6 +6,7 @@
 #define _METHER_WIRE_H
 
 #include <linux/bits.h>
+#include <linux/mether.h>
 #include <linux/types.h>
 
 #define METHER_WIRE_MAGIC	0x4d544852	/* "MTHR" */
@@ -142,32 +143,10 @@ struct mether_wire_header {
 } __packed;
 
 /*
- * Why a packet was dropped; each has a counter, at index reason - 1 of
- * struct mether_stats.drops. Reasons start at 1 because the parsers
- * return them negated, and -0 would be success.
+ * Why a packet was dropped: enum mether_drop_reason, in the uapi header,
+ * which also numbers struct mether_stats.drops. The parsers return a
+ * reason negated, which is why reasons start at 1.
  */
-enum mether_drop_reason {
-	METHER_DROP_TRUNCATED = 1,
-	METHER_DROP_BAD_MAGIC,
-	METHER_DROP_BAD_VERSION,
-	METHER_DROP_BAD_TYPE,
-	METHER_DROP_BAD_FLAGS,
-	METHER_DROP_FOREIGN_CLUSTER,
-	METHER_DROP_BAD_SENDER,
-	METHER_DROP_OWN,
-	METHER_DROP_BAD_SUBSET,
-	METHER_DROP_OUT_OF_RANGE,
-	METHER_DROP_BAD_LENGTH,
-	METHER_DROP_BAD_SEAL,
-	METHER_DROP_REPLAYED,
-	METHER_DROP_OLD_EPOCH,
-	METHER_DROP_TOO_MANY_PEERS,
-	METHER_DROP_RECLAIMED,
-	METHER_DROP_RATE_LIMITED,
-	METHER_DROP_UNVERIFIED,
-	METHER_DROP_STALE_TARGET,
-	METHER_DROP_NR
-};
 
 /* A packet that passed every check, in host order. */
 struct mether_wire_msg {

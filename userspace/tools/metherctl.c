@@ -61,12 +61,30 @@ static const char *const packet_names[METHER_PACKET_TYPES] = {
 	NULL, "page", "request", "ack", "hello", "reclaim", "offer", "grant",
 };
 
+/* Indexed by reason, so the names follow the uapi enum, not a list. */
+#define DROP(reason, name) [METHER_DROP_##reason - 1] = name
 static const char *const drop_names[METHER_DROP_REASONS] = {
-	"truncated", "bad_magic", "bad_version", "bad_type", "bad_flags",
-	"foreign_cluster", "bad_sender", "own", "bad_subset", "out_of_range",
-	"bad_length", "bad_seal", "replayed", "old_epoch", "too_many_peers",
-	"reclaimed", "rate_limited", "unverified", "stale_target",
+	DROP(TRUNCATED, "truncated"),
+	DROP(BAD_MAGIC, "bad_magic"),
+	DROP(BAD_VERSION, "bad_version"),
+	DROP(BAD_SEAL, "bad_seal"),
+	DROP(BAD_TYPE, "bad_type"),
+	DROP(BAD_FLAGS, "bad_flags"),
+	DROP(FOREIGN_CLUSTER, "foreign_cluster"),
+	DROP(BAD_SENDER, "bad_sender"),
+	DROP(OWN, "own"),
+	DROP(BAD_SUBSET, "bad_subset"),
+	DROP(OUT_OF_RANGE, "out_of_range"),
+	DROP(BAD_LENGTH, "bad_length"),
+	DROP(STALE_TARGET, "stale_target"),
+	DROP(REPLAYED, "replayed"),
+	DROP(OLD_EPOCH, "old_epoch"),
+	DROP(TOO_MANY_PEERS, "too_many_peers"),
+	DROP(RECLAIMED, "reclaimed"),
+	DROP(RATE_LIMITED, "rate_limited"),
+	DROP(UNVERIFIED, "unverified"),
 };
+#undef DROP
 
 static int usage(FILE *f)
 {

@@ -159,7 +159,40 @@ struct mether_up {
 /* struct mether_stats.packets and .bytes are indexed by packet type. */
 /* 1 PAGE, 2 REQUEST, 3 ACK, 4 HELLO, 5 RECLAIM, 6 OFFER, 7 GRANT */
 #define METHER_PACKET_TYPES	8
-#define METHER_DROP_REASONS	19	/* Documentation/wire.rst, in order */
+
+/*
+ * Why a packet was dropped, in the order a packet is checked
+ * (Documentation/wire.rst, "Validation", lists them in this order):
+ * struct mether_stats.drops[reason - 1] counts reason. This enum is the
+ * one list: the module, metherctl and the tests' Python all read it.
+ */
+enum mether_drop_reason {
+	/* before the packet is opened */
+	METHER_DROP_TRUNCATED = 1,
+	METHER_DROP_BAD_MAGIC,
+	METHER_DROP_BAD_VERSION,
+	METHER_DROP_BAD_SEAL,
+	/* once it is opened: its fields */
+	METHER_DROP_BAD_TYPE,
+	METHER_DROP_BAD_FLAGS,
+	METHER_DROP_FOREIGN_CLUSTER,
+	METHER_DROP_BAD_SENDER,
+	METHER_DROP_OWN,
+	METHER_DROP_BAD_SUBSET,
+	METHER_DROP_OUT_OF_RANGE,
+	METHER_DROP_BAD_LENGTH,
+	METHER_DROP_STALE_TARGET,
+	/* against its sender's entry in the peer table */
+	METHER_DROP_REPLAYED,
+	METHER_DROP_OLD_EPOCH,
+	METHER_DROP_TOO_MANY_PEERS,
+	METHER_DROP_RECLAIMED,
+	METHER_DROP_RATE_LIMITED,
+	METHER_DROP_UNVERIFIED,
+	__METHER_DROP_END	/* not a reason: one past the last */
+};
+
+#define METHER_DROP_REASONS	(__METHER_DROP_END - 1)
 
 /**
  * struct mether_stats - METHER_IOC_STATS: this host's counters (packet
