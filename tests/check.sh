@@ -81,6 +81,9 @@ checked "harness self-test" \
 msg "the handoff protocol's model, checked with spin (about a minute)"
 checked "model check" tests/model/check.sh
 
+msg "drop reasons and wire versions: one list, every copy agrees"
+checked "consistency of reasons and versions" "$PYTHON" tests/consistency.py
+
 msg "man pages: groff -ww and lexgrog"
 for page in Documentation/man/*.[0-9]; do
 	check_clean "man: $(basename "$page") renders without warnings" \

@@ -6,6 +6,8 @@ XChaCha20-Poly1305 is HChaCha20 (written out here: the cryptography
 package has no XChaCha) followed by the IETF ChaCha20-Poly1305 of the
 cryptography package, as draft-irtf-cfrg-xchacha describes.
 """
+import os
+import re
 import socket
 import struct
 import time
@@ -21,6 +23,20 @@ SEAL_NONE, SEAL_XCHACHA = 0, 1
 PAGE, REQUEST, ACK, HELLO, RECLAIM, OFFER, GRANT = 1, 2, 3, 4, 5, 6, 7
 HANDOFF = 0x01                  # PAGE
 CHALLENGE, ANSWER = 0x01, 0x02  # HELLO
+UAPI_HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "../../include/uapi/linux/mether.h")
+
+
+def drop_reasons(path=UAPI_HEADER):
+    """enum mether_drop_reason's names, lower case, in order (reason n is
+    entry n - 1): read from the uapi header, the only list of them."""
+    with open(path) as f:
+        body = re.search(r"enum mether_drop_reason \{(.*?)\};", f.read(),
+                         re.S).group(1)
+    return [n.lower() for n in re.findall(r"^\s*METHER_DROP_(\w+)", body, re.M)]
+
+
+DROP_REASONS = drop_reasons()
 FIELDS = ("magic", "version", "type", "subset", "flags", "cluster",
           "sender", "target", "seq", "page", "page_version", "length",
           "seal", "reserved", "epoch", "counter", "target_epoch")
