@@ -381,21 +381,29 @@ void mether_owner_heard(struct mether_space *space,
 }
 
 /**
- * mether_owner_cancel_handoffs() - stop handing pages to a reclaimed host
+ * mether_owner_cancel_handoffs() - stop handing pages to a reclaimed epoch
  * @space: the space
  * @host: the host
+ * @epoch: its reclaimed epoch: handoffs to it and to older ones end
  *
  * Whether or not a handoff reached it, the copy given up is the newest
- * this host has: it becomes the tail that a reclaim can offer.
+ * this host has: it becomes the tail that a reclaim can offer. A handoff
+ * to a newer epoch of @host (it restarted and asked again) goes on: that
+ * life may take it, and the copy counts as held here until it does. One
+ * to a reclaimed epoch never would be ACKed (the host drops a packet
+ * aimed at another of its epochs), and kept, it would keep the page
+ * held here, unreclaimable, for good.
  */
-void mether_owner_cancel_handoffs(struct mether_space *space, u32 host)
+void mether_owner_cancel_handoffs(struct mether_space *space, u32 host,
+				  u64 epoch)
 {
 	struct mether_page *mp;
 
 	mutex_lock(&space->handoff_lock);
 	list_for_each_entry(mp, &space->handoffs, handoff_entry) {
 		spin_lock(&mp->lock);
-		if (mp->handoff_frame && mp->handoff_target == host) {
+		if (mp->handoff_frame && mp->handoff_target == host &&
+		    mp->handoff_target_epoch <= epoch) {
 			mether_owner_keep_tail(mp, mp->handoff_frame,
 					       mp->handoff_version);
 			put_page(mp->handoff_frame);

@@ -21,7 +21,8 @@ void mether_owner_acked(struct mether_space *space,
 			const struct mether_wire_msg *msg);
 void mether_owner_heard(struct mether_space *space,
 			const struct mether_wire_msg *msg);
-void mether_owner_cancel_handoffs(struct mether_space *space, u32 host);
+void mether_owner_cancel_handoffs(struct mether_space *space, u32 host,
+				  u64 epoch);
 void mether_owner_retransmit_work(struct work_struct *work);
 
 #endif /* _METHER_OWNER_H */

@@ -66,7 +66,6 @@
  * struct mether_reclaim_run - a reclaim this host coordinates
  * @dead: the silent host
  * @dead_epoch: the epoch reclaimed (with every older one)
- * @restarted: @dead is alive under a newer epoch
  * @self: this host
  * @seq: the reclaim's number, echoed by OFFERs and ACKs
  * @pause_ms: how long survivors pause their handoffs, at most
@@ -81,7 +80,6 @@
 struct mether_reclaim_run {
 	u32 dead;
 	u64 dead_epoch;
-	bool restarted;
 	u32 self;
 	u32 seq;
 	u32 pause_ms;
@@ -246,17 +244,16 @@ bool mether_reclaim_paused(struct mether_space *space)
 }
 
 /*
- * Refuse @dead's @epoch, and stop handing it pages, unless it is alive
- * under a newer one (@restarted): a handoff to it now is one to its
- * new epoch, which this pause keeps it from taking, so the copy still
+ * Refuse @dead's @epoch, and stop handing pages to it and its older
+ * epochs. A handoff to a newer one (the host restarted and asked again)
+ * goes on: this pause keeps that life from taking it, so the copy still
  * counts as held here.
  */
 static void mether_reclaim_prepare(struct mether_space *space, u32 dead,
-				   u64 epoch, bool restarted)
+				   u64 epoch)
 {
 	mether_net_reclaimed(space, dead, epoch);
-	if (!restarted)
-		mether_owner_cancel_handoffs(space, dead);
+	mether_owner_cancel_handoffs(space, dead, epoch);
 }
 
 /* What this host has of @page, as an OFFER says it. */
@@ -571,7 +568,7 @@ bool mether_reclaim_asked(struct mether_space *space,
 		return false;
 	/* Before any OFFER says what this host holds. */
 	if (fresh && dead != mether_net_self(space))
-		mether_reclaim_prepare(space, dead, epoch, may == 1);
+		mether_reclaim_prepare(space, dead, epoch);
 
 	spin_lock(&space->reclaim_lock);
 	pause = mether_reclaim_pause_find(&space->reclaim_pauses, msg->sender,
@@ -868,7 +865,6 @@ mether_reclaim_start(struct mether_space *space,
 	ret = mether_net_reclaimable(space, run->dead, &run->dead_epoch);
 	if (ret < 0)
 		goto err;
-	run->restarted = ret;
 	/* A host alive under a newer epoch answers too: it is a survivor. */
 	run->npeers = mether_net_live(space, 0, run->peer);
 	run->chunks = DIV_ROUND_UP(space->pages, METHER_OFFERS_PER_PACKET);
@@ -889,8 +885,7 @@ mether_reclaim_start(struct mether_space *space,
 	ret = -EBUSY;
 	if (!pause)
 		goto err;
-	mether_reclaim_prepare(space, run->dead, run->dead_epoch,
-			       run->restarted);
+	mether_reclaim_prepare(space, run->dead, run->dead_epoch);
 	for (i = 0; i < space->pages; i++) {
 		mether_reclaim_describe(space, i, &offer);
 		mether_reclaim_fold(&run->page[i], run->self, &offer);
