@@ -71,10 +71,12 @@ MODULE_PARM_DESC(socket_buffer_kb,
  * struct mether_host - the Mether host of one network namespace
  * @lock: serialises making the space
  * @space: the host's space, or NULL until first opened
+ * @last_epoch: the epoch it last came up under (0: never)
  */
 struct mether_host {
 	struct mutex lock;	/* serialises making the space */
 	struct mether_space *space;
+	u64 last_epoch;
 };
 
 static unsigned int mether_net_id __read_mostly;
@@ -144,7 +146,8 @@ out:
  *
  * Return: 0; -EINVAL for a bad configuration; -EFBIG for more pages
  * than a host of a user namespace may have (userns_max_pages); -EBUSY
- * when already up; -ENOKEY for a sealed cluster when no key is set; an
+ * when already up; -ENOKEY for a sealed cluster when no key is set;
+ * -EOVERFLOW when the host's epochs cannot grow (mether_seal_epoch()); an
  * errno from the socket.
  */
 int mether_host_up(struct net *net, const struct mether_up *up)
@@ -178,7 +181,7 @@ int mether_host_up(struct net *net, const struct mether_up *up)
 		mether_space_put(space);
 		goto out;
 	}
-	ret = mether_net_up(net, space, up);
+	ret = mether_net_up(net, space, up, &host->last_epoch);
 	if (ret) {
 		mether_space_put(space);
 		goto out;
@@ -217,6 +220,7 @@ static int __net_init mether_net_init(struct net *net)
 
 	mutex_init(&host->lock);
 	host->space = NULL;
+	host->last_epoch = 0;
 	return 0;
 }
 

@@ -332,35 +332,35 @@ static int mether_net_socket(struct net *net, struct mether_link *link,
 	return 0;
 }
 
-/* The epoch a host comes up under: see mether_seal_epoch(). */
-static u64 mether_net_epoch(void)
-{
-	static DEFINE_SPINLOCK(lock);
-	static u64 last;
-	u64 epoch;
-
-	spin_lock(&lock);
-	epoch = mether_seal_epoch(last, ktime_get_real_ns(),
-				  get_random_u32());
-	last = epoch;
-	spin_unlock(&lock);
-	return epoch;
-}
-
 /**
  * mether_net_up() - give a space its link to the cluster
  * @net: the host's network namespace
  * @space: the host's new space
  * @up: the configuration, checked by the caller
+ * @last_epoch: the last epoch this host came up under (0: none), which
+ *	the new one replaces; the caller serialises
  *
- * Return: 0, or a negative errno from making or binding the socket.
+ * The last epoch is the host's, not the module's: a host of a user
+ * namespace, which anyone may bring up and down at will, pushes its own
+ * epochs' seconds ahead of the clock (mether_seal_epoch()), never
+ * another host's.
+ *
+ * Return: 0; -EOVERFLOW when this host's epochs cannot grow; a negative
+ * errno from making or binding the socket.
  */
 int mether_net_up(struct net *net, struct mether_space *space,
-		  const struct mether_up *up)
+		  const struct mether_up *up, u64 *last_epoch)
 {
 	struct mether_wire_msg hello = { .type = METHER_MSG_HELLO };
 	struct mether_link *link;
+	u64 epoch;
 	int ret;
+
+	epoch = mether_seal_epoch(*last_epoch, ktime_get_real_ns(),
+				  get_random_u32());
+	if (!epoch)
+		return -EOVERFLOW;
+	*last_epoch = epoch;
 
 	link = kvzalloc(sizeof(*link), GFP_KERNEL_ACCOUNT);
 	if (!link)
@@ -374,7 +374,7 @@ int mether_net_up(struct net *net, struct mether_space *space,
 							 METHER_SEAL_XCHACHA,
 	};
 	/* Nonces stay unique only while no epoch comes up twice. */
-	link->epoch = mether_net_epoch();
+	link->epoch = epoch;
 	link->limits.epoch = link->epoch;
 	link->dest = (struct sockaddr_in) {
 		.sin_family = AF_INET,

@@ -11,7 +11,7 @@
 struct mether_space;
 
 int mether_net_up(struct net *net, struct mether_space *space,
-		  const struct mether_up *up);
+		  const struct mether_up *up, u64 *last_epoch);
 void mether_net_down(struct mether_space *space);
 void mether_net_send_page(struct mether_space *space, u64 page,
 			  unsigned int subset, u64 version, struct page *frame);

@@ -160,24 +160,28 @@ bool mether_unseal(struct mether_wire_header *hdr, size_t sealed_len,
 
 /**
  * mether_seal_epoch() - the epoch of a host coming up
- * @last: the last epoch this module chose, for any host (0: none yet)
+ * @last: the last epoch chosen for this host (0: none yet)
  * @now_ns: the realtime clock, in ns since 1970
  * @random: 32 random bits
  *
  * The high 32 bits count the clock's seconds, but at least one more than
  * @last's: a clock stepped back, or two UPs in one second, still give a
- * greater epoch, so epochs grow while the module is loaded. The low 32
+ * greater epoch, so a host's epochs grow while the module is loaded.
+ * They stop there: seconds past 32 bits would wrap to a lower epoch,
+ * which its peers would refuse as over. The low 32
  * bits are random: after a reboot (whose clock may be behind) or in a
  * clone of a host, an epoch equals an earlier one only if both its
  * second and its random bits do, a chance of 2^-32 per pair. Pure, for
  * KUnit.
  *
- * Return: the epoch, never 0 and always greater than @last.
+ * Return: the epoch, always greater than @last; 0 when none is.
  */
 u64 mether_seal_epoch(u64 last, u64 now_ns, u32 random)
 {
 	u64 secs = max(div_u64(now_ns, NSEC_PER_SEC), (last >> 32) + 1);
 
+	if (secs > U32_MAX)
+		return 0;
 	return secs << 32 | random;
 }
 

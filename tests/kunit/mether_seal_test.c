@@ -250,6 +250,11 @@ static void mether_seal_epochs(struct kunit *test)
 	 */
 	KUNIT_EXPECT_NE(test, mether_seal_epoch(0, T * SEC + 5, 0x1234),
 			e1);
+	/* Pushed to the last second: none greater, not a wrapped one. */
+	KUNIT_EXPECT_EQ(test, mether_seal_epoch((u64)U32_MAX << 32, T * SEC,
+						0x79), 0ULL);
+	KUNIT_EXPECT_EQ(test, mether_seal_epoch(0, (U32_MAX + 1ULL) * SEC,
+						0x79), 0ULL);
 }
 
 /* The floor an ANSWER sets: nothing older is taken, anything later is. */
