@@ -301,8 +301,14 @@ bool mether_file_may_map(struct mether_file *mf, u64 offset, u64 len,
 
 	if (!mf->restricted)
 		return true;
-	if (mether_directory_generation(mf->space, &generation))
-		generation = U64_MAX;
+	/*
+	 * With no copy of the directory here, the generation is 0, which
+	 * no grant has: nothing attached maps until a copy comes (reading
+	 * the page fetches one). Letting the attach's check stand instead
+	 * would let the file itself revive a stale grant: it may PURGE the
+	 * directory page's copy, then map.
+	 */
+	mether_directory_generation(mf->space, &generation);
 	while (offset < end) {
 		u64 view_end = (offset | (METHER_VIEW_SPAN - 1)) + 1;
 		u64 first = (offset & (METHER_VIEW_SPAN - 1)) >> PAGE_SHIFT;

@@ -262,12 +262,23 @@ static void mether_lost_directory_refuses_old_capability(struct kunit *test)
 	struct mether_segment cap = test_capability(GEN_NEW);
 	struct mether_file *before = empty_file(test);
 	struct mether_space *space = before->space;
+	struct mether_page *dir = &space->page[METHER_DIRECTORY_PAGE];
 	struct mether_segment forged;
 
 	test_directory(space, GEN_OLD);
 	KUNIT_ASSERT_EQ(test, mether_segment_attach(before, &old), 0);
 	KUNIT_EXPECT_TRUE(test, mether_file_may_map(before, PAGE_AT(0, 5),
 						    3 * PAGE_SIZE, true));
+	/*
+	 * No copy of the directory here (the file may PURGE its own):
+	 * nothing attached maps until one comes, whatever it was.
+	 */
+	dir->inconsistent.present = 0;
+	KUNIT_EXPECT_FALSE(test, mether_file_may_map(before, PAGE_AT(0, 5),
+						     PAGE_SIZE, false));
+	dir->inconsistent.present = METHER_ALL_SUBSETS;
+	KUNIT_EXPECT_TRUE(test, mether_file_may_map(before, PAGE_AT(0, 5),
+						    PAGE_SIZE, false));
 
 	/* Wiped: nothing attaches, nothing attached maps. */
 	test_directory(space, 0);
