@@ -377,7 +377,7 @@ static int mether_reclaim_take(struct mether_space *space, u64 page,
 	struct page *fresh, *old = NULL;
 	int took = 0;
 
-	fresh = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	fresh = mether_alloc_frame(space);
 	if (!fresh)
 		return -ENOMEM;
 
@@ -850,7 +850,7 @@ mether_reclaim_start(struct mether_space *space,
 	u64 i;
 	int ret;
 
-	run = kzalloc(sizeof(*run), GFP_KERNEL);
+	run = kzalloc(sizeof(*run), GFP_KERNEL_ACCOUNT);
 	if (!run)
 		return ERR_PTR(-ENOMEM);
 	run->self = mether_net_self(space);
@@ -870,8 +870,10 @@ mether_reclaim_start(struct mether_space *space,
 	run->chunks = DIV_ROUND_UP(space->pages, METHER_OFFERS_PER_PACKET);
 	run->missing = run->npeers * run->chunks;
 	ret = -ENOMEM;
-	run->page = kvcalloc(space->pages, sizeof(*run->page), GFP_KERNEL);
-	run->answered = bitmap_zalloc(max(run->missing, 1U), GFP_KERNEL);
+	run->page = kvcalloc(space->pages, sizeof(*run->page),
+			     GFP_KERNEL_ACCOUNT);
+	run->answered = bitmap_zalloc(max(run->missing, 1U),
+				      GFP_KERNEL_ACCOUNT);
 	if (!run->page || !run->answered)
 		goto err;
 	run->seq = atomic_inc_return(&space->handoff_seq);
