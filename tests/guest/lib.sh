@@ -73,6 +73,12 @@ barrier_seen() {
 	printf 'GET /%s HTTP/1.0\r\n\r\n' "$2" |
 		nc -w 2 "$1" $BARRIER_PORT 2>/dev/null | head -n 1 | grep -q ' 200 '
 }
+# host_served PORT NAME: has the host script that serves on PORT (one
+# port per script: HTTP_PORTS in tests/host/guests.py) served NAME?
+host_served() {
+	printf 'GET /%s HTTP/1.0\r\n\r\n' "$2" |
+		nc -w 2 10.77.0.254 "$1" 2>/dev/null | head -n 1 | grep -q ' 200 '
+}
 # Guests listed in BARRIER_SKIP (a test that kills one) are not waited for.
 barrier() {
 	local name=$1 i=0 tries

@@ -11,7 +11,6 @@
 . /mether/tests/lib.sh
 plan 25
 
-HOST=10.77.0.254
 PAGES=1024
 ROUND=8		# OFFERs in one round: ceil(PAGES / 128)
 
@@ -24,7 +23,7 @@ snap() { stats >/tmp/snap; }
 # wait_host NAME: until the host script has served NAME (10 min at most)
 wait_host() {
 	local n=0
-	until barrier_seen $HOST "$1"; do
+	until host_served 8079 "$1"; do
 		n=$((n + 1))
 		[ $n -lt 600 ] || return 1
 		sleep 1

@@ -12,6 +12,7 @@
 # Last, r3 dies and r2 restarts while the host replays r3's HELLOs of
 # its last life: r2 never sees it alive, and r1 reclaims it.
 . /mether/tests/lib.sh
+plan $((METHER_ID == 0 ? 61 : 0))
 
 [ "$METHER_ID" = 0 ] || exit 0
 

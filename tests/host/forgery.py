@@ -11,20 +11,16 @@ it floods them (see flood()) while they count once more.
 
 Prints "ok NAME" / "not ok NAME" lines for run-guests.
 """
-import functools
-import http.server
 import os
 import random
 import socket
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import metherwire as wire  # noqa: E402
-from guests import report, wait_reached  # noqa: E402
+from guests import report, serve, wait_reached  # noqa: E402
 
 from scapy.all import IP, UDP, Raw, send, sniff, wrpcap  # noqa: E402
 
@@ -39,15 +35,6 @@ COUNT_PAGES = {20, 21}          # mether-count -b 20, two participants
 DISSECTOR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                          "../../tools/wireshark/mether.lua")
 
-
-def serve(directory):
-    """Serve @directory on the segment, for the guests' barrier polls."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=directory)
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(
-        (os.environ["METHER_HOST_ADDR"], 8077), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
 
 
 def inject(payloads):
@@ -95,8 +82,7 @@ def dissect(frames, sealed):
 def main():
     rng = random.Random(1990)
     key = wire.read_key(KEY_FILE)
-    served = tempfile.mkdtemp(prefix="mether-forge-")
-    serve(served)
+    served = serve("forgery")
 
     # The guests run other tests first; run-guests' timeout bounds this.
     if not wait_reached([0], "forge-ready", 3600):

@@ -1,8 +1,17 @@
-"""What host-side scripts share: reporting to run-guests, and watching
-the guests' barriers (tests/guest/lib.sh serves each barrier a guest
-has reached over HTTP on port 8077)."""
+"""What host-side scripts share: reporting to run-guests, watching the
+guests' barriers (tests/guest/lib.sh serves each barrier a guest has
+reached over HTTP on port 8077), and serving the host's own files."""
+import functools
+import http.server
+import os
+import tempfile
+import threading
 import time
 import urllib.request
+
+# Each host script of a run serves its files on a port of its own on the
+# host's address: several run beside one another in the two-guest run.
+HTTP_PORTS = {"forgery": 8077, "replay": 8078, "reclaimspoof": 8079}
 
 
 def report(ok, name):
@@ -29,3 +38,16 @@ def wait_reached(guests, name, timeout):
             return False
         time.sleep(1)
     return True
+
+
+def serve(script):
+    """Serve a new directory on the host's address, at @script's port in
+    HTTP_PORTS, for the guests to poll; returns the directory."""
+    directory = tempfile.mkdtemp(prefix=f"mether-{script}-")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=directory)
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(
+        (os.environ["METHER_HOST_ADDR"], HTTP_PORTS[script]), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return directory

@@ -14,19 +14,16 @@ marker, sends, and serves its own marker (spoof-*-sent) beside them:
 
 The guests check what each changed. Prints "ok NAME" / "not ok NAME".
 """
-import functools
-import http.server
 import os
 import socket
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import metherwire as wire  # noqa: E402
-from guests import report, wait_reached  # noqa: E402
+from guests import report, serve, wait_reached  # noqa: E402
 
 PORT = 7799
 CLUSTER = 51
@@ -35,14 +32,6 @@ PHANTOM, COORDINATOR, OTHER = 7, 9, 8
 PAUSE_MS = 30000
 DONE = 0x01                     # RECLAIM's flag (Documentation/wire.rst)
 
-
-def serve(directory):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=directory)
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(
-        (os.environ["METHER_HOST_ADDR"], 8077), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
 
 
 class Sender:
@@ -121,8 +110,7 @@ def mark(served, name):
 
 
 def main():
-    served = tempfile.mkdtemp(prefix="mether-spoof-")
-    serve(served)
+    served = serve("reclaimspoof")
     guests = range(int(os.environ["METHER_GUESTS"]))
     if not wait_reached(guests, "spoof-up", 3600):
         report(False, "the guests never came up for the spoofed reclaims")

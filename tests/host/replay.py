@@ -14,18 +14,14 @@ replay is paced.
 Prints "ok NAME" / "not ok NAME" lines for run-guests.
 """
 import collections
-import functools
-import http.server
 import os
 import socket
 import sys
-import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import metherwire as wire  # noqa: E402
-from guests import report, wait_reached  # noqa: E402
+from guests import report, serve, wait_reached  # noqa: E402
 
 from scapy.all import IP, UDP, AsyncSniffer, defragment, sniff  # noqa: E402
 
@@ -42,14 +38,6 @@ def ours(p):
     """Sent by one of the hosts: by address, as fragments carry no port."""
     return IP in p and p[IP].src in HOSTS
 
-
-def serve(directory):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=directory)
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(
-        (os.environ["METHER_HOST_ADDR"], 8078), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
 
 
 def datagrams(frames):
@@ -89,8 +77,7 @@ def publish(served, name, text=""):
 
 def main():
     key = wire.read_key(KEY_FILE)
-    served = tempfile.mkdtemp(prefix="mether-replay-")
-    serve(served)
+    served = serve("replay")
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     sock.bind((os.environ["METHER_HOST_ADDR"], 0))
