@@ -147,7 +147,7 @@ if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--host-script tests/host/forgery.py \
 		--host-script tests/host/reclaimspoof.py \
 		--host-script tests/host/replay.py \
-		--guests 2 --timeout 2700 --test-timeout 1500 \
+		--guests 2 --timeout 3600 --test-timeout 1500 \
 		"${GUEST_TESTS[@]/#/tests/guest/}"
 
 	msg "the soak: 4 debug-kernel guests, netem, one killed and reclaimed (about 3 minutes)"
