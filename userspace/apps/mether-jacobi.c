@@ -17,6 +17,7 @@
  * parallel solve alone) checksum= (its strip) [serial_s= same=yes|no].
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "../lib/libmether.h"
+#include "../tools/tool_number.h"
 
 struct strip {
 	unsigned int rows, cols;	/* rows owned, not counting halos */
@@ -143,7 +145,10 @@ int main(int argc, char **argv)
 		}
 		if (opt == '?')
 			goto usage;
-		n = strtoul(optarg, NULL, 0);
+		n = tool_number("mether-jacobi", optarg,
+				opt == 'n' ? "processes" : opt == 'i' ? "rank" :
+				opt == 'r' ? "rows" : opt == 'c' ? "columns" :
+				opt == 't' ? "iterations" : "page", UINT_MAX);
 		if (opt == 'n')
 			procs = n;
 		else if (opt == 'i')

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "bench_tcp.h"
+#include "tool_number.h"
 
 static void die(const char *what)
 {
@@ -121,17 +122,19 @@ int main(int argc, char **argv)
 			tcp = 1;
 			break;
 		case 'i':
-			id = strtoul(optarg, NULL, 0);
+			id = tool_number("mether-pingpong", optarg, "id", 1);
 			break;
 		case 'a':
 			if (inet_pton(AF_INET, optarg, &peer.sin_addr) != 1)
 				goto usage;
 			break;
 		case 'p':
-			port = strtoul(optarg, NULL, 0);
+			port = tool_range("mether-pingpong", optarg, "port",
+					  1, UINT16_MAX);
 			break;
 		case 'n':
-			target = strtoul(optarg, NULL, 0);
+			target = tool_range("mether-pingpong", optarg, "count",
+					    1, UINT32_MAX);
 			break;
 		default:
 			goto usage;

@@ -12,6 +12,7 @@
  */
 #include <arpa/inet.h>
 #include <limits.h>
+#include <stdint.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "e:s:c:b:ta:p:")) != -1) {
 		switch (opt) {
 		case 'e':
-			end = atoi(optarg);
+			end = tool_number("mether-pipe-bench", optarg, "end", 1);
 			break;
 		case 's':
 			size = tool_number("mether-pipe-bench", optarg, "size",
@@ -84,7 +85,8 @@ int main(int argc, char **argv)
 			peer = optarg;
 			break;
 		case 'p':
-			port = atoi(optarg);
+			port = tool_range("mether-pipe-bench", optarg, "port", 1,
+					  UINT16_MAX);
 			break;
 		default:
 			goto usage;
