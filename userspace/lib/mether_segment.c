@@ -202,6 +202,30 @@ int mether_segment_init(struct mether *m, int replace)
 	return directory_put(m, d, ret);
 }
 
+/*
+ * Can this handle mint a capability for @pages pages from @first, under
+ * directory @d? Asked before a name is added: a create that could not
+ * grant (no key: ENOKEY; no CAP_SYS_ADMIN: EPERM) must add nothing,
+ * or its retry would find the name taken (EEXIST). The token is thrown
+ * away.
+ */
+static int grant_possible(struct mether *m, const struct directory *d,
+			  const char *name, uint64_t first, uint64_t pages)
+{
+	struct mether_segment seg;
+	int ret;
+
+	memset(&seg, 0, sizeof(seg));
+	strncpy(seg.name, name, sizeof(seg.name) - 1);
+	seg.first = first;
+	seg.pages = pages;
+	seg.generation = d->head.generation;
+	seg.rights = METHER_SEGMENT_READ | METHER_SEGMENT_WRITE;
+	ret = ioctl(m->fd, METHER_IOC_SEGMENT_GRANT, &seg);
+	explicit_bzero(seg.token, sizeof(seg.token));
+	return ret ? -1 : 0;
+}
+
 int mether_segment_create(struct mether *m, const char *name, uint64_t pages)
 {
 	struct directory_entry *e;
@@ -224,6 +248,8 @@ int mether_segment_create(struct mether *m, const char *name, uint64_t pages)
 		   d->head.next_free >= m->pages ||
 		   pages > m->pages - d->head.next_free) {
 		errno = ENOSPC;
+	} else if (grant_possible(m, d, name, d->head.next_free, pages)) {
+		/* errno says why */
 	} else {
 		e = &d->entry[d->head.count];
 		memset(e, 0, sizeof(*e));
