@@ -109,6 +109,9 @@ msg "building userspace"
 check_clean "build: userspace, -Wall -Wextra -Werror" "$OUT/userspace.log" \
 	make -s -C userspace
 
+msg "the tools' argument handling, on the host (no module, a few seconds)"
+checked "tools: usage errors, numbers and keys" "$PYTHON" tests/tools.py
+
 # guest_run NAME ARGS...: boot guests with run-guests ARGS, logs in
 # $OUT/NAME; their results join the suite's. A runner that failed
 # without naming a failed check (it could not boot, or crashed) must

@@ -6,7 +6,7 @@
 # once it is wiped on purpose and made again, old capabilities open
 # nothing (issue 13, point 8).
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 55 : 14))
+plan $((METHER_ID == 0 ? 60 : 15))
 
 KEY=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 OTHER_KEY=ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
@@ -23,6 +23,9 @@ check "capability: the key is set from standard input" sh -c \
 	"echo $KEY | metherctl key"
 check "capability: a short key is refused" refused "a key is 64 hex digits" \
 	sh -c "echo 0011 | metherctl key"
+# The create refused for want of a key added nothing: its retry works.
+check "capability: ... and the create refused without it added no name" \
+	metherctl segment create early 1
 create=
 [ "$METHER_ID" = 0 ] && create=--create
 check "capability: up" metherctl up --id $((METHER_ID + 1)) --cluster 17 \
@@ -40,6 +43,20 @@ if [ "$METHER_ID" = 0 ]; then
 		metherctl segment create results 1
 	check "capability: read-only grant" sh -c \
 		'metherctl segment grant results r >/tmp/r'
+	# A capability is a MAC under the current key: the same one
+	# minted again shows the key unchanged.
+	echo $OTHER_KEY >/tmp/other.key
+	chmod 600 /tmp/other.key
+	check "capability: up --key-file on a host that is up is refused" \
+		refused "Device or resource busy" metherctl up \
+		--key-file /tmp/other.key --id 1 --cluster 17 --port 7783 \
+		--broadcast 10.77.0.255 --pages 64
+	check "capability: ... and the host keeps its key" sh -c \
+		'[ "$(metherctl segment grant results r)" = "$(cat /tmp/r)" ]'
+	check "capability: get past the end of the space is refused" \
+		refused "page 64 is beyond the space (64 pages)" metherctl get 64
+	check "capability: ... and put" \
+		refused "page 64 is beyond the space (64 pages)" metherctl put 64 1
 	check "capability: a two-page segment for a pipe" sh -c \
 		'metherctl segment create chat 2 >/tmp/chat'
 	publish rw </tmp/rw

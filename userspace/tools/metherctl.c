@@ -19,6 +19,15 @@
  *	metherctl [-d DEVICE] segment grant NAME r|rw
  *	metherctl [-d DEVICE] hosts [--machine]
  *	metherctl [-d DEVICE] reclaim HOST [--timeout MS] [--epoch E]
+ *	metherctl genkey
+ *	metherctl --version | --help
+ *
+ * Every command's arguments are checked before the device is opened: a
+ * usage error (an unknown command or option, a missing or extra
+ * argument, a number that is not one or out of range, a bad key file)
+ * exits 2 and touches nothing; what the kernel refuses exits 1.
+ * Numbers are tool_number.h's: decimal or 0x and hex digits, no sign, no
+ * leading 0, in range.
  *
  * get prints the first word of a page's inconsistent copy (with --wait,
  * it drops this host's copy and waits for the next one to arrive); put
@@ -28,8 +37,10 @@
  * segment directory, unless --directory says so.
  *
  * key sets the cluster key from FILE, or standard input without one (or
- * with "-"): 64 hex digits, white space ignored. A key on the command line
- * would show in ps(1), so there is no such option. --next keeps the key to
+ * with "-"): 64 hex digits, white space ignored; a key file others may
+ * read or write is refused, and a terminal is prompted (without echo).
+ * A key on the command line would show in ps(1), so there is no such
+ * option; genkey prints a new random key in that format. --next keeps the key to
  * open packets only, the first step of a rotation; --drop-old forgets the
  * key that is not current, the last. up needs a key set before, or given
  * with --key-file, unless the cluster runs --unsealed. segment init makes
@@ -37,6 +48,10 @@
  * stop working; --replace over one that is still valid); segment create
  * adds a name to the directory and prints a read-write capability for it;
  * segment grant prints a capability for an existing name.
+ *
+ * up with --key-file reads and checks the key and every argument first,
+ * and sets the key only when the host is down: a host that is up keeps
+ * its key (EBUSY), which a key set before UP would have replaced.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -44,12 +59,16 @@
 #include <getopt.h>
 #include <limits.h>
 #include <net/if.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "../lib/libmether.h"
@@ -86,7 +105,7 @@ static const char *const drop_names[METHER_DROP_REASONS] = {
 };
 #undef DROP
 
-static int usage(FILE *f)
+static void usage_text(FILE *f)
 {
 	fprintf(f,
 		"usage: metherctl [-d DEVICE] status\n"
@@ -104,8 +123,24 @@ static int usage(FILE *f)
 		"       metherctl [-d DEVICE] segment create NAME PAGES\n"
 		"       metherctl [-d DEVICE] segment grant NAME r|rw\n"
 		"       metherctl [-d DEVICE] hosts [--machine]\n"
-		"       metherctl [-d DEVICE] reclaim HOST [--timeout MS] [--epoch E]\n");
-	return f == stderr ? 2 : 0;
+		"       metherctl [-d DEVICE] reclaim HOST [--timeout MS] [--epoch E]\n"
+		"       metherctl genkey\n"
+		"       metherctl --version | --help\n"
+		"numbers: decimal, or 0x and hex digits\n");
+}
+
+/* A usage error: say what and exit 2, before any device is opened. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("metherctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(metherctl --help lists the commands)\n", stderr);
+	exit(2);
 }
 
 static void fail(const char *what)
@@ -127,43 +162,132 @@ static int open_device(void)
 	return fd;
 }
 
-static unsigned long number(const char *s, const char *what)
+static unsigned long long number(const char *s, const char *what,
+				 unsigned long long min, unsigned long long max)
 {
-	return tool_number("metherctl", s, what, ULONG_MAX);
+	return tool_range("metherctl", s, what, min, max);
 }
 
-/* A page number of @fd's space, strictly parsed and inside the space. */
-static uint64_t page_number(int fd, const char *s)
+/* The most pages a space can have here (its kernel's page size). */
+static uint64_t max_pages(void)
 {
-	uint64_t n = tool_number("metherctl", s, "page", UINT64_MAX);
+	return METHER_MAX_PAGES(sysconf(_SC_PAGESIZE));
+}
+
+/* A page number as text: one that no space can have is refused here. */
+static uint64_t page_arg(const char *s)
+{
+	return number(s, "page", 0, max_pages() - 1);
+}
+
+/* ... and once the device is open, one beyond @fd's space. */
+static void page_in_space(int fd, uint64_t page)
+{
 	struct mether_info info;
 
 	if (ioctl(fd, METHER_IOC_INFO, &info) < 0)
 		fail("METHER_IOC_INFO");
-	if (n >= info.pages) {
+	if (page >= info.pages) {
 		fprintf(stderr, "metherctl: page %llu is beyond the space (%llu pages)\n",
-			(unsigned long long)n, (unsigned long long)info.pages);
+			(unsigned long long)page, (unsigned long long)info.pages);
 		exit(2);
 	}
-	return n;
 }
 
-static uint32_t address(const char *s)
+static uint32_t address(const char *s, const char *what)
 {
 	struct in_addr a;
 
-	if (inet_pton(AF_INET, s, &a) != 1) {
-		fprintf(stderr, "metherctl: bad IPv4 address '%s'\n", s);
-		exit(2);
-	}
+	if (inet_pton(AF_INET, s, &a) != 1)
+		usage_error("bad %s '%s': not an IPv4 address", what, s);
 	return a.s_addr;
 }
 
-static int cmd_status(int fd)
+/*
+ * A command's operands (the words that are not options), in order, and
+ * what each one is, for messages.
+ */
+struct operands {
+	const char *const *names;
+	int min, max, n;
+	const char *word[2];
+};
+
+static void add_operand(char **argv, struct operands *ops, const char *w)
+{
+	if (ops->n == ops->max)
+		usage_error("%s: unexpected argument '%s'", argv[0], w);
+	ops->word[ops->n++] = w;
+}
+
+/*
+ * getopt_long() over a command's words (@argv[0] is the command), with
+ * messages of our own: an unknown option, a missing value or operand,
+ * or one too many, is a usage error. The operands are collected into
+ * @ops in order ("-": getopt hands them over as they come), so that a
+ * negative number, which getopt takes for an option, is named for the
+ * operand it stands in for. Returns the option, or -1 at the end.
+ */
+static int next_option(int argc, char **argv, const struct option *longs,
+		       struct operands *ops)
+{
+	const char *word;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "-:", longs, NULL)) == 1)
+		add_operand(argv, ops, optarg);
+	if (opt == -1) {
+		/* After "--": operands, whatever they look like. */
+		while (optind < argc)
+			add_operand(argv, ops, argv[optind++]);
+		if (ops->n < ops->min)
+			usage_error("%s: %s is missing", argv[0],
+				    ops->names[ops->n]);
+		return -1;
+	}
+	if (opt != '?' && opt != ':')
+		return opt;
+	word = argv[optind - 1];
+	if (opt == ':')
+		usage_error("%s: %s needs a value", argv[0], word);
+	if (word[0] == '-' && word[1] >= '0' && word[1] <= '9' &&
+	    ops->n < ops->max)
+		usage_error("bad %s '%s': a number has no sign",
+			    ops->names[ops->n], word);
+	usage_error("%s: unknown option '%s'", argv[0], word);
+}
+
+/* Before a command's next_option() calls. */
+static void start_options(void)
+{
+	optind = 0;	/* glibc: start again, from argv[1] */
+	opterr = 0;
+}
+
+/* Commands of one optional flag and no operands: stats, hosts... */
+static int flag_only(int argc, char **argv, const char *flag)
+{
+	const struct option longs[] = {
+		{ flag ? flag : "", no_argument, NULL, 'f' },
+		{}
+	};
+	struct operands none = { 0 };
+	int set = 0;
+
+	start_options();
+	while (next_option(argc, argv, flag ? longs : longs + 1, &none) != -1)
+		set = 1;
+	return set;
+}
+
+static int cmd_status(int argc, char **argv)
 {
 	struct mether_stats stats;
 	struct mether_info info;
+	int fd;
 
+	flag_only(argc, argv, NULL);
+	fd = open_device();
 	if (ioctl(fd, METHER_IOC_INFO, &info) < 0)
 		fail("METHER_IOC_INFO");
 	if (ioctl(fd, METHER_IOC_STATS, &stats) < 0)
@@ -188,46 +312,155 @@ static int cmd_status(int fd)
 	return 0;
 }
 
-/* 64 hex digits from @path ("-": standard input), white space ignored. */
+/* The longest key file read: the key, with room for white space. */
+#define KEY_TEXT_MAX	1024
+
+/*
+ * 64 hex digits from @path ("-": standard input), white space ignored.
+ * A regular file that group or others may read or write is refused: the
+ * key is the cluster's only secret. A terminal is prompted and not
+ * echoed to, and one line is read from it. The text is read with read(2)
+ * into a buffer wiped afterwards, not through stdio, whose buffer would
+ * keep a copy.
+ */
 static void read_key(const char *path, struct mether_key *key)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	struct termios old, quiet;
+	char text[KEY_TEXT_MAX];
+	size_t len = 0, i;
+	int tty, echo_off = 0;
 	unsigned int n = 0;
+	struct stat st;
+	ssize_t got = 0;
 	int c, digit;
 
-	if (!f) {
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		fprintf(stderr, "metherctl: %s: %s\n", path, strerror(errno));
 		exit(1);
 	}
-	while ((c = fgetc(f)) != EOF) {
+	if (S_ISREG(st.st_mode) && (st.st_mode & (S_IRWXG | S_IRWXO))) {
+		fprintf(stderr, "metherctl: %s: mode %04o: group or others may read or change the cluster key; 'chmod 600 %s' first\n",
+			path, (unsigned int)(st.st_mode & 07777), path);
+		exit(2);
+	}
+	tty = isatty(fd);
+	if (tty) {
+		/* Echo off first: a key typed after the prompt is not shown. */
+		if (!tcgetattr(fd, &old)) {
+			quiet = old;
+			quiet.c_lflag &= ~ECHO;
+			echo_off = !tcsetattr(fd, TCSAFLUSH, &quiet);
+		}
+		fprintf(stderr, "metherctl: cluster key (%d hex digits): ",
+			2 * METHER_KEY_SIZE);
+	}
+	while (len < sizeof(text)) {
+		got = read(fd, text + len, sizeof(text) - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += got;
+		if (tty && memchr(text + len - got, '\n', got))
+			break;
+	}
+	if (echo_off)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	if (tty)
+		fputc('\n', stderr);
+	if (got < 0) {
+		explicit_bzero(text, sizeof(text));
+		fprintf(stderr, "metherctl: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	if (fd)
+		close(fd);
+	for (i = 0; i < len && n <= 2 * METHER_KEY_SIZE; i++) {
+		c = text[i];
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
 			continue;
 		digit = c >= '0' && c <= '9' ? c - '0' :
 			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
 			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-		if (digit < 0 || n >= 2 * METHER_KEY_SIZE)
+		if (digit < 0 || n == 2 * METHER_KEY_SIZE) {
+			n = 0;	/* not a key */
 			break;
+		}
 		key->key[n / 2] |= digit << (n % 2 ? 0 : 4);
 		n++;
 	}
-	if (f != stdin)
-		fclose(f);
-	if (c != EOF || n != 2 * METHER_KEY_SIZE) {
+	explicit_bzero(text, sizeof(text));
+	if (len == sizeof(text) || n != 2 * METHER_KEY_SIZE) {
+		explicit_bzero(key->key, sizeof(key->key));
 		fprintf(stderr, "metherctl: %s: a key is %d hex digits\n",
 			path, 2 * METHER_KEY_SIZE);
 		exit(2);
 	}
 }
 
-static int cmd_key(int fd, unsigned int flags, const char *path)
+static void set_key(int fd, struct mether_key *key)
 {
-	struct mether_key key = { .flags = flags };
+	int ret = ioctl(fd, METHER_IOC_SET_KEY, key);
 
-	if (!(flags & METHER_KEY_DROP_OLD))
-		read_key(path, &key);
-	if (ioctl(fd, METHER_IOC_SET_KEY, &key) < 0)
+	explicit_bzero(key, sizeof(*key));
+	if (ret < 0)
 		fail("METHER_IOC_SET_KEY");
-	memset(&key, 0, sizeof(key));
+}
+
+static int cmd_key(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "next", no_argument, NULL, 'n' },
+		{ "drop-old", no_argument, NULL, 'o' },
+		{}
+	};
+	static const char *const names[] = { "file" };
+	struct operands ops = { .names = names, .min = 0, .max = 1 };
+	struct mether_key key = { 0 };
+	int opt;
+
+	start_options();
+	while ((opt = next_option(argc, argv, longs, &ops)) != -1)
+		key.flags |= opt == 'n' ? METHER_KEY_NEXT : METHER_KEY_DROP_OLD;
+	if (key.flags == (METHER_KEY_NEXT | METHER_KEY_DROP_OLD))
+		usage_error("key: --next or --drop-old, not both");
+	if (key.flags & METHER_KEY_DROP_OLD && ops.n)
+		usage_error("key: unexpected argument '%s'", ops.word[0]);
+	if (!(key.flags & METHER_KEY_DROP_OLD))
+		read_key(ops.n ? ops.word[0] : "-", &key);
+	set_key(open_device(), &key);
+	return 0;
+}
+
+/* A new random key, as key and up --key-file read it (wg genkey's way). */
+static int cmd_genkey(int argc, char **argv)
+{
+	unsigned char key[METHER_KEY_SIZE];
+	char text[2 * METHER_KEY_SIZE + 1];
+	struct stat st;
+	ssize_t done;
+	int i;
+
+	flag_only(argc, argv, NULL);
+	if (!fstat(1, &st) && S_ISREG(st.st_mode) &&
+	    (st.st_mode & (S_IRWXG | S_IRWXO)))
+		fprintf(stderr, "metherctl genkey: warning: group or others may read the file the key goes to, and --key-file will refuse it: set 'umask 077' first\n");
+	if (getrandom(key, sizeof(key), 0) != sizeof(key))
+		fail("getrandom");
+	for (i = 0; i < METHER_KEY_SIZE; i++) {
+		text[2 * i] = "0123456789abcdef"[key[i] >> 4];
+		text[2 * i + 1] = "0123456789abcdef"[key[i] & 0xf];
+	}
+	text[2 * METHER_KEY_SIZE] = '\n';
+	explicit_bzero(key, sizeof(key));
+	done = write(1, text, sizeof(text));
+	explicit_bzero(text, sizeof(text));
+	if (done != sizeof(text)) {
+		if (done >= 0)
+			errno = EIO;
+		fail("genkey: standard output");
+	}
 	return 0;
 }
 
@@ -281,9 +514,9 @@ static int read_config(const char *path, int argc, char ***argv)
 	return n;
 }
 
-static int cmd_up(int fd, int argc, char **argv)
+static int cmd_up(int argc, char **argv)
 {
-	static const struct option options[] = {
+	static const struct option longs[] = {
 		{ "id", required_argument, NULL, 'i' },
 		{ "cluster", required_argument, NULL, 'c' },
 		{ "port", required_argument, NULL, 'p' },
@@ -297,8 +530,11 @@ static int cmd_up(int fd, int argc, char **argv)
 		{}
 	};
 	struct mether_up up = { .pages = 256 };
+	struct mether_key key = { 0 };
 	const char *key_file = NULL;
-	int opt;
+	struct operands none = { 0 };
+	struct mether_stats st;
+	int opt, fd;
 
 	if (argc >= 3 && !strcmp(argv[1], "--config")) {
 		const char *path = argv[2];
@@ -308,34 +544,31 @@ static int cmd_up(int fd, int argc, char **argv)
 		argv += 2;
 		argc = read_config(path, argc - 2, &argv);
 	}
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	start_options();
+	while ((opt = next_option(argc, argv, longs, &none)) != -1) {
 		switch (opt) {
 		case 'i':
-			up.host_id = number(optarg, "host id");
+			up.host_id = number(optarg, "host id", 1, UINT32_MAX);
 			break;
 		case 'c':
-			up.cluster = number(optarg, "cluster");
+			up.cluster = number(optarg, "cluster", 0, UINT32_MAX);
 			break;
 		case 'p':
-			up.port = htons(number(optarg, "port"));
+			up.port = htons(number(optarg, "port", 1, UINT16_MAX));
 			break;
 		case 'b':
-			up.broadcast = address(optarg);
+			up.broadcast = address(optarg, "broadcast address");
 			break;
 		case 'a':
-			up.addr = address(optarg);
+			up.addr = address(optarg, "address");
 			break;
 		case 'D':
 			up.ifindex = if_nametoindex(optarg);
-			if (!up.ifindex) {
-				fprintf(stderr, "metherctl up: no interface '%s'\n",
-					optarg);
-				return 2;
-			}
+			if (!up.ifindex)
+				usage_error("up: no interface '%s'", optarg);
 			break;
 		case 'n':
-			up.pages = number(optarg, "pages");
+			up.pages = number(optarg, "pages", 1, max_pages());
 			break;
 		case 'C':
 			up.flags |= METHER_UP_CREATE;
@@ -346,20 +579,31 @@ static int cmd_up(int fd, int argc, char **argv)
 		case 'U':
 			up.flags |= METHER_UP_UNSEALED;
 			break;
-		default:
-			return usage(stderr);
 		}
 	}
-	if (key_file && (up.flags & METHER_UP_UNSEALED)) {
-		fprintf(stderr, "metherctl up: --key-file or --unsealed, not both\n");
-		return 2;
+	if (key_file && (up.flags & METHER_UP_UNSEALED))
+		usage_error("up: --key-file or --unsealed, not both");
+	if (!up.host_id || !up.port || !up.broadcast)
+		usage_error("up: --id, --port and --broadcast are required");
+	if (key_file)
+		read_key(key_file, &key);
+
+	/*
+	 * Everything is checked: now the host. The key goes in before UP,
+	 * which takes it, and only into a host that is down: set on a host
+	 * that is up, it would replace the key the cluster runs under.
+	 */
+	fd = open_device();
+	if (ioctl(fd, METHER_IOC_STATS, &st) < 0)
+		fail("METHER_IOC_STATS");
+	if (st.up) {
+		explicit_bzero(&key, sizeof(key));
+		fprintf(stderr, "metherctl up: %s: the host is up; 'metherctl down' first (its key is unchanged)\n",
+			strerror(EBUSY));
+		exit(1);
 	}
 	if (key_file)
-		cmd_key(fd, 0, key_file);
-	if (optind != argc || !up.host_id || !up.port || !up.broadcast) {
-		fprintf(stderr, "metherctl up: --id, --port and --broadcast are required\n");
-		return 2;
-	}
+		set_key(fd, &key);
 	if (ioctl(fd, METHER_IOC_UP, &up) < 0) {
 		if (errno == ENOKEY) {
 			fprintf(stderr, "metherctl up: no cluster key: set one (metherctl key, or --key-file) or run --unsealed\n");
@@ -375,7 +619,15 @@ static int cmd_up(int fd, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_stats(int fd, int machine)
+static int cmd_down(int argc, char **argv)
+{
+	flag_only(argc, argv, NULL);
+	if (ioctl(open_device(), METHER_IOC_DOWN) < 0)
+		fail("down");
+	return 0;
+}
+
+static int show_stats(int fd, int machine)
 {
 	struct mether_stats st;
 	int t, r;
@@ -446,7 +698,14 @@ static int cmd_stats(int fd, int machine)
 	return 0;
 }
 
-static int cmd_hosts(int fd, int machine)
+static int cmd_stats(int argc, char **argv)
+{
+	int machine = flag_only(argc, argv, "machine");
+
+	return show_stats(open_device(), machine);
+}
+
+static int show_hosts(int fd, int machine)
 {
 	struct mether_peers peers;
 	unsigned int i;
@@ -481,25 +740,37 @@ static int cmd_hosts(int fd, int machine)
 	return 0;
 }
 
-static int cmd_reclaim(int fd, int argc, char **argv)
+static int cmd_hosts(int argc, char **argv)
 {
+	int machine = flag_only(argc, argv, "machine");
+
+	return show_hosts(open_device(), machine);
+}
+
+static int cmd_reclaim(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ "epoch", required_argument, NULL, 'e' },
+		{}
+	};
+	static const char *const names[] = { "host" };
+	struct operands ops = { .names = names, .min = 1, .max = 1 };
 	struct mether_reclaim rc = { 0 };
 	struct mether_reclaimed *out;
 	struct mether_info info;
 	unsigned int i;
-	int ret, a;
+	int ret, opt, fd;
 
-	if (argc < 2 || argc % 2)
-		return usage(stderr);
-	for (a = 2; a < argc; a += 2) {
-		if (!strcmp(argv[a], "--timeout"))
-			rc.timeout_ms = number(argv[a + 1], "timeout");
-		else if (!strcmp(argv[a], "--epoch"))
-			rc.epoch = number(argv[a + 1], "epoch");
+	start_options();
+	while ((opt = next_option(argc, argv, longs, &ops)) != -1) {
+		if (opt == 't')
+			rc.timeout_ms = number(optarg, "timeout", 0, UINT32_MAX);
 		else
-			return usage(stderr);
+			rc.epoch = number(optarg, "epoch", 0, UINT64_MAX);
 	}
-	rc.host_id = number(argv[1], "host");
+	rc.host_id = number(ops.word[0], "host", 1, UINT32_MAX);
+	fd = open_device();
 	if (ioctl(fd, METHER_IOC_INFO, &info) < 0)
 		fail("METHER_IOC_INFO");
 	out = calloc(info.pages, sizeof(*out));
@@ -546,11 +817,28 @@ static char *map(int fd, int prot)
 	return p;
 }
 
-static int cmd_get(int fd, unsigned long page, int wait)
+static int cmd_get(int argc, char **argv)
 {
-	char *ro = map(fd, PROT_READ) + page * sysconf(_SC_PAGESIZE);
-	struct mether_range r = { (unsigned long)ro, sysconf(_SC_PAGESIZE) };
+	static const struct option longs[] = {
+		{ "wait", no_argument, NULL, 'w' },
+		{}
+	};
+	static const char *const names[] = { "page" };
+	struct operands ops = { .names = names, .min = 1, .max = 1 };
+	struct mether_range r;
+	int wait = 0, fd;
+	uint64_t page;
+	char *ro;
 
+	start_options();
+	while (next_option(argc, argv, longs, &ops) != -1)
+		wait = 1;
+	page = page_arg(ops.word[0]);
+	fd = open_device();
+	page_in_space(fd, page);
+	ro = map(fd, PROT_READ) + page * sysconf(_SC_PAGESIZE);
+	r.addr = (unsigned long)ro;
+	r.len = sysconf(_SC_PAGESIZE);
 	if (wait) {
 		if (ioctl(fd, METHER_IOC_PURGE, &r) < 0)
 			fail("PURGE");
@@ -562,15 +850,37 @@ static int cmd_get(int fd, unsigned long page, int wait)
 	return 0;
 }
 
-static int cmd_put(int fd, unsigned long page, uint32_t value)
+static int cmd_put(int argc, char **argv)
 {
-	char *rw = map(fd, PROT_READ | PROT_WRITE) +
-		   page * sysconf(_SC_PAGESIZE);
-	struct mether_range r = { (unsigned long)rw, sysconf(_SC_PAGESIZE) };
+	static const struct option longs[] = {
+		{ "directory", no_argument, NULL, 'D' },
+		{}
+	};
+	static const char *const names[] = { "page", "value" };
+	struct operands ops = { .names = names, .min = 2, .max = 2 };
+	int directory = 0, fd;
+	struct mether_range r;
+	uint32_t value;
+	uint64_t page;
+	char *rw;
 
+	start_options();
+	while (next_option(argc, argv, longs, &ops) != -1)
+		directory = 1;
+	page = page_arg(ops.word[0]);
+	value = number(ops.word[1], "value", 0, UINT32_MAX);
+	if (page == METHER_DIRECTORY_PAGE && !directory) {
+		fprintf(stderr, "metherctl: page %d holds the segment directory: 'put --directory %d VALUE' overwrites it on purpose\n",
+			METHER_DIRECTORY_PAGE, METHER_DIRECTORY_PAGE);
+		return 2;
+	}
+	fd = open_device();
+	page_in_space(fd, page);
+	rw = map(fd, PROT_READ | PROT_WRITE) + page * sysconf(_SC_PAGESIZE);
 	rw = mether_view_ptr(rw, METHER_VIEW_SHORT_DEMAND);
 	*(volatile uint32_t *)rw = value;
 	r.addr = (unsigned long)rw;
+	r.len = sysconf(_SC_PAGESIZE);
 	if (ioctl(fd, METHER_IOC_PURGE, &r) < 0)
 		fail("PURGE");
 	return 0;
@@ -591,100 +901,130 @@ static void segment_fail(const char *what, const char *name)
 	exit(1);
 }
 
+static const char *segment_name(const char *name)
+{
+	if (!*name || strlen(name) >= METHER_SEGMENT_NAME_SIZE)
+		usage_error("segment: bad name '%s': 1 to %d bytes", name,
+			    METHER_SEGMENT_NAME_SIZE - 1);
+	return name;
+}
+
 static int cmd_segment(int argc, char **argv)
 {
-	char cap[METHER_CAPABILITY_LEN];
+	static const struct option longs[] = {
+		{ "replace", no_argument, NULL, 'r' },
+		{}
+	};
 	unsigned int rights = METHER_SEGMENT_READ | METHER_SEGMENT_WRITE;
+	char cap[METHER_CAPABILITY_LEN];
+	static const char *const create_names[] = { "name", "pages" };
+	static const char *const grant_names[] = { "name", "rights" };
+	struct operands ops = { .names = create_names, .min = 2, .max = 2 };
+	const char *what, *name;
+	static char label[32];
+	int replace = 0;
+	uint64_t pages = 0;
 	struct mether *m;
 
-	if (argc >= 1 && !strcmp(argv[0], "init") &&
-	    (argc == 1 || (argc == 2 && !strcmp(argv[1], "--replace")))) {
+	/* "segment WHAT ...": WHAT's words, WHAT first. */
+	if (argc < 2)
+		usage_error("segment: init, create or grant?");
+	what = argv[1];
+	argc--;
+	argv++;
+	/* For messages: "segment init: unknown option ..." */
+	snprintf(label, sizeof(label), "segment %.16s", what);
+	argv[0] = label;
+	start_options();
+	if (!strcmp(what, "init")) {
+		ops.min = ops.max = 0;
+		while (next_option(argc, argv, longs, &ops) != -1)
+			replace = 1;
 		m = mether_open(device);
 		if (!m)
 			fail(device);
-		if (mether_segment_init(m, argc == 2))
+		if (mether_segment_init(m, replace))
 			segment_fail("init", "");
 		mether_close(m);
 		return 0;
 	}
-	if (argc != 3 || (strcmp(argv[0], "create") && strcmp(argv[0], "grant")))
-		return usage(stderr);
+	if (strcmp(what, "create") && strcmp(what, "grant"))
+		usage_error("segment: unknown command '%s'", what);
+	if (!strcmp(what, "grant"))
+		ops.names = grant_names;
+	while (next_option(argc, argv, longs + 1, &ops) != -1)
+		;
+	name = segment_name(ops.word[0]);
+	if (!strcmp(what, "create"))
+		pages = number(ops.word[1], "pages", 1, max_pages() - 1);
+	else if (!strcmp(ops.word[1], "r"))
+		rights = METHER_SEGMENT_READ;
+	else if (strcmp(ops.word[1], "rw"))
+		usage_error("segment grant: bad rights '%s': r or rw",
+			    ops.word[1]);
 	m = mether_open(device);
 	if (!m)
 		fail(device);
-	if (!strcmp(argv[0], "create") &&
-	    mether_segment_create(m, argv[1], number(argv[2], "pages")))
-		segment_fail("create", argv[1]);
-	if (!strcmp(argv[0], "grant")) {
-		if (!strcmp(argv[2], "r"))
-			rights = METHER_SEGMENT_READ;
-		else if (strcmp(argv[2], "rw"))
-			return usage(stderr);
-	}
-	if (mether_segment_grant(m, argv[1], rights, cap, sizeof(cap)))
-		segment_fail("grant", argv[1]);
+	if (pages && mether_segment_create(m, name, pages))
+		segment_fail("create", name);
+	if (mether_segment_grant(m, name, rights, cap, sizeof(cap)))
+		segment_fail("grant", name);
 	printf("%s\n", cap);
 	mether_close(m);
 	return 0;
 }
 
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "status", cmd_status },
+	{ "up", cmd_up },
+	{ "down", cmd_down },
+	{ "stats", cmd_stats },
+	{ "get", cmd_get },
+	{ "put", cmd_put },
+	{ "key", cmd_key },
+	{ "genkey", cmd_genkey },
+	{ "segment", cmd_segment },
+	{ "hosts", cmd_hosts },
+	{ "reclaim", cmd_reclaim },
+};
+
 int main(int argc, char **argv)
 {
-	const char *cmd;
-	int fd;
+	static const struct option longs[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{}
+	};
+	size_t i;
+	int opt;
 
-	if (argc > 2 && !strcmp(argv[1], "-d")) {
-		device = argv[2];
-		argc -= 2;
-		argv += 2;
-	}
-	if (argc < 2)
-		return usage(stderr);
-	cmd = argv[1];
-	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help"))
-		return usage(stdout);
-
-	fd = open_device();
-	if (!strcmp(cmd, "status") && argc == 2)
-		return cmd_status(fd);
-	if (!strcmp(cmd, "up"))
-		return cmd_up(fd, argc - 1, argv + 1);
-	if (!strcmp(cmd, "down") && argc == 2) {
-		if (ioctl(fd, METHER_IOC_DOWN) < 0)
-			fail("down");
-		return 0;
-	}
-	if (!strcmp(cmd, "stats") && argc <= 3)
-		return cmd_stats(fd, argc == 3 && !strcmp(argv[2], "--machine"));
-	if (!strcmp(cmd, "get") && argc == 4 && !strcmp(argv[2], "--wait"))
-		return cmd_get(fd, page_number(fd, argv[3]), 1);
-	if (!strcmp(cmd, "get") && argc == 3)
-		return cmd_get(fd, page_number(fd, argv[2]), 0);
-	if (!strcmp(cmd, "put") && argc == 5 && !strcmp(argv[2], "--directory"))
-		return cmd_put(fd, page_number(fd, argv[3]),
-			       number(argv[4], "value"));
-	if (!strcmp(cmd, "put") && argc == 4) {
-		if (page_number(fd, argv[2]) == METHER_DIRECTORY_PAGE) {
-			fprintf(stderr, "metherctl: page %d holds the segment directory: 'put --directory %d VALUE' overwrites it on purpose\n",
-				METHER_DIRECTORY_PAGE, METHER_DIRECTORY_PAGE);
-			return 2;
+	/* "+": the options before the command; its own are its own. */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:d:h", longs, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			device = optarg;
+			break;
+		case 'h':
+			usage_text(stdout);
+			return 0;
+		case 'V':
+			printf("metherctl %s (API %d)\n", METHER_VERSION,
+			       METHER_API_VERSION);
+			return 0;
+		case ':':
+			usage_error("%s needs a value", argv[optind - 1]);
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
-		return cmd_put(fd, page_number(fd, argv[2]),
-			       number(argv[3], "value"));
 	}
-	if (!strcmp(cmd, "key") && argc == 3 && !strcmp(argv[2], "--drop-old"))
-		return cmd_key(fd, METHER_KEY_DROP_OLD, NULL);
-	if (!strcmp(cmd, "key") && argc >= 3 && !strcmp(argv[2], "--next") &&
-	    argc <= 4)
-		return cmd_key(fd, METHER_KEY_NEXT, argc == 4 ? argv[3] : "-");
-	if (!strcmp(cmd, "key") && argc <= 3)
-		return cmd_key(fd, 0, argc == 3 ? argv[2] : "-");
-	if (!strcmp(cmd, "segment"))
-		return cmd_segment(argc - 2, argv + 2);
-	if (!strcmp(cmd, "hosts") && argc <= 3)
-		return cmd_hosts(fd, argc == 3 && !strcmp(argv[2], "--machine"));
-	if (!strcmp(cmd, "reclaim"))
-		return cmd_reclaim(fd, argc - 1, argv + 1);
-	fprintf(stderr, "metherctl: unknown command or arguments: %s\n", cmd);
-	return usage(stderr);
+	if (optind == argc)
+		usage_error("a command is missing");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			return commands[i].run(argc - optind, argv + optind);
+	usage_error("unknown command '%s'", argv[optind]);
 }
