@@ -10,6 +10,7 @@
 #if !defined(_METHER_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _METHER_TRACE_H
 
+#include <linux/mether.h>
 #include <linux/tracepoint.h>
 
 #define mether_show_type(type)						\
@@ -21,17 +22,52 @@
 	__print_symbolic(view, { 0, "full" }, { 1, "short" },		\
 			 { 4, "full-data" }, { 5, "short-data" })
 
-/* Negated enum mether_drop_reason, as Documentation/wire.rst names them */
+/*
+ * enum mether_drop_reason by the uapi's constants, so the numbers can
+ * never drift from it; TRACE_DEFINE_ENUM lets tools that read the format
+ * file decode them too.
+ */
+TRACE_DEFINE_ENUM(METHER_DROP_TRUNCATED);
+TRACE_DEFINE_ENUM(METHER_DROP_BAD_MAGIC);
+TRACE_DEFINE_ENUM(METHER_DROP_BAD_VERSION);
+TRACE_DEFINE_ENUM(METHER_DROP_OWN);
+TRACE_DEFINE_ENUM(METHER_DROP_BAD_SEAL);
+TRACE_DEFINE_ENUM(METHER_DROP_BAD_TYPE);
+TRACE_DEFINE_ENUM(METHER_DROP_BAD_FLAGS);
+TRACE_DEFINE_ENUM(METHER_DROP_FOREIGN_CLUSTER);
+TRACE_DEFINE_ENUM(METHER_DROP_BAD_SENDER);
+TRACE_DEFINE_ENUM(METHER_DROP_BAD_SUBSET);
+TRACE_DEFINE_ENUM(METHER_DROP_OUT_OF_RANGE);
+TRACE_DEFINE_ENUM(METHER_DROP_BAD_LENGTH);
+TRACE_DEFINE_ENUM(METHER_DROP_STALE_TARGET);
+TRACE_DEFINE_ENUM(METHER_DROP_REPLAYED);
+TRACE_DEFINE_ENUM(METHER_DROP_OLD_EPOCH);
+TRACE_DEFINE_ENUM(METHER_DROP_TOO_MANY_PEERS);
+TRACE_DEFINE_ENUM(METHER_DROP_RECLAIMED);
+TRACE_DEFINE_ENUM(METHER_DROP_RATE_LIMITED);
+TRACE_DEFINE_ENUM(METHER_DROP_UNVERIFIED);
+
 #define mether_show_reason(reason)					\
-	__print_symbolic(reason, { 1, "truncated" }, { 2, "bad_magic" },	\
-			 { 3, "bad_version" }, { 4, "bad_type" },		\
-			 { 5, "bad_flags" }, { 6, "foreign_cluster" },	\
-			 { 7, "bad_sender" }, { 8, "own" },		\
-			 { 9, "bad_subset" }, { 10, "out_of_range" },	\
-			 { 11, "bad_length" }, { 12, "bad_seal" },	\
-			 { 13, "replayed" }, { 14, "old_epoch" },		\
-			 { 15, "too_many_peers" }, { 16, "reclaimed" },	\
-			 { 17, "rate_limited" })
+	__print_symbolic(reason,					\
+			 { METHER_DROP_TRUNCATED, "truncated" },	\
+			 { METHER_DROP_BAD_MAGIC, "bad_magic" },	\
+			 { METHER_DROP_BAD_VERSION, "bad_version" },	\
+			 { METHER_DROP_OWN, "own" },			\
+			 { METHER_DROP_BAD_SEAL, "bad_seal" },		\
+			 { METHER_DROP_BAD_TYPE, "bad_type" },		\
+			 { METHER_DROP_BAD_FLAGS, "bad_flags" },	\
+			 { METHER_DROP_FOREIGN_CLUSTER, "foreign_cluster" },	\
+			 { METHER_DROP_BAD_SENDER, "bad_sender" },	\
+			 { METHER_DROP_BAD_SUBSET, "bad_subset" },	\
+			 { METHER_DROP_OUT_OF_RANGE, "out_of_range" },	\
+			 { METHER_DROP_BAD_LENGTH, "bad_length" },	\
+			 { METHER_DROP_STALE_TARGET, "stale_target" },	\
+			 { METHER_DROP_REPLAYED, "replayed" },		\
+			 { METHER_DROP_OLD_EPOCH, "old_epoch" },	\
+			 { METHER_DROP_TOO_MANY_PEERS, "too_many_peers" },	\
+			 { METHER_DROP_RECLAIMED, "reclaimed" },	\
+			 { METHER_DROP_RATE_LIMITED, "rate_limited" },	\
+			 { METHER_DROP_UNVERIFIED, "unverified" })
 
 TRACE_EVENT(mether_fault,
 	    TP_PROTO(u64 page, unsigned int view, bool writeable, int result),

@@ -51,6 +51,12 @@ report("reasons: metherctl names each reason as the enum does, once",
        differ("metherctl", sorted(reasons),
               sorted(e.lower() for e, n in entries if e.lower() == n)))
 
+# mether_trace.h: { METHER_DROP_NAME, "name" } entries of the drop event.
+traced = re.findall(r'\{ METHER_DROP_(\w+), "(\w+)" \}', read("mether_trace.h"))
+report("reasons: the drop tracepoint names each reason as the enum does",
+       differ("mether_trace.h", sorted(reasons),
+              sorted(e.lower() for e, n in traced if e.lower() == n)))
+
 # wire.rst: the rows of the Validation section's tables, in order.
 validation = read("Documentation/wire.rst").split("\nValidation\n", 1)[1]
 validation = re.split(r"\n[^\n]+\n===+\n", validation, maxsplit=1)[0]
