@@ -84,7 +84,11 @@ size_t mether_wire_tag_bytes(u8 seal)
  * @lim: what this host accepts
  *
  * Only what unsealing needs is looked at: that the packet is a Mether
- * packet of this version, sealed as this host's cluster seals.
+ * packet of this version, sealed as this host's cluster seals; and
+ * whether it claims to be this host's own. A host hears every broadcast
+ * it sends, half of what it receives when it serves pages, and opening
+ * each would cost a decryption for nothing. A forgery that claims this
+ * host's name is dropped here as well, unopened: it changes nothing.
  *
  * Return: 0, or the negated enum mether_drop_reason of the first check
  * that failed.
@@ -100,6 +104,9 @@ int mether_wire_frame(const void *data, size_t len,
 		return -METHER_DROP_BAD_MAGIC;
 	if (hdr->version != METHER_WIRE_VERSION)
 		return -METHER_DROP_BAD_VERSION;
+	if (be32_to_cpu(hdr->sender) == lim->self &&
+	    be32_to_cpu(hdr->cluster) == lim->cluster)
+		return -METHER_DROP_OWN;
 	if (hdr->seal != lim->seal)
 		return -METHER_DROP_BAD_SEAL;
 	return 0;
@@ -132,9 +139,6 @@ int mether_wire_parse(const void *data, size_t len,
 		return -METHER_DROP_FOREIGN_CLUSTER;
 	if (!hdr->sender)
 		return -METHER_DROP_BAD_SENDER;
-	/* A host hears its own broadcasts. */
-	if (be32_to_cpu(hdr->sender) == lim->self)
-		return -METHER_DROP_OWN;
 	if (hdr->subset != METHER_SUBSET_FULL &&
 	    hdr->subset != METHER_SUBSET_SHORT)
 		return -METHER_DROP_BAD_SUBSET;

@@ -395,6 +395,32 @@ static void mether_wire_target_epoch(struct kunit *test)
 			-METHER_DROP_BAD_FLAGS);
 }
 
+/*
+ * A host's own broadcasts are dropped before they are opened: the
+ * frame check alone names them, whatever follows the header. One of
+ * another cluster that uses this host's id is not its own.
+ */
+static void mether_wire_own_unopened(struct kunit *test)
+{
+	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct mether_wire_limits sealed = limits;
+	size_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	len = good_packet(p, METHER_SUBSET_FULL);
+	p->hdr.sender = cpu_to_be32(SELF);
+	KUNIT_EXPECT_EQ(test, mether_wire_frame(p, len, &limits),
+			-METHER_DROP_OWN);
+	/* Sealed, its tag garbage: still own, never a bad seal. */
+	sealed.seal = METHER_SEAL_XCHACHA;
+	p->hdr.seal = METHER_SEAL_XCHACHA;
+	KUNIT_EXPECT_EQ(test, mether_wire_frame(p, len, &sealed),
+			-METHER_DROP_OWN);
+	p->hdr.seal = METHER_SEAL_NONE;
+	p->hdr.cluster = cpu_to_be32(CLUSTER + 1);
+	KUNIT_EXPECT_EQ(test, mether_wire_frame(p, len, &limits), 0);
+}
+
 static struct kunit_case mether_wire_cases[] = {
 	KUNIT_CASE(mether_wire_round_trip),
 	KUNIT_CASE(mether_wire_every_truncation),
@@ -403,6 +429,7 @@ static struct kunit_case mether_wire_cases[] = {
 	KUNIT_CASE(mether_wire_reclaim_packets),
 	KUNIT_CASE(mether_wire_versions),
 	KUNIT_CASE(mether_wire_target_epoch),
+	KUNIT_CASE(mether_wire_own_unopened),
 	{}
 };
 

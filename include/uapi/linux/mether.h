@@ -25,7 +25,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define METHER_API_VERSION	5
+#define METHER_API_VERSION	6
 
 /* The short page: the first METHER_SHORT_SIZE bytes of a page. */
 #define METHER_SHORT_SIZE	32
@@ -171,13 +171,13 @@ enum mether_drop_reason {
 	METHER_DROP_TRUNCATED = 1,
 	METHER_DROP_BAD_MAGIC,
 	METHER_DROP_BAD_VERSION,
+	METHER_DROP_OWN,
 	METHER_DROP_BAD_SEAL,
 	/* once it is opened: its fields */
 	METHER_DROP_BAD_TYPE,
 	METHER_DROP_BAD_FLAGS,
 	METHER_DROP_FOREIGN_CLUSTER,
 	METHER_DROP_BAD_SENDER,
-	METHER_DROP_OWN,
 	METHER_DROP_BAD_SUBSET,
 	METHER_DROP_OUT_OF_RANGE,
 	METHER_DROP_BAD_LENGTH,
