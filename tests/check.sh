@@ -112,6 +112,10 @@ check_clean "build: userspace, -Wall -Wextra -Werror" "$OUT/userspace.log" \
 msg "the tools' argument handling, on the host (no module, a few seconds)"
 checked "tools: usage errors, numbers and keys" "$PYTHON" tests/tools.py
 
+msg "the user API and the library: header tests, C++, c99 (seconds)"
+checked "api-build: uapi header, library, tree" \
+	tests/api-build.sh "$DEBUG_TREE"
+
 # guest_run NAME ARGS...: boot guests with run-guests ARGS, logs in
 # $OUT/NAME; their results join the suite's. A runner that failed
 # without naming a failed check (it could not boot, or crashed) must

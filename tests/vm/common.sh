@@ -5,6 +5,8 @@ METHER_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # Debian's interpreter: the one on PATH may be a pyenv shim without
 # Debian's python3-* packages.
 PYTHON=/usr/bin/python3
+# No __pycache__ in the tree: it is not source, and git must not see it.
+export PYTHONDONTWRITEBYTECODE=1
 
 msg() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

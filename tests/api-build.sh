@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The user API and the library, checked on the host without a guest:
+# the tree carries no Python bytecode; METHER_IOC_MAGIC is a code the
+# kernel's ioctl-number.rst gives nobody; the uapi header compiles as the
+# kernel's header test compiles exported headers (-std=c90), for x86-64
+# and for i386; a C++ program includes libmether.h and links against the
+# library; the library builds with -std=c99.
+#
+# Usage: tests/api-build.sh KERNEL_TREE (a configured kernel source tree:
+# its ioctl-number.rst and usr/include/headers_check.pl are read).
+# Prints "ok NAME" / "not ok NAME" and exits 1 when any check failed.
+set -uo pipefail
+. "$(dirname "$0")/vm/common.sh"
+
+KTREE=${1:?usage: $0 KERNEL_TREE}
+cd "$METHER_TOP" || exit 1
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failed=0
+
+# check NAME CMD...: NAME passes when CMD succeeds and prints no warning.
+check() {
+	local name=$1
+	shift
+	if "$@" >"$TMP/log" 2>&1 && ! grep -iqE 'warning:|error:' "$TMP/log"; then
+		echo "ok $name"
+	else
+		echo "not ok $name"
+		sed 's/^/#   /' "$TMP/log" | head -20
+		failed=1
+	fi
+}
+
+# Bytecode: none in git, and none written by the scripts' Python (every
+# script that starts Python sources common.sh).
+# shellcheck disable=SC2016
+check "tree: no Python bytecode tracked" \
+	sh -c 'test -z "$(git ls-files "*__pycache__*" "*.pyc")"'
+# shellcheck disable=SC2016
+check "tree: the scripts' Python writes no bytecode (common.sh says so)" \
+	env -u PYTHONDONTWRITEBYTECODE bash -c '. tests/vm/common.sh &&
+	"$PYTHON" -c "import sys; sys.exit(not sys.dont_write_bytecode)"'
+
+exit $failed
