@@ -42,4 +42,29 @@ check "tree: the scripts' Python writes no bytecode (common.sh says so)" \
 	env -u PYTHONDONTWRITEBYTECODE bash -c '. tests/vm/common.sh &&
 	"$PYTHON" -c "import sys; sys.exit(not sys.dont_write_bytecode)"'
 
+check "uapi: METHER_IOC_MAGIC is allocated to nobody in ioctl-number.rst" \
+	"$PYTHON" - "$KTREE/Documentation/userspace-api/ioctl/ioctl-number.rst" \
+	include/uapi/linux/mether.h <<'EOF'
+import re, sys
+table, header = (open(p).read() for p in sys.argv[1:])
+magic = int(re.search(r"#define METHER_IOC_MAGIC\s+0x([0-9a-fA-F]{2})\b",
+                      header).group(1), 16)
+body = table.split("\nCode  Seq#", 1)[1]
+taken = []
+for line in body.splitlines():
+    m = re.match(r"(0x[0-9A-Fa-f]{2}|'.')\s+(\S+)\s+(.*)", line)
+    if not m:
+        continue
+    code = m.group(1)
+    code = ord(code[1]) if code.startswith("'") else int(code, 16)
+    if code == magic:
+        taken.append(line.strip())
+if len(body.splitlines()) < 300:
+    sys.exit("error: ioctl-number.rst's table read as too short")
+if taken:
+    print("error: 0x%02x is taken:" % magic)
+    print("\n".join(taken))
+    sys.exit(1)
+EOF
+
 exit $failed

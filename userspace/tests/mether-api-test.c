@@ -300,8 +300,8 @@ static void test_purge_inputs(void)
 				   page_size };
 	expect_errno("purge: page beyond the space",
 		     ioctl(fd, METHER_IOC_PURGE, &r), EINVAL);
-	expect_errno("ioctl: unknown command", ioctl(fd, _IO(0xb7, 0x7f)),
-		     ENOTTY);
+	expect_errno("ioctl: unknown command",
+		     ioctl(fd, _IO(METHER_IOC_MAGIC, 0x7f)), ENOTTY);
 }
 
 static void test_do_purge(void)
