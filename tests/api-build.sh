@@ -67,4 +67,11 @@ if taken:
     sys.exit(1)
 EOF
 
+check "library: a C++ program includes libmether.h and links it" \
+	g++ -std=c++11 -Wall -Wextra -Werror -I include/uapi \
+	-I userspace/lib -o "$TMP/cxx-link" tests/cxx-link.cc \
+	userspace/lib/libmether.a
+check "library: the C++ program runs (no device: mether_open fails)" \
+	"$TMP/cxx-link" /nonexistent/mether
+
 exit $failed

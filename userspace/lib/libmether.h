@@ -12,6 +12,10 @@
 
 #include <linux/mether.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * struct mether - an open, mapped Mether space, or one segment of it
  * @fd: the open /dev/mether
@@ -101,5 +105,9 @@ ssize_t mether_pipe_recv(struct mether_pipe *p, void *buf, size_t len);
 /* csend/crecv: messages of any length, cut into pipe messages. */
 int mether_csend(struct mether_pipe *p, const void *buf, size_t len);
 ssize_t mether_crecv(struct mether_pipe *p, void *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* _LIBMETHER_H */
