@@ -67,6 +67,27 @@ if taken:
     sys.exit(1)
 EOF
 
+# The kernel's usr/include/Makefile: -std=c90 -Wall
+# -Werror=implicit-function-declaration, the header included twice, then
+# headers_check.pl. Debian's x86 asm headers serve i386 as well (the
+# kernel installs one set for both), so -m32 needs no gcc-multilib.
+UAPI_CFLAGS=(-std=c90 -Wall -Werror=implicit-function-declaration
+	-I include/uapi -I /usr/include/x86_64-linux-gnu)
+for m in -m64 -m32; do
+	check "uapi: mether.h compiles as the kernel's header test ($m, c90)" \
+		gcc "$m" "${UAPI_CFLAGS[@]}" -fsyntax-only -x c /dev/null \
+		-include include/uapi/linux/mether.h \
+		-include include/uapi/linux/mether.h
+done
+# shellcheck disable=SC2016
+check "library: libmether.h refuses a 32-bit build with its reason" \
+	sh -c 'gcc -m32 -std=c99 -fsyntax-only -I include/uapi \
+		-I userspace/lib -x c - </dev/null -include libmether.h \
+		2>&1 | grep -q "libmether needs a 64-bit process"'
+check "uapi: headers_check.pl passes mether.h" \
+	perl "$KTREE/usr/include/headers_check.pl" /usr/include x86 \
+	include/uapi/linux/mether.h
+
 check "library: a C++ program includes libmether.h and links it" \
 	g++ -std=c++11 -Wall -Wextra -Werror -I include/uapi \
 	-I userspace/lib -o "$TMP/cxx-link" tests/cxx-link.cc \

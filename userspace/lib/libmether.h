@@ -6,6 +6,14 @@
 #ifndef _LIBMETHER_H
 #define _LIBMETHER_H
 
+/*
+ * A mapping's addresses must match its device offsets modulo 32 GiB
+ * (linux/mether.h), which a 32-bit address space cannot hold.
+ */
+#ifndef __LP64__
+#error "libmether needs a 64-bit process (LP64): Mether cannot be mapped by 32-bit ones"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>

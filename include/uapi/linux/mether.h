@@ -431,21 +431,29 @@ struct mether_reclaim {
 /* Reclaim a silent host's pages (CAP_NET_ADMIN). */
 #define METHER_IOC_RECLAIM	_IOWR(METHER_IOC_MAGIC, 0x0d, struct mether_reclaim)
 
-#ifndef __KERNEL__
+/*
+ * Only 64-bit processes can use Mether: the views of a page lie
+ * METHER_VIEW_SPAN (4 GiB) apart, and a mapping's addresses must match
+ * its offsets modulo METHER_SPACE_SIZE (32 GiB), which a 32-bit address
+ * space cannot hold. The ioctls reach the module from 32-bit processes
+ * too (compat_ioctl), but this header gives them no pointer helpers, and
+ * libmether refuses to build for them.
+ */
+#if !defined(__KERNEL__) && __BITS_PER_LONG == 64
 /* Offset of @p inside the space (as given to mmap) */
-static inline __u64 mether_offset_of(const void *p)
+static __inline__ __u64 mether_offset_of(const void *p)
 {
 	return (unsigned long)p & (METHER_SPACE_SIZE - 1);
 }
 
 /* View bits of @p */
-static inline unsigned int mether_view_of(const void *p)
+static __inline__ unsigned int mether_view_of(const void *p)
 {
 	return mether_offset_of(p) >> METHER_VIEW_SHIFT;
 }
 
 /* The same byte of the same page as @p, seen through @view */
-static inline void *mether_view_ptr(const void *p, unsigned int view)
+static __inline__ void *mether_view_ptr(const void *p, unsigned int view)
 {
 	unsigned long a = (unsigned long)p;
 
