@@ -88,6 +88,12 @@ check "uapi: headers_check.pl passes mether.h" \
 	perl "$KTREE/usr/include/headers_check.pl" /usr/include x86 \
 	include/uapi/linux/mether.h
 
+for src in userspace/lib/*.c; do
+	check "library: $(basename "$src") compiles with -std=c99 -pedantic" \
+		gcc -std=c99 -pedantic -O2 -Wall -Wextra -Werror -I include/uapi \
+		-c -o "$TMP/lib.o" "$src"
+done
+
 check "library: a C++ program includes libmether.h and links it" \
 	g++ -std=c++11 -Wall -Wextra -Werror -I include/uapi \
 	-I userspace/lib -o "$TMP/cxx-link" tests/cxx-link.cc \

@@ -2,6 +2,8 @@
 /*
  * libmether: open and map a Mether space, and the paper's pipes on it.
  */
+/* O_CLOEXEC, MAP_ANONYMOUS, MAP_NORESERVE, explicit_bzero() under -std=c99 */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

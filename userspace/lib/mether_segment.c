@@ -16,6 +16,8 @@
  * random generation; capabilities carry the generation they were granted
  * under, and the kernel refuses those of any other (ESTALE).
  */
+/* O_CLOEXEC, MAP_ANONYMOUS, MAP_NORESERVE, explicit_bzero() under -std=c99 */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
