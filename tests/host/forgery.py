@@ -31,6 +31,9 @@ KEY_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                         "../guest/cluster.key")
 FORGED_PAGE, GOOD_PAGE, GOOD_VALUE = 50, 60, 0xC0FFEE
 FLOOD = 20000
+# Forged packets name hosts nobody runs: a guest drops a packet that
+# names it as sender before opening it (as "own"), never as a forgery.
+FORGER = 20
 COUNT_PAGES = {20, 21}          # mether-count -b 20, two participants
 DISSECTOR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                          "../../tools/wireshark/mether.lua")
@@ -109,19 +112,33 @@ def main():
         return 1
 
     guests = int(os.environ["METHER_GUESTS"])
-    expect = {"replayed": 0, "truncated": 0, "bad_seal": 0}
-    own = [0] * guests      # a guest drops replays of its own as "own"
+    # What each guest (host g + 1) must count, reason by reason.
+    expect = [{"replayed": 0, "truncated": 0, "bad_seal": 0, "own": 0}
+              for _ in range(guests)]
+
+    def unopened(c, g):
+        """mether_wire_frame()'s verdict at guest @g on @c, whose magic,
+        version and seal byte are right: truncated, own (it names host
+        g + 1 in the cluster: dropped unopened), or None (it is opened)."""
+        if len(c) < wire.HEADER.size + wire.TAG:
+            return "truncated"
+        h = wire.parse(c)
+        if h["sender"] == g + 1 and h["cluster"] == CLUSTER:
+            return "own"
+        return None
+
+    def expected(c, opened_as):
+        for g in range(guests):
+            expect[g][unopened(c, g) or opened_as] += 1
+
     out = []
     for c in sealed[:20]:                       # replayed as they were
         out.append(c)
-        expect["replayed"] += 1
-        if wire.parse(c)["sender"] <= guests:
-            own[wire.parse(c)["sender"] - 1] += 1
+        expected(c, "replayed")
     for c in sealed[:20]:                       # cut short
-        cut = rng.randrange(1, len(c))
-        out.append(c[:cut])
-        expect["truncated" if cut < wire.HEADER.size + wire.TAG
-               else "bad_seal"] += 1
+        cut = c[:rng.randrange(1, len(c))]
+        out.append(cut)
+        expected(cut, "bad_seal")
     for c in sealed[:20]:                       # one bit flipped
         b = bytearray(c)
         # Not magic, version or seal (bytes 0-4, 42): those have
@@ -129,28 +146,31 @@ def main():
         at = rng.choice([i for i in range(len(b)) if i > 4 and i != 42])
         b[at] ^= 1 << rng.randrange(8)
         out.append(bytes(b))
-        expect["bad_seal"] += 1
+        expected(bytes(b), "bad_seal")
     epoch = time.time_ns()
     for n in range(20):                         # forged: a made-up tag
         hdr = wire.header(type=wire.PAGE, subset=1, cluster=CLUSTER,
-                          sender=1, page=FORGED_PAGE, page_version=1 << 40,
-                          length=32, seal=wire.SEAL_XCHACHA, epoch=epoch,
+                          sender=FORGER, page=FORGED_PAGE,
+                          page_version=1 << 40, length=32,
+                          seal=wire.SEAL_XCHACHA, epoch=epoch,
                           counter=n + 1)
         out.append(hdr + rng.randbytes(32 + wire.TAG))
-        expect["bad_seal"] += 1
+        expected(out[-1], "bad_seal")
     foreign = bytes(rng.randrange(256) for _ in range(32))
     for n in range(20):                         # sealed under another key
         hdr = wire.header(type=wire.PAGE, subset=1, cluster=CLUSTER,
-                          sender=2, page=FORGED_PAGE, page_version=1 << 40,
-                          length=32, seal=wire.SEAL_XCHACHA, epoch=epoch,
+                          sender=FORGER + 1, page=FORGED_PAGE,
+                          page_version=1 << 40, length=32,
+                          seal=wire.SEAL_XCHACHA, epoch=epoch,
                           counter=n + 100)
         out.append(wire.seal(foreign, hdr, (0xBAD).to_bytes(4, "little") +
                              bytes(28)))
-        expect["bad_seal"] += 1
+        expected(out[-1], "bad_seal")
     rng.shuffle(out)
     inject(out)
     # What was sent is a diagnostic: the guests' drop counters judge it.
-    print(f"# sent {len(out)} bad packets: {expect}", flush=True)
+    print(f"# sent {len(out)} bad packets; each guest drops: {expect}",
+          flush=True)
 
     # The control: one good packet, from a host id nobody uses, which
     # first proves its epoch as a real host does (a CHALLENGE answered).
@@ -165,9 +185,9 @@ def main():
     print("# sent one good packet for page 60", flush=True)
 
     for g in range(guests):
-        mine = dict(expect, replayed=expect["replayed"] - own[g])
         with open(os.path.join(served, f"forge-counts-{g}"), "w") as f:
-            f.write(" ".join(f"{k}={v}" for k, v in mine.items()) + "\n")
+            f.write(" ".join(f"{k}={v}" for k, v in expect[g].items()) +
+                    "\n")
     open(os.path.join(served, "forge-done"), "w").close()
     # Stay up while the guests read the counts.
     if not wait_reached(range(guests), "forge-checked", 600):
@@ -200,7 +220,7 @@ def flood(served, key, rng, guests):
     for n in range(FLOOD):
         if n % 2:
             hdr = wire.header(type=wire.PAGE, subset=0, cluster=CLUSTER,
-                              sender=1 + n % 2, page=n % 64,
+                              sender=FORGER, page=n % 64,
                               page_version=n, length=4096,
                               seal=wire.SEAL_XCHACHA, epoch=epoch,
                               counter=n + 1)
