@@ -416,6 +416,10 @@ static void mether_wire_own_unopened(struct kunit *test)
 	p->hdr.seal = METHER_SEAL_XCHACHA;
 	KUNIT_EXPECT_EQ(test, mether_wire_frame(p, len, &sealed),
 			-METHER_DROP_OWN);
+	/* Own is decided before the seal byte is: not bad_seal either. */
+	p->hdr.seal = 7;
+	KUNIT_EXPECT_EQ(test, mether_wire_frame(p, len, &limits),
+			-METHER_DROP_OWN);
 	p->hdr.seal = METHER_SEAL_NONE;
 	p->hdr.cluster = cpu_to_be32(CLUSTER + 1);
 	KUNIT_EXPECT_EQ(test, mether_wire_frame(p, len, &limits), 0);
