@@ -91,6 +91,14 @@ def key_file(directory, name, text, mode):
     return path
 
 
+def another_api():
+    """A device that answers no Mether ioctl (/dev/null: ENOTTY, as a
+    module of another API version does) is named for what it is."""
+    p = run([METHERCTL, "-d", "/dev/null", "status"])
+    report(p.returncode == 1 and "speaks another API" in p.stderr,
+           "a module of another API is named as such (ENOTTY)", shown(p))
+
+
 def usage_errors():
     refused("no command", ctl(), "a command is missing")
     refused("an unknown command", ctl("bogus"), "unknown command 'bogus'")
@@ -109,6 +117,10 @@ def usage_errors():
             "get: unexpected argument '2'")
     refused("get --now", ctl("get", "--now", "1"),
             "get: unknown option '--now'")
+    refused("put --d: an abbreviation", ctl("put", "--d", "0", "5"),
+            "give the option in full, --directory")
+    refused("stats --mach: an abbreviation", ctl("stats", "--mach"),
+            "give the option in full, --machine")
     refused("put without a value", ctl("put", "5"), "put: value is missing")
     refused("put with nothing", ctl("put"), "put: page is missing")
     refused("key with two files", ctl("key", "a", "b"),
@@ -208,6 +220,10 @@ def numbers():
     for name, words, text in bad:
         refused(f"up {name}", ctl(*UP, *words), text)
     refused("get -1", ctl("get", "-1"), "bad page '-1': a number has no sign")
+    refused("get -12 (two digits)", ctl("get", "-12"),
+            "bad page '-12': a number has no sign")
+    refused("put 5 -12", ctl("put", "5", "-12"),
+            "bad value '-12': a number has no sign")
     refused("get 010", ctl("get", "010"), "bad page '010': a leading 0")
     refused(f"get {MAX_PAGES}", ctl("get", str(MAX_PAGES)),
             f"bad page '{MAX_PAGES}': not from 0 to {MAX_PAGES - 1}")
@@ -391,6 +407,7 @@ def main():
         print("not ok tools: metherctl is built (make -C userspace)")
         return 1
     usage_errors()
+    another_api()
     numbers()
     with tempfile.TemporaryDirectory() as tmp:
         keys(tmp)

@@ -153,10 +153,20 @@ static void fail(const char *what)
 static int open_device(void)
 {
 	int fd = open(device, O_RDWR | O_CLOEXEC);
+	struct mether_info info;
 
 	if (fd < 0) {
 		fprintf(stderr, "metherctl: %s: %s%s\n", device, strerror(errno),
 			errno == ENOENT ? " (is the mether module loaded?)" : "");
+		exit(1);
+	}
+	/*
+	 * Every ioctl's number changes with the API (its magic, or a
+	 * struct's size): a module of another version answers ENOTTY.
+	 */
+	if (ioctl(fd, METHER_IOC_INFO, &info) < 0 && errno == ENOTTY) {
+		fprintf(stderr, "metherctl: %s: the loaded mether module speaks another API than this metherctl's (%d): reload the module, or use its tools\n",
+			device, METHER_API_VERSION);
 		exit(1);
 	}
 	return fd;
@@ -232,10 +242,21 @@ static int next_option(int argc, char **argv, const struct option *longs,
 		       struct operands *ops)
 {
 	const char *word;
-	int opt;
+	int opt, at, index;
 
-	while ((opt = getopt_long(argc, argv, "-:", longs, NULL)) == 1)
+	for (;;) {
+		/*
+		 * The word getopt looks at: it returns everything in order
+		 * ("-") and we have no short options, so optind moves one
+		 * word at a time (0 means it starts again, from 1).
+		 */
+		at = optind ? optind : 1;
+		index = -1;
+		opt = getopt_long(argc, argv, "-:", longs, &index);
+		if (opt != 1)
+			break;
 		add_operand(argv, ops, optarg);
+	}
 	if (opt == -1) {
 		/* After "--": operands, whatever they look like. */
 		while (optind < argc)
@@ -245,9 +266,15 @@ static int next_option(int argc, char **argv, const struct option *longs,
 				    ops->names[ops->n]);
 		return -1;
 	}
+	word = argv[at];
+	/* getopt takes "--d" for --directory: an option is spelled out. */
+	if (opt != '?' && opt != ':' && index >= 0 &&
+	    (strncmp(word, "--", 2) ||
+	     strcspn(word + 2, "=") != strlen(longs[index].name)))
+		usage_error("%s: '%s': give the option in full, --%s",
+			    argv[0], word, longs[index].name);
 	if (opt != '?' && opt != ':')
 		return opt;
-	word = argv[optind - 1];
 	if (opt == ':')
 		usage_error("%s: %s needs a value", argv[0], word);
 	if (word[0] == '-' && word[1] >= '0' && word[1] <= '9' &&
@@ -602,8 +629,17 @@ static int cmd_up(int argc, char **argv)
 			strerror(EBUSY));
 		exit(1);
 	}
-	if (key_file)
+	if (key_file) {
+		struct mether_key drop = { .flags = METHER_KEY_DROP_OLD };
+
 		set_key(fd, &key);
+		/*
+		 * A plain key moves the one before it aside, where it still
+		 * opens packets and proves tokens: a host brought up with a
+		 * new key after a compromise must not keep the old one.
+		 */
+		set_key(fd, &drop);
+	}
 	if (ioctl(fd, METHER_IOC_UP, &up) < 0) {
 		if (errno == ENOKEY) {
 			fprintf(stderr, "metherctl up: no cluster key: set one (metherctl key, or --key-file) or run --unsealed\n");
