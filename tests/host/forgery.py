@@ -174,7 +174,8 @@ def main():
 
     # The control: one good packet, from a host id nobody uses, which
     # first proves its epoch as a real host does (a CHALLENGE answered).
-    counter, answered = wire.join(key, CLUSTER, 9, epoch, PORT, BCAST)
+    counter, answered = wire.join(key, CLUSTER, 9, epoch, PORT, BCAST,
+                                  seconds=20.0, hosts=range(1, guests + 1))
     report(len(answered) == guests,
            f"host 9 answered the CHALLENGEs of hosts {sorted(answered)}")
     hdr = wire.header(type=wire.PAGE, subset=1, cluster=CLUSTER, sender=9,
@@ -213,7 +214,8 @@ def flood(served, key, rng, guests):
     first = {}
     for host in range(10, 14):
         first[host], answered = wire.join(key, CLUSTER, host, epoch, PORT,
-                                          BCAST, seconds=1.0)
+                                          BCAST, seconds=20.0,
+                                          hosts=range(1, guests + 1))
         report(len(answered) == guests,
                f"host {host} answered the CHALLENGEs of {sorted(answered)}")
     start = time.monotonic()

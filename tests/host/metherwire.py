@@ -125,24 +125,36 @@ def answer(key, challenge, sender, epoch, counter, cluster):
     return hdr if key is None else seal(key, hdr, b"")
 
 
-def join(key, cluster, sender, epoch, port, bcast, seconds=2.0):
+def join(key, cluster, sender, epoch, port, bcast, seconds=2.0,
+         hosts=None):
     """Make host id @sender, in @epoch, heard by the hosts on the segment
     as a real host is: say HELLO, and answer every CHALLENGE aimed at it
-    for @seconds. Returns the next counter to use and the hosts answered.
-    The socket binds the cluster's port, so the network namespace must
-    run no Mether host."""
+    for @seconds. With @hosts (their ids), say HELLO again every quarter
+    second until each of them was answered, and stop then: a loaded host
+    may drop a HELLO unread, and it challenges only what it reads.
+    Returns the next counter to use and the hosts answered. The socket
+    binds the cluster's port, so the network namespace must run no
+    Mether host."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     sock.bind(("", port))
     sock.settimeout(0.1)
-    counter = 1
-    sock.sendto(seal(key, header(type=HELLO, cluster=cluster, sender=sender,
-                                 seal=SEAL_XCHACHA, epoch=epoch,
-                                 counter=counter), b""), (bcast, port))
+    counter = 0
     answered = set()
     deadline = time.monotonic() + seconds
+    hello_at = 0
     while time.monotonic() < deadline:
+        if hosts is not None and set(hosts) <= answered:
+            break
+        if not hello_at or (hosts is not None and
+                            time.monotonic() >= hello_at + 0.25):
+            counter += 1
+            sock.sendto(seal(key, header(type=HELLO, cluster=cluster,
+                                         sender=sender, seal=SEAL_XCHACHA,
+                                         epoch=epoch, counter=counter), b""),
+                        (bcast, port))
+            hello_at = time.monotonic()
         try:
             data = sock.recv(65536)
         except socket.timeout:
