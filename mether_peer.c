@@ -52,17 +52,24 @@ static struct mether_peer *mether_peer_find(struct mether_peer_table *table,
 }
 
 /*
- * Ask @peer to prove @epoch current, unless a CHALLENGE to it went out
- * within METHER_CHALLENGE_INTERVAL: a flood of replays makes no flood of
- * CHALLENGEs. Only a newer epoch than the one challenged (the sender came
- * up again meanwhile) is challenged sooner. Table locked.
+ * Ask @peer to prove @epoch current. While a CHALLENGE is outstanding,
+ * only a newer epoch than the one it went to (the sender came up again
+ * meanwhile) re-points it, at once; the same epoch is asked again only
+ * METHER_CHALLENGE_INTERVAL later (the CHALLENGE or its ANSWER may have
+ * been lost), so a flood of replays makes no flood of CHALLENGEs. An
+ * older epoch is over (epochs grow, mether_seal_epoch()): its packets
+ * are replays, and must neither move the CHALLENGE back to it nor start
+ * it afresh, or replays alone would keep the sender from ever answering
+ * one in time. Table locked.
  */
 static void mether_peer_challenge(struct mether_peer *peer, u64 epoch,
 				  struct mether_challenge *challenge)
 {
 	unsigned long now = jiffies;
 
-	if (peer->nonce && epoch <= peer->challenged_epoch &&
+	if (peer->nonce && epoch < peer->challenged_epoch)
+		return;
+	if (peer->nonce && epoch == peer->challenged_epoch &&
 	    time_before(now, peer->challenged + METHER_CHALLENGE_INTERVAL))
 		return;
 	/* Below METHER_WIRE_VERSION_MAX, as it travels as page_version. */

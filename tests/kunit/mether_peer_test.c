@@ -15,6 +15,8 @@
 #define E2	(9ULL << 32 | 0x0042)
 /* An earlier life. */
 #define E0	(3ULL << 32 | 0xbeef)
+/* A later one. */
+#define E3	(12ULL << 32 | 0x0007)
 
 static struct mether_peer_table *table(struct kunit *test)
 {
@@ -168,10 +170,57 @@ static void mether_peer_liveness(struct kunit *test)
 			-METHER_DROP_RECLAIMED);
 }
 
+/* Replays of an older epoch neither move a CHALLENGE nor restart it. */
+static void mether_peer_challenge_kept(struct kunit *test)
+{
+	struct mether_peer_table *t = table(test);
+	struct mether_challenge c, old;
+	int i;
+
+	/* Never proven: heard in E2, challenged there. */
+	peer_accept(t, HOST, E2, 10, &c);
+	KUNIT_ASSERT_EQ(test, c.host, HOST);
+	KUNIT_ASSERT_EQ(test, c.epoch, E2);
+	/* Its earlier life's packets, replayed late and often: no CHALLENGE. */
+	msleep(jiffies_to_msecs(METHER_CHALLENGE_INTERVAL) + 20);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 500 + i, &old),
+				-METHER_DROP_UNVERIFIED);
+		KUNIT_EXPECT_EQ(test, old.host, 0u);
+	}
+	/* So the ANSWER to the one outstanding still counts. */
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E2, 11, c.nonce, &old), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_epoch(t, HOST), E2);
+
+	/* Proven in E1, up again in E3: E2, between them, is over too. */
+	t = table(test);
+	KUNIT_ASSERT_EQ(test, peer_join(t, HOST, E1, 2), 0);
+	peer_accept(t, HOST, E3, 1, &c);
+	KUNIT_ASSERT_EQ(test, c.host, HOST);
+	KUNIT_ASSERT_EQ(test, c.epoch, E3);
+	msleep(jiffies_to_msecs(METHER_CHALLENGE_INTERVAL) + 20);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E2, 40, &old),
+			-METHER_DROP_UNVERIFIED);
+	KUNIT_EXPECT_EQ(test, old.host, 0u);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E0, 40, &old),
+			-METHER_DROP_OLD_EPOCH);
+	KUNIT_EXPECT_EQ(test, old.host, 0u);
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E3, 2, c.nonce, &old), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_epoch(t, HOST), E3);
+	/* The same epoch, after the interval, is asked again (one was lost). */
+	t = table(test);
+	peer_accept(t, HOST, E1, 1, &c);
+	msleep(jiffies_to_msecs(METHER_CHALLENGE_INTERVAL) + 20);
+	peer_accept(t, HOST, E1, 2, &old);
+	KUNIT_EXPECT_EQ(test, old.host, HOST);
+	KUNIT_EXPECT_EQ(test, old.epoch, E1);
+}
+
 static struct kunit_case mether_peer_cases[] = {
 	KUNIT_CASE(mether_peer_challenge_answer),
 	KUNIT_CASE(mether_peer_challenged),
 	KUNIT_CASE(mether_peer_liveness),
+	KUNIT_CASE(mether_peer_challenge_kept),
 	{}
 };
 
