@@ -66,6 +66,27 @@ static bool mether_wire_bad_hello(const struct mether_wire_header *hdr)
 		!hdr->target);
 }
 
+/*
+ * A version a key holder sets near 2^63 would make the next change of the
+ * page, one higher, a version every host refuses: the page could never
+ * move again. Broadcast, one packet would do that to every host's copy.
+ * So above METHER_WIRE_VERSION_CEIL a version is taken only from a packet
+ * aimed at this host: a handoff, a GRANT or an ACK, from the host that
+ * held the page (or the reclaim's coordinator), which could as well keep
+ * the page. A HELLO's page_version is a nonce, not a version.
+ */
+static bool mether_wire_version_out(const struct mether_wire_header *hdr,
+				    const struct mether_wire_limits *lim)
+{
+	u64 version = be64_to_cpu(hdr->page_version);
+
+	if (version >= METHER_WIRE_VERSION_MAX)
+		return true;
+	return version > METHER_WIRE_VERSION_CEIL &&
+	       hdr->type != METHER_MSG_HELLO &&
+	       be32_to_cpu(hdr->target) != lim->self;
+}
+
 /**
  * mether_wire_tag_bytes() - the tag a packet carries after its payload
  * @seal: METHER_SEAL_*
@@ -143,7 +164,7 @@ int mether_wire_parse(const void *data, size_t len,
 	    hdr->subset != METHER_SUBSET_SHORT)
 		return -METHER_DROP_BAD_SUBSET;
 	if (be64_to_cpu(hdr->page) >= lim->pages ||
-	    be64_to_cpu(hdr->page_version) >= METHER_WIRE_VERSION_MAX)
+	    mether_wire_version_out(hdr, lim))
 		return -METHER_DROP_OUT_OF_RANGE;
 	if (be16_to_cpu(hdr->length) !=
 	    mether_wire_payload_bytes(hdr->type, hdr->subset) ||

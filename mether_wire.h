@@ -49,6 +49,13 @@ enum mether_wire_type {
 #define METHER_WIRE_ANSWER	0x02
 /* No page_version reaches this: a handoff's version + 1 never wraps. */
 #define METHER_WIRE_VERSION_MAX	BIT_ULL(63)
+/*
+ * A version above this is taken only from a packet aimed at this host
+ * (mether_wire_parse()). Versions grow by one a change, so no page of
+ * honest hosts comes near it, and a host that took one at most this high
+ * has 2^62 changes to make before METHER_WIRE_VERSION_MAX.
+ */
+#define METHER_WIRE_VERSION_CEIL	BIT_ULL(62)
 
 /**
  * struct mether_wire_reclaim - the payload of a RECLAIM (big-endian)

@@ -324,6 +324,82 @@ static void mether_wire_versions(struct kunit *test)
 }
 
 /*
+ * Above METHER_WIRE_VERSION_CEIL a version is taken only from a packet
+ * aimed at this host; a HELLO's nonce is no version.
+ */
+static void mether_wire_version_ceiling(struct kunit *test)
+{
+	static const struct {
+		u8 type, subset, flags;
+		u32 target;
+		size_t length;
+	} kinds[] = {
+		/* A published copy, a handoff to another, a REQUEST, an ACK. */
+		{ METHER_MSG_PAGE, METHER_SUBSET_SHORT, 0, 0, 32 },
+		{ METHER_MSG_PAGE, METHER_SUBSET_SHORT, METHER_WIRE_HANDOFF,
+		  SELF + 1, 32 },
+		{ METHER_MSG_REQUEST, METHER_SUBSET_SHORT,
+		  METHER_WIRE_CONSISTENT | METHER_WIRE_HAVE_TAIL, 0, 0 },
+		{ METHER_MSG_ACK, METHER_SUBSET_SHORT, 0, SELF + 1, 0 },
+		{ METHER_MSG_GRANT, METHER_SUBSET_FULL, 0, SELF + 1, 0 },
+	};
+	static const u64 above[] = {
+		METHER_WIRE_VERSION_CEIL + 1, METHER_WIRE_VERSION_MAX - 1,
+	};
+	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct mether_wire_msg sent, got;
+	unsigned int i, j;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		sent = (struct mether_wire_msg){
+			.type = kinds[i].type, .subset = kinds[i].subset,
+			.flags = kinds[i].flags, .sender = 1,
+			.target = kinds[i].target,
+			.target_epoch = kinds[i].target ? 5 : 0, .page = 1,
+			.version = METHER_WIRE_VERSION_CEIL,
+			.epoch = 9, .counter = 1,
+		};
+		mether_wire_build(&p->hdr, &limits, &sent);
+		KUNIT_EXPECT_EQ_MSG(test, receive(p, sizeof(p->hdr) +
+						  kinds[i].length, &got), 0,
+				    "kind %u at the ceiling", i);
+		for (j = 0; j < ARRAY_SIZE(above); j++) {
+			sent.version = above[j];
+			sent.target = kinds[i].target;
+			sent.target_epoch = kinds[i].target ? 5 : 0;
+			mether_wire_build(&p->hdr, &limits, &sent);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    receive(p, sizeof(p->hdr) +
+						    kinds[i].length, &got),
+					    -METHER_DROP_OUT_OF_RANGE,
+					    "kind %u, version %llu", i,
+					    above[j]);
+			/* Aimed at this host: taken. */
+			sent.target = SELF;
+			sent.target_epoch = EPOCH;
+			mether_wire_build(&p->hdr, &limits, &sent);
+			memset(&got, 0, sizeof(got));
+			KUNIT_EXPECT_EQ_MSG(test,
+					    receive(p, sizeof(p->hdr) +
+						    kinds[i].length, &got), 0,
+					    "kind %u to us, version %llu", i,
+					    above[j]);
+			KUNIT_EXPECT_EQ(test, got.version, above[j]);
+		}
+	}
+	/* A CHALLENGE to another host: its nonce has 63 bits. */
+	sent = (struct mether_wire_msg){
+		.type = METHER_MSG_HELLO, .flags = METHER_WIRE_CHALLENGE,
+		.sender = 1, .target = SELF + 1, .target_epoch = 5,
+		.version = METHER_WIRE_VERSION_MAX - 1, .epoch = 9,
+		.counter = 1,
+	};
+	mether_wire_build(&p->hdr, &limits, &sent);
+	KUNIT_EXPECT_EQ(test, receive(p, sizeof(p->hdr), &got), 0);
+}
+
+/*
  * Packets aimed at one host are bound to its epoch: every targeted kind
  * is taken in this host's epoch alone, and snooped whatever the epoch
  * when aimed at another host. Parsed into a zeroed message.
@@ -432,6 +508,7 @@ static struct kunit_case mether_wire_cases[] = {
 	KUNIT_CASE(mether_wire_requests_and_acks),
 	KUNIT_CASE(mether_wire_reclaim_packets),
 	KUNIT_CASE(mether_wire_versions),
+	KUNIT_CASE(mether_wire_version_ceiling),
 	KUNIT_CASE(mether_wire_target_epoch),
 	KUNIT_CASE(mether_wire_own_unopened),
 	{}
