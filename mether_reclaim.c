@@ -581,13 +581,26 @@ bool mether_reclaim_asked(struct mether_space *space,
 	return round || fresh;
 }
 
-static bool mether_reclaim_offers_valid(const struct mether_wire_offer *o)
+/**
+ * mether_reclaim_offers_valid() - may an OFFER's entries be folded in?
+ * @o: its METHER_OFFERS_PER_PACKET entries, from the network
+ *
+ * The versions an OFFER carries are bounded as a page_version is (wire.rst):
+ * one of 2^63 or more, granted, would be refused by its winner, and one
+ * more than it wraps.
+ *
+ * Return: false when an entry sets an unknown flag or a reserved byte,
+ * or carries such a version.
+ */
+bool mether_reclaim_offers_valid(const struct mether_wire_offer *o)
 {
 	unsigned int i;
 
 	for (i = 0; i < METHER_OFFERS_PER_PACKET; i++)
 		if ((be32_to_cpu(o[i].flags) & ~METHER_OFFER_HELD) ||
-		    o[i].reserved)
+		    o[i].reserved ||
+		    be64_to_cpu(o[i].version) >= METHER_WIRE_VERSION_MAX ||
+		    be64_to_cpu(o[i].seen) >= METHER_WIRE_VERSION_MAX)
 			return false;
 	return true;
 }

@@ -76,6 +76,7 @@ struct mether_reclaim_page {
 	bool granted;
 };
 
+bool mether_reclaim_offers_valid(const struct mether_wire_offer *o);
 void mether_reclaim_fold(struct mether_reclaim_page *rp, u32 host,
 			 const struct mether_wire_offer *offer);
 bool mether_reclaim_decide(struct mether_reclaim_page *rp, u32 dead,

@@ -139,6 +139,35 @@ static void mether_reclaim_peer_epochs(struct kunit *test)
 			-METHER_DROP_REPLAYED);
 }
 
+/* An OFFER is folded in only when every entry is well formed. */
+static void mether_reclaim_offer_versions(struct kunit *test)
+{
+	struct mether_wire_offer *o;
+	const u64 max = METHER_WIRE_VERSION_MAX;
+
+	o = kunit_kcalloc(test, METHER_OFFERS_PER_PACKET, sizeof(*o),
+			  GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_offers_valid(o));
+	o[0] = offer(max - 1, max - 1, 2, true);
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_offers_valid(o));
+	/* A version or a seen of 2^63 or more, in any entry. */
+	o[127] = offer(max, max, 2, false);
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_offers_valid(o));
+	o[127] = offer(U64_MAX, 1, 2, false);
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_offers_valid(o));
+	o[127] = offer(1, max, 2, false);
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_offers_valid(o));
+	/* An unknown flag, a reserved byte. */
+	o[127] = offer(1, 1, 2, false);
+	KUNIT_EXPECT_TRUE(test, mether_reclaim_offers_valid(o));
+	o[127].flags = cpu_to_be32(METHER_OFFER_HELD << 1);
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_offers_valid(o));
+	o[127] = offer(1, 1, 2, false);
+	o[127].reserved = cpu_to_be64(1);
+	KUNIT_EXPECT_FALSE(test, mether_reclaim_offers_valid(o));
+}
+
 /* REQUESTs are answered at the rate, after a burst of half a second's. */
 static void mether_reclaim_peer_rate(struct kunit *test)
 {
@@ -344,6 +373,7 @@ static struct kunit_case mether_reclaim_cases[] = {
 	KUNIT_CASE(mether_reclaim_done_bound),
 	KUNIT_CASE(mether_reclaim_pause_slots),
 	KUNIT_CASE(mether_reclaim_offer_bound),
+	KUNIT_CASE(mether_reclaim_offer_versions),
 	KUNIT_CASE(mether_reclaim_peer_old_epoch),
 	KUNIT_CASE(mether_reclaim_peer_reclaim_rate),
 	{}
