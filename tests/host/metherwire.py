@@ -130,7 +130,8 @@ def join(key, cluster, sender, epoch, port, bcast, seconds=2.0,
     """Make host id @sender, in @epoch, heard by the hosts on the segment
     as a real host is: say HELLO, and answer every CHALLENGE aimed at it
     for @seconds. With @hosts (their ids), say HELLO again every quarter
-    second until each of them was answered, and stop then: a loaded host
+    second until each of them was answered, and stop a second later
+    (answering what still comes, saying HELLO no more): a loaded host
     may drop a HELLO unread, and it challenges only what it reads.
     Returns the next counter to use and the hosts answered. The socket
     binds the cluster's port, so the network namespace must run no
@@ -144,10 +145,15 @@ def join(key, cluster, sender, epoch, port, bcast, seconds=2.0,
     answered = set()
     deadline = time.monotonic() + seconds
     hello_at = 0
+    settling = False
     while time.monotonic() < deadline:
-        if hosts is not None and set(hosts) <= answered:
-            break
-        if not hello_at or (hosts is not None and
+        if hosts is not None and set(hosts) <= answered and not settling:
+            # A host that read a second HELLO may have challenged again
+            # meanwhile, with a new nonce: answer what still comes for a
+            # second, saying HELLO no more.
+            settling = True
+            deadline = min(deadline, time.monotonic() + 1.0)
+        if not hello_at or (hosts is not None and not settling and
                             time.monotonic() >= hello_at + 0.25):
             counter += 1
             sock.sendto(seal(key, header(type=HELLO, cluster=cluster,
