@@ -6,7 +6,7 @@
 # key by the host script, must be taken: the refusals are not an
 # artefact of a wrong seal.
 . /mether/tests/lib.sh
-plan 17
+plan 18
 
 N=3000
 HOST=10.77.0.254
