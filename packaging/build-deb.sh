@@ -19,13 +19,11 @@ install -d "$root/DEBIAN" "$root/usr/src/mether-$version" "$lib/pkgconfig" \
 	"$root/usr/lib/systemd/system" "$lib/wireshark/plugins" \
 	"$root/usr/share/doc/mether/examples"
 
-# The module's source, as DKMS builds it (KUnit suites only matter with
-# CONFIG_KUNIT, which Debian's kernels lack, but Kbuild names them).
+# The module's source, as DKMS builds it: no tests (Kbuild builds the
+# KUnit suites only with METHER_KUNIT=y).
 src=$root/usr/src/mether-$version
 cp Kbuild dkms.conf ./*.c ./*.h "$src"/
 cp -r include "$src"/
-install -d "$src/tests/kunit"
-cp tests/kunit/*.c "$src/tests/kunit"/
 
 install -m 0644 userspace/lib/libmether.so "$lib/libmether.so.1"
 ln -s libmether.so.1 "$lib/libmether.so"

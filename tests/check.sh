@@ -43,16 +43,22 @@ check_clean() {
 
 KERNEL_SOURCES=$(git ls-files "*.c" "*.h" ":!userspace")
 
-# build_module NAME KDIR: build mether.ko against KDIR in build/NAME with
-# W=1 (out-of-tree modules cannot put objects elsewhere, so the sources
-# are copied).
+# build_module NAME KDIR [VAR=VALUE...]: build mether.ko against KDIR in
+# build/NAME with W=1 (out-of-tree modules cannot put objects elsewhere,
+# so the sources are copied).
 build_module() {
 	local name=$1 kdir=$2 dir=$BUILD/$1
+	shift 2
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp -r Kbuild dkms.conf ./*.c ./*.h include tests "$dir"/
 	check_clean "build: mether.ko against $name kernel, W=1, no warnings" \
-		"$OUT/build-$name.log" make -C "$kdir" M="$dir" W=1 modules
+		"$OUT/build-$name.log" make -C "$kdir" M="$dir" W=1 "$@" modules
+}
+
+# has_kunit KO: KO carries KUnit suites (they run at every load).
+has_kunit() {
+	objdump -h "$1" | grep -q '[.]kunit_test_suites'
 }
 
 msg "preparing kernels (the debug kernel is built once and cached)"
@@ -100,10 +106,22 @@ check_clean "checkpatch --strict: module sources clean" "$OUT/checkpatch.log" \
 
 msg "building mether.ko against both kernels with W=1"
 build_module stock "$STOCK/kdir"
-build_module debug "$DEBUG_TREE"
+# What DKMS builds on a kernel with KUnit: no suites unless asked.
+build_module plain "$DEBUG_TREE"
+if ! has_kunit "$BUILD/plain/mether.ko"; then
+	record ok "build: a plain build on a KUnit kernel carries no suites"
+else
+	record "not ok" "build: a plain build on a KUnit kernel carries no suites"
+fi
+build_module debug "$DEBUG_TREE" METHER_KUNIT=y
+if has_kunit "$BUILD/debug/mether.ko"; then
+	record ok "build: METHER_KUNIT=y carries the suites"
+else
+	record "not ok" "build: METHER_KUNIT=y carries the suites"
+fi
 # The debug build is up to date, so this runs sparse alone on every file.
 check_clean "sparse (C=2): module sources clean" "$OUT/sparse.log" \
-	make -C "$DEBUG_TREE" M="$BUILD/debug" C=2 modules
+	make -C "$DEBUG_TREE" M="$BUILD/debug" C=2 METHER_KUNIT=y modules
 
 msg "building userspace"
 check_clean "build: userspace, -Wall -Wextra -Werror" "$OUT/userspace.log" \

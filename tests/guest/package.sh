@@ -6,7 +6,7 @@
 # members open it without root, a count runs, and dpkg --purge removes
 # it all.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 24 : 0))
+plan $((METHER_ID == 0 ? 25 : 0))
 
 [ "$METHER_ID" = 0 ] || exit 0
 
@@ -78,6 +78,9 @@ diag "$(in_root dkms status 2>&1)"
 check "package: modprobe mether" in_root modprobe mether
 check "package: the module is the package's version" \
 	[ "$(cat /sys/module/mether/version)" = "$VERSION" ]
+# KUnit suites run at every load: a user's DKMS build must have none.
+check "package: its DKMS source ships no tests" \
+	test ! -e $R/usr/src/mether-$VERSION/tests
 in_root modinfo -F parm mether >/tmp/parm
 check "package: modinfo describes every parameter" awk -F: \
 	'{ n++ } $2 !~ /[a-z]/ { bad = 1 } END { exit bad || n < 6 }' /tmp/parm
