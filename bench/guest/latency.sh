@@ -1,0 +1,79 @@
+# Where an increment's time goes (issue 16), in each of two guests on
+# Debian's stock kernel: RUNS rounds of the final protocol counting to N,
+# each beside a user-space UDP ping-pong of the same count, then once
+# more with the tracepoints on. The traced run's events go to the result
+# channel as "latev" lines; bench/latency.py turns them into the
+# breakdown (bench/results/latency.csv).
+. /mether/tests/lib.sh
+
+N=${COUNT_TO:-1024}
+RUNS=${LATENCY_RUNS:-3}
+PEER=10.77.0.$((2 - METHER_ID))
+T=/sys/kernel/tracing
+
+check "latency: mether.ko loads" insmod $MODULE
+create=
+[ "$METHER_ID" = 0 ] && create=--create
+check "latency: host up, sealed" metherctl up --id $((METHER_ID + 1)) \
+	--cluster 4 --port 7700 --broadcast 10.77.0.255 --pages 64 $create \
+	--key-file $CLUSTER_KEY
+
+# count RUN TRACED: the final protocol once, on pages of its own.
+count() {
+	barrier "latency-final-$1" || not_ok "latency: barrier final $1"
+	timeout 300 mether-count -p final -n $N -i $METHER_ID -b $((10 + 2 * $1)) \
+		>/tmp/r 2>&1
+	line=$(grep '^id=' /tmp/r || echo "id=$METHER_ID protocol=final ok=no")
+	echo "bench $line host=$METHER_ID run=$1 traced=$2" >&3
+	case $line in
+	*ok=yes*) ok "latency: final, run $1, traced $2: $line" ;;
+	*) not_ok "latency: final, run $1, traced $2"; diag "$(cat /tmp/r)" ;;
+	esac
+}
+
+# pingpong RUN: the same count over user-space UDP (host 1 listens).
+pingpong() {
+	barrier "latency-udp-$1" || not_ok "latency: barrier udp $1"
+	[ "$METHER_ID" = 0 ] && sleep 1
+	timeout 300 mether-pingpong -u -i $METHER_ID -a $PEER -p $((7900 + $1)) \
+		-n $N >/tmp/r 2>&1
+	line=$(grep '^id=' /tmp/r || echo "id=$METHER_ID protocol=pingpong-u ok=no")
+	echo "bench $line host=$METHER_ID run=$1 traced=no" >&3
+	case $line in
+	*ok=yes*) ok "latency: udp, run $1: $line" ;;
+	*) not_ok "latency: udp, run $1"; diag "$(cat /tmp/r)" ;;
+	esac
+}
+
+run=1
+while [ $run -le "$RUNS" ]; do
+	count $run no
+	pingpong $run
+	run=$((run + 1))
+done
+
+# The traced run: Mether's events, the counting process's ioctls and
+# wake-ups, and every packet where it meets the network device.
+[ -d $T/events ] || mount -t tracefs nodev $T
+echo 0 >$T/tracing_on
+echo 16384 >$T/buffer_size_kb
+echo >$T/trace
+for e in mether/mether_packet_rx mether/mether_packet_tx mether/mether_purge \
+	 mether/mether_fault mether/mether_fault_wait \
+	 syscalls/sys_enter_ioctl sched/sched_wakeup net/netif_receive_skb \
+	 net/net_dev_xmit; do
+	echo 1 >$T/events/$e/enable
+done
+echo 'comm == "mether-count"' >$T/events/sched/sched_wakeup/filter
+echo 1 >$T/tracing_on
+count $run yes
+echo 0 >$T/tracing_on
+# "TASK-PID [CPU] FLAGS SECONDS: EVENT: FIELDS" -> "latev SECONDS TASK EVENT FIELDS"
+sed -n 's/^ *\(.*\)-[0-9]* *\[[0-9]*\] [^ ]* *\([0-9.]*\): \([a-z_]*\): /\2 \1 \3 /p' \
+	$T/trace | sed 's/^/latev /' >&3
+echo 0 >$T/events/enable
+echo >$T/trace
+
+barrier latency-done || not_ok "latency: barrier latency-done"
+check "latency: host down" metherctl down
+check "latency: mether.ko unloads" rmmod mether

@@ -1,0 +1,185 @@
+#!/usr/bin/python3
+"""Where the final protocol's increment spends its time (issue 16), from
+what two guests reported (bench/guest/latency.sh).
+
+    latency.py RESULT_LOG... --label LABEL [--out bench/results]
+
+Prints, and writes to latency.csv under the label (rows of an older run
+under the same label are replaced):
+  - per host, each stage of one increment from the traced run: median,
+    minimum and maximum in microseconds over every increment whose
+    events were all seen;
+  - the untraced runs' seconds for the whole count, final protocol and
+    user-space UDP ping-pong, median and range, and their ratio.
+
+The stages, for one increment on one host, in the order they happen
+(each begins where the one before ends):
+  stack_to_open   the page's packet reaches the stack (netif_receive_skb)
+                  until Mether has opened it (mether_packet_rx)
+  open_to_wakeup  until the counting process is woken (sched_wakeup)
+  wakeup_to_run   until it runs again, back in its fault (fault_wait)
+  user            until it enters the PURGE of its own page (its write
+                  and the fault that maps it are in here)
+  purge_to_send   until its page is sealed and handed to the socket
+  send_to_wire    until the device sends it (net_dev_xmit)
+  send_to_return  from handing it to the socket until PURGE returns
+  away            from the device sending it until the other host's
+                  answer reaches the stack: two wire crossings and the
+                  other host's whole turn
+"""
+import argparse
+import csv
+import os
+import re
+import statistics
+import sys
+
+STAGES = ["stack_to_open", "open_to_wakeup", "wakeup_to_run", "user",
+          "purge_to_send", "send_to_wire", "send_to_return", "away"]
+FIELDS = ["label", "host", "what", "median_us", "min_us", "max_us", "n"]
+
+
+def read(paths):
+    """-> (events per host, bench lines): events are (seconds, task,
+    name, fields) in trace order."""
+    events, bench = {}, []
+    for host, path in enumerate(paths):
+        evs = events.setdefault(host, [])
+        with open(path, errors="replace") as f:
+            for line in f:
+                if line.startswith("latev "):
+                    parts = line.split(None, 4)
+                    if len(parts) < 4:
+                        continue
+                    fields = dict(re.findall(r"(\w+)=(\S+)",
+                                             parts[4] if len(parts) > 4
+                                             else ""))
+                    evs.append((float(parts[1]), parts[2], parts[3],
+                                fields))
+                elif line.startswith("bench "):
+                    bench.append(dict(re.findall(r"(\w+)=(\S+)", line)))
+    return events, bench
+
+
+def is_page(ev, name, kind=None):
+    return ev[2] == name and ev[3].get("type") == "PAGE" and \
+        (kind is None or ev[3].get("page") == kind)
+
+
+def increments(evs):
+    """Yield a dict of stage -> microseconds for each increment whose
+    events were all seen, in order."""
+    tx = [i for i, e in enumerate(evs) if is_page(e, "mether_packet_tx")]
+    if not tx:
+        return
+    mine = evs[tx[0]][3]["page"]
+    rx = [i for i, e in enumerate(evs) if is_page(e, "mether_packet_rx") and
+          e[3].get("page") != mine]
+
+    def last_before(i, pred, stop=0):
+        for j in range(i - 1, stop - 1, -1):
+            if pred(evs[j]):
+                return j
+        return None
+
+    def first_after(i, pred, stop=None):
+        for j in range(i + 1, len(evs) if stop is None else stop):
+            if pred(evs[j]):
+                return j
+        return None
+
+    for t5 in tx:
+        t1 = last_before(t5, lambda e: is_page(e, "mether_packet_rx") and
+                         e[3].get("page") != mine)
+        if t1 is None:
+            continue
+        t0 = last_before(t1, lambda e: e[2] == "netif_receive_skb")
+        t2 = first_after(t1, lambda e: e[2] == "sched_wakeup", t5)
+        t3 = first_after(t1, lambda e: e[2] == "mether_fault_wait" and
+                         e[3].get("arrived") == "1", t5)
+        t4 = last_before(t5, lambda e: e[2] == "sys_enter_ioctl" and
+                         e[1] == "mether-count", t1)
+        t6 = first_after(t5, lambda e: e[2] == "net_dev_xmit")
+        t7 = first_after(t5, lambda e: e[2] == "mether_purge" and
+                         e[3].get("page") == mine and
+                         e[3].get("copy") == "consistent")
+        nxt = [j for j in rx if j > t5]
+        t0n = last_before(nxt[0], lambda e: e[2] == "netif_receive_skb",
+                          t5) if nxt else None
+        marks = [t0, t1, t2, t3, t4, t5]
+        if None in marks + [t6, t7, t0n] or marks != sorted(marks):
+            continue
+        at = [evs[j][0] * 1e6 for j in marks]
+        yield {
+            "stack_to_open": at[1] - at[0],
+            "open_to_wakeup": at[2] - at[1],
+            "wakeup_to_run": at[3] - at[2],
+            "user": at[4] - at[3],
+            "purge_to_send": at[5] - at[4],
+            "send_to_wire": evs[t6][0] * 1e6 - at[5],
+            "send_to_return": evs[t7][0] * 1e6 - at[5],
+            "away": evs[t0n][0] * 1e6 - evs[t6][0] * 1e6,
+        }
+
+
+def spread(values):
+    return statistics.median(values), min(values), max(values)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("logs", nargs="+")
+    ap.add_argument("--label", required=True)
+    ap.add_argument("--out", default="bench/results")
+    args = ap.parse_args()
+
+    events, bench = read(args.logs)
+    rows = []
+    for host, evs in sorted(events.items()):
+        incs = list(increments(evs))
+        if not incs:
+            print(f"host {host}: no complete increment in the trace",
+                  file=sys.stderr)
+            return 1
+        for stage in STAGES:
+            med, lo, hi = spread([i[stage] for i in incs])
+            rows.append([args.label, host, stage, round(med, 1),
+                         round(lo, 1), round(hi, 1), len(incs)])
+    # The untraced runs: the slower host's seconds, per run.
+    for proto in ("final", "pingpong-u"):
+        per_run = {}
+        for b in bench:
+            if b.get("protocol") == proto and b.get("traced") == "no" and \
+                    b.get("ok") == "yes":
+                run = b.get("run")
+                per_run[run] = max(per_run.get(run, 0),
+                                   float(b["seconds"]))
+        if len(per_run) < 1:
+            print(f"no finished untraced {proto} run", file=sys.stderr)
+            return 1
+        med, lo, hi = spread(list(per_run.values()))
+        rows.append([args.label, "both", f"{proto}_seconds", round(med, 3),
+                     round(lo, 3), round(hi, 3), len(per_run)])
+    final = [r for r in rows if r[2] == "final_seconds"][0]
+    udp = [r for r in rows if r[2] == "pingpong-u_seconds"][0]
+    rows.append([args.label, "both", "final_over_udp",
+                 round(final[3] / udp[3], 2), "", "", final[6]])
+
+    path = os.path.join(args.out, "latency.csv")
+    kept = []
+    if os.path.exists(path):
+        with open(path) as f:
+            kept = [r for r in csv.reader(f)][1:]
+        kept = [r for r in kept if r and r[0] != args.label]
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(FIELDS)
+        w.writerows(kept + rows)
+    print(" ".join(f"{h:>14}" for h in FIELDS[1:]))
+    for r in rows:
+        print(" ".join(f"{str(v):>14}" for v in r[1:]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

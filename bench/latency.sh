@@ -1,0 +1,33 @@
+#!/bin/bash
+# Where the final protocol's increment spends its time: boot two guests
+# on Debian's stock kernel, count with the final protocol and with a
+# user-space UDP ping-pong (3 untraced rounds), then once with the
+# tracepoints on, and record the breakdown under LABEL in
+# bench/results/latency.csv (bench/latency.py says what each stage is).
+#   bench/latency.sh LABEL      (e.g. "before", "after")
+set -euo pipefail
+. "$(dirname "$0")/../tests/vm/common.sh"
+
+need_root "bench/latency.sh"
+label=${1:?usage: bench/latency.sh LABEL}
+cd "$METHER_TOP"
+OUT=$METHER_TOP/build/latency
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+STOCK=$(bash tests/vm/stock-kernel.sh)
+rm -rf "$OUT/module"
+mkdir -p "$OUT/module"
+cp -r Kbuild dkms.conf ./*.c ./*.h include "$OUT/module/"
+make -s -C "$STOCK/kdir" M="$OUT/module" modules >"$OUT/build.log" 2>&1 ||
+	{ cat "$OUT/build.log" >&2; die "module build failed"; }
+make -s -C userspace >/dev/null
+
+tests/vm/run-guests --kernel "$STOCK/vmlinuz" \
+	--module "$OUT/module/mether.ko" --modules-root "$STOCK/root" \
+	--modules-list "$STOCK/modules.list" --bin userspace/tools/metherctl \
+	--bin userspace/tools/mether-count \
+	--bin userspace/tools/mether-pingpong \
+	--guests 2 --timeout 1200 --test-timeout 900 --out "$OUT/guests" bench/guest/latency.sh
+/usr/bin/python3 bench/latency.py "$OUT"/guests/result-*.log \
+	--label "$label" --out bench/results
