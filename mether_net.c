@@ -105,7 +105,9 @@ static int mether_net_open(struct mether_link *link, size_t len,
 	struct mether_wire_header *hdr = (void *)link->rx_buf;
 	size_t tag = mether_wire_tag_bytes(link->limits.seal);
 	struct mether_challenge challenge;
+	enum mether_peer_bucket bucket;
 	struct mether_keys keys;
+	unsigned int rate;
 	bool opened;
 	int ret;
 
@@ -128,20 +130,9 @@ static int mether_net_open(struct mether_link *link, size_t len,
 		mether_net_challenge(link, &challenge);
 	if (ret)
 		return ret;
-	/* An ANSWER, like a page, is a packet a peer makes this host send. */
-	if ((msg->type == METHER_MSG_REQUEST ||
-	     (msg->type == METHER_MSG_HELLO &&
-	      (msg->flags & METHER_WIRE_CHALLENGE) &&
-	      msg->target == link->limits.self)) &&
-	    !mether_peer_charge(&link->peers, msg->sender,
-				METHER_BUCKET_REQUEST,
-				link->space->request_rate))
-		return -METHER_DROP_RATE_LIMITED;
-	/* A DONE costs nothing, and a lost one would keep a pause. */
-	if (msg->type == METHER_MSG_RECLAIM &&
-	    !(msg->flags & METHER_WIRE_RECLAIM_DONE) &&
-	    !mether_peer_charge(&link->peers, msg->sender,
-				METHER_BUCKET_RECLAIM, METHER_RECLAIM_RATE))
+	bucket = mether_peer_bucket_of(msg, link->limits.self,
+				       link->space->request_rate, &rate);
+	if (!mether_peer_charge(&link->peers, msg->sender, bucket, rate))
 		return -METHER_DROP_RATE_LIMITED;
 	return 0;
 }

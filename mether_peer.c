@@ -183,16 +183,54 @@ u64 mether_peer_epoch(struct mether_peer_table *table, u32 host)
 }
 
 /**
- * mether_peer_charge() - may a REQUEST or RECLAIM of @sender be answered?
+ * mether_peer_bucket_of() - what an accepted packet is charged to
+ * @msg: the packet
+ * @self: this host's id
+ * @request_rate: the space's REQUESTs per second (its module parameter)
+ * @rate: set to the bucket's rate per second
+ *
+ * A packet costs credit when it makes this host send: a REQUEST (a page
+ * broadcast), a RECLAIM without DONE (OFFERs), a CHALLENGE aimed here
+ * (an ANSWER). A DONE costs nothing, and a lost one would keep a pause.
+ *
+ * Return: the bucket, or METHER_BUCKETS for a packet that costs nothing.
+ */
+enum mether_peer_bucket mether_peer_bucket_of(const struct mether_wire_msg *msg,
+					      u32 self, unsigned int request_rate,
+					      unsigned int *rate)
+{
+	switch (msg->type) {
+	case METHER_MSG_REQUEST:
+		*rate = request_rate;
+		return METHER_BUCKET_REQUEST;
+	case METHER_MSG_RECLAIM:
+		if (msg->flags & METHER_WIRE_RECLAIM_DONE)
+			break;
+		*rate = METHER_RECLAIM_RATE;
+		return METHER_BUCKET_RECLAIM;
+	case METHER_MSG_HELLO:
+		if (!(msg->flags & METHER_WIRE_CHALLENGE) || msg->target != self)
+			break;
+		*rate = METHER_CHALLENGE_RATE;
+		return METHER_BUCKET_CHALLENGE;
+	default:
+		break;
+	}
+	*rate = 0;
+	return METHER_BUCKETS;
+}
+
+/**
+ * mether_peer_charge() - may a packet of @sender that costs be answered?
  * @table: the link's hosts
  * @sender: a host whose packet mether_peer_accept() just accepted
- * @bucket: what the packet costs
+ * @bucket: what the packet costs (mether_peer_bucket_of())
  * @rate: such packets per second a host may have answered (0: no limit)
  *
  * A REQUEST of 76 bytes makes the holder broadcast a page of 4172, and a
  * RECLAIM makes every survivor send OFFERs of a page each, so a host
  * that asks too fast, by fault or by malice, could make others flood
- * the segment. Each host has a bucket of credit for each, filled at
+ * the segment. Each host has a bucket of credit for each kind, filled at
  * @rate per second up to half a second's worth; a packet costs one.
  *
  * Return: true to answer it; false to drop it.
@@ -206,7 +244,7 @@ bool mether_peer_charge(struct mether_peer_table *table, u32 sender,
 	u64 *credit;
 	bool ok = true;
 
-	if (!rate)
+	if (!rate || bucket >= METHER_BUCKETS)
 		return true;
 	spin_lock(&table->lock);
 	peer = mether_peer_find(table, sender, false);

@@ -15,11 +15,19 @@
 enum mether_peer_bucket {
 	METHER_BUCKET_REQUEST,	/* each makes the holder broadcast a page */
 	METHER_BUCKET_RECLAIM,	/* each makes every survivor send OFFERs */
-	METHER_BUCKETS
+	METHER_BUCKET_CHALLENGE,	/* each makes the target answer */
+	METHER_BUCKETS		/* free: a packet that costs nothing */
 };
 
 /* RECLAIMs (without DONE) per second a host may have answered. */
 #define METHER_RECLAIM_RATE	10
+/*
+ * CHALLENGEs per second a host may have answered: a host proves an
+ * epoch once, so a few a second is plenty, and a bucket of their own
+ * keeps a busy host's REQUESTs from starving its proof (and the other
+ * way round).
+ */
+#define METHER_CHALLENGE_RATE	10
 
 /**
  * struct mether_peer - a host this one has heard
@@ -81,6 +89,9 @@ int mether_peer_accept(struct mether_peer_table *table, u32 self,
 		       const struct mether_wire_msg *msg,
 		       struct mether_challenge *challenge);
 u64 mether_peer_epoch(struct mether_peer_table *table, u32 host);
+enum mether_peer_bucket mether_peer_bucket_of(const struct mether_wire_msg *msg,
+					      u32 self, unsigned int request_rate,
+					      unsigned int *rate);
 bool mether_peer_charge(struct mether_peer_table *table, u32 sender,
 			enum mether_peer_bucket bucket, unsigned int rate);
 int mether_peer_reclaimable(struct mether_peer_table *table, u32 host,

@@ -17,9 +17,9 @@ drops() { # drops: the drop counters as "reason count" lines
 
 # Answer 20 REQUESTs a second from any one host (the count asks for far
 # fewer): the flood's one asker asks faster, even after the socket has
-# dropped most of its packets. (A CHALLENGE, which makes a host answer,
-# is charged to the same bucket: at 5 a second the count's own requests
-# starved the guests' CHALLENGEs, and they never proved each other.)
+# dropped most of its packets. (CHALLENGEs once shared this bucket: at 5
+# a second the count's own requests starved them, and the guests never
+# proved each other. They have a bucket of their own now.)
 # A fault keeps asking for a minute before SIGBUS, not 5 s: on a loaded
 # machine the host's flood lasted 10 s, and while its junk fragments
 # fill the guests' reassembly memory an answer can be late for longer

@@ -216,11 +216,66 @@ static void mether_peer_challenge_kept(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, old.epoch, E1);
 }
 
+/*
+ * What a packet is charged to, and a CHALLENGE bucket of its own: a
+ * host whose REQUESTs used up their credit still gets its CHALLENGE
+ * answered, and the other way round.
+ */
+static void mether_peer_challenge_bucket(struct kunit *test)
+{
+	struct mether_peer_table *t = table(test);
+	struct mether_wire_msg msg = { .type = METHER_MSG_REQUEST };
+	unsigned int rate;
+	int i, answered = 0;
+
+	KUNIT_EXPECT_EQ(test, mether_peer_bucket_of(&msg, PEER_SELF, 20, &rate),
+			METHER_BUCKET_REQUEST);
+	KUNIT_EXPECT_EQ(test, rate, 20u);
+	msg.type = METHER_MSG_RECLAIM;
+	KUNIT_EXPECT_EQ(test, mether_peer_bucket_of(&msg, PEER_SELF, 20, &rate),
+			METHER_BUCKET_RECLAIM);
+	KUNIT_EXPECT_EQ(test, rate, (unsigned int)METHER_RECLAIM_RATE);
+	msg.flags = METHER_WIRE_RECLAIM_DONE;
+	KUNIT_EXPECT_EQ(test, mether_peer_bucket_of(&msg, PEER_SELF, 20, &rate),
+			METHER_BUCKETS);
+	msg = peer_msg(HOST, E1, 1, METHER_WIRE_CHALLENGE, 5);
+	KUNIT_EXPECT_EQ(test, mether_peer_bucket_of(&msg, PEER_SELF, 20, &rate),
+			METHER_BUCKET_CHALLENGE);
+	KUNIT_EXPECT_EQ(test, rate, (unsigned int)METHER_CHALLENGE_RATE);
+	/* Aimed at another host, or a plain HELLO, it costs nothing here. */
+	msg.target = PEER_SELF + 1;
+	KUNIT_EXPECT_EQ(test, mether_peer_bucket_of(&msg, PEER_SELF, 20, &rate),
+			METHER_BUCKETS);
+	msg = peer_msg(HOST, E1, 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_bucket_of(&msg, PEER_SELF, 20, &rate),
+			METHER_BUCKETS);
+	msg.type = METHER_MSG_PAGE;
+	KUNIT_EXPECT_EQ(test, mether_peer_bucket_of(&msg, PEER_SELF, 20, &rate),
+			METHER_BUCKETS);
+	KUNIT_EXPECT_TRUE(test, mether_peer_charge(t, HOST, METHER_BUCKETS, 1));
+
+	KUNIT_ASSERT_EQ(test, peer_join(t, HOST, E1, 2), 0);
+	/* Far faster than jiffies tick: the REQUEST burst runs out. */
+	for (i = 0; i < 20; i++)
+		mether_peer_charge(t, HOST, METHER_BUCKET_REQUEST, 4);
+	KUNIT_EXPECT_FALSE(test,
+			   mether_peer_charge(t, HOST, METHER_BUCKET_REQUEST, 4));
+	for (i = 0; i < 20; i++)
+		answered += mether_peer_charge(t, HOST, METHER_BUCKET_CHALLENGE,
+					       METHER_CHALLENGE_RATE);
+	KUNIT_EXPECT_GE(test, answered, METHER_CHALLENGE_RATE / 2);
+	KUNIT_EXPECT_LE(test, answered, METHER_CHALLENGE_RATE / 2 + 1);
+	KUNIT_EXPECT_FALSE(test, mether_peer_charge(t, HOST,
+						    METHER_BUCKET_CHALLENGE,
+						    METHER_CHALLENGE_RATE));
+}
+
 static struct kunit_case mether_peer_cases[] = {
 	KUNIT_CASE(mether_peer_challenge_answer),
 	KUNIT_CASE(mether_peer_challenged),
 	KUNIT_CASE(mether_peer_liveness),
 	KUNIT_CASE(mether_peer_challenge_kept),
+	KUNIT_CASE(mether_peer_challenge_bucket),
 	{}
 };
 
