@@ -9,8 +9,9 @@ under the same label are replaced):
   - per host, each stage of one increment from the traced run: median,
     minimum and maximum in microseconds over every increment whose
     events were all seen;
-  - the untraced runs' seconds for the whole count, final protocol and
-    user-space UDP ping-pong, median and range, and their ratio.
+  - the untraced runs' microseconds per increment, final protocol and
+    user-space UDP ping-pong, median and range, and their ratio run by
+    run (each pair back to back in the same boot).
 
 The stages, for one increment on one host, in the order they happen
 (each begins where the one before ends):
@@ -145,25 +146,31 @@ def main():
             med, lo, hi = spread([i[stage] for i in incs])
             rows.append([args.label, host, stage, round(med, 1),
                          round(lo, 1), round(hi, 1), len(incs)])
-    # The untraced runs: the slower host's seconds, per run.
-    for proto in ("final", "pingpong-u"):
+    # The untraced runs: the slower host's time per increment, per run,
+    # over the span both programs time alike ("seconds" over "timed").
+    per_inc = {}
+    for proto in ("final", "udp-pingpong"):
         per_run = {}
         for b in bench:
             if b.get("protocol") == proto and b.get("traced") == "no" and \
                     b.get("ok") == "yes":
                 run = b.get("run")
-                per_run[run] = max(per_run.get(run, 0),
-                                   float(b["seconds"]))
-        if len(per_run) < 1:
+                us = float(b["seconds"]) * 1e6 / max(int(b["timed"]), 1)
+                per_run[run] = max(per_run.get(run, 0), us)
+        if not per_run:
             print(f"no finished untraced {proto} run", file=sys.stderr)
             return 1
+        per_inc[proto] = per_run
         med, lo, hi = spread(list(per_run.values()))
-        rows.append([args.label, "both", f"{proto}_seconds", round(med, 3),
-                     round(lo, 3), round(hi, 3), len(per_run)])
-    final = [r for r in rows if r[2] == "final_seconds"][0]
-    udp = [r for r in rows if r[2] == "pingpong-u_seconds"][0]
-    rows.append([args.label, "both", "final_over_udp",
-                 round(final[3] / udp[3], 2), "", "", final[6]])
+        rows.append([args.label, "both", f"{proto}_us_per_increment",
+                     round(med, 1), round(lo, 1), round(hi, 1),
+                     len(per_run)])
+    # The ratio run by run (each pair ran back to back in one boot).
+    ratios = [per_inc["final"][r] / per_inc["udp-pingpong"][r]
+              for r in per_inc["final"] if r in per_inc["udp-pingpong"]]
+    med, lo, hi = spread(ratios)
+    rows.append([args.label, "both", "final_over_udp", round(med, 2),
+                 round(lo, 2), round(hi, 2), len(ratios)])
 
     path = os.path.join(args.out, "latency.csv")
     kept = []

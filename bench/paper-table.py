@@ -8,7 +8,9 @@ Writes paper-table.csv, paper-table.md and paper-table.png to --out and
 prints the Markdown, with the table run unsealed beside it (seal-cost.csv);
 from "pipebench" lines, pipes.csv (throughput of
 libmether pipes and of TCP, one way, by message size). Per protocol, over both hosts:
-  wall_s          the slower host's wall-clock time for the whole count
+  wall_s          the slower host's wall-clock time for the whole count,
+                  from its time per increment once both sides were
+                  running (each program's "seconds" over "timed")
   user_s, sys_s   CPU time of one counting process (mean of the two)
   bytes_per_s     Mether UDP payload bytes both hosts sent, per second
   packets_per_inc packets both hosts sent, per increment
@@ -79,7 +81,11 @@ def row_for(proto, runs):
     if not done or not n:
         return row, False
     f = lambda k: [float(h[k]) for h in hosts]
-    wall = max(f("seconds"))
+    # Both programs time the span from the first value the other side
+    # wrote to the end ("timed" increments; older logs lack it): the
+    # slower host's time per increment, over the whole count.
+    wall = max(float(h["seconds"]) / max(int(h.get("timed", n)), 1)
+               for h in hosts) * n
     packets = sum(f("tx_packets"))
     payload = sum(f("tx_bytes"))
     wins = sum(f("wins"))

@@ -37,7 +37,7 @@ pingpong() {
 	[ "$METHER_ID" = 0 ] && sleep 1
 	timeout 300 mether-pingpong -u -i $METHER_ID -a $PEER -p $((7900 + $1)) \
 		-n $N >/tmp/r 2>&1
-	line=$(grep '^id=' /tmp/r || echo "id=$METHER_ID protocol=pingpong-u ok=no")
+	line=$(grep '^id=' /tmp/r || echo "id=$METHER_ID protocol=udp-pingpong ok=no")
 	echo "bench $line host=$METHER_ID run=$1 traced=no" >&3
 	case $line in
 	*ok=yes*) ok "latency: udp, run $1: $line" ;;

@@ -5,6 +5,11 @@
  * the paper's user protocols; each checks that it saw every increment in
  * order, and reports its wins and losses.
  *
+ * Times, as mether-pingpong reports them: "seconds" runs from the first
+ * value another process wrote (both sides past their start-up: the
+ * mapping, "Deal Me In", the first faults) to the end, and covers
+ * "timed" increments; "total_seconds" runs from the mapping on.
+ *
  *	mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N] [-w]
  *		     [--directory]
  *
@@ -43,6 +48,7 @@
 #include <linux/mether.h>
 
 #include "tool_number.h"
+#include "tool_time.h"
 
 enum protocol { FULL_PAGE, SHORT_PAGE, PURGE, PURGE_HYSTERESIS,
 		SHORT_DATA_DRIVEN, FINAL };
@@ -61,6 +67,9 @@ struct counter {
 	unsigned long base_page;
 	int base_given, directory;
 	unsigned long wins, losses, purges;
+	/* The timed span: from the first value another process wrote. */
+	struct timespec ready;
+	uint32_t ready_at;
 };
 
 static void die(const char *what)
@@ -175,6 +184,15 @@ static int count(struct counter *c)
 			continue;
 		}
 		c->wins++;
+		/*
+		 * Another process wrote @seen: both sides are running, past
+		 * their start-up. The clock for the figures starts here, as
+		 * mether-pingpong's does.
+		 */
+		if (seen && !c->ready_at) {
+			clock_gettime(CLOCK_MONOTONIC, &c->ready);
+			c->ready_at = seen;
+		}
 		*mine = seen + 1;
 		if (c->protocol != FULL_PAGE && c->protocol != SHORT_PAGE)
 			purge(c, (void *)mine);
@@ -339,10 +357,13 @@ int main(int argc, char **argv)
 	ret = c.watch ? watch(&c) : count(&c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("id=%u protocol=%s target=%u ok=%s wins=%lu losses=%lu purges=%lu seconds=%.3f user=%.3f sys=%.3f cs=%ld\n",
+	if (!c.ready_at)
+		c.ready = t0;
+	printf("id=%u protocol=%s target=%u ok=%s wins=%lu losses=%lu purges=%lu seconds=%.3f timed=%u total_seconds=%.3f user=%.3f sys=%.3f cs=%ld\n",
 	       c.id, protocol_names[c.protocol], c.target, ret ? "no" : "yes",
-	       c.wins, c.losses, c.purges,
-	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       c.wins, c.losses, c.purges, tool_seconds(&c.ready, &t1),
+	       c.ready_at ? c.target - c.ready_at : c.target,
+	       tool_seconds(&t0, &t1),
 	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
 	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
 	       ru.ru_nvcsw + ru.ru_nivcsw);

@@ -24,6 +24,7 @@
 
 #include "bench_tcp.h"
 #include "tool_number.h"
+#include "tool_time.h"
 
 static void die(const char *what)
 {
@@ -108,9 +109,9 @@ int main(int argc, char **argv)
 	struct sockaddr_in peer = { .sin_family = AF_INET };
 	unsigned long target = 1024, packets = 0, wins = 0;
 	unsigned int id = 0, port = 7900;
-	struct timespec t0, t1;
+	struct timespec t0, ready, t1;
 	int opt, tcp = -1, fd, ok = 1;
-	uint32_t seen, expect;
+	uint32_t seen, expect, ready_at;
 	struct rusage ru;
 
 	while ((opt = getopt(argc, argv, "uti:a:p:n:")) != -1) {
@@ -163,6 +164,9 @@ int main(int argc, char **argv)
 			die("recv");
 		expect = 1;
 	}
+	/* The first value the other side sent: the timed span starts. */
+	clock_gettime(CLOCK_MONOTONIC, &ready);
+	ready_at = seen;
 	for (;;) {
 		if (seen != expect) {
 			fprintf(stderr, "mether-pingpong %u: saw %u, expected %u\n",
@@ -182,10 +186,10 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("id=%u protocol=%s target=%lu ok=%s wins=%lu losses=0 packets=%lu payload_bytes=%lu seconds=%.3f user=%.3f sys=%.3f cs=%ld\n",
+	printf("id=%u protocol=%s target=%lu ok=%s wins=%lu losses=0 packets=%lu payload_bytes=%lu seconds=%.3f timed=%lu total_seconds=%.3f user=%.3f sys=%.3f cs=%ld\n",
 	       id, tcp ? "tcp-pingpong" : "udp-pingpong", target,
 	       ok ? "yes" : "no", wins, packets, packets * 4,
-	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       tool_seconds(&ready, &t1), target - ready_at, tool_seconds(&t0, &t1),
 	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
 	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
 	       ru.ru_nvcsw + ru.ru_nivcsw);
