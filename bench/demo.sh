@@ -9,7 +9,7 @@ set -euo pipefail
 
 need_root "make demo"
 ensure_pkgs build-essential cpio kmod iproute2 qemu-system-x86 \
-	busybox-static linux-headers-amd64 python3-matplotlib
+	busybox-static linux-headers-amd64 python3-matplotlib wireguard-tools
 
 cd "$METHER_TOP"
 OUT=$METHER_TOP/build/demo
@@ -33,7 +33,7 @@ tests/vm/run-guests --kernel "$STOCK/vmlinuz" \
 	--bin userspace/tools/mether-count --bin userspace/tools/mether-pingpong \
 	--bin userspace/tools/mether-pipe-bench \
 	--bin userspace/tools/mether-follow --bin userspace/apps/mether-jacobi \
-	--host-bin /sbin/ip \
+	--host-bin /sbin/ip --host-bin /usr/bin/wg \
 	--guests 2 --timeout 1800 --verbose --out "$OUT/guests" \
 	bench/guest/demo.sh bench/guest/paper.sh bench/guest/scaling.sh \
 	bench/guest/jacobi.sh ||

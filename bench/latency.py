@@ -9,9 +9,11 @@ under the same label are replaced):
   - per host, each stage of one increment from the traced run: median,
     minimum and maximum in microseconds over every increment whose
     events were all seen;
-  - the untraced runs' microseconds per increment, final protocol and
-    user-space UDP ping-pong, median and range, and their ratio run by
-    run (each pair back to back in the same boot).
+  - the untraced runs' microseconds per increment: the final protocol
+    (sealed), a user-space UDP ping-pong, and the same through a
+    WireGuard tunnel (the authenticated alternative); median and range,
+    and their ratios run by run (each run's counts back to back in the
+    same boot).
 
 The stages, for one increment on one host, in the order they happen
 (each begins where the one before ends):
@@ -149,7 +151,7 @@ def main():
     # The untraced runs: the slower host's time per increment, per run,
     # over the span both programs time alike ("seconds" over "timed").
     per_inc = {}
-    for proto in ("final", "udp-pingpong"):
+    for proto in ("final", "udp-pingpong", "udp-wireguard"):
         per_run = {}
         for b in bench:
             if b.get("protocol") == proto and b.get("traced") == "no" and \
@@ -165,12 +167,16 @@ def main():
         rows.append([args.label, "both", f"{proto}_us_per_increment",
                      round(med, 1), round(lo, 1), round(hi, 1),
                      len(per_run)])
-    # The ratio run by run (each pair ran back to back in one boot).
-    ratios = [per_inc["final"][r] / per_inc["udp-pingpong"][r]
-              for r in per_inc["final"] if r in per_inc["udp-pingpong"]]
-    med, lo, hi = spread(ratios)
-    rows.append([args.label, "both", "final_over_udp", round(med, 2),
-                 round(lo, 2), round(hi, 2), len(ratios)])
+    # Ratios run by run (each run's counts ran back to back in one boot).
+    for name, a, b in (("final_over_udp", "final", "udp-pingpong"),
+                       ("final_over_wireguard", "final", "udp-wireguard"),
+                       ("wireguard_over_udp", "udp-wireguard",
+                        "udp-pingpong")):
+        ratios = [per_inc[a][r] / per_inc[b][r]
+                  for r in per_inc[a] if r in per_inc[b]]
+        med, lo, hi = spread(ratios)
+        rows.append([args.label, "both", name, round(med, 2),
+                     round(lo, 2), round(hi, 2), len(ratios)])
 
     path = os.path.join(args.out, "latency.csv")
     kept = []

@@ -9,6 +9,8 @@ set -euo pipefail
 . "$(dirname "$0")/../tests/vm/common.sh"
 
 need_root "bench/latency.sh"
+ensure_pkgs build-essential cpio kmod iproute2 qemu-system-x86 \
+	busybox-static linux-headers-amd64 wireguard-tools
 label=${1:?usage: bench/latency.sh LABEL}
 cd "$METHER_TOP"
 OUT=$METHER_TOP/build/latency
@@ -28,6 +30,7 @@ tests/vm/run-guests --kernel "$STOCK/vmlinuz" \
 	--modules-list "$STOCK/modules.list" --bin userspace/tools/metherctl \
 	--bin userspace/tools/mether-count \
 	--bin userspace/tools/mether-pingpong \
+	--host-bin /sbin/ip --host-bin /usr/bin/wg \
 	--guests 2 --timeout 1200 --test-timeout 900 --out "$OUT/guests" bench/guest/latency.sh
 /usr/bin/python3 bench/latency.py "$OUT"/guests/result-*.log \
 	--label "$label" --out bench/results

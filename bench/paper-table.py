@@ -27,7 +27,8 @@ import re
 import sys
 
 PROTOCOLS = ["full-page", "short-page", "purge", "purge-hysteresis",
-             "short-data-driven", "final", "udp-pingpong", "tcp-pingpong"]
+             "short-data-driven", "final", "udp-pingpong", "tcp-pingpong",
+             "udp-wireguard"]
 FIELDS = ["protocol", "increments", "hosts", "wall_s", "user_s", "sys_s",
           "bytes_per_s", "packets_per_inc", "bytes_per_inc", "cs_per_inc",
           "latency_ms", "losses_per_win"]
@@ -123,6 +124,14 @@ def targets(rows):
     if udp and "wall_s" in udp:
         judge("final wall-clock over UDP ping-pong's",
               round(final["wall_s"] / udp["wall_s"], 2), 1.0)
+    wg = rows.get("udp-wireguard")
+    if wg and "wall_s" in wg:
+        judge("final (sealed) wall-clock over UDP through WireGuard's",
+              round(final["wall_s"] / wg["wall_s"], 2), 1.0)
+        if udp and "wall_s" in udp:
+            out.append("- UDP through WireGuard over plain UDP: "
+                       f"{round(wg['wall_s'] / udp['wall_s'], 2)} "
+                       "(the cost of sealing, for the baseline)")
     return out
 
 

@@ -1,7 +1,8 @@
 # Where an increment's time goes (issue 16), in each of two guests on
-# Debian's stock kernel: RUNS rounds of the final protocol counting to N,
-# each beside a user-space UDP ping-pong of the same count, then once
-# more with the tracepoints on. The traced run's events go to the result
+# Debian's stock kernel: RUNS rounds of the final protocol (sealed)
+# counting to N, each beside a user-space UDP ping-pong of the same
+# count, in the clear and through WireGuard, then the final protocol
+# once more with the tracepoints on. The traced run's events go to the result
 # channel as "latev" lines; bench/latency.py turns them into the
 # breakdown (bench/results/latency.csv).
 . /mether/tests/lib.sh
@@ -31,24 +32,28 @@ count() {
 	esac
 }
 
-# pingpong RUN: the same count over user-space UDP (host 1 listens).
+# pingpong RUN NAME PEER PORT: the same count over user-space UDP to
+# PEER (host 1 listens), reported as protocol NAME.
 pingpong() {
-	barrier "latency-udp-$1" || not_ok "latency: barrier udp $1"
+	barrier "latency-$2-$1" || not_ok "latency: barrier $2 $1"
 	[ "$METHER_ID" = 0 ] && sleep 1
-	timeout 300 mether-pingpong -u -i $METHER_ID -a $PEER -p $((7900 + $1)) \
-		-n $N >/tmp/r 2>&1
-	line=$(grep '^id=' /tmp/r || echo "id=$METHER_ID protocol=udp-pingpong ok=no")
+	timeout 300 mether-pingpong -u -i $METHER_ID -a $3 -p $4 -n $N \
+		>/tmp/r 2>&1
+	line=$(grep '^id=' /tmp/r | sed "s/protocol=udp-pingpong/protocol=$2/")
+	[ -n "$line" ] || line="id=$METHER_ID protocol=$2 ok=no"
 	echo "bench $line host=$METHER_ID run=$1 traced=no" >&3
 	case $line in
-	*ok=yes*) ok "latency: udp, run $1: $line" ;;
-	*) not_ok "latency: udp, run $1"; diag "$(cat /tmp/r)" ;;
+	*ok=yes*) ok "latency: $2, run $1: $line" ;;
+	*) not_ok "latency: $2, run $1"; diag "$(cat /tmp/r)" ;;
 	esac
 }
 
+check "latency: a WireGuard tunnel to the other guest" wg_up
 run=1
 while [ $run -le "$RUNS" ]; do
 	count $run no
-	pingpong $run
+	pingpong $run udp-pingpong $PEER $((7900 + run))
+	pingpong $run udp-wireguard 10.78.0.$((2 - METHER_ID)) $((7950 + run))
 	run=$((run + 1))
 done
 

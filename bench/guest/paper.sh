@@ -80,15 +80,23 @@ done
 check "paper: host down" metherctl down
 check "paper: mether.ko unloads" rmmod mether
 
-# The baselines: host 1 listens, host 0 starts a moment later.
+# The baselines: host 1 listens, host 0 starts a moment later. UDP in
+# the clear, TCP, and UDP through a WireGuard tunnel (the sealed
+# baseline: a sealed Mether cluster is compared with it).
+check "paper: a WireGuard tunnel to the other guest" wg_up
 port=7901
-for flag in -u -t; do
+for flag in -u -t -w; do
 	barrier "paper-baseline$flag" || not_ok "paper: barrier before $flag"
 	[ "$METHER_ID" = 0 ] && sleep 1
-	timeout 300 mether-pingpong $flag -i $METHER_ID -a $PEER -p $port \
+	to=$PEER proto= kind=$flag
+	[ $flag = -w ] && to=10.78.0.$((2 - METHER_ID)) proto=udp-wireguard \
+		kind=-u
+	timeout 300 mether-pingpong $kind -i $METHER_ID -a $to -p $port \
 		-n $N >/tmp/r 2>&1
 	status=$?
 	line=$(grep '^id=' /tmp/r || echo "id=$METHER_ID protocol=pingpong$flag ok=no")
+	[ -n "$proto" ] && line=$(echo "$line" |
+		sed "s/protocol=[^ ]*/protocol=$proto/")
 	set -- $(echo "$line" | sed -n 's/.*packets=\([0-9]*\) payload_bytes=\([0-9]*\).*/\1 \2/p')
 	echo "bench $line host=$METHER_ID increments=$N tx_packets=${1:-0} tx_bytes=${2:-0}" >&3
 	if [ $status = 0 ]; then

@@ -167,3 +167,24 @@ peer_state() {
 		metherctl hosts --machine
 	fi | awk -v h="$1" '$1 == h { print $2 }'
 }
+
+# wg_up: a WireGuard tunnel between the two guests (wg0, 10.78.0.ID+1),
+# the authenticated path a user could take instead of a sealed Mether
+# cluster; the benchmarks pass their UDP ping-pong through it. Needs the
+# stock kernel's wireguard module, iproute2's ip and wireguard-tools'
+# wg (the runner's --host-bin). Each guest makes a key and publishes its
+# public half beside the barriers.
+wg_up() {
+	local peer=$((1 - METHER_ID)) pub
+	(umask 077 && wg genkey >/tmp/wg.key) &&
+		wg pubkey </tmp/wg.key | publish wg-pub || return 1
+	barrier wg-keys || return 1
+	pub=$(fetch $peer wg-pub)
+	[ -n "$pub" ] &&
+	$IP link add wg0 type wireguard &&
+	wg set wg0 listen-port 51820 private-key /tmp/wg.key peer "$pub" \
+		allowed-ips 10.78.0.$((peer + 1))/32 \
+		endpoint 10.77.0.$((peer + 1)):51820 &&
+	$IP addr add 10.78.0.$((METHER_ID + 1))/24 dev wg0 &&
+	$IP link set wg0 up
+}
