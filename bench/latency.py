@@ -9,6 +9,8 @@ under the same label are replaced):
   - per host, each stage of one increment from the traced run: median,
     minimum and maximum in microseconds over every increment whose
     events were all seen;
+  - per host, the data-driven waits of the traced run that ended with
+    no arrival (out of all its waits);
   - the untraced runs' microseconds per increment: the final protocol
     (sealed), a user-space UDP ping-pong, and the same through a
     WireGuard tunnel (the authenticated alternative); median and range,
@@ -148,6 +150,13 @@ def main():
             med, lo, hi = spread([i[stage] for i in incs])
             rows.append([args.label, host, stage, round(med, 1),
                          round(lo, 1), round(hi, 1), len(incs)])
+        # Data-driven waits that ended with no arrival: each one a PURGE
+        # that threw away a copy nobody had looked at yet, or a lost
+        # packet, paid with data_driven_timeout_ms (issue 16).
+        waits = [e for e in evs if e[2] == "mether_fault_wait"]
+        empty = [e for e in waits if e[3].get("arrived") == "0"]
+        rows.append([args.label, host, "waits_without_arrival", len(empty),
+                     "", "", len(waits)])
     # The untraced runs: the slower host's time per increment, per run,
     # over the span both programs time alike ("seconds" over "timed").
     per_inc = {}
