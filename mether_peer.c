@@ -97,8 +97,9 @@ static void mether_peer_challenge(struct mether_peer *peer, u64 epoch,
  * epoch the sender's. Every packet the sender sent before the ANSWER is
  * refused from then on (mether_replay_floor()), so packets recorded
  * before this host came up, or before the sender last did, are never
- * taken, whatever their epoch. A CHALLENGE aimed at this host is always
- * let through, to be answered: its sender may be proving itself too.
+ * taken, whatever their epoch. A CHALLENGE aimed at this host is let
+ * through, to be answered, unless its sender sent a newer one: its
+ * sender may be proving itself too.
  *
  * Return: 0, and the sender is heard now (unless the packet is a
  * CHALLENGE of an epoch not proven); or the negated drop reason: too
@@ -152,9 +153,25 @@ int mether_peer_accept(struct mether_peer_table *table, u32 self,
 		ret = -METHER_DROP_OLD_EPOCH;
 		goto out;
 	}
-	mether_peer_challenge(peer, msg->epoch, challenge);
-	if (hello && (msg->flags & METHER_WIRE_CHALLENGE))
+	if (hello && (msg->flags & METHER_WIRE_CHALLENGE)) {
+		/*
+		 * No window holds an unproven epoch's counters: without this,
+		 * one recorded CHALLENGE replayed fast would use up its
+		 * sender's CHALLENGE credit, and its real ones would go
+		 * unanswered.
+		 */
+		if (msg->epoch < peer->asked_epoch ||
+		    (msg->epoch == peer->asked_epoch &&
+		     msg->counter <= peer->asked_counter)) {
+			ret = -METHER_DROP_REPLAYED;
+			goto out;
+		}
+		peer->asked_epoch = msg->epoch;
+		peer->asked_counter = msg->counter;
+		mether_peer_challenge(peer, msg->epoch, challenge);
 		goto out;
+	}
+	mether_peer_challenge(peer, msg->epoch, challenge);
 	ret = -METHER_DROP_UNVERIFIED;
 out:
 	spin_unlock(&table->lock);

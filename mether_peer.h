@@ -43,6 +43,9 @@ enum mether_peer_bucket {
  * @nonce: the nonce of the CHALLENGE it has not answered (0: none)
  * @challenged_epoch: the epoch that CHALLENGE was sent to
  * @challenged: jiffies when it was sent
+ * @asked_epoch: the epoch of the newest CHALLENGE it sent this host from
+ *	an epoch not proven (no window holds those counters)
+ * @asked_counter: that CHALLENGE's packet number
  */
 struct mether_peer {
 	u32 id;
@@ -55,6 +58,8 @@ struct mether_peer {
 	u64 nonce;
 	u64 challenged_epoch;
 	unsigned long challenged;
+	u64 asked_epoch;
+	u64 asked_counter;
 };
 
 /* A CHALLENGE to an epoch not answered is sent again after this long. */

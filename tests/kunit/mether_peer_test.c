@@ -122,6 +122,41 @@ static void mether_peer_challenged(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mether_peer_epoch(t, HOST), E1);
 }
 
+/*
+ * A CHALLENGE of an epoch not proven is taken once: replayed, or older
+ * than one taken, it is dropped before it costs the sender's CHALLENGE
+ * credit, so replays cannot starve the real ones.
+ */
+static void mether_peer_challenge_replayed(struct kunit *test)
+{
+	struct mether_peer_table *t = table(test);
+	struct mether_wire_msg msg = peer_msg(HOST, E1, 10,
+					      METHER_WIRE_CHALLENGE, 77);
+	struct mether_challenge c;
+	int i;
+
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.host, HOST);
+	for (i = 0; i < 100; i++) {
+		KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c),
+				-METHER_DROP_REPLAYED);
+		KUNIT_EXPECT_EQ(test, c.host, 0u);
+	}
+	msg.counter = 9;
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c),
+			-METHER_DROP_REPLAYED);
+	/* An earlier life's CHALLENGE, whatever its counter. */
+	msg = peer_msg(HOST, E0, 500, METHER_WIRE_CHALLENGE, 78);
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c),
+			-METHER_DROP_REPLAYED);
+	/* The sender's next CHALLENGE, and one of a later life, are taken. */
+	msg = peer_msg(HOST, E1, 11, METHER_WIRE_CHALLENGE, 79);
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c), 0);
+	msg = peer_msg(HOST, E3, 1, METHER_WIRE_CHALLENGE, 80);
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.epoch, E3);
+}
+
 /* Re-challenged at a bounded rate; replays never make a host heard. */
 static void mether_peer_liveness(struct kunit *test)
 {
@@ -273,6 +308,7 @@ static void mether_peer_challenge_bucket(struct kunit *test)
 static struct kunit_case mether_peer_cases[] = {
 	KUNIT_CASE(mether_peer_challenge_answer),
 	KUNIT_CASE(mether_peer_challenged),
+	KUNIT_CASE(mether_peer_challenge_replayed),
 	KUNIT_CASE(mether_peer_liveness),
 	KUNIT_CASE(mether_peer_challenge_kept),
 	KUNIT_CASE(mether_peer_challenge_bucket),
