@@ -4,6 +4,7 @@
 #                    kernel's headers, else Debian's linux-headers-amd64)
 # make demo          boot two guests and show Mether running (README.md)
 # make check         the whole test suite (README.md)
+# make check-quick   its static part, without guests (a few minutes)
 # make userspace     the static tools and test programs
 # make deb           the Debian package (DKMS source, library, tools, man
 #                    pages, udev rule, systemd unit, dissector) in build/deb
@@ -25,6 +26,9 @@ userspace:
 check:
 	@bash tests/check.sh
 
+check-quick:
+	@bash tests/check.sh --quick
+
 demo:
 	@bash bench/demo.sh
 
@@ -36,4 +40,4 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace check demo deb clean
+.PHONY: all module userspace check check-quick demo deb clean

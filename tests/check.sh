@@ -2,8 +2,16 @@
 # make check: the whole test suite. Builds what it needs (the debug kernel
 # is cached outside the work tree), then runs static checks, the module
 # builds and the guest tests, and ends with "N passed, N failed".
+# make check-quick (--quick): the same without the guests, in minutes.
 set -uo pipefail
 . "$(dirname "$0")/vm/common.sh"
+
+QUICK=0
+case ${1:-} in
+--quick) QUICK=1 ;;
+"") ;;
+*) die "usage: tests/check.sh [--quick]" ;;
+esac
 
 need_root "make check"
 ensure_pkgs build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
@@ -157,7 +165,9 @@ GUEST_TESTS=(kunit.sh module.sh api.sh segment.sh network.sh count.sh
 DEBUG_GUESTS=(--kernel "$DEBUG_TREE/arch/x86/boot/bzImage"
 	--module "$BUILD/debug/mether.ko" --debug-cmdline)
 
-if [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
+if [ "$QUICK" = 1 ]; then
+	msg "check-quick: no guests (make check runs them)"
+elif [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 	msg "guest tests: 2 debug-kernel guests (KASAN, lockdep, kmemleak; about 9 minutes)"
 	guest_run guests "${DEBUG_GUESTS[@]}" \
 		--kunit-py "$DEBUG_TREE/tools/testing/kunit/kunit.py" \
