@@ -135,6 +135,25 @@ snapshot() {
 	done
 }
 
+# settled I: wait (10 s at most) until host I has read every datagram
+# queued on its socket and its drop counter holds still: the host side
+# says it is done when it has sent the last one, and a slow guest may
+# still be opening them then.
+settled() {
+	local n last=-1 now queue
+	for n in $(seq 1 20); do
+		# /proc/net/udp: "tx_queue:rx_queue" in hex, for PORT's socket.
+		queue=$(in_r $1 awk -v p=$(printf ':%04X' $PORT) \
+			'$2 ~ p"$" { split($5, q, ":"); print q[2] }' \
+			/proc/net/udp)
+		now=$(drops $1)
+		[ "${queue:-0}" = 00000000 ] && [ "$now" = "$last" ] && return 0
+		last=$now
+		sleep 0.5
+	done
+	return 1
+}
+
 # replay NAME: the host replays its first recording; nothing changes.
 replay() {
 	local name=$1 i p sent dropped took lost
@@ -143,7 +162,8 @@ replay() {
 	snapshot /tmp/before
 	for i in 1 2 3; do
 		echo "$(drops $i) $(taken $i) $(overflows $i)" >/tmp/counts$i
-		in_r $i metherctl stats --machine | grep '^drop_' >/tmp/drops$i
+		in_r $i metherctl stats --machine |
+			grep -E '^(drop|rx)_' >/tmp/drops$i
 	done
 	rm -f /tmp/stop
 	for p in 20 30; do
@@ -166,6 +186,7 @@ replay() {
 		cmp /tmp/before /tmp/after
 	diag "$(diff /tmp/before /tmp/after || cat /tmp/after)"
 	for i in 1 2 3; do
+		settled $i || diag "r$i: still reading its socket after 10 s"
 		set -- $(cat /tmp/counts$i)
 		dropped=$(($(drops $i) - $1))
 		took=$(($(taken $i) - $2))
@@ -174,8 +195,8 @@ replay() {
 			[ "$took" = 0 ]
 		check "replay: $name: r$i dropped them, $dropped by reason, $lost in a full queue" \
 			[ $((dropped + lost)) -ge "${sent:-1}" ]
-		diag "r$i drops: $(in_r $i metherctl stats --machine |
-			grep '^drop_' | paste /tmp/drops$i - |
+		diag "r$i drops and packets read: $(in_r $i metherctl stats --machine |
+			grep -E '^(drop|rx)_' | paste /tmp/drops$i - |
 			awk '$4 != $2 { printf "%s +%d ", $1, $4 - $2 }')"
 	done
 }
