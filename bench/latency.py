@@ -20,12 +20,15 @@ under the same label are replaced):
 The stages, for one increment on one host, in the order they happen
 (each begins where the one before ends):
   stack_to_open   the page's packet reaches the stack (netif_receive_skb)
-                  until Mether has opened it (mether_packet_rx)
-  open_to_wakeup  until the counting process is woken (sched_wakeup)
+                  until Mether has opened it (mether_packet_rx): the
+                  receive work's wake-up, recvmsg and the seal
+  open_to_wakeup  until the counting process is woken (sched_wakeup): the
+                  copy is made and swapped in, its views unmapped
   wakeup_to_run   until it runs again, back in its fault (fault_wait)
-  user            until it enters the PURGE of its own page (its write
-                  and the fault that maps it are in here)
-  purge_to_send   until its page is sealed and handed to the socket
+  run_to_mapped   until the fault has mapped the new copy (mether_fault)
+  mapped_to_send  until its own page is sealed and handed to the socket
+                  (mether_packet_tx): user space reads and writes, and
+                  the PURGE of its page publishes
   send_to_wire    until the device sends it (net_dev_xmit)
   send_to_return  from handing it to the socket until PURGE returns
   away            from the device sending it until the other host's
@@ -33,14 +36,16 @@ The stages, for one increment on one host, in the order they happen
                   other host's whole turn
 """
 import argparse
+import collections
 import csv
 import os
 import re
 import statistics
 import sys
 
-STAGES = ["stack_to_open", "open_to_wakeup", "wakeup_to_run", "user",
-          "purge_to_send", "send_to_wire", "send_to_return", "away"]
+STAGES = ["stack_to_open", "open_to_wakeup", "wakeup_to_run",
+          "run_to_mapped", "mapped_to_send", "send_to_wire",
+          "send_to_return", "away"]
 FIELDS = ["label", "host", "what", "median_us", "min_us", "max_us", "n"]
 
 
@@ -77,7 +82,9 @@ def increments(evs):
     tx = [i for i, e in enumerate(evs) if is_page(e, "mether_packet_tx")]
     if not tx:
         return
-    mine = evs[tx[0]][3]["page"]
+    # This host's own page: the one it publishes most (at the start it
+    # may publish the other's once, as the host that holds every page).
+    mine = collections.Counter(evs[i][3]["page"] for i in tx).most_common(1)[0][0]
     rx = [i for i, e in enumerate(evs) if is_page(e, "mether_packet_rx") and
           e[3].get("page") != mine]
 
@@ -102,8 +109,10 @@ def increments(evs):
         t2 = first_after(t1, lambda e: e[2] == "sched_wakeup", t5)
         t3 = first_after(t1, lambda e: e[2] == "mether_fault_wait" and
                          e[3].get("arrived") == "1", t5)
-        t4 = last_before(t5, lambda e: e[2] == "sys_enter_ioctl" and
-                         e[1] == "mether-count", t1)
+        t4 = first_after(t3 if t3 is not None else t1,
+                         lambda e: e[2] == "mether_fault" and
+                         e[3].get("result") == "mapped", t5) \
+            if t3 is not None else None
         t6 = first_after(t5, lambda e: e[2] == "net_dev_xmit")
         t7 = first_after(t5, lambda e: e[2] == "mether_purge" and
                          e[3].get("page") == mine and
@@ -119,8 +128,8 @@ def increments(evs):
             "stack_to_open": at[1] - at[0],
             "open_to_wakeup": at[2] - at[1],
             "wakeup_to_run": at[3] - at[2],
-            "user": at[4] - at[3],
-            "purge_to_send": at[5] - at[4],
+            "run_to_mapped": at[4] - at[3],
+            "mapped_to_send": at[5] - at[4],
             "send_to_wire": evs[t6][0] * 1e6 - at[5],
             "send_to_return": evs[t7][0] * 1e6 - at[5],
             "away": evs[t0n][0] * 1e6 - evs[t6][0] * 1e6,
@@ -170,7 +179,7 @@ def main():
                 per_run[run] = max(per_run.get(run, 0), us)
         if not per_run:
             print(f"no finished untraced {proto} run", file=sys.stderr)
-            return 1
+            continue
         per_inc[proto] = per_run
         med, lo, hi = spread(list(per_run.values()))
         rows.append([args.label, "both", f"{proto}_us_per_increment",
@@ -182,7 +191,9 @@ def main():
                        ("wireguard_over_udp", "udp-wireguard",
                         "udp-pingpong")):
         ratios = [per_inc[a][r] / per_inc[b][r]
-                  for r in per_inc[a] if r in per_inc[b]]
+                  for r in per_inc.get(a, {}) if r in per_inc.get(b, {})]
+        if not ratios:
+            continue
         med, lo, hi = spread(ratios)
         rows.append([args.label, "both", name, round(med, 2),
                      round(lo, 2), round(hi, 2), len(ratios)])

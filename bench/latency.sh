@@ -25,12 +25,15 @@ make -s -C "$STOCK/kdir" M="$OUT/module" modules >"$OUT/build.log" 2>&1 ||
 	{ cat "$OUT/build.log" >&2; die "module build failed"; }
 make -s -C userspace >/dev/null
 
+status=0
 tests/vm/run-guests --kernel "$STOCK/vmlinuz" \
 	--module "$OUT/module/mether.ko" --modules-root "$STOCK/root" \
 	--modules-list "$STOCK/modules.list" --bin userspace/tools/metherctl \
 	--bin userspace/tools/mether-count \
 	--bin userspace/tools/mether-pingpong \
 	--host-bin /sbin/ip --host-bin /usr/bin/wg \
-	--guests 2 --timeout 1200 --test-timeout 900 --out "$OUT/guests" bench/guest/latency.sh
+	--guests 2 --timeout 1200 --test-timeout 900 --out "$OUT/guests" bench/guest/latency.sh ||
+	status=$?
 /usr/bin/python3 bench/latency.py "$OUT"/guests/result-*.log \
-	--label "$label" --out bench/results
+	--label "$label" --out bench/results || status=$?
+exit $status

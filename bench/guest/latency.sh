@@ -9,6 +9,7 @@
 
 N=${COUNT_TO:-1024}
 RUNS=${LATENCY_RUNS:-3}
+plan $((6 + 3 * RUNS))
 PEER=10.77.0.$((2 - METHER_ID))
 T=/sys/kernel/tracing
 

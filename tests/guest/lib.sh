@@ -174,15 +174,16 @@ peer_state() {
 # stock kernel's wireguard module, iproute2's ip and wireguard-tools'
 # wg (the runner's --host-bin). Each guest makes a key and publishes its
 # public half beside the barriers.
+WG=/usr/bin/wg
 wg_up() {
 	local peer=$((1 - METHER_ID)) pub
-	(umask 077 && wg genkey >/tmp/wg.key) &&
-		wg pubkey </tmp/wg.key | publish wg-pub || return 1
+	(umask 077 && $WG genkey >/tmp/wg.key) &&
+		$WG pubkey </tmp/wg.key | publish wg-pub || return 1
 	barrier wg-keys || return 1
 	pub=$(fetch $peer wg-pub)
 	[ -n "$pub" ] &&
 	$IP link add wg0 type wireguard &&
-	wg set wg0 listen-port 51820 private-key /tmp/wg.key peer "$pub" \
+	$WG set wg0 listen-port 51820 private-key /tmp/wg.key peer "$pub" \
 		allowed-ips 10.78.0.$((peer + 1))/32 \
 		endpoint 10.77.0.$((peer + 1)):51820 &&
 	$IP addr add 10.78.0.$((METHER_ID + 1))/24 dev wg0 &&
