@@ -11,7 +11,8 @@ under the same label are replaced):
     events were all seen;
   - per host, the data-driven waits of the traced run that ended with
     no arrival (out of all its waits);
-  - the untraced runs' microseconds per increment: the final protocol
+  - the untraced runs' microseconds and context switches (of both
+    processes, voluntary or not) per increment: the final protocol
     (sealed), a user-space UDP ping-pong, and the same through a
     WireGuard tunnel (the authenticated alternative); median and range,
     and their ratios run by run (each run's counts back to back in the
@@ -170,13 +171,15 @@ def main():
     # over the span both programs time alike ("seconds" over "timed").
     per_inc = {}
     for proto in ("final", "udp-pingpong", "udp-wireguard"):
-        per_run = {}
+        per_run, cs = {}, {}
         for b in bench:
             if b.get("protocol") == proto and b.get("traced") == "no" and \
-                    b.get("ok") == "yes":
+                    b.get("ok") == "yes" and b.get("run") != "0":
                 run = b.get("run")
                 us = float(b["seconds"]) * 1e6 / max(int(b["timed"]), 1)
                 per_run[run] = max(per_run.get(run, 0), us)
+                # Both processes' switches, per increment of the count.
+                cs[run] = cs.get(run, 0) + int(b["cs"]) / int(b["target"])
         if not per_run:
             print(f"no finished untraced {proto} run", file=sys.stderr)
             continue
@@ -185,6 +188,9 @@ def main():
         rows.append([args.label, "both", f"{proto}_us_per_increment",
                      round(med, 1), round(lo, 1), round(hi, 1),
                      len(per_run)])
+        med, lo, hi = spread(list(cs.values()))
+        rows.append([args.label, "both", f"{proto}_cs_per_increment",
+                     round(med, 2), round(lo, 2), round(hi, 2), len(cs)])
     # Ratios run by run (each run's counts ran back to back in one boot).
     for name, a, b in (("final_over_udp", "final", "udp-pingpong"),
                        ("final_over_wireguard", "final", "udp-wireguard"),
