@@ -135,7 +135,13 @@ static int mether_purge_consistent(struct mether_space *space,
 	mp->purge_subsets |= METHER_SUBSET_BIT(t->subset);
 	spin_unlock(&mp->lock);
 
-	if (READ_ONCE(mether_kernel_server))
+	/*
+	 * The in-kernel server would publish from a kworker and wake us:
+	 * publishing here spares an increment two context switches. Only
+	 * when there is no memory for the copy is the server left to try.
+	 */
+	if (READ_ONCE(mether_kernel_server) &&
+	    mether_do_purge(space, t->page) == -ENOMEM)
 		mether_server_kick(space, mp);
 	if (wait_event_killable(space->wait, mether_purge_done(mp, ticket)))
 		return -EINTR;
