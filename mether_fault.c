@@ -207,6 +207,7 @@ static int mether_consistent_frame(struct mether_space *space,
 			}
 			if (mether_note_tail(mp, addr->subset, snap))
 				snap = NULL;
+			mp->mapped_views[0] |= BIT(mether_addr_view(addr));
 			*frame = mp->consistent_frame;
 			get_page(*frame);
 			spin_unlock(&mp->lock);
@@ -246,6 +247,7 @@ static int mether_inconsistent_frame(struct mether_space *space,
 	spin_lock(&mp->lock);
 	ret = mether_state_fault(&mp->inconsistent, addr->subset);
 	if (!ret) {
+		mp->mapped_views[1] |= BIT(mether_addr_view(addr));
 		*frame = mp->inconsistent_frame;
 		get_page(*frame);
 	}

@@ -177,27 +177,36 @@ void mether_space_put(struct mether_space *space)
 
 /**
  * mether_unmap_views() - unmap views of one copy of a page, everywhere
- * @space: the space
+ * @space: the space, its map_sem held for writing
  * @page: page number
  * @inconsistent: which copy
  * @subsets: mask of the subsets whose views go
  *
  * Every process that has the views mapped faults on its next access.
- * Sleeps.
+ * Only views a fault mapped since they were last unmapped are walked:
+ * most pages are seen through one or two of their eight views, and an
+ * increment of the final protocol unmapped each page's views several
+ * times (issue 16). A page table entry of a view comes only from a
+ * fault, which notes the view first under map_sem held for reading, or
+ * from fork() and mremap() copying one that exists. Sleeps.
  */
 void mether_unmap_views(struct mether_space *space, u64 page,
 			bool inconsistent, unsigned int subsets)
 {
+	struct mether_page *mp = &space->page[page];
 	loff_t base = inconsistent ? METHER_INCONSISTENT_BASE : 0;
-	unsigned int view;
+	unsigned int view, views = 0;
+
+	for (view = 0; view < METHER_VIEWS; view++)
+		if (subsets & METHER_SUBSET_BIT(view & METHER_VIEW_SUBSET_MASK))
+			views |= BIT(view);
+	spin_lock(&mp->lock);
+	views &= mp->mapped_views[inconsistent];
+	mp->mapped_views[inconsistent] &= ~views;
+	spin_unlock(&mp->lock);
 
 	for (view = 0; view < METHER_VIEWS; view++) {
-		unsigned int subset = view & METHER_VIEW_SUBSET_MASK;
-
-		if (!(subsets & METHER_SUBSET_BIT(subset)))
-			continue;
-		/* The consistent copy has no data-driven views. */
-		if (!inconsistent && (view & METHER_VIEW_DATA_DRIVEN))
+		if (!(views & BIT(view)))
 			continue;
 		unmap_mapping_range(space->inode->i_mapping,
 				    base + ((loff_t)view << METHER_VIEW_SHIFT) +

@@ -86,6 +86,9 @@ static inline unsigned long mether_backoff(unsigned int tries)
  * @seen_owner: the host the newest version heard of was sent by or
  *	handed to: the owner as far as this host knows (0: unknown)
  * @seen_version: that version
+ * @mapped_views: per copy (0 consistent, 1 inconsistent), a bit for each
+ *	view a fault has mapped since that view was last unmapped: only
+ *	those can have page table entries to zap
  *
  * The tail fields let the consistent copy move with its short subset
  * alone: a host that asks for it says which tail it has, and when the
@@ -122,6 +125,7 @@ struct mether_page {
 	u64 tail_version;
 	u32 seen_owner;
 	u64 seen_version;
+	u8 mapped_views[2];
 };
 
 struct mem_cgroup;
