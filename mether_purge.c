@@ -5,9 +5,9 @@
  *
  * PURGE of a read-only page drops this host's inconsistent copy: every
  * process's views of it are unmapped, and the next access faults. PURGE
- * of a writeable page marks it purge pending and sleeps until a server
- * has published the consistent copy and said DO_PURGE. The in-kernel
- * server (mether_server.c) and a privileged user-level server both end in
+ * of a writeable page marks it purge pending; with the in-kernel server
+ * on, the caller then publishes the consistent copy itself, otherwise it
+ * sleeps until a privileged user-level server says DO_PURGE. Both end in
  * mether_do_purge().
  */
 #include <linux/mm.h>

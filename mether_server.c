@@ -6,7 +6,9 @@
  * purge pending or wanted, moved them over the network and said
  * DO_PURGE. Here it is a work item per space: the fault and ioctl paths
  * queue a page on the space's server queue and kick the work, which
- * serves each page in turn in process context.
+ * serves each page in turn in process context. (A writeable PURGE
+ * publishes in its caller's context, and comes here only when that
+ * found no memory.)
  */
 #include <linux/jiffies.h>
 #include <linux/module.h>

@@ -197,6 +197,8 @@ void mether_unmap_views(struct mether_space *space, u64 page,
 	loff_t base = inconsistent ? METHER_INCONSISTENT_BASE : 0;
 	unsigned int view, views = 0;
 
+	/* A fault that noted a view after the bits are read would be missed. */
+	lockdep_assert_held_write(&space->map_sem);
 	for (view = 0; view < METHER_VIEWS; view++)
 		if (subsets & METHER_SUBSET_BIT(view & METHER_VIEW_SUBSET_MASK))
 			views |= BIT(view);
