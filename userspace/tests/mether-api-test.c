@@ -178,6 +178,23 @@ static void test_views(void)
 	       !page_state(1, &st) && st.version > v,
 	       "purge: next access fetches a newer version");
 
+	/*
+	 * A copy published after every process last mapped the page is
+	 * newer than anything seen: a read-only PURGE keeps it (the read
+	 * comes last, and maps it), and drops it once it has been read.
+	 */
+	*word(rw, 1, METHER_VIEW_FULL_DEMAND) = 0x9abc;
+	purge(view(rw, 1, METHER_VIEW_FULL_DEMAND));
+	page_state(1, &st);
+	v = st.version;
+	report(!purge(view(ro, 1, METHER_VIEW_FULL_DEMAND)) &&
+	       !page_state(1, &st) && st.inconsistent_present &&
+	       st.version == v && *word(ro, 1, METHER_VIEW_FULL_DEMAND) == 0x9abc,
+	       "purge: a read-only PURGE keeps a copy no process has mapped");
+	report(!purge(view(ro, 1, METHER_VIEW_FULL_DEMAND)) &&
+	       !page_state(1, &st) && st.inconsistent_present == 0,
+	       "purge: and drops it once a process has mapped it");
+
 	/* A short fault brings in the short subset only. */
 	memset(view(rw, 2, METHER_VIEW_FULL_DEMAND), 0xab, page_size);
 	report(*word(ro, 2, METHER_VIEW_SHORT_DEMAND) == 0xabababab &&
