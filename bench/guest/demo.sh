@@ -2,6 +2,7 @@
 # two processes with the paper's final protocol; then join both hosts to
 # one cluster and count to 1024 between them, and show the traffic.
 . /mether/tests/lib.sh
+plan 6
 
 check "demo: mether.ko loads" insmod $MODULE
 diag "host $METHER_ID: $(uname -r), $METHER_IP on the test segment"

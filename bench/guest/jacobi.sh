@@ -4,6 +4,7 @@
 # in guest 0 (time there means nothing: they share one CPU). Reports
 # "jacobi" lines for bench/paper-table.py.
 . /mether/tests/lib.sh
+plan $((METHER_ID == 0 ? 11 : 5))
 
 ROWS=${JACOBI_ROWS:-8000}
 COLS=500	# a row of doubles is 4000 bytes: one pipe message

@@ -4,6 +4,7 @@
 # reports "bench" (per host) or "pipebench" lines on the result channel;
 # bench/paper-table.py makes the tables.
 . /mether/tests/lib.sh
+plan 28
 
 N=${COUNT_TO:-1024}
 PEER=10.77.0.$((2 - METHER_ID))

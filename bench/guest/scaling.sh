@@ -4,6 +4,7 @@
 # update and the mean time from the writer's PURGE until the last of the
 # K followers had the value, as "scaling" lines for bench/paper-table.py.
 . /mether/tests/lib.sh
+plan $((METHER_ID == 0 ? 10 : 0))
 [ "$METHER_ID" = 0 ] || exit 0
 
 N=${SCALING_UPDATES:-20}
