@@ -236,6 +236,6 @@ done
 
 passed=$(grep -c '^ok ' "$RESULTS")
 failed=$(grep -c '^not ok ' "$RESULTS")
-msg "make check took $((SECONDS - start))s; logs in $OUT"
+msg "make check$([ "$QUICK" = 1 ] && echo -quick) took $((SECONDS - start))s; logs in $OUT"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
