@@ -248,7 +248,7 @@ static int mether_inconsistent_frame(struct mether_space *space,
 	ret = mether_state_fault(&mp->inconsistent, addr->subset);
 	if (!ret) {
 		mp->mapped_views[1] |= BIT(mether_addr_view(addr));
-		mp->inconsistent_seen = mp->inconsistent.version;
+		mp->inconsistent_unseen = 0;
 		*frame = mp->inconsistent_frame;
 		get_page(*frame);
 	}

@@ -4,9 +4,10 @@
  * Propagation" and Figure 1).
  *
  * PURGE of a read-only page drops this host's inconsistent copy: every
- * process's views of it are unmapped, and the next access faults; a copy
- * that no process has mapped since it arrived is newer than any process
- * has seen, and stays. PURGE
+ * process's views of it are unmapped, and the next access faults.
+ * Through a data-driven view, a copy that came since any process last
+ * mapped the page is the next copy the caller asks to wait for, and
+ * stays. PURGE
  * of a writeable page marks it purge pending; with the in-kernel server
  * on, the caller then publishes the consistent copy itself, otherwise it
  * sleeps until a privileged user-level server says DO_PURGE. Both end in
@@ -28,6 +29,7 @@ struct mether_target {
 	u64 page;
 	unsigned int subset;
 	bool inconsistent;
+	bool data_driven;
 };
 
 /* Resolve @uaddr, which must lie in one of the caller's mappings of @space. */
@@ -62,6 +64,7 @@ static int mether_resolve(struct mether_space *space, u64 uaddr,
 
 	t->page = addr.page;
 	t->subset = addr.subset;
+	t->data_driven = addr.data_driven;
 	t->mp = &space->page[addr.page];
 	return 0;
 }
@@ -151,19 +154,24 @@ static int mether_purge_consistent(struct mether_space *space,
 }
 
 /*
- * A copy that came after every process last mapped the page is newer
- * than anything a process has looked at: dropping it would not make the
- * next look fresher, only later. (In the final protocol the copy the
- * other host sends can arrive between the loss and the PURGE; dropped,
- * the data-driven fault waited for a publication that never came, and
- * asked only after data_driven_timeout_ms, about one increment in 250
- * on two stock guests.) Under @mp->lock.
+ * A PURGE through a data-driven view asks to wait for the next copy that
+ * comes by. One that came, whole for @subset, after every process last
+ * mapped the page is that next copy: dropping it would only make the
+ * wait longer. (In the final protocol the other host's answer can arrive
+ * between the loss and the PURGE; dropped, the data-driven fault waited
+ * for a publication that never came, and asked only after
+ * data_driven_timeout_ms, about one increment in 250 on two stock
+ * guests.) A demand view's PURGE still drops the copy, so the next
+ * access asks the holder for the newest. Under @mp->lock.
  */
-static bool mether_purge_unseen(struct mether_page *mp, unsigned int subset)
+static bool mether_purge_unseen(struct mether_page *mp,
+				const struct mether_target *t)
 {
-	return !mp->inconsistent.locked &&
-	       mether_state_can_map(&mp->inconsistent, subset) &&
-	       mp->inconsistent.version > mp->inconsistent_seen;
+	unsigned int need = mether_subsets_of(t->subset);
+
+	return t->data_driven && !mp->inconsistent.locked &&
+	       mether_state_can_map(&mp->inconsistent, t->subset) &&
+	       (mp->inconsistent_unseen & need) == need;
 }
 
 static int mether_purge_inconsistent(struct mether_space *space,
@@ -175,8 +183,11 @@ static int mether_purge_inconsistent(struct mether_space *space,
 
 	down_write(&space->map_sem);
 	spin_lock(&mp->lock);
-	if (!mether_purge_unseen(mp, t->subset))
+	if (!mether_purge_unseen(mp, t)) {
 		ret = mether_state_purge(&mp->inconsistent, t->subset, &unmap);
+		if (!ret)
+			mp->inconsistent_unseen &= ~mether_subsets_of(t->subset);
+	}
 	spin_unlock(&mp->lock);
 	if (unmap)
 		mether_unmap_views(space, t->page, true, unmap);

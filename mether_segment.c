@@ -82,12 +82,16 @@ int mether_directory_generation(struct mether_space *space, u64 *generation)
 	void *src;
 
 	spin_lock(&mp->lock);
-	if (mether_state_can_map(&mp->consistent, METHER_SUBSET_SHORT))
+	if (mether_state_can_map(&mp->consistent, METHER_SUBSET_SHORT)) {
 		frame = mp->consistent_frame;	/* NULL: zero-filled */
-	else if (mether_state_can_map(&mp->inconsistent, METHER_SUBSET_SHORT))
+	} else if (mether_state_can_map(&mp->inconsistent,
+					METHER_SUBSET_SHORT)) {
 		frame = mp->inconsistent_frame;
-	else
+		/* Seen: a PURGE of it must drop it (mether_purge.c). */
+		mp->inconsistent_unseen = 0;
+	} else {
 		ret = -EAGAIN;
+	}
 	if (frame) {
 		src = kmap_local_page(frame);
 		memcpy(&dir, src, sizeof(dir));

@@ -86,8 +86,9 @@ static inline unsigned long mether_backoff(unsigned int tries)
  * @seen_owner: the host the newest version heard of was sent by or
  *	handed to: the owner as far as this host knows (0: unknown)
  * @seen_version: that version
- * @inconsistent_seen: the version of the inconsistent copy a fault last
- *	mapped; a newer copy has been seen by no process
+ * @inconsistent_unseen: subsets of the inconsistent copy that came (a
+ *	publication or an arrival) since a fault last mapped the copy, or
+ *	the kernel last read it: nobody has seen them
  * @mapped_views: per copy (0 consistent, 1 inconsistent), a bit for each
  *	view a fault has mapped since that view was last unmapped: only
  *	those can have page table entries to zap
@@ -127,7 +128,7 @@ struct mether_page {
 	u64 tail_version;
 	u32 seen_owner;
 	u64 seen_version;
-	u64 inconsistent_seen;
+	u8 inconsistent_unseen;
 	u8 mapped_views[2];
 };
 

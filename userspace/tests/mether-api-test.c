@@ -179,21 +179,41 @@ static void test_views(void)
 	       "purge: next access fetches a newer version");
 
 	/*
-	 * A copy published after every process last mapped the page is
-	 * newer than anything seen: a read-only PURGE keeps it (the read
-	 * comes last, and maps it), and drops it once it has been read.
+	 * A copy published after every process last mapped the page: a
+	 * PURGE through a demand view drops it (the next access asks for
+	 * the newest); through a data-driven view, which waits for the next
+	 * copy, it stays (the read comes last, and maps it), and goes with
+	 * the PURGE after that.
 	 */
 	*word(rw, 1, METHER_VIEW_FULL_DEMAND) = 0x9abc;
 	purge(view(rw, 1, METHER_VIEW_FULL_DEMAND));
-	page_state(1, &st);
-	v = st.version;
-	report(!purge(view(ro, 1, METHER_VIEW_FULL_DEMAND)) &&
-	       !page_state(1, &st) && st.inconsistent_present &&
-	       st.version == v && *word(ro, 1, METHER_VIEW_FULL_DEMAND) == 0x9abc,
-	       "purge: a read-only PURGE keeps a copy no process has mapped");
 	report(!purge(view(ro, 1, METHER_VIEW_FULL_DEMAND)) &&
 	       !page_state(1, &st) && st.inconsistent_present == 0,
+	       "purge: a demand view's PURGE drops a copy nobody has mapped");
+	*word(rw, 1, METHER_VIEW_FULL_DEMAND) = 0x9abd;
+	purge(view(rw, 1, METHER_VIEW_FULL_DEMAND));
+	page_state(1, &st);
+	v = st.version;
+	report(!purge(view(ro, 1, METHER_VIEW_FULL_DATA)) &&
+	       !page_state(1, &st) && st.inconsistent_present &&
+	       st.version == v && *word(ro, 1, METHER_VIEW_FULL_DATA) == 0x9abd,
+	       "purge: a data-driven view's PURGE keeps a copy nobody has mapped");
+	report(!purge(view(ro, 1, METHER_VIEW_FULL_DATA)) &&
+	       !page_state(1, &st) && st.inconsistent_present == 0,
 	       "purge: and drops it once a process has mapped it");
+	/*
+	 * Only a subset that came whole stays: after a short publication
+	 * the full copy's tail is the old one, and a full PURGE drops it.
+	 */
+	*word(rw, 1, METHER_VIEW_FULL_DEMAND) = 0x9abe;
+	purge(view(rw, 1, METHER_VIEW_FULL_DEMAND));
+	(void)*word(ro, 1, METHER_VIEW_FULL_DATA);
+	*word(rw, 1, METHER_VIEW_SHORT_DEMAND) = 0x9abf;
+	purge(view(rw, 1, METHER_VIEW_SHORT_DEMAND));
+	report(!purge(view(ro, 1, METHER_VIEW_FULL_DATA)) &&
+	       !page_state(1, &st) &&
+	       !(st.inconsistent_present & (1 << METHER_SUBSET_FULL)),
+	       "purge: a full PURGE drops a copy only its short subset refreshed");
 
 	/* A short fault brings in the short subset only. */
 	memset(view(rw, 2, METHER_VIEW_FULL_DEMAND), 0xab, page_size);
