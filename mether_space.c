@@ -254,7 +254,10 @@ static struct page *mether_take_inconsistent(struct mether_page *mp,
 	struct page *old = mp->inconsistent_frame;
 
 	mether_state_page_in(&mp->inconsistent, subset, version);
-	mp->inconsistent_unseen |= mether_subsets_of(subset);
+	/* A superset now holds parts that came earlier: not whole, not new. */
+	mp->inconsistent_unseen = (mp->inconsistent_unseen &
+				   ~mether_supersets_of(subset)) |
+				  mether_subsets_of(subset);
 	mp->any_asks.count = 0;
 	mp->inconsistent_frame = fresh;
 	return old;

@@ -214,6 +214,15 @@ static void test_views(void)
 	       !page_state(1, &st) &&
 	       !(st.inconsistent_present & (1 << METHER_SUBSET_FULL)),
 	       "purge: a full PURGE drops a copy only its short subset refreshed");
+	/* Nor when nobody had mapped the full copy before the short one. */
+	*word(rw, 1, METHER_VIEW_FULL_DEMAND) = 0x9ac0;
+	purge(view(rw, 1, METHER_VIEW_FULL_DEMAND));
+	*word(rw, 1, METHER_VIEW_SHORT_DEMAND) = 0x9ac1;
+	purge(view(rw, 1, METHER_VIEW_SHORT_DEMAND));
+	report(!purge(view(ro, 1, METHER_VIEW_FULL_DATA)) &&
+	       !page_state(1, &st) &&
+	       !(st.inconsistent_present & (1 << METHER_SUBSET_FULL)),
+	       "purge: even one nobody had mapped before the short one came");
 
 	/* A short fault brings in the short subset only. */
 	memset(view(rw, 2, METHER_VIEW_FULL_DEMAND), 0xab, page_size);

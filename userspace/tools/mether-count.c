@@ -164,7 +164,11 @@ static int count(struct counter *c)
 	uint32_t expect = c->id, seen;
 
 	pick_pages(c, &mine, &theirs);
-	/* "Deal Me In": drop whatever stale copy this host has. */
+	/*
+	 * "Deal Me In": drop whatever stale copy this host has (through a
+	 * data-driven view, one nobody has read since it came stays: it is
+	 * the next copy, and the count checks what it sees anyway).
+	 */
 	if (c->protocol != FULL_PAGE && c->protocol != SHORT_PAGE)
 		purge(c, (void *)theirs);
 
