@@ -7,11 +7,12 @@
  * process's views of it are unmapped, and the next access faults.
  * Through a data-driven view, a copy that came since any process last
  * mapped the page is the next copy the caller asks to wait for, and
- * stays. PURGE
- * of a writeable page marks it purge pending; with the in-kernel server
- * on, the caller then publishes the consistent copy itself, otherwise it
- * sleeps until a privileged user-level server says DO_PURGE. Both end in
- * mether_do_purge().
+ * stays.
+ *
+ * PURGE of a writeable page marks it purge pending; with the in-kernel
+ * server on, the caller then publishes the consistent copy itself,
+ * otherwise it sleeps until a privileged user-level server says
+ * DO_PURGE. Both end in mether_do_purge().
  */
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
