@@ -99,10 +99,11 @@ barrier() {
 
 # publish NAME: serve the standard input to the other guests as NAME,
 # beside the barriers; fetch PEER_INDEX NAME prints what that guest
-# published (nothing if it has not yet).
+# published (nothing if it has not yet). The name appears only once the
+# whole input is written: a reader polling for it never sees half of it.
 publish() {
 	mkdir -p $BARRIER_DIR
-	cat >"$BARRIER_DIR/$1"
+	cat >"$BARRIER_DIR/.$1" && mv "$BARRIER_DIR/.$1" "$BARRIER_DIR/$1"
 }
 fetch() {
 	printf 'GET /%s HTTP/1.0\r\n\r\n' "$2" |

@@ -20,12 +20,14 @@ delta() {
 	echo $(($(stats | sed -n "s/^$1 //p") - $(sed -n "s/^$1 //p" /tmp/snap)))
 }
 snap() { stats >/tmp/snap; }
-# wait_host NAME: until the host script has served NAME (10 min at most)
+# wait_host NAME: until the host script has served NAME (10 min at most,
+# and no longer once it has given up)
 wait_host() {
 	local n=0
 	until host_served 8079 "$1"; do
 		n=$((n + 1))
 		[ $n -lt 600 ] || return 1
+		! host_served 8079 spoof-abort || return 1
 		sleep 1
 	done
 }

@@ -29,6 +29,21 @@ def guest_reached(i, name):
         return False
 
 
+def fetch(i, name, timeout=60):
+    """What guest @i published as @name (tests/guest/lib.sh publish),
+    asked again while the guest is too slow to answer; None after
+    @timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(
+                    f"http://10.77.0.{i + 1}:8077/{name}", timeout=5) as r:
+                return r.read().decode().strip()
+        except OSError:
+            time.sleep(1)
+    return None
+
+
 def wait_reached(guests, name, timeout):
     """Wait until every guest in @guests has reached @name; False when
     @timeout seconds pass first."""

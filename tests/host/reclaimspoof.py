@@ -19,11 +19,10 @@ import socket
 import sys
 import threading
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import metherwire as wire  # noqa: E402
-from guests import report, serve, wait_reached  # noqa: E402
+from guests import fetch, report, serve, wait_reached  # noqa: E402
 
 PORT = 7799
 CLUSTER = 51
@@ -99,25 +98,22 @@ def reclaim_body(host, epoch):
             epoch.to_bytes(8, "big"))
 
 
-def fetch(guest, name):
-    with urllib.request.urlopen(f"http://10.77.0.{guest + 1}:8077/{name}",
-                                timeout=5) as r:
-        return r.read().decode().strip()
-
-
 def mark(served, name):
     open(os.path.join(served, name), "w").close()
 
 
-def main():
-    served = serve("reclaimspoof")
+def main(served):
     guests = range(int(os.environ["METHER_GUESTS"]))
     if not wait_reached(guests, "spoof-up", 3600):
         report(False, "the guests never came up for the spoofed reclaims")
         return 1
     tx = Sender()
-    host2_epoch = int(fetch(0, "spoof-up"))
-    report(host2_epoch > 0, f"guest 0 says host 2's epoch is {host2_epoch}")
+    said = fetch(0, "spoof-up")
+    if not said or not said.isdigit():
+        report(False, f"guest 0 says host 2's epoch is {said!r}")
+        return 1
+    host2_epoch = int(said)
+    report(True, f"guest 0 says host 2's epoch is {host2_epoch}")
 
     for host in (COORDINATOR, OTHER):
         tx.join(host)
@@ -191,4 +187,13 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    SERVED = serve("reclaimspoof")
+    status = 1
+    try:
+        status = main(SERVED)
+    finally:
+        # The guests wait for each step's marker: tell them there will be
+        # no more rather than let them wait out their timeouts.
+        if status:
+            mark(SERVED, "spoof-abort")
+    sys.exit(status)
