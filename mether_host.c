@@ -17,6 +17,7 @@
 
 #include "mether_host.h"
 #include "mether_net.h"
+#include "mether_seal.h"
 #include "mether_segment.h"
 
 static unsigned int space_pages = 256;
@@ -113,6 +114,23 @@ static u64 mether_host_max_pages(struct net *net)
 	return max(READ_ONCE(userns_max_pages), 1U);
 }
 
+/* The space of @net's host, made on first use; @host->lock is held. */
+static struct mether_space *mether_host_space_locked(struct net *net,
+						     struct mether_host *host)
+{
+	struct mether_space *space;
+
+	lockdep_assert_held(&host->lock);
+	if (host->space)
+		return host->space;
+	space = mether_host_new_space(min_t(u64, space_pages,
+					    mether_host_max_pages(net)),
+				      true);
+	if (!IS_ERR(space))
+		host->space = space;
+	return space;
+}
+
 /**
  * mether_host_space() - the space of @net's host, made on first use
  * @net: the opener's network namespace
@@ -125,19 +143,43 @@ struct mether_space *mether_host_space(struct net *net)
 	struct mether_space *space;
 
 	mutex_lock(&host->lock);
-	space = host->space;
-	if (!space) {
-		space = mether_host_new_space(min_t(u64, space_pages,
-						    mether_host_max_pages(net)),
-					      true);
-		if (IS_ERR(space))
-			goto out;
-		host->space = space;
-	}
-	mether_space_get(space);
-out:
+	space = mether_host_space_locked(net, host);
+	if (!IS_ERR(space))
+		mether_space_get(space);
 	mutex_unlock(&host->lock);
 	return space;
+}
+
+/**
+ * mether_host_set_key() - METHER_IOC_SET_KEY for @net's host
+ * @net: the host's network namespace
+ * @key: the request, copied from userspace
+ *
+ * The key goes to the host's current space, which the next UP inherits.
+ * Under the lock UP takes, so that METHER_KEY_ONLY is refused on a host
+ * that is up, or comes up, before the key is in.
+ *
+ * Return: 0; -EBUSY for METHER_KEY_ONLY on a host that is up; -EINVAL;
+ * -ENOMEM.
+ */
+int mether_host_set_key(struct net *net, const struct mether_key *key)
+{
+	struct mether_host *host = net_generic(net, mether_net_id);
+	struct mether_space *space;
+	int ret;
+
+	mutex_lock(&host->lock);
+	space = mether_host_space_locked(net, host);
+	ret = PTR_ERR_OR_ZERO(space);
+	if (ret)
+		goto out;
+	ret = -EBUSY;
+	if (key->flags == METHER_KEY_ONLY && space->link)
+		goto out;
+	ret = mether_space_set_key(space, key);
+out:
+	mutex_unlock(&host->lock);
+	return ret;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include "mether_space.h"
 
 struct mether_space *mether_host_space(struct net *net);
+int mether_host_set_key(struct net *net, const struct mether_key *key);
 int mether_host_up(struct net *net, const struct mether_up *up);
 int mether_host_down(struct net *net);
 int mether_host_init(void);

@@ -128,14 +128,13 @@ static long mether_ioctl_up(struct net *net, struct mether_up __user *argp)
 static long mether_ioctl_host_key(struct net *net,
 				  struct mether_key __user *argp)
 {
-	struct mether_space *space;
+	struct mether_key key;
 	long ret;
 
-	space = mether_host_space(net);
-	if (IS_ERR(space))
-		return PTR_ERR(space);
-	ret = mether_ioctl_set_key(space, argp);
-	mether_space_put(space);
+	if (copy_from_user(&key, argp, sizeof(key)))
+		return -EFAULT;
+	ret = mether_host_set_key(net, &key);
+	memzero_explicit(&key, sizeof(key));
 	return ret;
 }
 

@@ -70,35 +70,35 @@ int mether_keys_update(struct mether_keys *keys, const struct mether_key *k)
 		memzero_explicit(keys->key[1], METHER_KEY_SIZE);
 		keys->has[1] = false;
 		return 0;
+	case METHER_KEY_ONLY:
+		memcpy(keys->key[0], k->key, METHER_KEY_SIZE);
+		keys->has[0] = true;
+		memzero_explicit(keys->key[1], METHER_KEY_SIZE);
+		keys->has[1] = false;
+		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
 /**
- * mether_ioctl_set_key() - METHER_IOC_SET_KEY
+ * mether_space_set_key() - apply METHER_IOC_SET_KEY to a space's keys
  * @space: the current space of the file's host (the next one to come
  *	up inherits the keys)
- * @arg: the request
+ * @key: the request, copied from userspace
  *
- * The caller checked privilege (mether_ioctl()).
- *
- * Return: 0; -EFAULT; -EINVAL for bad flags or reserved fields.
+ * Return: 0, or -EINVAL for bad flags or reserved fields.
  */
-long mether_ioctl_set_key(struct mether_space *space,
-			  const struct mether_key __user *arg)
+int mether_space_set_key(struct mether_space *space,
+			 const struct mether_key *key)
 {
-	struct mether_key key;
-	long ret = -EINVAL;
+	int ret;
 
-	if (copy_from_user(&key, arg, sizeof(key)))
-		return -EFAULT;
-	if (!key.reserved) {
-		spin_lock(&space->key_lock);
-		ret = mether_keys_update(&space->keys, &key);
-		spin_unlock(&space->key_lock);
-	}
-	memzero_explicit(&key, sizeof(key));
+	if (key->reserved)
+		return -EINVAL;
+	spin_lock(&space->key_lock);
+	ret = mether_keys_update(&space->keys, key);
+	spin_unlock(&space->key_lock);
 	return ret;
 }
 

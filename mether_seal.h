@@ -27,8 +27,8 @@ struct mether_space;
 void mether_keys_get(struct mether_space *space, struct mether_keys *keys);
 void mether_keys_copy(struct mether_space *to, struct mether_space *from);
 int mether_keys_update(struct mether_keys *keys, const struct mether_key *k);
-long mether_ioctl_set_key(struct mether_space *space,
-			  const struct mether_key __user *arg);
+int mether_space_set_key(struct mether_space *space,
+			 const struct mether_key *key);
 
 void mether_seal(struct mether_wire_header *hdr, size_t payload_len,
 		 const u8 key[METHER_KEY_SIZE]);

@@ -170,6 +170,18 @@ static void mether_seal_rotation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, keys.key[1][0], 0);
 	k.flags = METHER_KEY_NEXT | METHER_KEY_DROP_OLD;
 	KUNIT_EXPECT_EQ(test, mether_keys_update(&keys, &k), -EINVAL);
+	/* Only: what a host about to come up takes; nothing else is kept. */
+	k.flags = METHER_KEY_NEXT;
+	KUNIT_EXPECT_EQ(test, mether_keys_update(&keys, &k), 0);
+	memset(k.key, 3, METHER_KEY_SIZE);
+	k.flags = METHER_KEY_ONLY;
+	KUNIT_EXPECT_EQ(test, mether_keys_update(&keys, &k), 0);
+	KUNIT_EXPECT_TRUE(test, keys.has[0]);
+	KUNIT_EXPECT_EQ(test, keys.key[0][0], 3);
+	KUNIT_EXPECT_FALSE(test, keys.has[1]);
+	KUNIT_EXPECT_EQ(test, keys.key[1][0], 0);
+	k.flags = METHER_KEY_ONLY | METHER_KEY_NEXT;
+	KUNIT_EXPECT_EQ(test, mether_keys_update(&keys, &k), -EINVAL);
 }
 
 #define FRESH	METHER_REPLAY_FRESH

@@ -541,6 +541,14 @@ static int read_config(const char *path, int argc, char ***argv)
 	return n;
 }
 
+/* UP, or the key for it, found the host up: it keeps its key. */
+static void up_busy(void)
+{
+	fprintf(stderr, "metherctl up: %s: the host is up; 'metherctl down' first (its key is unchanged)\n",
+		strerror(EBUSY));
+	exit(1);
+}
+
 static int cmd_up(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -560,8 +568,7 @@ static int cmd_up(int argc, char **argv)
 	struct mether_key key = { 0 };
 	const char *key_file = NULL;
 	struct operands none = { 0 };
-	struct mether_stats st;
-	int opt, fd;
+	int opt, fd, ret;
 
 	if (argc >= 3 && !strcmp(argv[1], "--config")) {
 		const char *path = argv[2];
@@ -617,28 +624,20 @@ static int cmd_up(int argc, char **argv)
 
 	/*
 	 * Everything is checked: now the host. The key goes in before UP,
-	 * which takes it, and only into a host that is down: set on a host
-	 * that is up, it would replace the key the cluster runs under.
+	 * which takes it, as the host's only key (a host brought up with a
+	 * new key after a compromise must not keep the old one), and only
+	 * into a host that is down: the kernel checks that under the lock UP
+	 * takes, so a host that is up keeps the key the cluster runs under.
 	 */
 	fd = open_device();
-	if (ioctl(fd, METHER_IOC_STATS, &st) < 0)
-		fail("METHER_IOC_STATS");
-	if (st.up) {
-		explicit_bzero(&key, sizeof(key));
-		fprintf(stderr, "metherctl up: %s: the host is up; 'metherctl down' first (its key is unchanged)\n",
-			strerror(EBUSY));
-		exit(1);
-	}
 	if (key_file) {
-		struct mether_key drop = { .flags = METHER_KEY_DROP_OLD };
-
-		set_key(fd, &key);
-		/*
-		 * A plain key moves the one before it aside, where it still
-		 * opens packets and proves tokens: a host brought up with a
-		 * new key after a compromise must not keep the old one.
-		 */
-		set_key(fd, &drop);
+		key.flags = METHER_KEY_ONLY;
+		ret = ioctl(fd, METHER_IOC_SET_KEY, &key);
+		explicit_bzero(&key, sizeof(key));
+		if (ret < 0 && errno == EBUSY)
+			up_busy();
+		if (ret < 0)
+			fail("METHER_IOC_SET_KEY");
 	}
 	if (ioctl(fd, METHER_IOC_UP, &up) < 0) {
 		if (errno == ENOKEY) {
@@ -650,6 +649,8 @@ static int cmd_up(int argc, char **argv)
 				(unsigned long long)up.pages);
 			exit(1);
 		}
+		if (errno == EBUSY)
+			up_busy();
 		fail("up");
 	}
 	return 0;

@@ -251,10 +251,18 @@ struct mether_stats {
  */
 #define METHER_KEY_NEXT		0x1	/* keep it to open packets only */
 #define METHER_KEY_DROP_OLD	0x2	/* forget the key that is not current */
+/*
+ * The host's only key, set only while it is down (EBUSY when it is up):
+ * what a host about to come up takes. Checked under the lock UP takes, so
+ * no UP in between can leave a host that is up with a key it was not
+ * brought up under.
+ */
+#define METHER_KEY_ONLY		0x4
 
 /**
  * struct mether_key - METHER_IOC_SET_KEY: the cluster's secret (needs
- * CAP_NET_ADMIN); every host of a cluster sets the same key
+ * CAP_NET_ADMIN); every host of a cluster sets the same key. -EBUSY for
+ * METHER_KEY_ONLY on a host that is up.
  * @key: the key (ignored with METHER_KEY_DROP_OLD)
  * @flags: METHER_KEY_*, at most one
  * @reserved: zero
