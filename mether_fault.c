@@ -113,6 +113,74 @@ static void mether_wait_copy(struct mether_space *space,
 	}
 }
 
+/* A request for a fetch, as a fault sends it; 0 while it may wait on. */
+static int mether_fetch_ask(struct mether_space *space, u64 page,
+			    unsigned int subset)
+{
+	int ret = mether_server_ask(space, page, subset);
+
+	if (ret == -ETIMEDOUT)
+		return -EHOSTUNREACH;
+	/* 0: this host holds the page and published it. */
+	return ret == -EINPROGRESS ? 0 : ret;
+}
+
+/**
+ * mether_fetch() - wait for a copy of a page, as a read-only fault would
+ * @space: the space
+ * @page: page number
+ * @subset: how much of the page
+ * @data_driven: wait for a copy to pass by, asking as a data-driven
+ *	fault does (once each data-driven timeout without one)
+ * @timeout: jiffies to wait at most
+ *
+ * For callers that want an error where a fault would raise SIGBUS (a
+ * library cannot own its process's signal handlers): requests go out as
+ * a fault's do, with the same backoff, until a copy is here.
+ *
+ * Return: 0 when the inconsistent copy of @subset is here; -EAGAIN when
+ * it is not and @timeout is 0; -ETIMEDOUT when @timeout ran out;
+ * -EHOSTUNREACH when requests went unanswered for the request timeout
+ * (its holder is gone); -ENOTCONN when the host is down and has no copy;
+ * -EINTR when killed; -ENOMEM.
+ */
+int mether_fetch(struct mether_space *space, u64 page, unsigned int subset,
+		 bool data_driven, unsigned long timeout)
+{
+	struct mether_page *mp = &space->page[page];
+	unsigned long deadline = jiffies + timeout;
+	bool ask = !data_driven;
+	long left, wait;
+	int ret;
+
+	for (;;) {
+		if (mether_copy_here(mp, subset, true))
+			return 0;
+		left = (long)(deadline - jiffies);
+		if (left <= 0)
+			return timeout ? -ETIMEDOUT : -EAGAIN;
+		if (ask) {
+			ret = mether_fetch_ask(space, page, subset);
+			if (ret)
+				return ret;
+		}
+		if (data_driven)
+			wait = min_t(unsigned long, left,
+				     space->data_driven_timeout);
+		else
+			wait = min_t(long, left,
+				     mether_backoff(READ_ONCE(mp->any_asks.count)));
+		wait = wait_event_killable_timeout(space->wait,
+						   mether_copy_here(mp, subset,
+								    true),
+						   wait);
+		if (wait < 0)
+			return -EINTR;
+		/* A data-driven wait that heard nothing asks once. */
+		ask = !data_driven || !wait;
+	}
+}
+
 /* Did the data-driven asks for this page go unanswered? Once for each. */
 static bool mether_given_up(struct mether_page *mp)
 {

@@ -8,9 +8,13 @@
 #include <linux/fs.h>
 #include <linux/mm_types.h>
 
+#include "mether_space.h"
+
 extern const struct vm_operations_struct mether_vm_ops;
 
 int mether_mmap(struct file *file, struct vm_area_struct *vma);
+int mether_fetch(struct mether_space *space, u64 page, unsigned int subset,
+		 bool data_driven, unsigned long timeout);
 unsigned long mether_get_unmapped_area(struct file *file, unsigned long addr,
 				       unsigned long len, unsigned long pgoff,
 				       unsigned long flags);

@@ -238,6 +238,8 @@ static long mether_ioctl(struct file *file, unsigned int cmd,
 		return mether_ioctl_lock(file, argp, false);
 	case METHER_IOC_PAGE_STATE:
 		return mether_ioctl_page_state(mf, argp);
+	case METHER_IOC_WAIT:
+		return mether_ioctl_wait(space, argp);
 	case METHER_IOC_UP:
 		return mether_ioctl_up(mf->net, argp);
 	case METHER_IOC_DOWN:

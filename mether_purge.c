@@ -244,6 +244,38 @@ long mether_ioctl_purge(struct mether_space *space,
 }
 
 /**
+ * mether_ioctl_wait() - METHER_IOC_WAIT
+ * @space: the caller's space
+ * @arg: a struct mether_wait
+ *
+ * The paper's reader PURGEs and then touches a data-driven view; this is
+ * the touch, for callers that want an error instead of SIGBUS.
+ *
+ * Return: as mether_fetch(); -EFAULT; -EINVAL for an unaligned address,
+ * one in a writeable mapping, or a reserved field set; -ENOMEM for an
+ * address in no mapping of this space.
+ */
+long mether_ioctl_wait(struct mether_space *space,
+		       const struct mether_wait __user *arg)
+{
+	struct mether_target t;
+	struct mether_wait w;
+	int ret;
+
+	if (copy_from_user(&w, arg, sizeof(w)))
+		return -EFAULT;
+	if (w.reserved)
+		return -EINVAL;
+	ret = mether_resolve(space, w.addr, &t);
+	if (ret)
+		return ret;
+	if (!t.inconsistent)
+		return -EINVAL;
+	return mether_fetch(space, t.page, t.subset, t.data_driven,
+			    msecs_to_jiffies(w.timeout_ms));
+}
+
+/**
  * mether_ioctl_do_purge() - METHER_IOC_DO_PURGE, for servers
  * @space: the caller's space
  * @arg: a device offset naming the page (any view)

@@ -266,6 +266,63 @@ static void test_data_driven(void)
 	       "data-driven: a waiting fault is killable");
 }
 
+static int wait_for(void *p, unsigned int ms)
+{
+	struct mether_wait w = { .addr = (unsigned long)p, .timeout_ms = ms };
+
+	return ioctl(fd, METHER_IOC_WAIT, &w);
+}
+
+/* METHER_IOC_WAIT: a fault's wait, with errors instead of SIGBUS. */
+static void test_wait(void)
+{
+	char *full = view(ro, 14, METHER_VIEW_FULL_DEMAND);
+	char *data = view(ro, 14, METHER_VIEW_FULL_DATA);
+	struct mether_wait w = { .addr = (unsigned long)full, .reserved = 1 };
+	struct mether_page_state st;
+	pid_t pid;
+
+	purge(full);
+	expect_errno("wait: nothing here, and no time to wait",
+		     wait_for(data, 0), EAGAIN);
+	expect_errno("wait: nothing passes by a data-driven view",
+		     wait_for(data, 200), ETIMEDOUT);
+	report(!wait_for(full, 1000) && !page_state(14, &st) &&
+	       (st.inconsistent_present & 1 << METHER_SUBSET_FULL),
+	       "wait: a demand-driven view fetches the page");
+	report(!wait_for(data, 0),
+	       "wait: ... and then a data-driven one finds it at once");
+
+	purge(full);
+	pid = fork();
+	if (!pid)
+		_exit(wait_for(view(ro, 14, METHER_VIEW_SHORT_DATA), 10000) ||
+		      *word(ro, 14, METHER_VIEW_SHORT_DATA) != 1414);
+	report(still_blocked(pid, 300), "wait: a data-driven wait blocks");
+	*word(rw, 14, METHER_VIEW_FULL_DEMAND) = 1414;
+	report(!purge(view(rw, 14, METHER_VIEW_SHORT_DEMAND)) &&
+	       child_status(pid) == 0,
+	       "wait: a PURGE of the writeable page ends it; the view maps");
+
+	purge(full);
+	pid = fork();
+	if (!pid)
+		_exit(wait_for(data, 60000) ? 2 : 0);
+	report(still_blocked(pid, 300) && !kill(pid, SIGKILL) &&
+	       child_status(pid) == 128 + SIGKILL,
+	       "wait: a waiting WAIT is killable");
+
+	expect_errno("wait: a writeable mapping",
+		     wait_for(view(rw, 14, METHER_VIEW_FULL_DEMAND), 0), EINVAL);
+	expect_errno("wait: an unaligned address", wait_for(full + 1, 0),
+		     EINVAL);
+	expect_errno("wait: a reserved field set",
+		     ioctl(fd, METHER_IOC_WAIT, &w), EINVAL);
+	expect_errno("wait: an address outside the space",
+		     wait_for((void *)((unsigned long)&w & ~(page_size - 1)), 0),
+		     ENOMEM);
+}
+
 static volatile int dd_read_returned;
 
 static void *dd_reader(void *arg)
@@ -555,6 +612,7 @@ int main(void)
 	test_mappings();
 	test_views();
 	test_data_driven();
+	test_wait();
 	test_wait_drops_mmap_lock();
 	test_purge_inputs();
 	test_do_purge();

@@ -25,7 +25,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define METHER_API_VERSION	6
+#define METHER_API_VERSION	7
 
 /* The short page: the first METHER_SHORT_SIZE bytes of a page. */
 #define METHER_SHORT_SIZE	32
@@ -410,6 +410,23 @@ struct mether_reclaim {
 	__u64 epoch;
 };
 
+/**
+ * struct mether_wait - METHER_IOC_WAIT: wait until this host has a copy of
+ * a page, as a fault through a read-only view would, but with an error
+ * (EHOSTUNREACH, ETIMEDOUT) where the fault would end in SIGBUS or wait on
+ * @addr: a page-aligned address in one of the caller's read-only
+ *	mappings; its view says how much of the page (full or short) and
+ *	how: a demand-driven view asks for the page, a data-driven view
+ *	waits for a copy to pass by and asks nothing
+ * @timeout_ms: wait at most this long (0: do not wait)
+ * @reserved: 0
+ */
+struct mether_wait {
+	__u64 addr;
+	__u32 timeout_ms;
+	__u32 reserved;
+};
+
 /*
  * A code Documentation/userspace-api/ioctl/ioctl-number.rst gives nobody
  * (tests/api-build.sh checks it); it was 0xb7 before API version 6.
@@ -438,6 +455,8 @@ struct mether_reclaim {
 #define METHER_IOC_PEERS	_IOR(METHER_IOC_MAGIC, 0x0c, struct mether_peers)
 /* Reclaim a silent host's pages (CAP_NET_ADMIN). */
 #define METHER_IOC_RECLAIM	_IOWR(METHER_IOC_MAGIC, 0x0d, struct mether_reclaim)
+/* Wait for a copy of the page at an address of the caller's (API 7). */
+#define METHER_IOC_WAIT		_IOW(METHER_IOC_MAGIC, 0x0e, struct mether_wait)
 
 /*
  * Only 64-bit processes can use Mether: the views of a page lie
