@@ -1,8 +1,10 @@
 # libmether pipes (userspace/lib/mether_pipe.c): messages of every size,
 # and csend/crecv of more than a MiB, echoed back and checked byte for
 # byte; first between two processes on one host, then between the hosts.
+# A missing peer ends a call with an error: ETIMEDOUT with no process at
+# the other end, EHOSTUNREACH once its host is down (never SIGBUS).
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 31 : 6))
+plan $((METHER_ID == 0 ? 41 : 7))
 
 run_pipe_test() { # run_pipe_test PREFIX ARGS...: report each line
 	local prefix=$1 status
@@ -14,7 +16,10 @@ run_pipe_test() { # run_pipe_test PREFIX ARGS...: report each line
 }
 
 check "pipes: mether.ko loads" insmod $MODULE
-[ "$METHER_ID" = 0 ] && run_pipe_test "pipes: one host: " -l
+if [ "$METHER_ID" = 0 ]; then
+	run_pipe_test "pipes: one host: " -l
+	run_pipe_test "pipes: one host, no peer: " -a -b 56
+fi
 create=
 [ "$METHER_ID" = 0 ] && create=--create
 check "pipes: up" metherctl up --key-file $CLUSTER_KEY --id $((METHER_ID + 1)) --cluster 13 \
@@ -33,5 +38,15 @@ check "pipes: mether-jacobi on two hosts matches one process" sh -c \
 	 tee /dev/stderr | grep -q same=yes"
 barrier pipes-done || not_ok "pipes: barrier pipes-done"
 diag "$(metherctl stats)"
-check "pipes: down" metherctl down
+# The peer's host goes down holding its page of a pipe.
+if [ "$METHER_ID" = 1 ]; then
+	check "pipes: the far end sends once and exits" \
+		timeout 120 mether-pipe-test -s -e 1 -b 58
+	check "pipes: ... and its host goes down" metherctl down
+fi
+barrier pipes-gone || not_ok "pipes: barrier pipes-gone"
+if [ "$METHER_ID" = 0 ]; then
+	run_pipe_test "pipes: the far host down: " -g -b 58
+	check "pipes: down" metherctl down
+fi
 check "pipes: mether.ko unloads" rmmod mether

@@ -105,6 +105,14 @@ struct mether_pipe *mether_pipe_open(struct mether *m, uint64_t first,
 struct mether_pipe *mether_pipe_open_segment(struct mether *segment,
 					     unsigned int end);
 void mether_pipe_close(struct mether_pipe *p);
+/*
+ * Every call that waits for the peer gives up after the pipe's timeout
+ * with ETIMEDOUT (its process is gone, or too slow; nothing was taken),
+ * and with EHOSTUNREACH when the peer's host is gone; 0 waits for ever
+ * for a live peer host. A new pipe has METHER_PIPE_TIMEOUT_MS.
+ */
+#define METHER_PIPE_TIMEOUT_MS	30000
+void mether_pipe_set_timeout(struct mether_pipe *p, unsigned int timeout_ms);
 /* The largest message one send carries. */
 size_t mether_pipe_max_message(const struct mether_pipe *p);
 int mether_pipe_send(struct mether_pipe *p, const void *buf, size_t len);

@@ -6,12 +6,19 @@
  *
  *	mether-pipe-test -e 0|1 [-b FIRST_PAGE]    one end (per host)
  *	mether-pipe-test -l [-b FIRST_PAGE]        both ends, two processes
+ *
+ * and what a caller gets when the other end is missing:
+ *	mether-pipe-test -a [-b FIRST_PAGE]    no peer process: ETIMEDOUT
+ *	mether-pipe-test -s -e 1 [-b ...]      send one message and exit
+ *	mether-pipe-test -g [-b FIRST_PAGE]    the peer's host went down
+ *					       after -s: EHOSTUNREACH
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../lib/libmether.h"
@@ -24,6 +31,57 @@ static void report(int ok, const char *what, size_t n)
 {
 	printf("%s %s (%zu bytes)\n", ok ? "ok" : "not ok", what, n);
 	failures += !ok;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Did @ret fail with @want? Says what it got otherwise. */
+static int failed_with(ssize_t ret, int want)
+{
+	if (ret == -1 && errno == want)
+		return 1;
+	printf("# got %zd (%s), want %s\n", ret,
+	       ret == -1 ? strerror(errno) : "success", strerror(want));
+	return 0;
+}
+
+/*
+ * No process at the other end, its host up (here: this host): every
+ * wait ends with ETIMEDOUT after the pipe's timeout, not in a hang.
+ */
+static int alone(struct mether_pipe *p, unsigned char *buf)
+{
+	double start;
+	ssize_t n;
+
+	mether_pipe_set_timeout(p, 1000);
+	start = now();
+	n = mether_pipe_recv(p, buf, BIG);
+	report(failed_with(n, ETIMEDOUT) && now() - start < 30,
+	       "pipe: a receive with nobody at the other end times out", 0);
+	report(!mether_pipe_send(p, buf, 100),
+	       "pipe: a first send needs nobody to read it", 100);
+	start = now();
+	report(failed_with(mether_pipe_send(p, buf, 100), ETIMEDOUT) &&
+	       now() - start < 30,
+	       "pipe: a second send, never read, times out", 100);
+	return failures != 0;
+}
+
+/* The peer wrote its page and its host went down: an error, no SIGBUS. */
+static int gone(struct mether_pipe *p, unsigned char *buf)
+{
+	ssize_t n = mether_pipe_recv(p, buf, BIG);
+
+	report(failed_with(n, EHOSTUNREACH),
+	       "pipe: a receive from a host that went down fails", 0);
+	return failures != 0;
 }
 
 static void fill(unsigned char *b, size_t n, unsigned int seed)
@@ -50,6 +108,30 @@ static int echo(struct mether_pipe *p, unsigned char *buf, size_t max)
 	}
 }
 
+/*
+ * A crecv() into a buffer too small for the message takes nothing: the
+ * next one, with room, gets it whole.
+ */
+static int small_buffer(struct mether_pipe *p, unsigned char *out,
+			unsigned char *in)
+{
+	size_t size = 3 * mether_pipe_max_message(p) + 7;
+	ssize_t n;
+
+	fill(out, size, 99);
+	if (mether_csend(p, out, size)) {
+		perror("mether_csend");
+		return 1;
+	}
+	report(failed_with(mether_crecv(p, in, size - 1), EMSGSIZE),
+	       "pipe: crecv into too small a buffer is refused", size);
+	n = mether_crecv(p, in, BIG);
+	report(n == (ssize_t)size && !memcmp(out, in, size),
+	       "pipe: ... and takes nothing: the next crecv gets it whole",
+	       size);
+	return 0;
+}
+
 static int drive(struct mether_pipe *p, unsigned char *out, unsigned char *in)
 {
 	size_t max = mether_pipe_max_message(p);
@@ -59,6 +141,10 @@ static int drive(struct mether_pipe *p, unsigned char *out, unsigned char *in)
 	ssize_t n;
 
 	for (i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		/* Before the last message, which ends the echo. */
+		if (i == sizeof(sizes) / sizeof(*sizes) - 1 &&
+		    small_buffer(p, out, in))
+			return 1;
 		fill(out, sizes[i], i);
 		memset(in, 0xee, sizes[i] + 1);
 		if (mether_csend(p, out, sizes[i])) {
@@ -89,11 +175,16 @@ int main(int argc, char **argv)
 	unsigned char *out, *in;
 	struct mether_pipe *p;
 	struct mether *m;
-	int opt, end = -1, local = 0, status;
+	int opt, end = -1, local = 0, status, mode = 0;
 	pid_t pid = 0;
 
-	while ((opt = getopt(argc, argv, "e:lb:")) != -1) {
+	while ((opt = getopt(argc, argv, "e:lb:asg")) != -1) {
 		switch (opt) {
+		case 'a':
+		case 's':
+		case 'g':
+			mode = opt;
+			break;
 		case 'e':
 			end = atoi(optarg);
 			break;
@@ -107,8 +198,13 @@ int main(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (local == (end >= 0) || end > 1)
+	if (mode == 'a' || mode == 'g') {
+		if (local || end >= 0)
+			goto usage;
+		end = 0;
+	} else if (local == (end >= 0) || end > 1 || (mode && local)) {
 		goto usage;
+	}
 	if (local) {
 		pid = fork();
 		end = pid == 0;
@@ -125,6 +221,12 @@ int main(int argc, char **argv)
 		perror("mether_pipe_open");
 		return 2;
 	}
+	if (mode == 'a')
+		return alone(p, in);
+	if (mode == 'g')
+		return gone(p, in);
+	if (mode == 's')
+		return mether_pipe_send(p, "bye", 3) ? 1 : 0;
 	if (end == 1)
 		return echo(p, in, mether_pipe_max_message(p));
 	status = drive(p, out, in);
@@ -135,6 +237,6 @@ int main(int argc, char **argv)
 	return status;
 
 usage:
-	fprintf(stderr, "usage: mether-pipe-test -e 0|1 | -l [-b FIRST_PAGE]\n");
+	fprintf(stderr, "usage: mether-pipe-test -e 0|1 | -l | -a | -s -e 0|1 | -g [-b FIRST_PAGE]\n");
 	return 2;
 }

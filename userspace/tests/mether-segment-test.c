@@ -104,6 +104,8 @@ static void check(const char *name, const char *rw_cap, const char *r_cap)
 		 m->first * m->page_size);
 	report(p == MAP_FAILED && errno == EACCES,
 	       "... and the kernel refuses a writeable mapping");
+	report(!mether_pipe_open_segment(m, 0) && errno == EACCES,
+	       "... and a pipe on it is refused (EACCES)");
 	r = m;
 
 	m = mether_segment_open(NULL, name, rw_cap);
@@ -117,6 +119,9 @@ static void check(const char *name, const char *rw_cap, const char *r_cap)
 	p = mmap(NULL, m->page_size, PROT_READ, MAP_SHARED, m->fd,
 		 (m->first + m->count - 1) * m->page_size);
 	report(p != MAP_FAILED, "its last page can");
+	report(!mether_pipe_open(m, m->first + m->count - 1, 0) &&
+	       errno == EINVAL,
+	       "a pipe that would run past the segment is refused (EINVAL)");
 	if (p != MAP_FAILED)
 		munmap(p, m->page_size);
 	/* The directory is everybody's: a user may read it, not freeze it. */
