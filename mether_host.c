@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/in.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
@@ -207,6 +208,9 @@ int mether_host_up(struct net *net, const struct mether_up *up)
 	    (up->flags & ~(METHER_UP_CREATE | METHER_UP_UNSEALED)) ||
 	    !up->port || !up->broadcast ||
 	    up->reserved || up->reserved2 || up->ifindex > INT_MAX)
+		return -EINVAL;
+	/* A socket bound to one address takes no group's packets. */
+	if (ipv4_is_multicast(up->broadcast) && up->addr)
 		return -EINVAL;
 	if (up->pages > mether_host_max_pages(net))
 		return -EFBIG;

@@ -3,8 +3,9 @@
  * Mether: the in-kernel server's UDP link to the cluster.
  *
  * One kernel UDP socket per host, bound to the configured port. Pages
- * leave by broadcast, so every host on the segment sees every page and
- * refreshes its inconsistent copy (the paper's snooping servers). The
+ * leave by broadcast, or to a multicast group the host joins, so every
+ * host on the segment sees every page and refreshes its inconsistent
+ * copy (the paper's snooping servers). The
  * socket's data_ready callback only queues work (a host's own
  * broadcasts, looped back by the stack, are dropped before they are
  * queued, in the encapsulation hook): packets are read,
@@ -15,9 +16,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/highmem.h>
+#include <linux/igmp.h>
 #include <linux/in.h>
 #include <linux/net.h>
 #include <linux/random.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/udp.h>
@@ -323,6 +326,32 @@ static void mether_net_hello_work(struct work_struct *work)
 	queue_delayed_work(mether_workqueue(), &link->hello_work, period);
 }
 
+/*
+ * A cluster on a multicast group: join it, on the host's interface when
+ * one is given, and keep the stack from looping this host's own packets
+ * back to it. A broadcast always is looped back, cloned before the real
+ * one leaves (ip_mc_output()): bench/latency.sh's send_to_wire.
+ */
+static int mether_net_join(struct sock *sk, const struct mether_up *up)
+{
+	struct ip_mreqn mreq = {
+		.imr_multiaddr.s_addr = up->broadcast,
+		.imr_ifindex = up->ifindex,
+	};
+	int ret;
+
+	rtnl_lock();
+	lock_sock(sk);
+	ret = ip_mc_join_group(sk, &mreq);
+	if (!ret) {
+		inet_sk(sk)->mc_loop = 0;
+		inet_sk(sk)->mc_index = up->ifindex;
+	}
+	release_sock(sk);
+	rtnl_unlock();
+	return ret;
+}
+
 static int mether_net_socket(struct net *net, struct mether_link *link,
 			     const struct mether_up *up)
 {
@@ -352,6 +381,8 @@ static int mether_net_socket(struct net *net, struct mether_link *link,
 	}
 	ret = kernel_bind(link->sock, (struct sockaddr *)&local,
 			  sizeof(local));
+	if (!ret && ipv4_is_multicast(up->broadcast))
+		ret = mether_net_join(sk, up);
 	if (ret) {
 		sock_release(link->sock);
 		return ret;

@@ -160,7 +160,8 @@ guest_run() {
 # A script of one guest returns at once on the other: guest 0's last five
 # run beside guest 1's 10,000 migrations in hosts.sh (see timings.txt).
 GUEST_TESTS=(kunit.sh module.sh api.sh segment.sh network.sh count.sh
-	forgery.sh reclaimspoof.sh migrate.sh netem.sh pipes.sh capability.sh hosts.sh
+	forgery.sh reclaimspoof.sh migrate.sh multicast.sh netem.sh pipes.sh
+	capability.sh hosts.sh
 	reclaim.sh replay.sh trace.sh late.sh netns.sh fuzz.sh consistent.sh)
 DEBUG_GUESTS=(--kernel "$DEBUG_TREE/arch/x86/boot/bzImage"
 	--module "$BUILD/debug/mether.ko" --debug-cmdline)

@@ -136,7 +136,9 @@ struct mether_page_state {
  * @flags: METHER_UP_*
  * @addr: IPv4 address to bind, network order (0: any)
  * @broadcast: IPv4 address pages are sent to, network order: the
- *	segment's broadcast address
+ *	segment's broadcast address, or a multicast group, which the host
+ *	joins (on @ifindex, if set) with its own packets not looped back;
+ *	a group needs @addr 0
  * @port: UDP port, network order
  * @reserved: zero
  * @ifindex: interface to bind to, as if_nametoindex(3) names it (0: any);
