@@ -13,7 +13,8 @@ under the same label are replaced):
     no arrival (out of all its waits);
   - the untraced runs' microseconds and context switches (of both
     processes, voluntary or not) per increment: the final protocol
-    (sealed), a user-space UDP ping-pong, and the same through a
+    (sealed) on the broadcast address and on a multicast group
+    (final-multicast), a user-space UDP ping-pong, and the same through a
     WireGuard tunnel (the authenticated alternative); median and range,
     and their ratios run by run (each run's counts back to back in the
     same boot).
@@ -170,7 +171,8 @@ def main():
     # The untraced runs: the slower host's time per increment, per run,
     # over the span both programs time alike ("seconds" over "timed").
     per_inc = {}
-    for proto in ("final", "udp-pingpong", "udp-wireguard"):
+    for proto in ("final", "final-multicast", "udp-pingpong",
+                  "udp-wireguard"):
         per_run, cs = {}, {}
         for b in bench:
             if b.get("protocol") == proto and b.get("traced") == "no" and \
@@ -193,6 +195,10 @@ def main():
                      round(med, 2), round(lo, 2), round(hi, 2), len(cs)])
     # Ratios run by run (each run's counts ran back to back in one boot).
     for name, a, b in (("final_over_udp", "final", "udp-pingpong"),
+                       ("final_multicast_over_udp", "final-multicast",
+                        "udp-pingpong"),
+                       ("multicast_over_broadcast", "final-multicast",
+                        "final"),
                        ("final_over_wireguard", "final", "udp-wireguard"),
                        ("wireguard_over_udp", "udp-wireguard",
                         "udp-pingpong")):
