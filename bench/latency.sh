@@ -5,6 +5,8 @@
 # tracepoints on, and record the breakdown under LABEL in
 # bench/results/latency.csv (bench/latency.py says what each stage is).
 #   bench/latency.sh LABEL      (e.g. "before", "after")
+# LATENCY_RUNS=N rounds (default 3); LATENCY_TRACE=final-multicast traces
+# the run on a multicast group instead of the broadcast address.
 set -euo pipefail
 . "$(dirname "$0")/../tests/vm/common.sh"
 
@@ -25,8 +27,14 @@ make -s -C "$STOCK/kdir" M="$OUT/module" modules >"$OUT/build.log" 2>&1 ||
 	{ cat "$OUT/build.log" >&2; die "module build failed"; }
 make -s -C userspace >/dev/null
 
+# Settings for the guests, on the kernel command line (tests/vm/guest-init.sh).
+append=()
+for v in LATENCY_RUNS LATENCY_TRACE; do
+	[ -z "${!v:-}" ] || append+=("$v=${!v}")
+done
+
 status=0
-tests/vm/run-guests --kernel "$STOCK/vmlinuz" \
+tests/vm/run-guests ${append[@]+--append "${append[*]}"} --kernel "$STOCK/vmlinuz" \
 	--module "$OUT/module/mether.ko" --modules-root "$STOCK/root" \
 	--modules-list "$STOCK/modules.list" --bin userspace/tools/metherctl \
 	--bin userspace/tools/mether-count \
