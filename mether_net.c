@@ -134,8 +134,8 @@ static int mether_net_open(struct mether_link *link, size_t len,
 	ret = mether_wire_parse(link->rx_buf, len - tag, &link->limits, msg);
 	if (ret)
 		return ret;
-	ret = mether_peer_accept(&link->peers, link->limits.self,
-				 link->space->host_timeout, msg, &challenge);
+	ret = mether_peer_accept(&link->peers, link->limits.self, msg,
+				 &challenge);
 	if (challenge.host)
 		mether_net_challenge(link, &challenge);
 	if (ret)

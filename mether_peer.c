@@ -87,7 +87,6 @@ static void mether_peer_challenge(struct mether_peer *peer, u64 epoch,
  * mether_peer_accept() - may a packet be applied?
  * @table: the link's hosts
  * @self: this host's id
- * @timeout: jiffies a host may be quiet before it is silent
  * @msg: the packet, authenticated and parsed
  * @challenge: set to a CHALLENGE to send (its host is 0 when there is
  *	none), whatever the verdict
@@ -101,24 +100,18 @@ static void mether_peer_challenge(struct mether_peer *peer, u64 epoch,
  * taken, whatever their epoch. A CHALLENGE aimed at this host is let
  * through, to be answered, unless its sender sent a newer one: its
  * sender may be proving itself too.
- * A sender silent for @timeout proves itself again, in the same way,
- * before it is heard: a packet of it this host missed, replayed, is new
- * to its window, but says nothing of whether it is alive now.
  *
  * Return: 0, and the sender is heard now (unless the packet is a
- * CHALLENGE of an epoch not proven, or the sender was silent and this
- * is not its ANSWER); or the negated drop reason: too
+ * CHALLENGE of an epoch not proven); or the negated drop reason: too
  * many hosts, a reclaimed epoch, a replay, an epoch not (or not yet)
  * proven, older than the proven one or not.
  */
 int mether_peer_accept(struct mether_peer_table *table, u32 self,
-		       unsigned long timeout,
 		       const struct mether_wire_msg *msg,
 		       struct mether_challenge *challenge)
 {
 	bool hello = msg->type == METHER_MSG_HELLO && msg->target == self;
 	struct mether_peer *peer;
-	bool answer;
 	int ret = 0;
 	u64 was;
 
@@ -133,31 +126,17 @@ int mether_peer_accept(struct mether_peer_table *table, u32 self,
 		ret = -METHER_DROP_RECLAIMED;
 		goto out;
 	}
-	answer = hello && (msg->flags & METHER_WIRE_ANSWER) && peer->nonce &&
-		 msg->epoch == peer->challenged_epoch &&
-		 msg->version == peer->nonce && msg->counter;
 	if (peer->verified && msg->epoch == peer->replay.epoch) {
 		if (mether_replay_check(&peer->replay, msg->epoch,
-					msg->counter) != METHER_REPLAY_FRESH) {
-			ret = -METHER_DROP_REPLAYED;
-			goto out;
-		}
-		/*
-		 * A counter new to this host, from a sender gone silent,
-		 * may be one the sender sent before it died that this host
-		 * missed, replayed: it is taken, but only an ANSWER to a
-		 * CHALLENGE sent now makes the sender alive again.
-		 */
-		if (answer || time_before(jiffies, peer->heard + timeout)) {
+					msg->counter) == METHER_REPLAY_FRESH)
 			peer->heard = jiffies;
-			if (answer)
-				peer->nonce = 0;
-		} else {
-			mether_peer_challenge(peer, msg->epoch, challenge);
-		}
+		else
+			ret = -METHER_DROP_REPLAYED;
 		goto out;
 	}
-	if (answer) {
+	if (hello && (msg->flags & METHER_WIRE_ANSWER) && peer->nonce &&
+	    msg->epoch == peer->challenged_epoch &&
+	    msg->version == peer->nonce && msg->counter) {
 		was = peer->verified ? peer->replay.epoch : 0;
 		/* What it held in its last epoch is nobody's until reclaimed. */
 		if (was && was < msg->epoch && was > peer->reclaimed_epoch)

@@ -91,7 +91,6 @@ void mether_peer_init(struct mether_peer_table *table);
 struct mether_wire_msg;
 
 int mether_peer_accept(struct mether_peer_table *table, u32 self,
-		       unsigned long timeout,
 		       const struct mether_wire_msg *msg,
 		       struct mether_challenge *challenge);
 u64 mether_peer_epoch(struct mether_peer_table *table, u32 host);

@@ -34,7 +34,7 @@ static int answer(struct mether_peer_table *t, u32 sender, u64 epoch,
 	struct mether_wire_msg msg = peer_msg(sender, epoch, counter,
 					      METHER_WIRE_ANSWER, nonce);
 
-	return mether_peer_accept(t, PEER_SELF, PEER_TIMEOUT, &msg, c);
+	return mether_peer_accept(t, PEER_SELF, &msg, c);
 }
 
 /* Nothing is taken before the answer, nothing sent before it after. */
@@ -106,8 +106,8 @@ static void mether_peer_challenged(struct kunit *test)
 					      METHER_WIRE_CHALLENGE, 77);
 	struct mether_challenge c, back;
 
-	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, PEER_TIMEOUT,
-						 &msg, &back), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &back),
+			0);
 	KUNIT_EXPECT_EQ(test, back.host, HOST);
 	KUNIT_EXPECT_EQ(test, back.epoch, E1);
 	/* Being challenged does not make the challenger heard. */
@@ -115,19 +115,11 @@ static void mether_peer_challenged(struct kunit *test)
 	/* Aimed at another host, it is just a packet not proven. */
 	msg.target = PEER_SELF + 1;
 	msg.counter = 2;
-	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, PEER_TIMEOUT,
-						 &msg, &c),
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c),
 			-METHER_DROP_UNVERIFIED);
 	/* Its answer to the CHALLENGE sent back: now both know each other. */
 	KUNIT_EXPECT_EQ(test, answer(t, HOST, E1, 3, back.nonce, &c), 0);
 	KUNIT_EXPECT_EQ(test, mether_peer_epoch(t, HOST), E1);
-}
-
-static int accept_msg(struct mether_peer_table *t,
-		      const struct mether_wire_msg *msg,
-		      struct mether_challenge *c)
-{
-	return mether_peer_accept(t, PEER_SELF, PEER_TIMEOUT, msg, c);
 }
 
 /*
@@ -143,25 +135,25 @@ static void mether_peer_challenge_replayed(struct kunit *test)
 	struct mether_challenge c;
 	int i;
 
-	KUNIT_EXPECT_EQ(test, accept_msg(t, &msg, &c), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c), 0);
 	KUNIT_EXPECT_EQ(test, c.host, HOST);
 	for (i = 0; i < 100; i++) {
-		KUNIT_EXPECT_EQ(test, accept_msg(t, &msg, &c),
+		KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c),
 				-METHER_DROP_REPLAYED);
 		KUNIT_EXPECT_EQ(test, c.host, 0u);
 	}
 	msg.counter = 9;
-	KUNIT_EXPECT_EQ(test, accept_msg(t, &msg, &c),
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c),
 			-METHER_DROP_REPLAYED);
 	/* An earlier life's CHALLENGE, whatever its counter. */
 	msg = peer_msg(HOST, E0, 500, METHER_WIRE_CHALLENGE, 78);
-	KUNIT_EXPECT_EQ(test, accept_msg(t, &msg, &c),
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c),
 			-METHER_DROP_REPLAYED);
 	/* The sender's next CHALLENGE, and one of a later life, are taken. */
 	msg = peer_msg(HOST, E1, 11, METHER_WIRE_CHALLENGE, 79);
-	KUNIT_EXPECT_EQ(test, accept_msg(t, &msg, &c), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c), 0);
 	msg = peer_msg(HOST, E3, 1, METHER_WIRE_CHALLENGE, 80);
-	KUNIT_EXPECT_EQ(test, accept_msg(t, &msg, &c), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_accept(t, PEER_SELF, &msg, &c), 0);
 	KUNIT_EXPECT_EQ(test, c.epoch, E3);
 }
 
@@ -313,59 +305,6 @@ static void mether_peer_challenge_bucket(struct kunit *test)
 						    METHER_CHALLENGE_RATE));
 }
 
-static int accept_within(struct mether_peer_table *t, u64 counter,
-			 unsigned int flags, u64 nonce, unsigned long timeout,
-			 struct mether_challenge *c)
-{
-	struct mether_wire_msg msg = peer_msg(HOST, E1, counter, flags, nonce);
-
-	return mether_peer_accept(t, PEER_SELF, timeout, &msg, c);
-}
-
-/*
- * A silent sender is heard again only once it answers afresh: a packet
- * of it this host missed, replayed, is new to the window, and taken,
- * but says nothing of whether it is alive.
- */
-static void mether_peer_silent_reproves(struct kunit *test)
-{
-	struct mether_peer_table *t = table(test);
-	unsigned long quiet = msecs_to_jiffies(200);
-	struct mether_challenge c, again;
-	u32 ids[METHER_PEERS_MAX];
-	u64 epoch;
-
-	KUNIT_ASSERT_EQ(test, peer_join(t, HOST, E1, 10), 0);
-	/* While it is heard, each packet keeps it so, unasked. */
-	KUNIT_EXPECT_EQ(test, accept_within(t, 11, 0, 0, quiet, &c), 0);
-	KUNIT_EXPECT_EQ(test, c.host, 0u);
-	msleep(jiffies_to_msecs(quiet) + 20);
-	/* Silent; its 13 (this host missed 12 and 13), replayed: asked. */
-	KUNIT_EXPECT_EQ(test, accept_within(t, 13, 0, 0, quiet, &c), 0);
-	KUNIT_EXPECT_EQ(test, c.host, HOST);
-	KUNIT_EXPECT_EQ(test, c.epoch, E1);
-	epoch = 0;
-	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, HOST, quiet, &epoch),
-			0);
-	KUNIT_EXPECT_EQ(test, mether_peer_live(t, quiet, 0, ids), 0u);
-	/* Its 12 next: still silent, and asked no more often. */
-	KUNIT_EXPECT_EQ(test, accept_within(t, 12, 0, 0, quiet, &again), 0);
-	KUNIT_EXPECT_EQ(test, again.host, 0u);
-	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, HOST, quiet, &epoch),
-			0);
-	/* A wrong nonce is no answer; the right one: alive, proven again. */
-	KUNIT_EXPECT_EQ(test, accept_within(t, 14, METHER_WIRE_ANSWER,
-					    c.nonce ^ 1, quiet, &again), 0);
-	KUNIT_EXPECT_EQ(test, mether_peer_live(t, quiet, 0, ids), 0u);
-	KUNIT_EXPECT_EQ(test, accept_within(t, 15, METHER_WIRE_ANSWER,
-					    c.nonce, quiet, &again), 0);
-	KUNIT_EXPECT_EQ(test, again.host, 0u);
-	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, HOST, quiet, &epoch),
-			-EBUSY);
-	KUNIT_EXPECT_EQ(test, mether_peer_live(t, quiet, 0, ids), 1u);
-	KUNIT_EXPECT_EQ(test, mether_peer_epoch(t, HOST), E1);
-}
-
 static struct kunit_case mether_peer_cases[] = {
 	KUNIT_CASE(mether_peer_challenge_answer),
 	KUNIT_CASE(mether_peer_challenged),
@@ -373,7 +312,6 @@ static struct kunit_case mether_peer_cases[] = {
 	KUNIT_CASE(mether_peer_liveness),
 	KUNIT_CASE(mether_peer_challenge_kept),
 	KUNIT_CASE(mether_peer_challenge_bucket),
-	KUNIT_CASE(mether_peer_silent_reproves),
 	{}
 };
 

@@ -11,8 +11,6 @@
 
 /* The host the peer table belongs to. */
 #define PEER_SELF	1u
-/* How long a sender may be quiet before it is silent, in the helpers. */
-#define PEER_TIMEOUT	HZ
 
 /* A HELLO (or, with @flags, a CHALLENGE or ANSWER) of @sender. */
 static inline struct mether_wire_msg peer_msg(u32 sender, u64 epoch,
@@ -36,7 +34,7 @@ static inline int peer_accept(struct mether_peer_table *t, u32 sender,
 {
 	struct mether_wire_msg msg = peer_msg(sender, epoch, counter, 0, 0);
 
-	return mether_peer_accept(t, PEER_SELF, PEER_TIMEOUT, &msg, c);
+	return mether_peer_accept(t, PEER_SELF, &msg, c);
 }
 
 /*
@@ -54,7 +52,7 @@ static inline int peer_join(struct mether_peer_table *t, u32 sender,
 	if (c.host != sender || c.epoch != epoch)
 		return -EAGAIN;
 	msg = peer_msg(sender, epoch, counter, METHER_WIRE_ANSWER, c.nonce);
-	return mether_peer_accept(t, PEER_SELF, PEER_TIMEOUT, &msg, &c);
+	return mether_peer_accept(t, PEER_SELF, &msg, &c);
 }
 
 #endif /* _METHER_PEER_TEST_H */
