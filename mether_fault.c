@@ -113,16 +113,27 @@ static void mether_wait_copy(struct mether_space *space,
 	}
 }
 
-/* A request for a fetch, as a fault sends it; 0 while it may wait on. */
+/*
+ * A request for a fetch, as a fault sends it; 0 while it may wait on. A
+ * request that could not go (a full socket buffer, say) is one lost: the
+ * next goes after the backoff, and the request timeout bounds them all.
+ * A data-driven fetch that ends here ends a data-driven fault's wait on
+ * the page too, as mether_wait_copy() does for it.
+ */
 static int mether_fetch_ask(struct mether_space *space, u64 page,
-			    unsigned int subset)
+			    unsigned int subset, bool data_driven)
 {
+	struct mether_page *mp = &space->page[page];
 	int ret = mether_server_ask(space, page, subset);
 
-	if (ret == -ETIMEDOUT)
-		return -EHOSTUNREACH;
-	/* 0: this host holds the page and published it. */
-	return ret == -EINPROGRESS ? 0 : ret;
+	if (ret != -ETIMEDOUT && ret != -ENOTCONN && ret != -ENOMEM)
+		return 0;
+	if (data_driven && ret != -ENOMEM) {
+		spin_lock(&mp->lock);
+		mp->any_asks.given_up = true;
+		spin_unlock(&mp->lock);
+	}
+	return ret == -ETIMEDOUT ? -EHOSTUNREACH : ret;
 }
 
 /**
@@ -131,7 +142,8 @@ static int mether_fetch_ask(struct mether_space *space, u64 page,
  * @page: page number
  * @subset: how much of the page
  * @data_driven: wait for a copy to pass by, asking as a data-driven
- *	fault does (once each data-driven timeout without one)
+ *	fault does (once each data-driven timeout without one; a shorter
+ *	@timeout asks nothing)
  * @timeout: jiffies to wait at most
  *
  * For callers that want an error where a fault would raise SIGBUS (a
@@ -160,7 +172,8 @@ int mether_fetch(struct mether_space *space, u64 page, unsigned int subset,
 		if (left <= 0)
 			return timeout ? -ETIMEDOUT : -EAGAIN;
 		if (ask) {
-			ret = mether_fetch_ask(space, page, subset);
+			ret = mether_fetch_ask(space, page, subset,
+					       data_driven);
 			if (ret)
 				return ret;
 		}

@@ -131,9 +131,9 @@ static long mether_ioctl_host_key(struct net *net,
 	struct mether_key key;
 	long ret;
 
-	if (copy_from_user(&key, argp, sizeof(key)))
-		return -EFAULT;
-	ret = mether_host_set_key(net, &key);
+	ret = -EFAULT;
+	if (!copy_from_user(&key, argp, sizeof(key)))
+		ret = mether_host_set_key(net, &key);
 	memzero_explicit(&key, sizeof(key));
 	return ret;
 }

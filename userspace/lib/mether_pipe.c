@@ -47,6 +47,7 @@ struct mether_pipe {
 	unsigned int timeout_ms;
 	volatile struct mether_pipe_page *mine_full, *mine_short;
 	volatile struct mether_pipe_page *peer_full, *peer_short, *peer_wait;
+	volatile struct mether_pipe_page *peer_full_wait;
 };
 
 static volatile struct mether_pipe_page *
@@ -87,8 +88,10 @@ struct mether_pipe *mether_pipe_open(struct mether *m, uint64_t first,
 				  METHER_COPY_INCONSISTENT);
 	p->peer_wait = pipe_page(m, peer, METHER_VIEW_SHORT_DATA,
 				 METHER_COPY_INCONSISTENT);
+	p->peer_full_wait = pipe_page(m, peer, METHER_VIEW_FULL_DATA,
+				      METHER_COPY_INCONSISTENT);
 	if (!p->mine_full || !p->mine_short || !p->peer_full ||
-	    !p->peer_short || !p->peer_wait)
+	    !p->peer_short || !p->peer_wait || !p->peer_full_wait)
 		goto fail;
 	/* "Deal Me In": whatever copy of the peer's page we have is stale. */
 	if (mether_purge(m, (const void *)p->peer_short, m->page_size))
@@ -199,7 +202,11 @@ static int pipe_wait(struct mether_pipe *p, int writing, uint64_t deadline)
 			return -1;
 		if (pipe_ready(p, p->peer_short, writing))
 			return 0;
-		if (mether_purge(p->m, (const void *)p->peer_short, size))
+		/*
+		 * Through the data-driven view, the PURGE keeps a newer copy
+		 * that came since we looked: the one we would wait for.
+		 */
+		if (mether_purge(p->m, (const void *)p->peer_wait, size))
 			return -1;
 		/* Nothing passed by: look again, until the deadline. */
 		if (pipe_fetch(p, p->peer_wait, deadline)) {
@@ -272,21 +279,28 @@ static ssize_t pipe_recv(struct mether_pipe *p, void *buf, size_t len,
 	if (size <= PIPE_SHORT_MAX) {
 		memcpy(buf, (const void *)peer->short_data, size);
 	} else {
-		/* The whole page went out with this generation: fetch it. */
+		/*
+		 * The whole page went out with this generation: fetch it,
+		 * then, while a full copy of an older one is all there is,
+		 * wait for the next to pass by rather than ask again.
+		 */
+		volatile struct mether_pipe_page *full = p->peer_full;
+
 		for (;;) {
-			if (pipe_fetch(p, p->peer_full, deadline))
+			if (pipe_fetch(p, full, deadline))
 				return -1;
-			if (p->peer_full->data_generation == generation)
+			if (full->data_generation == generation)
 				break;
-			if (mether_purge(p->m, (const void *)p->peer_full,
+			full = p->peer_full_wait;
+			if (mether_purge(p->m, (const void *)full,
 					 p->m->page_size))
 				return -1;
 		}
-		if (p->peer_full->message_size > message_room) {
+		if (full->message_size > message_room) {
 			errno = EMSGSIZE;
 			return -1;
 		}
-		memcpy(buf, (const void *)p->peer_full->data, size);
+		memcpy(buf, (const void *)full->data, size);
 	}
 	/* Everything is copied out before the peer may overwrite it. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);

@@ -419,7 +419,8 @@ struct mether_reclaim {
  * @addr: a page-aligned address in one of the caller's read-only
  *	mappings; its view says how much of the page (full or short) and
  *	how: a demand-driven view asks for the page, a data-driven view
- *	waits for a copy to pass by and asks nothing
+ *	waits for a copy to pass by and asks once each
+ *	data_driven_timeout_ms (a module parameter) it waits without one
  * @timeout_ms: wait at most this long (0: do not wait)
  * @reserved: 0
  */
