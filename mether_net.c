@@ -108,6 +108,52 @@ static void mether_count_drop(struct mether_link *link,
 	spin_unlock_bh(&link->stats_lock);
 }
 
+/*
+ * Tell a host whose packet was dropped because its pages were reclaimed:
+ * cut off through the reclaim, it never heard it (server.rst).
+ */
+static void mether_net_notice(struct mether_link *link,
+			      const struct mether_wire_msg *msg)
+{
+	struct mether_wire_reclaim body = { .host = cpu_to_be32(msg->sender) };
+	struct mether_wire_msg notice = {
+		.type = METHER_MSG_RECLAIM,
+		.flags = METHER_WIRE_RECLAIM_NOTICE,
+		.target = msg->sender,
+		.target_epoch = msg->epoch,
+	};
+	u64 epoch;
+
+	if (!mether_peer_notice_due(&link->peers, msg->sender,
+				    link->space->host_timeout, &epoch))
+		return;
+	body.epoch = cpu_to_be64(epoch);
+	mether_net_send_buf(link->space, &notice, &body);
+}
+
+/*
+ * A NOTICE aimed here (mether_wire_parse() checked it names this host's
+ * epoch): a survivor says this host's pages were reclaimed. Its copies
+ * are no longer the cluster's, and only DOWN and UP bring it back.
+ */
+static void mether_net_noticed(struct mether_link *link,
+			       const struct mether_wire_msg *msg)
+{
+	const struct mether_wire_reclaim *body = msg->payload;
+	u64 epoch = be64_to_cpu(body->epoch);
+
+	if (msg->target != link->limits.self ||
+	    be32_to_cpu(body->host) != link->limits.self ||
+	    epoch < link->epoch)
+		return;
+	spin_lock_bh(&link->stats_lock);
+	if (!link->stats.reclaimed_epoch)
+		pr_warn("host %u says this host's pages were reclaimed (epoch %llu): its copies are no longer the cluster's; bring it down and up\n",
+			msg->sender, link->epoch);
+	link->stats.reclaimed_epoch = link->epoch;
+	spin_unlock_bh(&link->stats_lock);
+}
+
 /* Nothing in a packet is trusted until it is unsealed: then it is parsed. */
 static int mether_net_open(struct mether_link *link, size_t len,
 			   struct mether_wire_msg *msg)
@@ -138,6 +184,8 @@ static int mether_net_open(struct mether_link *link, size_t len,
 				 &challenge);
 	if (challenge.host)
 		mether_net_challenge(link, &challenge);
+	if (ret == -METHER_DROP_RECLAIMED)
+		mether_net_notice(link, msg);
 	if (ret)
 		return ret;
 	bucket = mether_peer_bucket_of(msg, link->limits.self,
@@ -201,6 +249,10 @@ static void mether_net_receive(struct mether_link *link, size_t len)
 			mether_net_answer(link, &msg);
 		return;
 	case METHER_MSG_RECLAIM:
+		if (msg.flags & METHER_WIRE_RECLAIM_NOTICE) {
+			mether_net_noticed(link, &msg);
+			return;
+		}
 		if (!mether_reclaim_asked(link->space, &msg)) {
 			spin_lock_bh(&link->stats_lock);
 			link->stats.reclaims_ignored++;

@@ -208,7 +208,8 @@ u64 mether_peer_epoch(struct mether_peer_table *table, u32 host)
  *
  * A packet costs credit when it makes this host send: a REQUEST (a page
  * broadcast), a RECLAIM without DONE (OFFERs), a CHALLENGE aimed here
- * (an ANSWER). A DONE costs nothing, and a lost one would keep a pause.
+ * (an ANSWER). A DONE costs nothing, and a lost one would keep a pause;
+ * nor does a NOTICE, which makes nobody send.
  *
  * Return: the bucket, or METHER_BUCKETS for a packet that costs nothing.
  */
@@ -221,7 +222,8 @@ enum mether_peer_bucket mether_peer_bucket_of(const struct mether_wire_msg *msg,
 		*rate = request_rate;
 		return METHER_BUCKET_REQUEST;
 	case METHER_MSG_RECLAIM:
-		if (msg->flags & METHER_WIRE_RECLAIM_DONE)
+		if (msg->flags & (METHER_WIRE_RECLAIM_DONE |
+				  METHER_WIRE_RECLAIM_NOTICE))
 			break;
 		*rate = METHER_RECLAIM_RATE;
 		return METHER_BUCKET_RECLAIM;
@@ -352,6 +354,40 @@ void mether_peer_reclaim(struct mether_peer_table *table, u32 host,
 	if (peer)
 		peer->reclaimed_epoch = max(peer->reclaimed_epoch, epoch);
 	spin_unlock(&table->lock);
+}
+
+/**
+ * mether_peer_notice_due() - tell @host that its pages were reclaimed?
+ * @table: the link's hosts
+ * @host: a host whose packet was just dropped as reclaimed
+ * @interval: jiffies between two notices to it
+ * @epoch: set to its epoch reclaimed
+ *
+ * A host cut off through the reclaim of its pages never heard it: it
+ * goes on as if it held them, and every packet it sends is dropped.
+ * Each host that drops them says so, once per @interval however many
+ * it sends.
+ *
+ * Return: true when a notice is due now.
+ */
+bool mether_peer_notice_due(struct mether_peer_table *table, u32 host,
+			    unsigned long interval, u64 *epoch)
+{
+	struct mether_peer *peer;
+	bool due = false;
+
+	spin_lock(&table->lock);
+	peer = mether_peer_find(table, host, false);
+	if (peer && peer->reclaimed_epoch &&
+	    (!peer->notice_sent ||
+	     time_after_eq(jiffies, peer->noticed + interval))) {
+		peer->noticed = jiffies;
+		peer->notice_sent = true;
+		*epoch = peer->reclaimed_epoch;
+		due = true;
+	}
+	spin_unlock(&table->lock);
+	return due;
 }
 
 /**

@@ -46,6 +46,8 @@ enum mether_peer_bucket {
  * @asked_epoch: the epoch of the newest CHALLENGE it sent this host from
  *	an epoch not proven (no window holds those counters)
  * @asked_counter: that CHALLENGE's packet number
+ * @noticed: jiffies when it was last told its pages were reclaimed
+ * @notice_sent: @noticed holds a time
  */
 struct mether_peer {
 	u32 id;
@@ -60,6 +62,8 @@ struct mether_peer {
 	unsigned long challenged;
 	u64 asked_epoch;
 	u64 asked_counter;
+	unsigned long noticed;
+	bool notice_sent;
 };
 
 /* A CHALLENGE to an epoch not answered is sent again after this long. */
@@ -103,6 +107,8 @@ int mether_peer_reclaimable(struct mether_peer_table *table, u32 host,
 			    unsigned long timeout, u64 *epoch);
 void mether_peer_reclaim(struct mether_peer_table *table, u32 host,
 			 u64 epoch);
+bool mether_peer_notice_due(struct mether_peer_table *table, u32 host,
+			    unsigned long interval, u64 *epoch);
 unsigned int mether_peer_live(struct mether_peer_table *table,
 			      unsigned long timeout, u32 except,
 			      u32 ids[METHER_PEERS_MAX]);

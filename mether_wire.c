@@ -50,7 +50,7 @@ static unsigned int mether_wire_known_flags(enum mether_wire_type type)
 	case METHER_MSG_ACK:
 		return METHER_WIRE_NEED_FULL | METHER_WIRE_GRANTED;
 	case METHER_MSG_RECLAIM:
-		return METHER_WIRE_RECLAIM_DONE;
+		return METHER_WIRE_RECLAIM_DONE | METHER_WIRE_RECLAIM_NOTICE;
 	case METHER_MSG_HELLO:
 		return METHER_WIRE_CHALLENGE | METHER_WIRE_ANSWER;
 	default:
@@ -58,9 +58,16 @@ static unsigned int mether_wire_known_flags(enum mether_wire_type type)
 	}
 }
 
-/* A CHALLENGE or an ANSWER is one of the two, and aimed at one host. */
-static bool mether_wire_bad_hello(const struct mether_wire_header *hdr)
+/*
+ * A CHALLENGE or an ANSWER is one of the two, and aimed at one host; so
+ * is a RECLAIM's NOTICE (never with DONE).
+ */
+static bool mether_wire_bad_aim(const struct mether_wire_header *hdr)
 {
+	if (hdr->type == METHER_MSG_RECLAIM &&
+	    (hdr->flags & METHER_WIRE_RECLAIM_NOTICE))
+		return hdr->flags != METHER_WIRE_RECLAIM_NOTICE ||
+		       !hdr->target;
 	return hdr->type == METHER_MSG_HELLO && hdr->flags &&
 	       (hdr->flags == (METHER_WIRE_CHALLENGE | METHER_WIRE_ANSWER) ||
 		!hdr->target);
@@ -154,7 +161,7 @@ int mether_wire_parse(const void *data, size_t len,
 	if (hdr->type < METHER_MSG_PAGE || hdr->type >= METHER_MSG_TYPES)
 		return -METHER_DROP_BAD_TYPE;
 	if ((hdr->flags & ~mether_wire_known_flags(hdr->type)) ||
-	    hdr->reserved || mether_wire_bad_hello(hdr))
+	    hdr->reserved || mether_wire_bad_aim(hdr))
 		return -METHER_DROP_BAD_FLAGS;
 	if (be32_to_cpu(hdr->cluster) != lim->cluster)
 		return -METHER_DROP_FOREIGN_CLUSTER;

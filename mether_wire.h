@@ -41,6 +41,11 @@ enum mether_wire_type {
 /* RECLAIM: the reclaim is over; survivors hand pages off again. */
 #define METHER_WIRE_RECLAIM_DONE	0x01
 /*
+ * RECLAIM, aimed at the reclaimed host itself (target: it, at the epoch
+ * its dropped packet came from): your pages of this epoch were reclaimed.
+ */
+#define METHER_WIRE_RECLAIM_NOTICE	0x02
+/*
  * HELLO: prove your current epoch: echo page_version, a fresh nonce, in
  * an ANSWER (target: the challenged host, at the epoch it was heard in).
  */

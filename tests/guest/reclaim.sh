@@ -9,7 +9,7 @@
 # before anyone sees it silent; its old epoch is reclaimed by name while
 # its new one is alive, and it takes its pages back afterwards.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 62 : 0))
+plan $((METHER_ID == 0 ? 64 : 0))
 
 [ "$METHER_ID" = 0 ] || exit 0
 
@@ -97,6 +97,16 @@ check "reclaim: its packets are dropped as reclaimed ($before, then $after)" \
 	[ "${after:-0}" -gt "${before:-0}" ]
 check "reclaim: page 5 did not change on the survivors" \
 	[ "$(in_host 1 metherctl get 5) $(in_host 2 metherctl get 5)" = "55 55" ]
+# ... and each survivor that drops them tells it (a RECLAIM NOTICE).
+old3=$(in_host 1 metherctl hosts --machine | awk '$1 == 3 { print $4 }')
+for n in $(seq 1 50); do
+	[ "$(host_stat 3 reclaimed_epoch)" != 0 ] && break
+	sleep 0.2
+done
+check "reclaim: old host 3 learns its epoch $old3 was reclaimed" \
+	[ "$(host_stat 3 reclaimed_epoch)" = "$old3" ]
+in_host 3 metherctl status >/tmp/status3
+check "reclaim: ... and its status says so" grep -q "^RECLAIMED:" /tmp/status3
 
 touch /tmp/stop
 wait $owners

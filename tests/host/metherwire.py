@@ -23,6 +23,7 @@ SEAL_NONE, SEAL_XCHACHA = 0, 1
 PAGE, REQUEST, ACK, HELLO, RECLAIM, OFFER, GRANT = 1, 2, 3, 4, 5, 6, 7
 HANDOFF = 0x01                  # PAGE
 CHALLENGE, ANSWER = 0x01, 0x02  # HELLO
+DONE, NOTICE = 0x01, 0x02       # RECLAIM
 UAPI_HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                            "../../include/uapi/linux/mether.h")
 

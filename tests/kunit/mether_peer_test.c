@@ -273,6 +273,9 @@ static void mether_peer_challenge_bucket(struct kunit *test)
 	msg.flags = METHER_WIRE_RECLAIM_DONE;
 	KUNIT_EXPECT_EQ(test, mether_peer_bucket_of(&msg, PEER_SELF, 20, &rate),
 			METHER_BUCKETS);
+	msg.flags = METHER_WIRE_RECLAIM_NOTICE;
+	KUNIT_EXPECT_EQ(test, mether_peer_bucket_of(&msg, PEER_SELF, 20, &rate),
+			METHER_BUCKETS);
 	msg = peer_msg(HOST, E1, 1, METHER_WIRE_CHALLENGE, 5);
 	KUNIT_EXPECT_EQ(test, mether_peer_bucket_of(&msg, PEER_SELF, 20, &rate),
 			METHER_BUCKET_CHALLENGE);
@@ -305,6 +308,32 @@ static void mether_peer_challenge_bucket(struct kunit *test)
 						    METHER_CHALLENGE_RATE));
 }
 
+/*
+ * A reclaimed host is told so once per interval, however many packets
+ * of it are dropped; a host not reclaimed, or never heard, is not.
+ */
+static void mether_peer_notice(struct kunit *test)
+{
+	struct mether_peer_table *t = table(test);
+	unsigned long interval = msecs_to_jiffies(200);
+	u64 epoch = 0;
+
+	KUNIT_EXPECT_FALSE(test, mether_peer_notice_due(t, HOST, interval,
+							&epoch));
+	KUNIT_ASSERT_EQ(test, peer_join(t, HOST, E1, 2), 0);
+	KUNIT_EXPECT_FALSE(test, mether_peer_notice_due(t, HOST, interval,
+							&epoch));
+	mether_peer_reclaim(t, HOST, E1);
+	KUNIT_EXPECT_TRUE(test, mether_peer_notice_due(t, HOST, interval,
+						       &epoch));
+	KUNIT_EXPECT_EQ(test, epoch, E1);
+	KUNIT_EXPECT_FALSE(test, mether_peer_notice_due(t, HOST, interval,
+							&epoch));
+	msleep(jiffies_to_msecs(interval) + 20);
+	KUNIT_EXPECT_TRUE(test, mether_peer_notice_due(t, HOST, interval,
+						       &epoch));
+}
+
 static struct kunit_case mether_peer_cases[] = {
 	KUNIT_CASE(mether_peer_challenge_answer),
 	KUNIT_CASE(mether_peer_challenged),
@@ -312,6 +341,7 @@ static struct kunit_case mether_peer_cases[] = {
 	KUNIT_CASE(mether_peer_liveness),
 	KUNIT_CASE(mether_peer_challenge_kept),
 	KUNIT_CASE(mether_peer_challenge_bucket),
+	KUNIT_CASE(mether_peer_notice),
 	{}
 };
 

@@ -111,7 +111,7 @@ struct poke {
 
 struct mutation {
 	const char *what;
-	struct poke poke[2];
+	struct poke poke[3];
 	int want;
 };
 
@@ -151,6 +151,19 @@ static const struct mutation mutations[] = {
 	{ "challenge to everyone", { POKE(type, 1, METHER_MSG_HELLO),
 				     POKE(flags, 1, METHER_WIRE_CHALLENGE) },
 	  -METHER_DROP_BAD_FLAGS },
+	{ "notice to everyone", { POKE(type, 1, METHER_MSG_RECLAIM),
+				  POKE(flags, 1, METHER_WIRE_RECLAIM_NOTICE) },
+	  -METHER_DROP_BAD_FLAGS },
+	{ "notice with done", { POKE(type, 1, METHER_MSG_RECLAIM),
+				POKE(flags, 1, METHER_WIRE_RECLAIM_NOTICE |
+					       METHER_WIRE_RECLAIM_DONE),
+				POKE(target, 4, SELF + 1) },
+	  -METHER_DROP_BAD_FLAGS },
+	/* Aimed, its flags pass: the short page is the wrong length. */
+	{ "notice aimed elsewhere", { POKE(type, 1, METHER_MSG_RECLAIM),
+				      POKE(flags, 1, METHER_WIRE_RECLAIM_NOTICE),
+				      POKE(target, 4, SELF + 1) },
+	  -METHER_DROP_BAD_LENGTH },
 	{ "length 33", { POKE(length, 2, 33) }, -METHER_DROP_BAD_LENGTH },
 	{ "length 65535", { POKE(length, 2, 0xffff) }, -METHER_DROP_BAD_LENGTH },
 	{ "request with payload", { POKE(type, 1, METHER_MSG_REQUEST) },
@@ -184,15 +197,15 @@ static void mether_wire_every_field(struct kunit *test)
 {
 	struct packet *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
 	struct mether_wire_msg msg = { .page = 12345 };
-	unsigned int i;
+	unsigned int i, j;
 	size_t len;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	for (i = 0; i < ARRAY_SIZE(mutations); i++) {
 		len = good_packet(p, METHER_SUBSET_SHORT);
-		poke(&p->hdr, &mutations[i].poke[0]);
-		if (mutations[i].poke[1].size)
-			poke(&p->hdr, &mutations[i].poke[1]);
+		for (j = 0; j < ARRAY_SIZE(mutations[i].poke); j++)
+			if (mutations[i].poke[j].size)
+				poke(&p->hdr, &mutations[i].poke[j]);
 		KUNIT_EXPECT_EQ_MSG(test,
 				    receive(p, len, &msg),
 				    mutations[i].want, "%s", mutations[i].what);

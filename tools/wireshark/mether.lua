@@ -63,6 +63,9 @@ local function flag_names(ptype, flags)
 	if ptype == 5 and bit.band(flags, 1) ~= 0 then
 		names[#names + 1] = "DONE"
 	end
+	if ptype == 5 and bit.band(flags, 2) ~= 0 then
+		names[#names + 1] = "NOTICE"
+	end
 	if ptype == 4 and bit.band(flags, 1) ~= 0 then
 		names[#names + 1] = "CHALLENGE"
 	end

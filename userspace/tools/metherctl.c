@@ -330,6 +330,9 @@ static int cmd_status(int argc, char **argv)
 		printf("sealing:     %s\n", stats.sealed ?
 		       "on (XChaCha20-Poly1305, cluster key)" :
 		       "OFF: packets are neither authenticated nor private (--unsealed)");
+	if (stats.reclaimed_epoch)
+		printf("RECLAIMED:   the cluster reclaimed this host's pages (epoch %llu); its copies are no longer the cluster's: 'metherctl down', then up\n",
+		       (unsigned long long)stats.reclaimed_epoch);
 	printf("pages:       %llu\n", (unsigned long long)info.pages);
 	printf("page size:   %u bytes\n", info.page_size);
 	printf("short page:  %u bytes\n", info.short_size);
@@ -674,12 +677,13 @@ static int show_stats(int fd, int machine)
 	if (machine) {
 		printf("up %u\nsnooped %llu\nownership_transfers %llu\n"
 		       "retransmits %llu\nsocket_drops %llu\n"
-		       "reclaims_ignored %llu\n", st.up,
+		       "reclaims_ignored %llu\nreclaimed_epoch %llu\n", st.up,
 		       (unsigned long long)st.snooped,
 		       (unsigned long long)st.ownership_transfers,
 		       (unsigned long long)st.retransmits,
 		       (unsigned long long)st.socket_drops,
-		       (unsigned long long)st.reclaims_ignored);
+		       (unsigned long long)st.reclaims_ignored,
+		       (unsigned long long)st.reclaimed_epoch);
 		for (t = 1; t < METHER_PACKET_TYPES; t++)
 			printf("tx_%s_packets %llu\ntx_%s_bytes %llu\n"
 			       "rx_%s_packets %llu\nrx_%s_bytes %llu\n",

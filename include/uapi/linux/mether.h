@@ -220,6 +220,10 @@ enum mether_drop_reason {
  *	ends no reclaim of its sender, number and epoch here, a RECLAIM of
  *	a host heard alive here under that epoch, or a repeat while its
  *	OFFERs are going out or after its rounds of them
+ * @reclaimed_epoch: not 0 once another host has said that this host's
+ *	pages were reclaimed (it was cut off while they were): this host's
+ *	current epoch, whose copies are no longer the cluster's; bring the
+ *	host down and up
  */
 struct mether_stats {
 	__u64 tx_packets[METHER_PACKET_TYPES];
@@ -238,6 +242,7 @@ struct mether_stats {
 	__u32 sealed;
 	__u64 socket_drops;
 	__u64 reclaims_ignored;
+	__u64 reclaimed_epoch;
 };
 
 /* The cluster key: 32 bytes, set with METHER_IOC_SET_KEY, never read back. */
