@@ -126,9 +126,10 @@ static int mether_fetch_ask(struct mether_space *space, u64 page,
 	struct mether_page *mp = &space->page[page];
 	int ret = mether_server_ask(space, page, subset);
 
-	if (ret != -ETIMEDOUT && ret != -ENOTCONN && ret != -ENOMEM)
+	if (ret != -ETIMEDOUT && ret != -ENOTCONN && ret != -ENOMEM &&
+	    ret != -EBUSY)
 		return 0;
-	if (data_driven && ret != -ENOMEM) {
+	if (data_driven && (ret == -ETIMEDOUT || ret == -ENOTCONN)) {
 		spin_lock(&mp->lock);
 		mp->any_asks.given_up = true;
 		spin_unlock(&mp->lock);
@@ -154,7 +155,8 @@ static int mether_fetch_ask(struct mether_space *space, u64 page,
  * it is not and @timeout is 0; -ETIMEDOUT when @timeout ran out;
  * -EHOSTUNREACH when requests went unanswered for the request timeout
  * (its holder is gone); -ENOTCONN when the host is down and has no copy;
- * -EINTR when killed; -ENOMEM.
+ * -EBUSY when this host holds the page but its inconsistent copy is
+ * locked short of the subset; -EINTR when killed; -ENOMEM.
  */
 int mether_fetch(struct mether_space *space, u64 page, unsigned int subset,
 		 bool data_driven, unsigned long timeout)

@@ -16,11 +16,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/highmem.h>
-#include <linux/igmp.h>
 #include <linux/in.h>
 #include <linux/net.h>
 #include <linux/random.h>
-#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/udp.h>
@@ -122,12 +120,10 @@ static void mether_net_notice(struct mether_link *link,
 		.target = msg->sender,
 		.target_epoch = msg->epoch,
 	};
-	u64 epoch;
-
-	if (!mether_peer_notice_due(&link->peers, msg->sender,
-				    link->space->host_timeout, &epoch))
+	if (!mether_peer_notice_due(&link->peers, msg,
+				    link->space->host_timeout))
 		return;
-	body.epoch = cpu_to_be64(epoch);
+	body.epoch = cpu_to_be64(msg->epoch);
 	mether_net_send_buf(link->space, &notice, &body);
 }
 
@@ -148,7 +144,7 @@ static void mether_net_noticed(struct mether_link *link,
 		return;
 	spin_lock_bh(&link->stats_lock);
 	if (!link->stats.reclaimed_epoch)
-		pr_warn("host %u says this host's pages were reclaimed (epoch %llu): its copies are no longer the cluster's; bring it down and up\n",
+		pr_warn("host %u says it reclaimed this host's pages (epoch %llu): if 'metherctl hosts' on the others lists this host as reclaimed, its copies are no longer the cluster's: bring it down and up\n",
 			msg->sender, link->epoch);
 	link->stats.reclaimed_epoch = link->epoch;
 	spin_unlock_bh(&link->stats_lock);
@@ -384,23 +380,24 @@ static void mether_net_hello_work(struct work_struct *work)
  * back to it. A broadcast always is looped back, cloned before the real
  * one leaves (ip_mc_output()): bench/latency.sh's send_to_wire.
  */
-static int mether_net_join(struct sock *sk, const struct mether_up *up)
+static int mether_net_join(struct socket *sock, const struct mether_up *up)
 {
 	struct ip_mreqn mreq = {
 		.imr_multiaddr.s_addr = up->broadcast,
 		.imr_ifindex = up->ifindex,
 	};
-	int ret;
+	int off = 0, ret;
 
-	rtnl_lock();
-	lock_sock(sk);
-	ret = ip_mc_join_group(sk, &mreq);
-	if (!ret) {
-		inet_sk(sk)->mc_loop = 0;
-		inet_sk(sk)->mc_index = up->ifindex;
-	}
-	release_sock(sk);
-	rtnl_unlock();
+	/* As setsockopt(2) does it: the stack takes its own locks. */
+	ret = sock->ops->setsockopt(sock, SOL_IP, IP_ADD_MEMBERSHIP,
+				    KERNEL_SOCKPTR(&mreq), sizeof(mreq));
+	if (!ret)
+		ret = sock->ops->setsockopt(sock, SOL_IP, IP_MULTICAST_LOOP,
+					    KERNEL_SOCKPTR(&off), sizeof(off));
+	if (!ret && up->ifindex)
+		ret = sock->ops->setsockopt(sock, SOL_IP, IP_MULTICAST_IF,
+					    KERNEL_SOCKPTR(&mreq),
+					    sizeof(mreq));
 	return ret;
 }
 
@@ -434,7 +431,7 @@ static int mether_net_socket(struct net *net, struct mether_link *link,
 	ret = kernel_bind(link->sock, (struct sockaddr *)&local,
 			  sizeof(local));
 	if (!ret && ipv4_is_multicast(up->broadcast))
-		ret = mether_net_join(sk, up);
+		ret = mether_net_join(link->sock, up);
 	if (ret) {
 		sock_release(link->sock);
 		return ret;

@@ -357,35 +357,42 @@ void mether_peer_reclaim(struct mether_peer_table *table, u32 host,
 }
 
 /**
- * mether_peer_notice_due() - tell @host that its pages were reclaimed?
+ * mether_peer_notice_due() - tell a sender that its pages were reclaimed?
  * @table: the link's hosts
- * @host: a host whose packet was just dropped as reclaimed
+ * @msg: its packet, authenticated, just dropped as reclaimed
  * @interval: jiffies between two notices to it
- * @epoch: set to its epoch reclaimed
  *
  * A host cut off through the reclaim of its pages never heard it: it
  * goes on as if it held them, and every packet it sends is dropped.
  * Each host that drops them says so, once per @interval however many
- * it sends.
+ * it sends. Only a packet of the very epoch reclaimed, new to its
+ * window, earns one: the host is still in that life, and a recording
+ * of its packets replayed makes nobody send.
  *
  * Return: true when a notice is due now.
  */
-bool mether_peer_notice_due(struct mether_peer_table *table, u32 host,
-			    unsigned long interval, u64 *epoch)
+bool mether_peer_notice_due(struct mether_peer_table *table,
+			    const struct mether_wire_msg *msg,
+			    unsigned long interval)
 {
 	struct mether_peer *peer;
 	bool due = false;
 
 	spin_lock(&table->lock);
-	peer = mether_peer_find(table, host, false);
-	if (peer && peer->reclaimed_epoch &&
-	    (!peer->notice_sent ||
-	     time_after_eq(jiffies, peer->noticed + interval))) {
+	peer = mether_peer_find(table, msg->sender, false);
+	if (!peer || !peer->verified || !peer->reclaimed_epoch ||
+	    msg->epoch != peer->reclaimed_epoch ||
+	    msg->epoch != peer->replay.epoch ||
+	    mether_replay_check(&peer->replay, msg->epoch, msg->counter) !=
+	    METHER_REPLAY_FRESH)
+		goto out;
+	if (!peer->notice_sent ||
+	    time_after_eq(jiffies, peer->noticed + interval)) {
 		peer->noticed = jiffies;
 		peer->notice_sent = true;
-		*epoch = peer->reclaimed_epoch;
 		due = true;
 	}
+out:
 	spin_unlock(&table->lock);
 	return due;
 }

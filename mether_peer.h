@@ -107,8 +107,9 @@ int mether_peer_reclaimable(struct mether_peer_table *table, u32 host,
 			    unsigned long timeout, u64 *epoch);
 void mether_peer_reclaim(struct mether_peer_table *table, u32 host,
 			 u64 epoch);
-bool mether_peer_notice_due(struct mether_peer_table *table, u32 host,
-			    unsigned long interval, u64 *epoch);
+bool mether_peer_notice_due(struct mether_peer_table *table,
+			    const struct mether_wire_msg *msg,
+			    unsigned long interval);
 unsigned int mether_peer_live(struct mether_peer_table *table,
 			      unsigned long timeout, u32 except,
 			      u32 ids[METHER_PEERS_MAX]);

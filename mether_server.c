@@ -166,7 +166,9 @@ int mether_server_init(void)
 	mether_wq = alloc_workqueue("mether", WQ_UNBOUND, 0);
 	if (!mether_wq)
 		return -ENOMEM;
-	mether_rx_wq = alloc_workqueue("mether_rx", WQ_HIGHPRI, 0);
+	/* Intensive: a flood of junk must not starve other work here. */
+	mether_rx_wq = alloc_workqueue("mether_rx",
+				       WQ_HIGHPRI | WQ_CPU_INTENSIVE, 0);
 	if (!mether_rx_wq) {
 		destroy_workqueue(mether_wq);
 		return -ENOMEM;

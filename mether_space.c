@@ -258,7 +258,9 @@ static struct page *mether_take_inconsistent(struct mether_page *mp,
 	mp->inconsistent_unseen = (mp->inconsistent_unseen &
 				   ~mether_supersets_of(subset)) |
 				  mether_subsets_of(subset);
+	/* A copy came: asks that went unanswered before are over. */
 	mp->any_asks.count = 0;
+	mp->any_asks.given_up = false;
 	mp->inconsistent_frame = fresh;
 	return old;
 }

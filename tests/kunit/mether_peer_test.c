@@ -312,26 +312,30 @@ static void mether_peer_challenge_bucket(struct kunit *test)
  * A reclaimed host is told so once per interval, however many packets
  * of it are dropped; a host not reclaimed, or never heard, is not.
  */
+static bool notice_due(struct mether_peer_table *t, u64 epoch, u64 counter,
+		       unsigned long interval)
+{
+	struct mether_wire_msg msg = peer_msg(HOST, epoch, counter, 0, 0);
+
+	return mether_peer_notice_due(t, &msg, interval);
+}
+
 static void mether_peer_notice(struct kunit *test)
 {
 	struct mether_peer_table *t = table(test);
 	unsigned long interval = msecs_to_jiffies(200);
-	u64 epoch = 0;
 
-	KUNIT_EXPECT_FALSE(test, mether_peer_notice_due(t, HOST, interval,
-							&epoch));
+	KUNIT_EXPECT_FALSE(test, notice_due(t, E1, 3, interval));
 	KUNIT_ASSERT_EQ(test, peer_join(t, HOST, E1, 2), 0);
-	KUNIT_EXPECT_FALSE(test, mether_peer_notice_due(t, HOST, interval,
-							&epoch));
+	KUNIT_EXPECT_FALSE(test, notice_due(t, E1, 3, interval));
 	mether_peer_reclaim(t, HOST, E1);
-	KUNIT_EXPECT_TRUE(test, mether_peer_notice_due(t, HOST, interval,
-						       &epoch));
-	KUNIT_EXPECT_EQ(test, epoch, E1);
-	KUNIT_EXPECT_FALSE(test, mether_peer_notice_due(t, HOST, interval,
-							&epoch));
+	KUNIT_EXPECT_TRUE(test, notice_due(t, E1, 4, interval));
+	KUNIT_EXPECT_FALSE(test, notice_due(t, E1, 5, interval));
 	msleep(jiffies_to_msecs(interval) + 20);
-	KUNIT_EXPECT_TRUE(test, mether_peer_notice_due(t, HOST, interval,
-						       &epoch));
+	/* A packet seen before, or of an older life, earns none. */
+	KUNIT_EXPECT_FALSE(test, notice_due(t, E1, 4, interval));
+	KUNIT_EXPECT_FALSE(test, notice_due(t, E0, 9, interval));
+	KUNIT_EXPECT_TRUE(test, notice_due(t, E1, 6, interval));
 }
 
 static struct kunit_case mether_peer_cases[] = {

@@ -280,9 +280,10 @@ static ssize_t pipe_recv(struct mether_pipe *p, void *buf, size_t len,
 		memcpy(buf, (const void *)peer->short_data, size);
 	} else {
 		/*
-		 * The whole page went out with this generation: fetch it,
-		 * then, while a full copy of an older one is all there is,
-		 * wait for the next to pass by rather than ask again.
+		 * The whole page went out with this generation: fetch it.
+		 * While a full copy of an older one is all there is, wait for
+		 * the next to pass by and ask again by turns: each ask is a
+		 * page broadcast, but the one on its way may be lost.
 		 */
 		volatile struct mether_pipe_page *full = p->peer_full;
 
@@ -291,7 +292,8 @@ static ssize_t pipe_recv(struct mether_pipe *p, void *buf, size_t len,
 				return -1;
 			if (full->data_generation == generation)
 				break;
-			full = p->peer_full_wait;
+			full = full == p->peer_full ? p->peer_full_wait :
+						      p->peer_full;
 			if (mether_purge(p->m, (const void *)full,
 					 p->m->page_size))
 				return -1;
