@@ -6,8 +6,9 @@
 # make check         the whole test suite (README.md)
 # make check-quick   its static part, without guests (a few minutes)
 # make userspace     the static tools and test programs
-# make deb           the Debian package (DKMS source, library, tools, man
-#                    pages, udev rule, systemd unit, dissector) in build/deb
+# make deb           the Debian packages, with debhelper (debian/), in
+#                    build/deb: mether-dkms, libmether1, libmether-dev,
+#                    mether-tools (packaging/build-deb.sh)
 #
 # The kernel build reads Kbuild; this file only drives it.
 

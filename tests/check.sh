@@ -17,7 +17,8 @@ need_root "make check"
 ensure_pkgs build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
 	xz-utils iproute2 qemu-system-x86 busybox-static linux-source-6.1 \
 	linux-headers-amd64 sparse python3-scapy python3-cryptography spin \
-	groff-base man-db tshark dkms dpkg-dev pkg-config
+	groff-base man-db tshark dkms dpkg-dev pkg-config debhelper dh-dkms \
+	lintian
 
 cd "$METHER_TOP"
 BUILD=$METHER_TOP/build
@@ -142,6 +143,61 @@ msg "the user API and the library: header tests, C++, c99 (seconds)"
 checked "api-build: uapi header, library, tree" \
 	tests/api-build.sh "$DEBUG_TREE"
 
+msg "the Debian packages: make deb (debhelper, dh-dkms), lintian (about a minute)"
+# DEBS: the four packages, for the package run.
+DEBS=()
+if [ "$(dpkg-parsechangelog -S Version)" = "$(sed -n \
+	's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)" ]; then
+	record ok "package: debian/changelog's version is dkms.conf's"
+else
+	record "not ok" "package: debian/changelog's version is dkms.conf's"
+fi
+if bash packaging/build-deb.sh "$BUILD/deb" >"$OUT/debs.txt" 2>"$OUT/deb.log"; then
+	record ok "package: make deb builds $(xargs -n1 basename <"$OUT/debs.txt" | xargs)"
+	# shellcheck disable=SC2207
+	DEBS=($(grep -v -- '-dbgsym_' "$OUT/debs.txt"))
+	if [ "$(xargs -n1 basename <"$OUT/debs.txt" | cut -d_ -f1 | LC_ALL=C sort | xargs)" = \
+	     "libmether-dev libmether1 libmether1-dbgsym mether-dkms mether-tools mether-tools-dbgsym" ]; then
+		record ok "package: four packages, the library's and the tools' symbols in -dbgsym"
+	else
+		record "not ok" "package: four packages, the library's and the tools' symbols in -dbgsym" \
+			"$OUT/debs.txt"
+	fi
+	# The packaged tools are dynamic executables, and those built on
+	# libmether (their source includes libmether.h) use the packaged
+	# library, not a static copy of it.
+	rm -rf "$BUILD/deb/tools-root"
+	dpkg-deb -x "$BUILD"/deb/mether-tools_*.deb "$BUILD/deb/tools-root"
+	: >"$OUT/tools-needed.txt"
+	bad=0
+	for src in userspace/tools/*.c; do
+		tool=$BUILD/deb/tools-root/usr/bin/$(basename "$src" .c)
+		needed=$(readelf -d "$tool" 2>&1 | grep NEEDED)
+		echo "$tool: $needed" >>"$OUT/tools-needed.txt"
+		echo "$needed" | grep -q '\[libc[.]so[.]6\]' || bad=1
+		if grep -q '^#include .*libmether[.]h' "$src"; then
+			echo "$needed" | grep -q '\[libmether[.]so[.]1\]' || bad=1
+		fi
+	done
+	if [ "$bad" = 0 ]; then
+		record ok "package: its tools are dynamic, on libmether.so.1 where they use it"
+	else
+		record "not ok" "package: its tools are dynamic, on libmether.so.1 where they use it" \
+			"$OUT/tools-needed.txt"
+	fi
+	# Every .deb, the source package and the .changes; an override
+	# only with its reason beside it (debian/*.lintian-overrides).
+	if lintian --fail-on error,warning "$BUILD"/deb/mether_*.changes \
+		>"$OUT/lintian.log" 2>&1; then
+		record ok "package: lintian --fail-on error,warning passes"
+	else
+		record "not ok" "package: lintian --fail-on error,warning passes" \
+			"$OUT/lintian.log"
+	fi
+else
+	record "not ok" "package: make deb" "$OUT/deb.log"
+fi
+
 # guest_run NAME ARGS...: boot guests with run-guests ARGS, logs in
 # $OUT/NAME; their results join the suite's. A runner that failed
 # without naming a failed check (it could not boot, or crashed) must
@@ -209,21 +265,21 @@ elif [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		tests/guest/snoopers.sh tests/guest/userns.sh \
 		tests/guest/consistent.sh
 
-	msg "the Debian package on the stock kernel: dpkg, DKMS, a count, purge"
-	if deb=$(bash packaging/build-deb.sh "$BUILD/deb" 2>"$OUT/deb.log") &&
-	   (cd "$BUILD/deb" && rm -f udev_*.deb &&
+	msg "the Debian packages on the stock kernel: dpkg, DKMS, a count, purge"
+	if [ ${#DEBS[@]} -eq 4 ] && (cd "$BUILD/deb" && rm -f udev_*.deb &&
 	    apt-get download -q udev >>"$OUT/deb.log" 2>&1); then
-		record ok "package: make deb builds $(basename "$deb")"
 		guest_run package --kernel "$STOCK/vmlinuz" \
 			--modules-root "$STOCK/root" \
 			--modules-list "$STOCK/modules.list" \
-			--module "$BUILD/stock/mether.ko" --bin "$deb" \
+			--module "$BUILD/stock/mether.ko" \
+			"${DEBS[@]/#/--bin=}" \
 			--bin "$(ls "$BUILD"/deb/udev_*.deb)" \
 			--share /:hostroot --mem 1024 --smp "$(nproc)" \
 			--guests 1 --timeout 1800 --test-timeout 1500 \
 			tests/guest/package.sh
 	else
-		record "not ok" "package: make deb" "$OUT/deb.log"
+		record "not ok" "package run: no packages to install, or no udev" \
+			"$OUT/deb.log"
 	fi
 else
 	record "not ok" "guest tests: nothing to boot (build failed)"

@@ -1,19 +1,26 @@
-# The Debian package on Debian's stock kernel (run on a stock guest, by
+# The Debian packages on Debian's stock kernel (run on a stock guest, by
 # tests/check.sh, with the host's root filesystem shared read-only over
 # 9p): in a chroot on an overlay of the host's Debian userland, dpkg
-# installs the package, DKMS builds mether.ko for the running kernel,
-# modprobe loads it, udev gives /dev/mether to group mether, whose
-# members open it without root, a count runs, and dpkg --purge removes
-# it all.
+# installs the four packages (mether-dkms, libmether1, libmether-dev,
+# mether-tools), DKMS builds mether.ko for the running kernel, modprobe
+# loads it, udev gives /dev/mether to group mether, whose members open it
+# without root, the tools run on the shared library, a count runs, and
+# dpkg --purge removes it all.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 25 : 0))
+plan $((METHER_ID == 0 ? 31 : 0))
 
 [ "$METHER_ID" = 0 ] || exit 0
 
 R=/newroot
 KVER=$(uname -r)
-DEB=$(ls /mether/bin/mether_*.deb)
-VERSION=$(basename "$DEB" | cut -d_ -f2)
+PACKAGES="libmether-dev libmether1 mether-dkms mether-tools"
+DEBS=$(ls /mether/bin/*.deb | grep -v '/udev_')
+VERSION=$(basename "$(ls /mether/bin/mether-dkms_*.deb)" | cut -d_ -f2)
+LIBDIR=/usr/lib/x86_64-linux-gnu
+TOOLS="metherctl mether-count mether-pingpong mether-pipe-bench mether-follow"
+# The tools built on libmether (mether-count and mether-pingpong use the
+# user API or sockets alone, and the linker drops what they do not need).
+LIBMETHER_TOOLS="metherctl mether-pipe-bench mether-follow"
 
 in_root() {
 	chroot $R /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
@@ -59,7 +66,11 @@ ln -sf /proc/self/fd /dev/fd
 ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
-cp "$DEB" $R/tmp/
+check "package: the four packages of one version" \
+	[ "$(echo "$DEBS" | xargs -n1 basename | cut -d_ -f1,2 | sort | xargs)" = \
+	  "$(for p in $PACKAGES; do printf '%s_%s ' $p "$VERSION"; done | xargs)" ]
+diag "$DEBS"
+cp $DEBS $R/tmp/
 check "package: headers for the running kernel $KVER" \
 	in_root test -e /lib/modules/$KVER/build/Makefile
 
@@ -68,10 +79,15 @@ check "package: headers for the running kernel $KVER" \
 # skips it, as in Debian's own container images.
 rm -f $R/var/lib/man-db/auto-update
 started=$(cut -d. -f1 /proc/uptime)
-in_root dpkg -i /tmp/$(basename "$DEB") >/tmp/dpkg.log 2>&1
-check "package: dpkg -i installs it, DKMS builds mether.ko" [ $? = 0 ]
+in_root dpkg -i $(for deb in $DEBS; do echo /tmp/${deb##*/}; done) \
+	>/tmp/dpkg.log 2>&1
+check "package: dpkg -i installs the four, DKMS builds mether.ko" [ $? = 0 ]
 diag "dpkg -i took $(($(cut -d. -f1 /proc/uptime) - started)) s"
 diag "$(tail -n 25 /tmp/dpkg.log)"
+check "package: dpkg lists all four installed, version $VERSION" [ \
+	"$(in_root dpkg-query -W -f '${Package}_${Version}_${db:Status-Abbrev}\n' \
+		$PACKAGES | sort | xargs)" = \
+	"$(for p in $PACKAGES; do printf '%s_%s_ii ' $p "$VERSION"; done | xargs)" ]
 check "package: dkms status: installed for $KVER" \
 	has_line "^mether/$VERSION, $KVER, .*: installed" in_root dkms status
 diag "$(in_root dkms status 2>&1)"
@@ -123,18 +139,41 @@ wait $a
 check "package: the packaged mether-count counts to 200 (final protocol)" \
 	[ "$?$b" = 00 ]
 diag "$(cat /tmp/c0 /tmp/c1)"
+# dynamic_tools: every packaged tool is a dynamic executable whose
+# libraries ldd all finds, and those built on libmether load
+# libmether.so.1 from libmether1.
+dynamic_tools() {
+	local tool out
+	for tool in $TOOLS; do
+		out=$(in_root ldd /usr/bin/$tool) || return 1
+		! echo "$out" | grep -q 'not found' || return 1
+	done
+	# ld.so's cache names /lib, which merged /usr makes the same.
+	for tool in $LIBMETHER_TOOLS; do
+		in_root ldd /usr/bin/$tool | grep -qE \
+			"libmether[.]so[.]1 => (/usr)?${LIBDIR#/usr}/libmether[.]so[.]1 " ||
+			return 1
+	done
+}
+check "package: the tools are dynamic, on the packaged libmether.so.1" \
+	dynamic_tools
+diag "$(in_root ldd /usr/bin/metherctl 2>&1)"
+check "package: which is the packaged library" \
+	has_line "^libmether1\(:amd64\)\?: $LIBDIR/libmether.so.1\$" \
+	in_root dpkg -S $LIBDIR/libmether.so.1
 check "package: pkg-config finds libmether" \
 	has_line "^$VERSION\$" in_root pkg-config --modversion libmether
 check "package: man pages are installed" \
 	test -e $R/usr/share/man/man4/mether.4.gz
 check "package: so is the dissector" \
-	test -e $R/usr/lib/x86_64-linux-gnu/wireshark/plugins/mether.lua
-check "package: and the systemd unit" \
-	test -e $R/usr/lib/systemd/system/mether.service
+	test -e $R$LIBDIR/wireshark/plugins/mether.lua
+check "package: and the systemd unit, not enabled" sh -c "
+	test -e $R/lib/systemd/system/mether.service &&
+	! ls $R/etc/systemd/system/*/mether.service 2>/dev/null"
 
 in_root userdel metheruser
-in_root dpkg --purge mether >/tmp/purge.log 2>&1
-check "package: dpkg --purge removes it" [ $? = 0 ]
+in_root dpkg --purge $PACKAGES >/tmp/purge.log 2>&1
+check "package: dpkg --purge removes the four" [ $? = 0 ]
 diag "$(tail -n 10 /tmp/purge.log)"
 check "package: the module is unloaded" test ! -e /sys/module/mether
 check "package: DKMS forgot it" lacks_line mether in_root dkms status
@@ -142,5 +181,14 @@ check "package: its module file is gone" \
 	lacks_line mether find $R/lib/modules/$KVER -name "mether.ko*"
 check "package: its source is gone" test ! -e $R/usr/src/mether-$VERSION
 check "package: and its group" lacks_line "^mether:" cat $R/etc/group
+check "package: and the library, the tools and the udev rule" sh -c "
+	test ! -e $R$LIBDIR/libmether.so.1 && test ! -e $R/usr/bin/metherctl &&
+	test ! -e $R/lib/udev/rules.d/60-mether.rules"
+# none_left: dpkg has forgotten the four, or knows them as not installed.
+none_left() {
+	! in_root dpkg-query -W -f '${db:Status-Abbrev}\n' $PACKAGES 2>/dev/null |
+		grep -qv '^[up]n'
+}
+check "package: dpkg has none of the four left" none_left
 
 umount $R/run $R/tmp $R/dev $R/sys $R/proc $R /host 2>/dev/null
