@@ -273,7 +273,7 @@ elif [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 			--modules-list "$STOCK/modules.list" \
 			--module "$BUILD/stock/mether.ko" \
 			"${DEBS[@]/#/--bin=}" \
-			--bin "$(ls "$BUILD"/deb/udev_*.deb)" \
+			--bin "$(ls "$BUILD"/deb/udev_*.deb)" --bin README.md \
 			--share /:hostroot --mem 1024 --smp "$(nproc)" \
 			--guests 1 --timeout 1800 --test-timeout 1500 \
 			tests/guest/package.sh

@@ -7,7 +7,7 @@
 # without root, the tools run on the shared library, a count runs, and
 # dpkg --purge removes it all.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 31 : 0))
+plan $((METHER_ID == 0 ? 36 : 0))
 
 [ "$METHER_ID" = 0 ] || exit 0
 
@@ -15,6 +15,7 @@ R=/newroot
 KVER=$(uname -r)
 PACKAGES="libmether-dev libmether1 mether-dkms mether-tools"
 DEBS=$(ls /mether/bin/*.deb | grep -v '/udev_')
+README=/mether/bin/README.md
 VERSION=$(basename "$(ls /mether/bin/mether-dkms_*.deb)" | cut -d_ -f2)
 LIBDIR=/usr/lib/x86_64-linux-gnu
 TOOLS="metherctl mether-count mether-pingpong mether-pipe-bench mether-follow"
@@ -171,6 +172,38 @@ check "package: and the systemd unit, not enabled" sh -c "
 	test -e $R/lib/systemd/system/mether.service &&
 	! ls $R/etc/systemd/system/*/mether.service 2>/dev/null"
 
+# The README's steps for a real Debian machine, as written, as root in
+# /tmp/readme, which has the build/deb of its "make deb" (run on the
+# host): apt finds the three it names already installed by dpkg -i
+# above. One change: "systemctl enable --now" loses --now, for a chroot
+# has no systemd to start the unit (systemctl enables it, then fails).
+# A user alice, as the README supposes.
+readme_steps() {
+	awk '/^### Installing on a real Debian machine/ { f = 1; next }
+	     f && /^    / { print substr($0, 5); started = 1; next }
+	     f && started { exit }' "$README"
+}
+readme_steps | grep -v '^make deb ' |
+	sed 's/^systemctl enable --now /systemctl enable /' >$R/tmp/readme-steps.sh
+mkdir -p $R/tmp/readme/build/deb
+cp $DEBS $R/tmp/readme/build/deb/
+in_root useradd --no-create-home alice
+in_root sh -ec 'cd /tmp/readme && . /tmp/readme-steps.sh' >/tmp/readme.log 2>&1
+check "package: the README's install steps run as written" [ $? = 0 ]
+diag "$(readme_steps)"
+diag "$(tail -n 20 /tmp/readme.log)"
+check "package: they put alice in group mether" sh -c \
+	"chroot $R id -nG alice | tr ' ' '\\n' | grep -qx mether"
+check "package: /etc/mether is root's, mode 0700" \
+	[ "$(in_root stat -c %U:%a /etc/mether)" = root:700 ]
+check "package: a key, root's, mode 0600" sh -c "
+	[ \"\$(chroot $R stat -c %U:%a /etc/mether/cluster.key)\" = root:600 ] &&
+	[ -s $R/etc/mether/cluster.key ]"
+check "package: the example configuration and the enabled unit" sh -c "
+	test -f $R/etc/mether/mether.conf &&
+	test -L $R/etc/systemd/system/multi-user.target.wants/mether.service"
+
+in_root userdel alice
 in_root userdel metheruser
 in_root dpkg --purge $PACKAGES >/tmp/purge.log 2>&1
 check "package: dpkg --purge removes the four" [ $? = 0 ]
