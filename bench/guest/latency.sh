@@ -11,7 +11,7 @@
 
 N=${COUNT_TO:-1024}
 RUNS=${LATENCY_RUNS:-3}
-plan $((9 + 4 * RUNS))
+plan $((10 + 4 * RUNS))
 PEER=10.77.0.$((2 - METHER_ID))
 T=/sys/kernel/tracing
 
@@ -32,7 +32,10 @@ host_up() {
 	metherctl up --id $((METHER_ID + 1)) --cluster 4 --port 7700 $to \
 		--pages 64 $create --key-file $CLUSTER_KEY
 }
-check "latency: host up, sealed" host_up final
+# Not inside check, which runs it in a subshell: HOST_ON must stick.
+host_up final
+check "latency: host up, sealed" \
+	[ "$(metherctl stats --machine | sed -n 's/^up //p')" = 1 ]
 
 # count RUN TRACED NAME: the final protocol once, on pages of its own,
 # with the host on the broadcast address or the group NAME says.
