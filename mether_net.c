@@ -303,7 +303,7 @@ static void mether_net_rx_work(struct work_struct *work)
 		}
 		mether_net_receive(link, len);
 	}
-	mether_queue_rx(&link->rx_work);
+	mether_queue_work(&link->rx_work);
 }
 
 /*
@@ -347,7 +347,7 @@ static void mether_net_data_ready(struct sock *sk)
 	read_lock_bh(&sk->sk_callback_lock);
 	link = sk->sk_user_data;
 	if (link)
-		mether_queue_rx(&link->rx_work);
+		mether_queue_work(&link->rx_work);
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 

@@ -19,7 +19,7 @@
 #include "mether_space.h"
 
 /* One workqueue for every space, so that module exit can drain it. */
-static struct workqueue_struct *mether_wq, *mether_rx_wq;
+static struct workqueue_struct *mether_wq;
 
 static void mether_serve_page(struct mether_space *space,
 			      struct mether_page *mp)
@@ -149,35 +149,19 @@ struct workqueue_struct *mether_workqueue(void)
 	return mether_wq;
 }
 
-/*
- * Run a link's receive @work. Receiving has a workqueue of its own, bound
- * and high-priority: the work runs next on the CPU whose softirq queued
- * it, ahead of ordinary tasks, instead of waiting for an unbound kworker
- * to be woken wherever one sleeps (stack_to_open in the latency
- * breakdown, bench/results/latency.md).
- */
-void mether_queue_rx(struct work_struct *work)
+/* Run @work on Mether's workqueue. */
+void mether_queue_work(struct work_struct *work)
 {
-	queue_work(mether_rx_wq, work);
+	queue_work(mether_wq, work);
 }
 
 int mether_server_init(void)
 {
 	mether_wq = alloc_workqueue("mether", WQ_UNBOUND, 0);
-	if (!mether_wq)
-		return -ENOMEM;
-	/* Intensive: a flood of junk must not starve other work here. */
-	mether_rx_wq = alloc_workqueue("mether_rx",
-				       WQ_HIGHPRI | WQ_CPU_INTENSIVE, 0);
-	if (!mether_rx_wq) {
-		destroy_workqueue(mether_wq);
-		return -ENOMEM;
-	}
-	return 0;
+	return mether_wq ? 0 : -ENOMEM;
 }
 
 void mether_server_exit(void)
 {
-	destroy_workqueue(mether_rx_wq);
 	destroy_workqueue(mether_wq);
 }

@@ -246,7 +246,7 @@ int mether_server_ask(struct mether_space *space, u64 page,
 int mether_asking_next(struct mether_space *space, struct mether_page *mp,
 		       struct mether_asking *asks);
 void mether_server_init_space(struct mether_space *space);
-void mether_queue_rx(struct work_struct *work);
+void mether_queue_work(struct work_struct *work);
 struct workqueue_struct *mether_workqueue(void);
 int mether_server_init(void);
 void mether_server_exit(void);
