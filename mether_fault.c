@@ -70,6 +70,14 @@ static bool mether_copy_here(struct mether_page *mp, unsigned int subset,
 	return here;
 }
 
+/* The data-driven asks for a page went unanswered: its next fault fails. */
+static void mether_give_up(struct mether_page *mp)
+{
+	spin_lock(&mp->lock);
+	mp->any_asks.given_up = true;
+	spin_unlock(&mp->lock);
+}
+
 /*
  * Wait, with no locks held, for a copy of a page to arrive. A data-driven
  * fault whose asks went unanswered for the request timeout (the holder
@@ -105,11 +113,8 @@ static void mether_wait_copy(struct mether_space *space,
 	if (!left && inconsistent && addr->data_driven) {
 		int ret = mether_server_ask(space, addr->page, addr->subset);
 
-		if (ret == -ETIMEDOUT || ret == -ENOTCONN) {
-			spin_lock(&mp->lock);
-			mp->any_asks.given_up = true;
-			spin_unlock(&mp->lock);
-		}
+		if (ret == -ETIMEDOUT || ret == -ENOTCONN)
+			mether_give_up(mp);
 	}
 }
 
@@ -123,17 +128,13 @@ static void mether_wait_copy(struct mether_space *space,
 static int mether_fetch_ask(struct mether_space *space, u64 page,
 			    unsigned int subset, bool data_driven)
 {
-	struct mether_page *mp = &space->page[page];
 	int ret = mether_server_ask(space, page, subset);
 
 	if (ret != -ETIMEDOUT && ret != -ENOTCONN && ret != -ENOMEM &&
 	    ret != -EBUSY)
 		return 0;
-	if (data_driven && (ret == -ETIMEDOUT || ret == -ENOTCONN)) {
-		spin_lock(&mp->lock);
-		mp->any_asks.given_up = true;
-		spin_unlock(&mp->lock);
-	}
+	if (data_driven && (ret == -ETIMEDOUT || ret == -ENOTCONN))
+		mether_give_up(&space->page[page]);
 	return ret == -ETIMEDOUT ? -EHOSTUNREACH : ret;
 }
 

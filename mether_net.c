@@ -120,6 +120,7 @@ static void mether_net_notice(struct mether_link *link,
 		.target = msg->sender,
 		.target_epoch = msg->epoch,
 	};
+
 	if (!mether_peer_notice_due(&link->peers, msg,
 				    link->space->host_timeout))
 		return;
