@@ -54,27 +54,38 @@ static struct mether_peer *mether_peer_find(struct mether_peer_table *table,
 /*
  * Ask @peer to prove @epoch current. While a CHALLENGE is outstanding,
  * only a newer epoch than the one it went to (the sender came up again
- * meanwhile) re-points it, at once; the same epoch is asked again only
- * METHER_CHALLENGE_INTERVAL later (the CHALLENGE or its ANSWER may have
- * been lost), so a flood of replays makes no flood of CHALLENGEs. An
+ * meanwhile) re-points it, at once, with a new nonce; the same epoch is
+ * asked again, with the same nonce, after METHER_CHALLENGE_INTERVAL,
+ * then twice, four and eight times that (the CHALLENGE or its ANSWER may
+ * have been lost), so a flood of replays makes no flood of CHALLENGEs.
+ * The nonce stays until it is answered: a busy host answers a second
+ * late, and a new nonce each interval would make every ANSWER it sends
+ * stale on arrival, so it would never be heard (seen in the soak). An
  * older epoch is over (epochs grow, mether_seal_epoch()): its packets
  * are replays, and must neither move the CHALLENGE back to it nor start
- * it afresh, or replays alone would keep the sender from ever answering
- * one in time. Table locked.
+ * it afresh. Table locked.
  */
 static void mether_peer_challenge(struct mether_peer *peer, u64 epoch,
 				  struct mether_challenge *challenge)
 {
 	unsigned long now = jiffies;
+	bool again = peer->nonce && epoch == peer->challenged_epoch;
 
 	if (peer->nonce && epoch < peer->challenged_epoch)
 		return;
-	if (peer->nonce && epoch == peer->challenged_epoch &&
-	    time_before(now, peer->challenged + METHER_CHALLENGE_INTERVAL))
+	if (again && time_before(now, peer->challenged +
+				 (METHER_CHALLENGE_INTERVAL <<
+				  min(peer->challenges, 3U))))
 		return;
-	/* Below METHER_WIRE_VERSION_MAX, as it travels as page_version. */
-	peer->nonce = (get_random_u64() >> 1) ?: 1;
-	peer->challenged_epoch = epoch;
+	if (again) {
+		peer->challenges++;
+	} else {
+		/* Below METHER_WIRE_VERSION_MAX: it travels as page_version. */
+		peer->nonce = (get_random_u64() >> 1) ?: 1;
+		peer->nonce_born = now;
+		peer->challenged_epoch = epoch;
+		peer->challenges = 0;
+	}
 	peer->challenged = now;
 	*challenge = (struct mether_challenge) {
 		.host = peer->id,
@@ -101,10 +112,10 @@ static void mether_peer_challenge(struct mether_peer *peer, u64 epoch,
  * through, to be answered, unless its sender sent a newer one: its
  * sender may be proving itself too.
  *
- * Return: 0, and the sender is heard now (unless the packet is a
- * CHALLENGE of an epoch not proven); or the negated drop reason: too
- * many hosts, a reclaimed epoch, a replay, an epoch not (or not yet)
- * proven, older than the proven one or not.
+ * Return: 0, and the sender is heard now (an ANSWER: when its nonce was
+ * made; a CHALLENGE of an epoch not proven: not); or the negated drop
+ * reason: too many hosts, a reclaimed epoch, a replay, an epoch not (or
+ * not yet) proven, older than the proven one or not.
  */
 int mether_peer_accept(struct mether_peer_table *table, u32 self,
 		       const struct mether_wire_msg *msg,
@@ -145,7 +156,12 @@ int mether_peer_accept(struct mether_peer_table *table, u32 self,
 		mether_replay_floor(&peer->replay, msg->epoch, msg->counter);
 		peer->verified = true;
 		peer->nonce = 0;
-		peer->heard = jiffies;
+		/*
+		 * The ANSWER was made after its nonce was, no later is sure:
+		 * a recorded one held back and let through once its sender
+		 * is gone must not make it heard now.
+		 */
+		peer->heard = peer->nonce_born;
 		goto out;
 	}
 	/* Epochs grow (mether_seal_epoch()): an older one is over. */

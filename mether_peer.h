@@ -41,8 +41,10 @@ enum mether_peer_bucket {
  * @verified: @replay holds an epoch it proved current, by answering
  * @replay: its replay window, which also holds that epoch
  * @nonce: the nonce of the CHALLENGE it has not answered (0: none)
+ * @nonce_born: jiffies when that nonce was made
  * @challenged_epoch: the epoch that CHALLENGE was sent to
- * @challenged: jiffies when it was sent
+ * @challenged: jiffies when it was last sent
+ * @challenges: how often it was sent again
  * @asked_epoch: the epoch of the newest CHALLENGE it sent this host from
  *	an epoch not proven (no window holds those counters)
  * @asked_counter: that CHALLENGE's packet number
@@ -58,15 +60,20 @@ struct mether_peer {
 	bool verified;
 	struct mether_replay replay;
 	u64 nonce;
+	unsigned long nonce_born;
 	u64 challenged_epoch;
 	unsigned long challenged;
+	unsigned int challenges;
 	u64 asked_epoch;
 	u64 asked_counter;
 	unsigned long noticed;
 	bool notice_sent;
 };
 
-/* A CHALLENGE to an epoch not answered is sent again after this long. */
+/*
+ * A CHALLENGE to an epoch not answered is sent again after this long,
+ * then after twice, four and eight times this.
+ */
 #define METHER_CHALLENGE_INTERVAL	(HZ / 10)
 
 /**

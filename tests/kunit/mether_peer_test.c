@@ -164,9 +164,10 @@ static void mether_peer_liveness(struct kunit *test)
 	unsigned long quiet = msecs_to_jiffies(50);
 	struct mether_challenge c, lost;
 	u32 ids[METHER_PEERS_MAX];
+	unsigned long resent;
 	u64 epoch;
 
-	/* The first CHALLENGE is lost: another goes after the interval. */
+	/* The first CHALLENGE is lost: it goes again after the interval. */
 	peer_accept(t, HOST, E1, 10, &lost);
 	KUNIT_ASSERT_EQ(test, lost.host, HOST);
 	peer_accept(t, HOST, E1, 11, &c);
@@ -174,19 +175,35 @@ static void mether_peer_liveness(struct kunit *test)
 	msleep(jiffies_to_msecs(METHER_CHALLENGE_INTERVAL) + 20);
 	peer_accept(t, HOST, E1, 12, &c);
 	KUNIT_ASSERT_EQ(test, c.host, HOST);
-	KUNIT_EXPECT_NE(test, c.nonce, lost.nonce);
-	/* The late answer to the lost one no longer counts. */
-	KUNIT_EXPECT_EQ(test, answer(t, HOST, E1, 13, lost.nonce, &lost),
-			-METHER_DROP_UNVERIFIED);
-	KUNIT_EXPECT_EQ(test, answer(t, HOST, E1, 14, c.nonce, &c), 0);
+	/* With its nonce: an ANSWER to either counts, however late. */
+	KUNIT_EXPECT_EQ(test, c.nonce, lost.nonce);
+	/* The next waits twice the interval (unless this sleep overran). */
+	resent = jiffies;
+	msleep(jiffies_to_msecs(METHER_CHALLENGE_INTERVAL) + 20);
+	peer_accept(t, HOST, E1, 13, &c);
+	if (time_before(jiffies, resent + 2 * METHER_CHALLENGE_INTERVAL))
+		KUNIT_EXPECT_EQ(test, c.host, 0u);
+	msleep(2 * jiffies_to_msecs(METHER_CHALLENGE_INTERVAL) + 20);
+	peer_accept(t, HOST, E1, 14, &c);
+	KUNIT_EXPECT_EQ(test, c.host, HOST);
+	KUNIT_EXPECT_EQ(test, c.nonce, lost.nonce);
+	/* Answered late: heard as of the nonce's making, not now. */
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E1, 15, lost.nonce, &c), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_epoch(t, HOST), E1);
+	epoch = 0;
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, HOST, quiet, &epoch),
+			0);
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 16, &c), 0);
+	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, HOST, quiet, &epoch),
+			-EBUSY);
 
 	/* Dead now: its recorded packets, replayed, keep nobody alive. */
 	msleep(jiffies_to_msecs(quiet) + 20);
 	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 12, &c),
 			-METHER_DROP_REPLAYED);
-	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 14, &c),
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 16, &c),
 			-METHER_DROP_REPLAYED);
-	KUNIT_EXPECT_EQ(test, answer(t, HOST, E1, 14, c.nonce, &c),
+	KUNIT_EXPECT_EQ(test, answer(t, HOST, E1, 15, lost.nonce, &c),
 			-METHER_DROP_REPLAYED);
 	epoch = 0;
 	KUNIT_EXPECT_EQ(test, mether_peer_reclaimable(t, HOST, quiet, &epoch),
@@ -195,13 +212,13 @@ static void mether_peer_liveness(struct kunit *test)
 
 	/* Reclaimed: that epoch and older ones are refused; a newer joins. */
 	mether_peer_reclaim(t, HOST, E1);
-	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 15, &c),
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 17, &c),
 			-METHER_DROP_RECLAIMED);
 	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E0, 1, &c),
 			-METHER_DROP_RECLAIMED);
 	KUNIT_EXPECT_EQ(test, peer_join(t, HOST, E2, 2), 0);
 	KUNIT_EXPECT_EQ(test, mether_peer_live(t, quiet, 0, ids), 1u);
-	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 16, &c),
+	KUNIT_EXPECT_EQ(test, peer_accept(t, HOST, E1, 18, &c),
 			-METHER_DROP_RECLAIMED);
 }
 
