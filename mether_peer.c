@@ -58,9 +58,10 @@ static struct mether_peer *mether_peer_find(struct mether_peer_table *table,
  * asked again, with the same nonce, after METHER_CHALLENGE_INTERVAL,
  * then twice, four and eight times that (the CHALLENGE or its ANSWER may
  * have been lost), so a flood of replays makes no flood of CHALLENGEs.
- * The nonce stays until it is answered: a busy host answers a second
- * late, and a new nonce each interval would make every ANSWER it sends
- * stale on arrival, so it would never be heard (seen in the soak). An
+ * The nonce stays until it is answered, for METHER_NONCE_LIFE at most: a
+ * busy host answers a second late, and a new nonce each interval would
+ * make every ANSWER it sends stale on arrival, so it would never be
+ * heard (seen in the soak). An
  * older epoch is over (epochs grow, mether_seal_epoch()): its packets
  * are replays, and must neither move the CHALLENGE back to it nor start
  * it afresh. Table locked.
@@ -69,7 +70,8 @@ static void mether_peer_challenge(struct mether_peer *peer, u64 epoch,
 				  struct mether_challenge *challenge)
 {
 	unsigned long now = jiffies;
-	bool again = peer->nonce && epoch == peer->challenged_epoch;
+	bool again = peer->nonce && epoch == peer->challenged_epoch &&
+		     time_before(now, peer->nonce_born + METHER_NONCE_LIFE);
 
 	if (peer->nonce && epoch < peer->challenged_epoch)
 		return;
@@ -104,8 +106,8 @@ static void mether_peer_challenge(struct mether_peer *peer, u64 epoch,
  *
  * Nothing of a sender is taken until it proves its epoch current: a
  * packet of any other epoch than the one it proved earns it a CHALLENGE,
- * and only its ANSWER, echoing the CHALLENGE's fresh nonce, makes that
- * epoch the sender's. Every packet the sender sent before the ANSWER is
+ * and only its ANSWER, echoing the CHALLENGE's random nonce within the
+ * nonce's life, makes that epoch the sender's. Every packet the sender sent before the ANSWER is
  * refused from then on (mether_replay_floor()), so packets recorded
  * before this host came up, or before the sender last did, are never
  * taken, whatever their epoch. A CHALLENGE aimed at this host is let
@@ -147,7 +149,8 @@ int mether_peer_accept(struct mether_peer_table *table, u32 self,
 	}
 	if (hello && (msg->flags & METHER_WIRE_ANSWER) && peer->nonce &&
 	    msg->epoch == peer->challenged_epoch &&
-	    msg->version == peer->nonce && msg->counter) {
+	    msg->version == peer->nonce && msg->counter &&
+	    time_before(jiffies, peer->nonce_born + METHER_NONCE_LIFE)) {
 		was = peer->verified ? peer->replay.epoch : 0;
 		/* What it held in its last epoch is nobody's until reclaimed. */
 		if (was && was < msg->epoch && was > peer->reclaimed_epoch)

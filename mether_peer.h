@@ -75,6 +75,13 @@ struct mether_peer {
  * then after twice, four and eight times this.
  */
 #define METHER_CHALLENGE_INTERVAL	(HZ / 10)
+/*
+ * A CHALLENGE's nonce is answered within this long, or not at all: the
+ * CHALLENGE sent after it carries a new one. Long enough for a host
+ * that answers a second late; short enough that an ANSWER held back on
+ * the path is of no use for long (and jiffies never wrap under it).
+ */
+#define METHER_NONCE_LIFE	(5 * HZ)
 
 /**
  * struct mether_challenge - a CHALLENGE the caller must send
