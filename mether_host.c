@@ -187,17 +187,22 @@ out:
  * mether_host_up() - join @net's host to a cluster, with a new space
  * @net: the host's network namespace
  * @up: the configuration, from userspace
+ * @key: METHER_KEY_SIZE bytes, the space's only key; NULL: the keys of
+ *	the host's current space go on
  *
  * Files opened before keep the space they had (alone); files opened
- * after get the new one.
+ * after get the new one. The key is set under the lock that finds the
+ * host down, so it never replaces the key of a host that is up.
  *
- * Return: 0; -EINVAL for a bad configuration; -EFBIG for more pages
+ * Return: 0; -EINVAL for a bad configuration (or a key for an unsealed
+ * host); -EFBIG for more pages
  * than a host of a user namespace may have (userns_max_pages); -EBUSY
  * when already up; -ENOKEY for a sealed cluster when no key is set;
  * -EOVERFLOW when the host's epochs cannot grow (mether_seal_epoch()); an
  * errno from the socket.
  */
-int mether_host_up(struct net *net, const struct mether_up *up)
+int mether_host_up(struct net *net, const struct mether_up *up,
+		   const u8 *key)
 {
 	struct mether_host *host = net_generic(net, mether_net_id);
 	struct mether_space *space;
@@ -207,7 +212,8 @@ int mether_host_up(struct net *net, const struct mether_up *up)
 	    up->pages > METHER_MAX_PAGES(PAGE_SIZE) ||
 	    (up->flags & ~(METHER_UP_CREATE | METHER_UP_UNSEALED)) ||
 	    !up->port || !up->broadcast ||
-	    up->reserved || up->reserved2 || up->ifindex > INT_MAX)
+	    up->reserved || up->reserved2 || up->ifindex > INT_MAX ||
+	    (key && (up->flags & METHER_UP_UNSEALED)))
 		return -EINVAL;
 	/* A socket bound to one address takes no group's packets. */
 	if (ipv4_is_multicast(up->broadcast) && up->addr)
@@ -223,7 +229,9 @@ int mether_host_up(struct net *net, const struct mether_up *up)
 	ret = PTR_ERR_OR_ZERO(space);
 	if (ret)
 		goto out;
-	if (host->space)
+	if (key)
+		mether_space_only_key(space, key);
+	else if (host->space)
 		mether_keys_copy(space, host->space);
 	/* A sealed cluster needs a key; running without is asked for. */
 	ret = -ENOKEY;

@@ -11,7 +11,8 @@
 
 struct mether_space *mether_host_space(struct net *net);
 int mether_host_set_key(struct net *net, const struct mether_key *key);
-int mether_host_up(struct net *net, const struct mether_up *up);
+int mether_host_up(struct net *net, const struct mether_up *up,
+		   const u8 *key);
 int mether_host_down(struct net *net);
 int mether_host_init(void);
 void mether_host_exit(void);

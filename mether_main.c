@@ -121,7 +121,20 @@ static long mether_ioctl_up(struct net *net, struct mether_up __user *argp)
 
 	if (copy_from_user(&up, argp, sizeof(up)))
 		return -EFAULT;
-	return mether_host_up(net, &up);
+	return mether_host_up(net, &up, NULL);
+}
+
+static long mether_ioctl_up_keyed(struct net *net,
+				  struct mether_up_keyed __user *argp)
+{
+	struct mether_up_keyed up;
+	long ret;
+
+	ret = -EFAULT;
+	if (!copy_from_user(&up, argp, sizeof(up)))
+		ret = mether_host_up(net, &up.up, up.key);
+	memzero_explicit(&up, sizeof(up));
+	return ret;
 }
 
 /* The key goes to the host's current space, whichever file asks. */
@@ -199,6 +212,7 @@ static int mether_ioctl_cap(unsigned int cmd)
 {
 	switch (cmd) {
 	case METHER_IOC_UP:
+	case METHER_IOC_UP_KEYED:
 	case METHER_IOC_DOWN:
 	case METHER_IOC_SET_KEY:
 	case METHER_IOC_RECLAIM:
@@ -242,6 +256,8 @@ static long mether_ioctl(struct file *file, unsigned int cmd,
 		return mether_ioctl_wait(space, argp);
 	case METHER_IOC_UP:
 		return mether_ioctl_up(mf->net, argp);
+	case METHER_IOC_UP_KEYED:
+		return mether_ioctl_up_keyed(mf->net, argp);
 	case METHER_IOC_DOWN:
 		return mether_host_down(mf->net);
 	case METHER_IOC_STATS:

@@ -102,6 +102,20 @@ int mether_space_set_key(struct mether_space *space,
 	return ret;
 }
 
+/**
+ * mether_space_only_key() - make @key a space's only key
+ * @space: a space no packet has been sealed with yet
+ * @key: METHER_KEY_SIZE bytes
+ */
+void mether_space_only_key(struct mether_space *space, const u8 *key)
+{
+	struct mether_key only = { .flags = METHER_KEY_ONLY };
+
+	memcpy(only.key, key, METHER_KEY_SIZE);
+	mether_space_set_key(space, &only);
+	memzero_explicit(&only, sizeof(only));
+}
+
 static void mether_seal_nonce(const struct mether_wire_header *hdr,
 			      u8 nonce[XCHACHA20POLY1305_NONCE_SIZE])
 {

@@ -29,6 +29,7 @@ void mether_keys_copy(struct mether_space *to, struct mether_space *from);
 int mether_keys_update(struct mether_keys *keys, const struct mether_key *k);
 int mether_space_set_key(struct mether_space *space,
 			 const struct mether_key *key);
+void mether_space_only_key(struct mether_space *space, const u8 *key);
 
 void mether_seal(struct mether_wire_header *hdr, size_t payload_len,
 		 const u8 key[METHER_KEY_SIZE]);

@@ -6,7 +6,7 @@
 # once it is wiped on purpose and made again, old capabilities open
 # nothing (issue 13, point 8).
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 62 : 15))
+plan $((METHER_ID == 0 ? 64 : 15))
 
 KEY=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 OTHER_KEY=ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
@@ -27,9 +27,20 @@ check "capability: a short key is refused" refused "a key is 64 hex digits" \
 check "capability: ... and the create refused without it added no name" \
 	metherctl segment create early 1
 create=
-[ "$METHER_ID" = 0 ] && create=--create
+keyed=
+if [ "$METHER_ID" = 0 ]; then
+	create=--create
+	# Guest 0 comes up under the key of its UP, whatever key another
+	# caller set before: guest 1, which has only $KEY, hears it and
+	# takes its capabilities only if it seals with that key.
+	echo $KEY >/tmp/key
+	chmod 600 /tmp/key
+	keyed="--key-file /tmp/key"
+	check "capability: another key is set while the host is down" \
+		sh -c "echo $OTHER_KEY | metherctl key"
+fi
 check "capability: up" metherctl up --id $((METHER_ID + 1)) --cluster 17 \
-	--port 7783 --broadcast 10.77.0.255 --pages 64 $create
+	--port 7783 --broadcast 10.77.0.255 --pages 64 $create $keyed
 barrier cap-up || not_ok "capability: barrier cap-up"
 
 if [ "$METHER_ID" = 0 ]; then

@@ -61,10 +61,12 @@ static void check(const char *name, const char *rw_cap, const char *r_cap)
 
 	struct mether_segment seg = { .first = 1, .pages = 1,
 				      .rights = METHER_SEGMENT_READ };
+	struct mether_up_keyed keyed;
 	struct mether_key key;
 	int fd;
 
 	memset(&key, 0, sizeof(key));
+	memset(&keyed, 0, sizeof(keyed));
 	/* The right generation, one bit of the token changed. */
 	snprintf(forged, sizeof(forged), "%s", rw_cap);
 	forged[strlen(forged) - 1] = forged[strlen(forged) - 1] == '0' ?
@@ -80,6 +82,8 @@ static void check(const char *name, const char *rw_cap, const char *r_cap)
 	       "a user cannot mint a capability");
 	report(refused(ioctl(fd, METHER_IOC_SET_KEY, &key), EPERM),
 	       "a user cannot set the key");
+	report(refused(ioctl(fd, METHER_IOC_UP_KEYED, &keyed), EPERM),
+	       "a user cannot bring the host up with a key");
 	close(fd);
 
 	m = mether_segment_open(NULL, name, forged);

@@ -127,6 +127,7 @@ static void escape(void)
 				      .pages = 1,
 				      .rights = METHER_SEGMENT_READ |
 						METHER_SEGMENT_WRITE };
+	struct mether_up_keyed keyed = { .up = up_config(16) };
 	struct mether_key key = { .flags = 0 };
 	__u64 offset = 0;
 	int fd, own;
@@ -141,6 +142,8 @@ static void escape(void)
 	       "escape: SEGMENT_GRANT on the old file: EPERM, no token");
 	report(eperm(ioctl(fd, METHER_IOC_UP, &up), "UP"),
 	       "escape: UP on the old file: EPERM");
+	report(eperm(ioctl(fd, METHER_IOC_UP_KEYED, &keyed), "UP_KEYED"),
+	       "escape: UP_KEYED on the old file: EPERM");
 	report(eperm(ioctl(fd, METHER_IOC_DOWN), "DOWN"),
 	       "escape: DOWN on the old file: EPERM");
 	report(eperm(ioctl(fd, METHER_IOC_SET_KEY, &key), "SET_KEY"),
@@ -157,6 +160,15 @@ static void escape(void)
 	report(!ioctl(own, METHER_IOC_UP, &up) &&
 	       !ioctl(own, METHER_IOC_DOWN),
 	       "escape: UP and DOWN on the own host's file: allowed");
+	/* A key for a host that runs without one makes no sense. */
+	keyed.up.flags &= ~METHER_UP_UNSEALED;
+	report(!ioctl(own, METHER_IOC_UP_KEYED, &keyed) &&
+	       ioctl(own, METHER_IOC_UP_KEYED, &keyed) < 0 && errno == EBUSY &&
+	       !ioctl(own, METHER_IOC_DOWN),
+	       "escape: UP_KEYED on the own host's file: allowed, once");
+	keyed.up.flags |= METHER_UP_UNSEALED;
+	report(ioctl(own, METHER_IOC_UP_KEYED, &keyed) < 0 && errno == EINVAL,
+	       "escape: UP_KEYED of an unsealed host: EINVAL");
 	close(own);
 	close(fd);
 }

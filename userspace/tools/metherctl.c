@@ -544,7 +544,7 @@ static int read_config(const char *path, int argc, char ***argv)
 	return n;
 }
 
-/* UP, or the key for it, found the host up: it keeps its key. */
+/* UP found the host up: it keeps its key. */
 static void up_busy(void)
 {
 	fprintf(stderr, "metherctl up: %s: the host is up; 'metherctl down' first (its key is unchanged)\n",
@@ -567,6 +567,7 @@ static int cmd_up(int argc, char **argv)
 		{ "unsealed", no_argument, NULL, 'U' },
 		{}
 	};
+	struct mether_up_keyed keyed = { 0 };
 	struct mether_up up = { .pages = 256 };
 	struct mether_key key = { 0 };
 	const char *key_file = NULL;
@@ -626,23 +627,23 @@ static int cmd_up(int argc, char **argv)
 		read_key(key_file, &key);
 
 	/*
-	 * Everything is checked: now the host. The key goes in before UP,
-	 * which takes it, as the host's only key (a host brought up with a
-	 * new key after a compromise must not keep the old one), and only
-	 * into a host that is down: the kernel checks that under the lock UP
-	 * takes, so a host that is up keeps the key the cluster runs under.
+	 * Everything is checked: now the host. The key rides in the UP, as
+	 * the host's only key (a host brought up with a new key after a
+	 * compromise must not keep the old one): one call, so another UP
+	 * racing this one cannot leave the host up under the other's key,
+	 * and a host that is up keeps the key the cluster runs under.
 	 */
 	fd = open_device();
 	if (key_file) {
-		key.flags = METHER_KEY_ONLY;
-		ret = ioctl(fd, METHER_IOC_SET_KEY, &key);
+		keyed.up = up;
+		memcpy(keyed.key, key.key, sizeof(keyed.key));
 		explicit_bzero(&key, sizeof(key));
-		if (ret < 0 && errno == EBUSY)
-			up_busy();
-		if (ret < 0)
-			fail("METHER_IOC_SET_KEY");
+		ret = ioctl(fd, METHER_IOC_UP_KEYED, &keyed);
+		explicit_bzero(&keyed, sizeof(keyed));
+	} else {
+		ret = ioctl(fd, METHER_IOC_UP, &up);
 	}
-	if (ioctl(fd, METHER_IOC_UP, &up) < 0) {
+	if (ret < 0) {
 		if (errno == ENOKEY) {
 			fprintf(stderr, "metherctl up: no cluster key: set one (metherctl key, or --key-file) or run --unsealed\n");
 			exit(1);

@@ -25,7 +25,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define METHER_API_VERSION	7
+#define METHER_API_VERSION	8
 
 /* The short page: the first METHER_SHORT_SIZE bytes of a page. */
 #define METHER_SHORT_SIZE	32
@@ -262,7 +262,8 @@ struct mether_stats {
  * The host's only key, set only while it is down (EBUSY when it is up):
  * what a host about to come up takes. Checked under the lock UP takes, so
  * no UP in between can leave a host that is up with a key it was not
- * brought up under.
+ * brought up under. METHER_IOC_UP_KEYED does both in one call, which
+ * another caller's SET_KEY cannot come between.
  */
 #define METHER_KEY_ONLY		0x4
 
@@ -278,6 +279,19 @@ struct mether_key {
 	__u8 key[METHER_KEY_SIZE];
 	__u32 flags;
 	__u32 reserved;
+};
+
+/**
+ * struct mether_up_keyed - METHER_IOC_UP_KEYED: METHER_IOC_UP with the
+ * key the host comes up under, its only key from then on. One call: two
+ * callers racing (a SET_KEY, then an UP) cannot bring the host up under
+ * the other's key. Nothing changes when it fails (-EBUSY when up).
+ * @up: as for METHER_IOC_UP, without METHER_UP_UNSEALED
+ * @key: the cluster key
+ */
+struct mether_up_keyed {
+	struct mether_up up;
+	__u8 key[METHER_KEY_SIZE];
 };
 
 /*
@@ -465,6 +479,8 @@ struct mether_wait {
 #define METHER_IOC_RECLAIM	_IOWR(METHER_IOC_MAGIC, 0x0d, struct mether_reclaim)
 /* Wait for a copy of the page at an address of the caller's (API 7). */
 #define METHER_IOC_WAIT		_IOW(METHER_IOC_MAGIC, 0x0e, struct mether_wait)
+/* METHER_IOC_UP and the key, at once (CAP_NET_ADMIN; API 8). */
+#define METHER_IOC_UP_KEYED	_IOW(METHER_IOC_MAGIC, 0x0f, struct mether_up_keyed)
 
 /*
  * Only 64-bit processes can use Mether: the views of a page lie
