@@ -99,15 +99,17 @@ checked "model check" tests/model/check.sh
 msg "drop reasons and wire versions: one list, every copy agrees"
 checked "consistency of reasons and versions" "$PYTHON" tests/consistency.py
 
-msg "man pages: groff -ww and lexgrog"
+msg "man pages: groff -ww and lexgrog, links, a page for every function"
 for page in Documentation/man/*.[0-9]; do
-	# A ".so" link page is no page to groff or lexgrog.
+	# A ".so" link page is no page to groff or lexgrog: tests/man.sh
+	# checks that it links to a real one.
 	[ "$(head -c 4 "$page")" = ".so " ] && continue
 	check_clean "man: $(basename "$page") renders without warnings" \
 		"$OUT/man.log" groff -ww -man -z "$page"
 	check_clean "man: $(basename "$page") has a NAME lexgrog reads" \
 		"$OUT/man.log" sh -c "lexgrog '$page' >/dev/null"
 done
+checked "man: links and coverage" tests/man.sh
 
 msg "static checks: checkpatch --strict, sparse"
 # shellcheck disable=SC2086
