@@ -16,7 +16,7 @@ esac
 need_root "make check"
 ensure_pkgs build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
 	xz-utils iproute2 qemu-system-x86 busybox-static linux-source-6.1 \
-	linux-headers-amd64 sparse python3-scapy python3-cryptography spin \
+	linux-headers-amd64 sparse python3-scapy python3-nacl spin \
 	groff-base man-db tshark dkms dpkg-dev pkg-config debhelper dh-dkms \
 	lintian
 
@@ -98,6 +98,9 @@ checked "model check" tests/model/check.sh
 
 msg "drop reasons and wire versions: one list, every copy agrees"
 checked "consistency of reasons and versions" "$PYTHON" tests/consistency.py
+
+msg "metherwire.py's seal and open: the XChaCha draft's vector (a second)"
+checked "wire: metherwire.py's AEAD" "$PYTHON" tests/wire.py
 
 msg "man pages: groff -ww and lexgrog, links, a page for every function"
 for page in Documentation/man/*.[0-9]; do

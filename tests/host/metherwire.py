@@ -2,9 +2,8 @@
 build, parse, seal and open packets exactly as mether.ko does, so that
 a test can forge good ones and bad ones.
 
-XChaCha20-Poly1305 is HChaCha20 (written out here: the cryptography
-package has no XChaCha) followed by the IETF ChaCha20-Poly1305 of the
-cryptography package, as draft-irtf-cfrg-xchacha describes.
+Packets are sealed with the XChaCha20-Poly1305 of libsodium (python3-nacl),
+not with the kernel's lib/crypto: what they agree on is a check of both.
 """
 import os
 import re
@@ -12,7 +11,9 @@ import socket
 import struct
 import time
 
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_decrypt
+from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_encrypt
+from nacl.exceptions import CryptoError
 
 MAGIC = 0x4D544852
 VERSION = 5
@@ -58,57 +59,45 @@ def parse(data):
     return dict(zip(FIELDS, HEADER.unpack_from(data)))
 
 
-def _rotl(v, n):
-    return ((v << n) & 0xFFFFFFFF) | (v >> (32 - n))
+def nonce(hdr):
+    """The 24-byte nonce of a packet with header bytes @hdr: sender,
+    epoch and counter as they stand in the header, then 4 zero bytes
+    (mether_seal.c)."""
+    hdr = bytes(hdr)
+    return hdr[12:16] + hdr[44:52] + hdr[52:60] + bytes(4)
 
 
-def _quarter(s, a, b, c, d):
-    s[a] = (s[a] + s[b]) & 0xFFFFFFFF
-    s[d] = _rotl(s[d] ^ s[a], 16)
-    s[c] = (s[c] + s[d]) & 0xFFFFFFFF
-    s[b] = _rotl(s[b] ^ s[c], 12)
-    s[a] = (s[a] + s[b]) & 0xFFFFFFFF
-    s[d] = _rotl(s[d] ^ s[a], 8)
-    s[c] = (s[c] + s[d]) & 0xFFFFFFFF
-    s[b] = _rotl(s[b] ^ s[c], 7)
+def xchacha_seal(key, nonce24, aad, plaintext):
+    """XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha): the ciphertext of
+    @plaintext, then its 16-byte tag over it and @aad."""
+    return crypto_aead_xchacha20poly1305_ietf_encrypt(
+        bytes(plaintext), bytes(aad), bytes(nonce24), bytes(key))
 
 
-def hchacha20(key, nonce16):
-    s = list(struct.unpack("<4I", b"expand 32-byte k") +
-             struct.unpack("<8I", key) + struct.unpack("<4I", nonce16))
-    for _ in range(10):
-        _quarter(s, 0, 4, 8, 12)
-        _quarter(s, 1, 5, 9, 13)
-        _quarter(s, 2, 6, 10, 14)
-        _quarter(s, 3, 7, 11, 15)
-        _quarter(s, 0, 5, 10, 15)
-        _quarter(s, 1, 6, 11, 12)
-        _quarter(s, 2, 7, 8, 13)
-        _quarter(s, 3, 4, 9, 14)
-    return struct.pack("<8I", *(s[0:4] + s[12:16]))
-
-
-def _aead(key, hdr):
-    """The AEAD and 12-byte nonce for a packet with header bytes @hdr:
-    the 24-byte nonce is sender, epoch and counter (mether_seal.c)."""
-    nonce = hdr[12:16] + hdr[44:52] + hdr[52:60] + bytes(4)
-    return ChaCha20Poly1305(hchacha20(key, nonce[:16])), \
-        bytes(4) + nonce[16:24]
+def xchacha_open(key, nonce24, aad, sealed):
+    """The plaintext of @sealed (ciphertext and tag), or None when the
+    tag does not match it, @aad, @nonce24 and @key."""
+    if len(sealed) < TAG:
+        return None
+    try:
+        return crypto_aead_xchacha20poly1305_ietf_decrypt(
+            bytes(sealed), bytes(aad), bytes(nonce24), bytes(key))
+    except CryptoError:
+        return None
 
 
 def seal(key, hdr, payload):
-    aead, nonce = _aead(key, hdr)
-    return hdr + aead.encrypt(nonce, payload, hdr)
+    """The packet of header bytes @hdr and @payload, sealed under @key:
+    the header, as associated data, stays readable."""
+    return hdr + xchacha_seal(key, nonce(hdr), hdr, payload)
 
 
 def unseal(key, packet):
     """The payload of a sealed packet, or None when it does not open."""
     hdr = packet[:HEADER.size]
-    aead, nonce = _aead(key, hdr)
-    try:
-        return aead.decrypt(nonce, packet[HEADER.size:], hdr)
-    except Exception:
+    if len(hdr) < HEADER.size:
         return None
+    return xchacha_open(key, nonce(hdr), hdr, packet[HEADER.size:])
 
 
 def answer(key, challenge, sender, epoch, counter, cluster):
