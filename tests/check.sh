@@ -99,8 +99,8 @@ checked "model check" tests/model/check.sh
 msg "drop reasons and wire versions: one list, every copy agrees"
 checked "consistency of reasons and versions" "$PYTHON" tests/consistency.py
 
-msg "metherwire.py's seal and open: the XChaCha draft's vector (a second)"
-checked "wire: metherwire.py's AEAD" "$PYTHON" tests/wire.py
+msg "metherwire.py's seal and open, the dissector on any port (seconds)"
+checked "wire: metherwire.py's AEAD, the dissector" "$PYTHON" tests/wire.py
 
 msg "man pages: groff -ww and lexgrog, links, a page for every function"
 for page in Documentation/man/*.[0-9]; do

@@ -92,6 +92,11 @@ said = {
                            read("Documentation/man/mether.7")),
     "mether.lua": re.search(r"Mether wire protocol, version (\d+)",
                             read("tools/wireshark/mether.lua")),
+    "mether.lua heuristic": re.search(r"a version from 1 to (\d+)",
+                                      read("tools/wireshark/mether.lua")),
+    "mether.lua VERSION": re.search(r"^local VERSION = (\d+)$",
+                                    read("tools/wireshark/mether.lua"),
+                                    re.M),
 }
 seen = {k: int(m.group(1)) if m else None for k, m in said.items()}
 seen["metherwire.py"] = metherwire.VERSION

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""tests/host/metherwire.py's seal and open, on the host (a second).
+"""tests/host/metherwire.py's seal and open, and the Wireshark dissector,
+on the host (seconds).
 
 The host-side tests forge packets with metherwire.py and open what the
 kernel sealed, so its AEAD must be XChaCha20-Poly1305 as published:
@@ -10,15 +11,25 @@ sender, epoch and counter (Documentation/wire.rst), a packet it sealed
 opens, and one changed bit anywhere, a foreign key or a cut packet does
 not.
 
+tools/wireshark/mether.lua finds Mether packets on any UDP port with no
+option: tshark decodes each packet metherwire.py built, sealed or not,
+field for field as metherwire.py reads it, and claims no other UDP
+packet (wrong magic, a version that never was, too short for a header).
+The port preference still works with the heuristic turned off.
+
 Prints "ok NAME" / "not ok NAME" and exits 1 when any check failed.
 """
 import os
 import struct
+import subprocess
 import sys
+import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "tests/host"))
 import metherwire as wire  # noqa: E402  (the path above)
+
+DISSECTOR = os.path.join(TOP, "tools/wireshark/mether.lua")
 
 failed = 0
 
@@ -106,5 +117,117 @@ def seal_checks():
            "a sealed packet does not open under another key")
 
 
+def tshark(pcap, *options):
+    """{frame number: {field: value}} of each frame of @pcap as tshark
+    reads it with the dissector and @options: "layers", the protocols
+    that took part, "data", the length of the bytes it left undecoded
+    (-1: none), and the mether fields it decoded (their names without
+    "mether."); and tshark's completed process."""
+    names = ["mether." + f for f in wire.FIELDS] + ["mether.tag"]
+    out = subprocess.run(
+        ["tshark", "-X", f"lua_script:{DISSECTOR}", *options, "-r", pcap,
+         "-T", "fields", "-E", "separator=/t", "-e", "frame.number",
+         "-e", "frame.protocols", "-e", "data.len"] +
+        [a for n in names for a in ("-e", n)],
+        capture_output=True, text=True, timeout=60)
+    frames = {}
+    for line in out.stdout.splitlines():
+        number, layers, data, *values = line.split("\t")
+        got = {"layers": layers.split(":"), "data": int(data or -1)}
+        for name, value in zip(names, values):
+            if value:
+                got[name[len("mether."):]] = value
+        frames[int(number)] = got
+    return frames, out
+
+
+def dissector_checks():
+    from scapy.all import IP, UDP, Ether, Raw, wrpcap
+
+    key = bytes(range(32))
+    mether = [  # (port, packet): tshark must decode these
+        (40000, wire.seal(key, wire.header(
+            type=wire.PAGE, subset=1, cluster=7, sender=4, page=60,
+            page_version=1 << 40, length=32, seal=wire.SEAL_XCHACHA,
+            epoch=2, counter=3), bytes(range(32)))),
+        (40000, wire.header(type=wire.REQUEST, flags=1, cluster=7,
+                            sender=3, page=9, epoch=5, counter=1)),
+        (40001, wire.seal(key, wire.header(
+            type=wire.HELLO, flags=wire.CHALLENGE, cluster=7, sender=5,
+            target=4, target_epoch=2, seal=wire.SEAL_XCHACHA, epoch=6,
+            counter=7), b"")),
+        (40001, wire.seal(key, wire.header(
+            type=wire.PAGE, cluster=7, sender=6, page=1, page_version=2,
+            length=4096, seal=wire.SEAL_XCHACHA, epoch=1, counter=2),
+            os.urandom(4096))),
+        (40001, wire.header(version=1, type=wire.ACK, sender=8, page=3)),
+    ]
+    magic_first = wire.header(type=wire.ACK, sender=9)
+    others = [  # (port, payload): tshark must not claim these
+        (40000, bytes(range(wire.HEADER.size + 32))),
+        (40000, wire.header(version=0, type=wire.ACK, sender=9)),
+        (40001, wire.header(version=wire.VERSION + 1, type=wire.ACK)),
+        (40001, wire.header(version=0xff, type=wire.ACK)),
+        (40000, magic_first[:wire.HEADER.size - 1]),
+        (40001, b"MTHR"),
+    ]
+    frames = [Ether() / IP(src="10.77.0.1", dst="10.77.0.255") /
+              UDP(sport=port, dport=port) / Raw(payload)
+              for port, payload in mether + others]
+    with tempfile.TemporaryDirectory() as tmp:
+        pcap = os.path.join(tmp, "wire.pcap")
+        wrpcap(pcap, frames)
+        found, out = tshark(pcap)
+        heuristic_off, _ = tshark(pcap, "--disable-heuristic", "mether_udp")
+        port_pref, _ = tshark(pcap, "--disable-heuristic", "mether_udp",
+                              "-o", "mether.port:40000")
+    report(len(found) == len(frames),
+           f"tshark reads the {len(frames)} frames of the capture",
+           out.stderr)
+
+    def decoded(frames_seen, number):
+        return "mether" in frames_seen.get(number, {}).get("layers", [])
+
+    for n, (port, packet) in enumerate(mether, 1):
+        h = wire.parse(packet)
+        got = found.get(n, {})
+        want = {f: h[f] for f in wire.FIELDS}
+        fields = {f: int(got[f], 0) for f in wire.FIELDS if f in got}
+        sealed = h["seal"] == wire.SEAL_XCHACHA
+        kind = {wire.PAGE: "PAGE", wire.REQUEST: "REQUEST",
+                wire.ACK: "ACK", wire.HELLO: "HELLO"}[h["type"]]
+        what = (f"{'a sealed' if sealed else 'an unsealed'} {kind} "
+                f"version {h['version']} on port {port}")
+        report(decoded(found, n) and fields == want and
+               ("tag" in got) == sealed and
+               (not sealed or bytes.fromhex(got["tag"].replace(":", ""))
+                == packet[-wire.TAG:]),
+               f"tshark decodes {what} as Mether with no option, "
+               "field for field", f"want {want}\ngot  {got}")
+    # Unclaimed, they are left to the data dissector, whole.
+    claimed = [n for n, (port, p) in enumerate(others, len(mether) + 1)
+               if decoded(found, n) or
+               found.get(n, {}).get("data") != len(p)]
+    report(not claimed,
+           f"tshark leaves as data all {len(others)} other UDP packets "
+           f"(no magic, version 0, {wire.VERSION + 1} or 255, too short)",
+           f"claimed frames {claimed}: " +
+           "; ".join(str(found.get(n)) for n in claimed))
+    report(len(heuristic_off) == len(frames) and
+           not any(decoded(heuristic_off, n) for n in heuristic_off),
+           "with the heuristic off, nothing on ports 40000-40001 is Mether")
+    # The cluster's port decodes all that has the magic and a header's
+    # length, whatever its version: a forgery with a bad one included.
+    want = [n for n, (port, p) in enumerate(mether + others, 1)
+            if port == 40000 and wire.parse(p) and
+            wire.parse(p)["magic"] == wire.MAGIC]
+    got = sorted(n for n in port_pref if decoded(port_pref, n))
+    report(got == want,
+           "with the heuristic off, -o mether.port:40000 decodes what has "
+           "the magic there, and only there",
+           f"want frames {want}, got {got}")
+
+
 seal_checks()
+dissector_checks()
 sys.exit(1 if failed else 0)

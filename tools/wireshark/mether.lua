@@ -7,8 +7,11 @@
 --
 --   tshark -X lua_script:tools/wireshark/mether.lua -r capture.pcap
 --
--- Decode as Mether on another port with the preference mether.port
--- (default 7700).
+-- Mether packets are found on any UDP port by their first bytes: the
+-- magic 0x4d544852 and a version from 1 to 5 (a heuristic, mether_udp,
+-- which --disable-heuristic mether_udp turns off). The preference
+-- mether.port (default 7700) also decodes as Mether whatever has the
+-- magic on that port, the cluster's.
 
 local mether = Proto("mether", "Mether distributed shared memory")
 
@@ -41,6 +44,7 @@ f.payload = ProtoField.bytes("mether.payload", "Payload")
 f.tag = ProtoField.bytes("mether.tag", "Poly1305 tag")
 
 local HEADER, MAGIC, TAG = 68, 0x4d544852, 16
+local VERSION = 5
 
 -- Flag names differ by type (mether_wire.h).
 local function flag_names(ptype, flags)
@@ -132,3 +136,20 @@ end
 
 DissectorTable.get("udp.port"):add(7700, mether)
 current_port = 7700
+
+-- On other ports, a packet is Mether when it is long enough, starts with
+-- the magic and carries a version there has been: four bytes alone would
+-- claim one in 2^32 of anybody's UDP.
+local function heuristic(buf, pinfo, tree)
+	if buf:len() < HEADER or buf(0, 4):uint() ~= MAGIC then
+		return false
+	end
+	local version = buf(4, 1):uint()
+	if version < 1 or version > VERSION then
+		return false
+	end
+	mether.dissector(buf, pinfo, tree)
+	return true
+end
+
+mether:register_heuristic("udp", heuristic)
