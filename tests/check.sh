@@ -150,6 +150,9 @@ msg "the user API and the library: header tests, C++, c99 (seconds)"
 checked "api-build: uapi header, library, tree" \
 	tests/api-build.sh "$DEBUG_TREE"
 
+msg "make install and uninstall, staged in a copy of the tree (seconds)"
+checked "install: make install, uninstall" tests/install.sh
+
 msg "the Debian packages: make deb (debhelper, dh-dkms), lintian (about a minute)"
 # DEBS: the four packages, for the package run.
 DEBS=()
