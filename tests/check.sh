@@ -14,11 +14,13 @@ case ${1:-} in
 esac
 
 need_root "make check"
+# python3-cryptography: scapy's optional crypto; the host scripts were
+# last run with it installed, so a fresh machine gets it too.
 ensure_pkgs build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
 	xz-utils iproute2 qemu-system-x86 busybox-static linux-source-6.1 \
 	linux-headers-amd64 sparse python3-scapy python3-nacl spin \
 	groff-base man-db tshark dkms dpkg-dev pkg-config debhelper dh-dkms \
-	lintian
+	lintian python3-cryptography
 
 cd "$METHER_TOP"
 BUILD=$METHER_TOP/build
