@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 
+from report import Report
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLS = os.path.join(TOP, "userspace/tools")
 METHERCTL = os.path.join(TOOLS, "metherctl")
@@ -34,16 +36,7 @@ MAX_PAGES = (1 << 32) // PAGE_SIZE  # METHER_MAX_PAGES(page size)
 KEY = "6d6574686572207465737420636c7573746572206b65792c2031393930212121"
 UP = ["up", "--id", "1", "--port", "7700", "--broadcast", "10.0.0.255"]
 
-failed = 0
-
-
-def report(ok, name, why=""):
-    global failed
-    print(("ok " if ok else "not ok ") + "tools: " + name)
-    if not ok:
-        failed += 1
-        for line in why.splitlines():
-            print("#   " + line)
+report = Report("tools")
 
 
 def run(args, **kw):
@@ -411,7 +404,7 @@ def main():
     numbers()
     with tempfile.TemporaryDirectory() as tmp:
         keys(tmp)
-    return 1 if failed else 0
+    return 1 if report.failed else 0
 
 
 if __name__ == "__main__":

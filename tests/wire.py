@@ -28,19 +28,11 @@ import tempfile
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "tests/host"))
 import metherwire as wire  # noqa: E402  (the path above)
+from report import Report  # noqa: E402  (tests/, the script's own)
 
 DISSECTOR = os.path.join(TOP, "tools/wireshark/mether.lua")
 
-failed = 0
-
-
-def report(ok, name, why=""):
-    global failed
-    print(("ok " if ok else "not ok ") + "wire: " + name)
-    if not ok:
-        failed += 1
-        for line in why.splitlines():
-            print("#   " + line)
+report = Report("wire")
 
 
 def flip(data, at):
@@ -230,4 +222,4 @@ def dissector_checks():
 
 seal_checks()
 dissector_checks()
-sys.exit(1 if failed else 0)
+sys.exit(1 if report.failed else 0)
