@@ -14,15 +14,7 @@ src=$out/mether-$version
 
 rm -rf "$out"
 mkdir -p "$src"
-# The files git knows of (and new ones not ignored), or, outside git,
-# everything but what the builds left.
-if git rev-parse --git-dir >/dev/null 2>&1; then
-	git ls-files -z --cached --others --exclude-standard |
-		xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
-		cpio -0 -pdm --quiet "$src"
-else
-	tar -c --exclude=./build --exclude=./.git . | tar -x -C "$src"
-fi
+packaging/copy-tree.sh "$src"
 (cd "$src" && dpkg-buildpackage -us -uc) >"$out/build.log" 2>&1 || {
 	tail -n 30 "$out/build.log" >&2
 	echo "build-deb: dpkg-buildpackage failed; log in $out/build.log" >&2

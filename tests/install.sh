@@ -55,18 +55,10 @@ same() {
 	result $? "$1" "$TMP/log"
 }
 
-# The tree as build-deb.sh copies it: what git knows of, and new files
-# it does not ignore.
+# The tree as build-deb.sh copies it.
 SRC=$TMP/src
 mkdir -p "$SRC"
-if git rev-parse --git-dir >/dev/null 2>&1; then
-	# shellcheck disable=SC2016
-	git ls-files -z --cached --others --exclude-standard |
-		xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
-		cpio -0 -pdm --quiet "$SRC"
-else
-	tar -c --exclude=./build --exclude=./.git . | tar -x -C "$SRC"
-fi
+packaging/copy-tree.sh "$SRC"
 
 # The tools the package installs, by debian/rules' list.
 TOOLS=$(grep -o 'userspace/tools/[a-z-]*' debian/rules | sed 's|.*/||' |
