@@ -244,8 +244,15 @@ int mether_host_up(struct net *net, const struct mether_up *up,
 		mether_space_put(space);
 		goto out;
 	}
-	if (host->space)
+	if (host->space) {
+		/*
+		 * Files opened before keep the old space: a new key revokes
+		 * the old one for them too (a key changed after a compromise).
+		 */
+		if (key)
+			mether_space_only_key(host->space, key);
 		mether_space_put(host->space);
+	}
 	host->space = space;
 out:
 	mutex_unlock(&host->lock);
