@@ -195,7 +195,7 @@ out:
  * host down, so it never replaces the key of a host that is up.
  *
  * Return: 0; -EINVAL for a bad configuration (or a key for an unsealed
- * host); -EFBIG for more pages
+ * host, or a key of zeros); -EFBIG for more pages
  * than a host of a user namespace may have (userns_max_pages); -EBUSY
  * when already up; -ENOKEY for a sealed cluster when no key is set;
  * -EOVERFLOW when the host's epochs cannot grow (mether_seal_epoch()); an
@@ -213,7 +213,8 @@ int mether_host_up(struct net *net, const struct mether_up *up,
 	    (up->flags & ~(METHER_UP_CREATE | METHER_UP_UNSEALED)) ||
 	    !up->port || !up->broadcast ||
 	    up->reserved || up->reserved2 || up->ifindex > INT_MAX ||
-	    (key && (up->flags & METHER_UP_UNSEALED)))
+	    (key && ((up->flags & METHER_UP_UNSEALED) ||
+		     !mether_key_usable(key))))
 		return -EINVAL;
 	/* A socket bound to one address takes no group's packets. */
 	if (ipv4_is_multicast(up->broadcast) && up->addr)

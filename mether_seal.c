@@ -45,14 +45,32 @@ void mether_keys_copy(struct mether_space *to, struct mether_space *from)
 }
 
 /**
+ * mether_key_usable() - may @key seal a cluster?
+ * @key: METHER_KEY_SIZE bytes
+ *
+ * A key of zeros is a buffer never filled in (a key file not read, a
+ * structure left as it was made): everyone could guess it, and a cluster
+ * sealed with it would look protected and not be.
+ *
+ * Return: false for a key of zeros.
+ */
+bool mether_key_usable(const u8 *key)
+{
+	return !!memchr_inv(key, 0, METHER_KEY_SIZE);
+}
+
+/**
  * mether_keys_update() - apply METHER_IOC_SET_KEY to a host's keys
  * @keys: the keys
  * @k: the request
  *
- * Return: 0, or -EINVAL for unknown flags or more than one.
+ * Return: 0, or -EINVAL for unknown flags or more than one, or a key of
+ * zeros.
  */
 int mether_keys_update(struct mether_keys *keys, const struct mether_key *k)
 {
+	if (k->flags != METHER_KEY_DROP_OLD && !mether_key_usable(k->key))
+		return -EINVAL;
 	switch (k->flags) {
 	case 0:
 		if (keys->has[0]) {
@@ -87,7 +105,8 @@ int mether_keys_update(struct mether_keys *keys, const struct mether_key *k)
  *	up inherits the keys)
  * @key: the request, copied from userspace
  *
- * Return: 0, or -EINVAL for bad flags or reserved fields.
+ * Return: 0, or -EINVAL for bad flags or reserved fields, or a key of
+ * zeros.
  */
 int mether_space_set_key(struct mether_space *space,
 			 const struct mether_key *key)

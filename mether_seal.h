@@ -26,6 +26,7 @@ struct mether_space;
 
 void mether_keys_get(struct mether_space *space, struct mether_keys *keys);
 void mether_keys_copy(struct mether_space *to, struct mether_space *from);
+bool mether_key_usable(const u8 *key);
 int mether_keys_update(struct mether_keys *keys, const struct mether_key *k);
 int mether_space_set_key(struct mether_space *space,
 			 const struct mether_key *key);

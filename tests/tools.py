@@ -308,6 +308,10 @@ def keys(tmp):
                 "a key is 64 hex digits")
         refused(f"up --key-file of {name}", ctl(*UP, "--key-file", path),
                 "a key is 64 hex digits")
+    zeros = key_file(tmp, "zeros.key", "0" * 64 + "\n", 0o600)
+    refused("a key file of zeros", ctl("key", zeros), "a key of zeros")
+    refused("up --key-file of zeros", ctl(*UP, "--key-file", zeros),
+            "a key of zeros")
     refused("up --key-file and --unsealed", ctl(*UP, "--key-file", good,
                                                 "--unsealed"),
             "--key-file or --unsealed, not both")

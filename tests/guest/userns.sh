@@ -3,7 +3,7 @@
 # the debug kernel has no user namespaces. mether-userns-test drops to
 # nobody, in a group the device is given to, as group mether is.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 21 : 0))
+plan $((METHER_ID == 0 ? 23 : 0))
 [ "$METHER_ID" = 0 ] || exit 0
 
 # results PROGRAM-ARGS...: relay mether-userns-test's ok / not ok lines.

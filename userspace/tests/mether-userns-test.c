@@ -160,8 +160,14 @@ static void escape(void)
 	report(!ioctl(own, METHER_IOC_UP, &up) &&
 	       !ioctl(own, METHER_IOC_DOWN),
 	       "escape: UP and DOWN on the own host's file: allowed");
-	/* A key for a host that runs without one makes no sense. */
+	/* A key of zeros is a buffer never filled in: refused. */
 	keyed.up.flags &= ~METHER_UP_UNSEALED;
+	report(ioctl(own, METHER_IOC_UP_KEYED, &keyed) < 0 && errno == EINVAL,
+	       "escape: UP_KEYED with a key of zeros: EINVAL");
+	report(ioctl(own, METHER_IOC_SET_KEY, &key) < 0 && errno == EINVAL,
+	       "escape: SET_KEY of a key of zeros: EINVAL");
+	memset(keyed.key, 0x5a, sizeof(keyed.key));
+	/* A key for a host that runs without one makes no sense. */
 	report(!ioctl(own, METHER_IOC_UP_KEYED, &keyed) &&
 	       ioctl(own, METHER_IOC_UP_KEYED, &keyed) < 0 && errno == EBUSY &&
 	       !ioctl(own, METHER_IOC_DOWN),

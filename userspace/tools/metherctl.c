@@ -427,6 +427,14 @@ static void read_key(const char *path, struct mether_key *key)
 			path, 2 * METHER_KEY_SIZE);
 		exit(2);
 	}
+	for (i = 0; i < METHER_KEY_SIZE && !key->key[i]; i++)
+		;
+	if (i == METHER_KEY_SIZE) {
+		/* The kernel refuses it too (EINVAL): say why here. */
+		fprintf(stderr, "metherctl: %s: a key of zeros is refused: anyone could guess it; 'metherctl genkey' makes one\n",
+			path);
+		exit(2);
+	}
 }
 
 static void set_key(int fd, struct mether_key *key)
@@ -655,6 +663,12 @@ static int cmd_up(int argc, char **argv)
 		}
 		if (errno == EBUSY)
 			up_busy();
+		if (errno == ENOTTY && key_file) {
+			/* INFO answered: a module of API 7 or older. */
+			fprintf(stderr, "metherctl up: the loaded mether module cannot take a key with UP (METHER_IOC_UP_KEYED, API %d): load the module this metherctl came with\n",
+				METHER_API_VERSION);
+			exit(1);
+		}
 		fail("up");
 	}
 	return 0;
