@@ -69,6 +69,23 @@ static int mether_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * The reply of a read that grows at its end (STATS, PEERS, STATUS; the
+ * uapi header says why): as much of @kbuf as the caller's struct, whose
+ * size is in @cmd, holds, and zeros in the caller's bytes past it.
+ */
+static long mether_copy_out(unsigned int cmd, void __user *argp,
+			    const void *kbuf, size_t ksize)
+{
+	size_t usize = _IOC_SIZE(cmd);
+
+	if (copy_to_user(argp, kbuf, min(usize, ksize)))
+		return -EFAULT;
+	if (usize > ksize && clear_user(argp + ksize, usize - ksize))
+		return -EFAULT;
+	return 0;
+}
+
 static long mether_ioctl_info(struct mether_space *space, void __user *argp)
 {
 	struct mether_info info = {
@@ -151,8 +168,8 @@ static long mether_ioctl_host_key(struct net *net,
 	return ret;
 }
 
-static long mether_ioctl_peers(struct net *net,
-			       struct mether_peers __user *argp)
+static long mether_ioctl_peers(struct net *net, unsigned int cmd,
+			       void __user *argp)
 {
 	struct mether_space *space;
 	struct mether_peers *peers;
@@ -165,7 +182,7 @@ static long mether_ioctl_peers(struct net *net,
 	ret = -ENOMEM;
 	if (peers) {
 		mether_net_peers(space, peers);
-		ret = copy_to_user(argp, peers, sizeof(*peers)) ? -EFAULT : 0;
+		ret = mether_copy_out(cmd, argp, peers, sizeof(*peers));
 		kfree(peers);
 	}
 	mether_space_put(space);
@@ -186,8 +203,8 @@ static long mether_ioctl_host_reclaim(struct net *net,
 	return ret;
 }
 
-static long mether_ioctl_stats(struct mether_space *space,
-			       struct mether_stats __user *argp)
+static long mether_ioctl_stats(struct mether_space *space, unsigned int cmd,
+			       void __user *argp)
 {
 	struct mether_stats stats;
 	unsigned int v;
@@ -200,7 +217,44 @@ static long mether_ioctl_stats(struct mether_space *space,
 	}
 	stats.writeable_purges = atomic64_read(&space->purges[0]);
 	stats.purges = atomic64_read(&space->purges[1]);
-	return copy_to_user(argp, &stats, sizeof(stats)) ? -EFAULT : 0;
+	return mether_copy_out(cmd, argp, &stats, sizeof(stats));
+}
+
+static long mether_ioctl_status(struct net *net, unsigned int cmd,
+				void __user *argp)
+{
+	struct mether_status status;
+	struct mether_space *space;
+
+	space = mether_host_space(net);
+	if (IS_ERR(space))
+		return PTR_ERR(space);
+	mether_net_status(space, &status);
+	mether_space_put(space);
+	return mether_copy_out(cmd, argp, &status, sizeof(status));
+}
+
+/*
+ * The reads that grow (the uapi header): known by their number alone,
+ * whatever size the caller's struct has. Return: -ENOTTY for any other
+ * command.
+ */
+static long mether_ioctl_read(struct mether_file *mf, unsigned int cmd,
+			      void __user *argp)
+{
+	if (_IOC_TYPE(cmd) != METHER_IOC_MAGIC || _IOC_DIR(cmd) != _IOC_READ ||
+	    _IOC_SIZE(cmd) < METHER_READ_SIZE_MIN)
+		return -ENOTTY;
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(METHER_IOC_STATS):
+		return mether_ioctl_stats(mf->space, cmd, argp);
+	case _IOC_NR(METHER_IOC_PEERS):
+		return mether_ioctl_peers(mf->net, cmd, argp);
+	case _IOC_NR(METHER_IOC_STATUS):
+		return mether_ioctl_status(mf->net, cmd, argp);
+	default:
+		return -ENOTTY;
+	}
 }
 
 /*
@@ -260,8 +314,6 @@ static long mether_ioctl(struct file *file, unsigned int cmd,
 		return mether_ioctl_up_keyed(mf->net, argp);
 	case METHER_IOC_DOWN:
 		return mether_host_down(mf->net);
-	case METHER_IOC_STATS:
-		return mether_ioctl_stats(space, argp);
 	case METHER_IOC_SET_KEY:
 		return mether_ioctl_host_key(mf->net, argp);
 	case METHER_IOC_SEGMENT_GRANT:
@@ -271,12 +323,10 @@ static long mether_ioctl(struct file *file, unsigned int cmd,
 		return mether_ioctl_segment_grant(mf, argp);
 	case METHER_IOC_SEGMENT_ATTACH:
 		return mether_ioctl_segment_attach(mf, argp);
-	case METHER_IOC_PEERS:
-		return mether_ioctl_peers(mf->net, argp);
 	case METHER_IOC_RECLAIM:
 		return mether_ioctl_host_reclaim(mf->net, argp);
 	default:
-		return -ENOTTY;
+		return mether_ioctl_read(mf, cmd, argp);
 	}
 }
 

@@ -47,6 +47,7 @@
  * @sock: the kernel UDP socket
  * @space: the space it serves (which owns the link)
  * @limits: what received packets must match
+ * @up: the configuration it came up with, for METHER_IOC_STATUS
  * @dest: where pages are sent: the segment's broadcast address
  * @rx_work: reads and applies received packets
  * @saved_data_ready: the socket's own callback, put back at down
@@ -64,6 +65,7 @@ struct mether_link {
 	struct socket *sock;
 	struct mether_space *space;
 	struct mether_wire_limits limits;
+	struct mether_up up;
 	struct sockaddr_in dest;
 	struct work_struct rx_work;
 	void (*saved_data_ready)(struct sock *sk);
@@ -487,6 +489,7 @@ int mether_net_up(struct net *net, struct mether_space *space,
 	if (!link)
 		return -ENOMEM;
 	link->space = space;
+	link->up = *up;
 	link->limits = (struct mether_wire_limits) {
 		.cluster = up->cluster,
 		.self = up->host_id,
@@ -730,6 +733,38 @@ int mether_net_stats(struct mether_space *space, struct mether_stats *stats)
 	}
 	mutex_unlock(&space->link_lock);
 	return 0;
+}
+
+/**
+ * mether_net_status() - this host as it came up, for METHER_IOC_STATUS
+ * @space: the host's current space
+ * @out: filled in; its configuration is zero while the host is down
+ */
+void mether_net_status(struct mether_space *space, struct mether_status *out)
+{
+	unsigned long data_driven = space->data_driven_timeout;
+	struct mether_link *link;
+
+	memset(out, 0, sizeof(*out));
+	out->host_timeout_ms = jiffies_to_msecs(space->host_timeout);
+	out->request_timeout_ms = jiffies_to_msecs(space->request_timeout);
+	if (data_driven != MAX_SCHEDULE_TIMEOUT)
+		out->data_driven_timeout_ms = jiffies_to_msecs(data_driven);
+	mutex_lock(&space->link_lock);
+	link = space->link;
+	if (link) {
+		out->up = link->up;
+		out->epoch = link->epoch;
+		out->socket_buffer = READ_ONCE(link->sock->sk->sk_rcvbuf);
+		out->flags = METHER_STATUS_UP;
+		if (link->limits.seal != METHER_SEAL_NONE)
+			out->flags |= METHER_STATUS_SEALED;
+		spin_lock_bh(&link->stats_lock);
+		if (link->stats.reclaimed_epoch)
+			out->flags |= METHER_STATUS_RECLAIMED;
+		spin_unlock_bh(&link->stats_lock);
+	}
+	mutex_unlock(&space->link_lock);
 }
 
 /**

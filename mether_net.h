@@ -31,5 +31,6 @@ void mether_net_reclaimed(struct mether_space *space, u32 host, u64 epoch);
 unsigned int mether_net_live(struct mether_space *space, u32 except,
 			     u32 ids[METHER_PEERS_MAX]);
 int mether_net_stats(struct mether_space *space, struct mether_stats *stats);
+void mether_net_status(struct mether_space *space, struct mether_status *out);
 
 #endif /* _METHER_NET_H */

@@ -593,6 +593,49 @@ static void test_fork(void)
 	       "fork: child and parent share the consistent copy");
 }
 
+/*
+ * STATS, PEERS and STATUS answer any size from METHER_READ_SIZE_MIN up
+ * (the uapi header): a program of an older header (a smaller struct) gets
+ * the bytes it knows, one of a newer (a bigger struct) zeros past the
+ * module's. Fields that do not move while nobody works are compared.
+ */
+static void test_growing_reads(void)
+{
+	const size_t size = sizeof(struct mether_status);
+	unsigned char full[sizeof(struct mether_status)];
+	unsigned char big[sizeof(struct mether_status) + 64];
+	unsigned char small[METHER_READ_SIZE_MIN + 16];
+	unsigned int nr = _IOC_NR(METHER_IOC_STATUS);
+	size_t i;
+	int zeros = 1;
+
+	memset(full, 0xa5, sizeof(full));
+	report(!ioctl(fd, METHER_IOC_STATUS, full),
+	       "STATUS with the header's size");
+	memset(small, 0xa5, sizeof(small));
+	report(!ioctl(fd, _IOC(_IOC_READ, METHER_IOC_MAGIC, nr, 16), small) &&
+	       !memcmp(small, full, 16) && small[16] == 0xa5,
+	       "STATUS of an older, smaller struct: the bytes it knows, no more");
+	memset(big, 0xa5, sizeof(big));
+	report(!ioctl(fd, _IOC(_IOC_READ, METHER_IOC_MAGIC, nr, sizeof(big)),
+		       big) && !memcmp(big, full, size),
+	       "STATUS of a newer, bigger struct: the module's bytes ...");
+	for (i = size; i < sizeof(big); i++)
+		zeros &= big[i] == 0;
+	report(zeros, "... and zeros past them");
+	expect_errno("STATUS of fewer bytes than METHER_READ_SIZE_MIN",
+		     ioctl(fd, _IOC(_IOC_READ, METHER_IOC_MAGIC, nr,
+				    METHER_READ_SIZE_MIN - 1), small), ENOTTY);
+	expect_errno("STATUS written to, not read", ioctl(fd,
+		     _IOC(_IOC_WRITE, METHER_IOC_MAGIC, nr, size), full),
+		     ENOTTY);
+	report(!ioctl(fd, _IOC(_IOC_READ, METHER_IOC_MAGIC,
+			       _IOC_NR(METHER_IOC_STATS), 64), big) &&
+	       !ioctl(fd, _IOC(_IOC_READ, METHER_IOC_MAGIC,
+			       _IOC_NR(METHER_IOC_PEERS), 8), small),
+	       "STATS and PEERS of older, smaller structs");
+}
+
 int main(void)
 {
 	page_size = sysconf(_SC_PAGESIZE);
@@ -620,5 +663,6 @@ int main(void)
 	test_read_only_open();
 	test_no_pins();
 	test_fork();
+	test_growing_reads();
 	return failures ? 1 : 0;
 }

@@ -25,7 +25,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define METHER_API_VERSION	8
+#define METHER_API_VERSION	9
 
 /* The short page: the first METHER_SHORT_SIZE bytes of a page. */
 #define METHER_SHORT_SIZE	32
@@ -391,6 +391,39 @@ struct mether_peers {
 	struct mether_peer_info peer[METHER_PEERS_MAX];
 };
 
+/* struct mether_status.flags */
+#define METHER_STATUS_UP	0x1	/* in a cluster */
+#define METHER_STATUS_SEALED	0x2	/* its packets are sealed */
+#define METHER_STATUS_RECLAIMED	0x4	/* the cluster reclaimed its pages */
+
+/**
+ * struct mether_status - METHER_IOC_STATUS: this host, as it came up
+ * @up: the configuration it came up with, as METHER_IOC_UP took it (its
+ *	key never: METHER_IOC_UP_KEYED's is not in it); zero while down
+ * @flags: METHER_STATUS_*
+ * @host_timeout_ms: how long a host may be quiet before it is silent
+ * @request_timeout_ms: how long a fault asks before SIGBUS
+ * @data_driven_timeout_ms: how long a data-driven fault waits before it
+ *	asks (0: for ever)
+ * @socket_buffer: bytes of packets its socket may hold unread (0 while
+ *	down)
+ * @reserved: zero
+ * @epoch: the epoch it came up under (0: down)
+ *
+ * The timeouts are those the host's current space was made with (the
+ * module parameters then), up or not.
+ */
+struct mether_status {
+	struct mether_up up;
+	__u32 flags;
+	__u32 host_timeout_ms;
+	__u32 request_timeout_ms;
+	__u32 data_driven_timeout_ms;
+	__u32 socket_buffer;
+	__u32 reserved;
+	__u64 epoch;
+};
+
 /**
  * struct mether_reclaimed - one page a reclaim gave a new owner
  * @page: page number
@@ -450,6 +483,16 @@ struct mether_wait {
 };
 
 /*
+ * STATS, PEERS and STATUS only read, and grow only by fields appended at
+ * their ends: the size in their numbers is the caller's struct's, and the
+ * module answers any size from METHER_READ_SIZE_MIN bytes up, as DRM's
+ * ioctls do. It fills as many bytes as it and the caller both know, and
+ * zeroes the caller's bytes past its own, so a program built against an
+ * older or a newer header goes on working (API 9).
+ */
+#define METHER_READ_SIZE_MIN	8
+
+/*
  * A code Documentation/userspace-api/ioctl/ioctl-number.rst gives nobody
  * (tests/api-build.sh checks it); it was 0xb7 before API version 6.
  */
@@ -481,6 +524,8 @@ struct mether_wait {
 #define METHER_IOC_WAIT		_IOW(METHER_IOC_MAGIC, 0x0e, struct mether_wait)
 /* METHER_IOC_UP and the key, at once (CAP_NET_ADMIN; API 8). */
 #define METHER_IOC_UP_KEYED	_IOW(METHER_IOC_MAGIC, 0x0f, struct mether_up_keyed)
+/* This host's configuration, read back (API 9). */
+#define METHER_IOC_STATUS	_IOR(METHER_IOC_MAGIC, 0x10, struct mether_status)
 
 /*
  * Only 64-bit processes can use Mether: the views of a page lie
