@@ -230,7 +230,8 @@ guest_run() {
 GUEST_TESTS=(kunit.sh module.sh api.sh segment.sh network.sh count.sh
 	forgery.sh reclaimspoof.sh migrate.sh multicast.sh netem.sh pipes.sh
 	capability.sh hosts.sh
-	reclaim.sh replay.sh trace.sh late.sh netns.sh fuzz.sh consistent.sh)
+	reclaim.sh replay.sh trace.sh late.sh netns.sh fuzz.sh consistent.sh
+	status.sh)
 DEBUG_GUESTS=(--kernel "$DEBUG_TREE/arch/x86/boot/bzImage"
 	--module "$BUILD/debug/mether.ko" --debug-cmdline)
 
@@ -251,6 +252,7 @@ elif [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--host-script tests/host/forgery.py \
 		--host-script tests/host/reclaimspoof.py \
 		--host-script tests/host/replay.py \
+		--host-script tests/host/status.py \
 		--guests 2 --timeout 3600 --test-timeout 1500 \
 		"${GUEST_TESTS[@]/#/tests/guest/}"
 

@@ -98,9 +98,13 @@ def usage_errors():
     refused("an unknown global option", [METHERCTL, "-x", "status"],
             "unknown option '-x'")
     refused("-d without a device", [METHERCTL, "-d"], "-d needs a value")
-    for cmd in ("status", "stats", "hosts", "down"):
-        refused(f"{cmd} --json", ctl(cmd, "--json"),
-                f"{cmd}: unknown option '--json'")
+    refused("down --json", ctl("down", "--json"),
+            "down: unknown option '--json'")
+    for cmd in ("status", "stats", "hosts"):
+        refused(f"{cmd} --machine --json", ctl(cmd, "--machine", "--json"),
+                f"{cmd}: --machine or --json, not both")
+        refused(f"{cmd} --text", ctl(cmd, "--text"),
+                f"{cmd}: unknown option '--text'")
     refused("status with an extra word", ctl("status", "extra"),
             "status: unexpected argument 'extra'")
     refused("stats --machine with an extra word",
@@ -171,6 +175,9 @@ def usage_errors():
            shown(p))
 
     for args in (["status"], ["stats", "--machine"], ["hosts"], ["down"],
+                 ["status", "--json"], ["status", "--machine"],
+                 ["stats", "--json"], ["hosts", "--json"],
+                 ["hosts", "--machine", "--machine"],
                  ["get", "5"], ["get", "--wait", "0x10"], ["get", "0"],
                  ["put", "5", "4294967295"], ["put", "--directory", "0", "0"],
                  ["put", "0x3", "0x10"],

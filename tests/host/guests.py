@@ -11,7 +11,8 @@ import urllib.request
 
 # Each host script of a run serves its files on a port of its own on the
 # host's address: several run beside one another in the two-guest run.
-HTTP_PORTS = {"forgery": 8077, "replay": 8078, "reclaimspoof": 8079}
+HTTP_PORTS = {"forgery": 8077, "replay": 8078, "reclaimspoof": 8079,
+              "status": 8080}
 
 
 def report(ok, name):

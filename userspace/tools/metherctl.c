@@ -291,54 +291,215 @@ static void start_options(void)
 	opterr = 0;
 }
 
-/* Commands of one optional flag and no operands: stats, hosts... */
-static int flag_only(int argc, char **argv, const char *flag)
+/* Commands of no options and no operands: down, genkey. */
+static void no_options(int argc, char **argv)
+{
+	const struct option longs[] = { {} };
+	struct operands none = { 0 };
+
+	start_options();
+	while (next_option(argc, argv, longs, &none) != -1)
+		;
+}
+
+/* How status, stats and hosts print: for people, NAME VALUE lines, JSON. */
+enum output { OUTPUT_TEXT, OUTPUT_MACHINE, OUTPUT_JSON };
+
+static enum output output_format(int argc, char **argv)
 {
 	const struct option longs[] = {
-		{ flag ? flag : "", no_argument, NULL, 'f' },
+		{ "machine", no_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
 		{}
 	};
 	struct operands none = { 0 };
-	int set = 0;
+	enum output out = OUTPUT_TEXT, want;
+	int opt;
 
 	start_options();
-	while (next_option(argc, argv, flag ? longs : longs + 1, &none) != -1)
-		set = 1;
-	return set;
+	while ((opt = next_option(argc, argv, longs, &none)) != -1) {
+		want = opt == 'j' ? OUTPUT_JSON : OUTPUT_MACHINE;
+		if (out != OUTPUT_TEXT && out != want)
+			usage_error("%s: --machine or --json, not both",
+				    argv[0]);
+		out = want;
+	}
+	return out;
+}
+
+/*
+ * One record of named values: NAME VALUE lines (--machine), or the
+ * members of one JSON object (--json), the same names either way.
+ */
+struct record {
+	enum output format;
+	unsigned int fields;
+};
+
+static void record_begin(struct record *r, enum output format)
+{
+	r->format = format;
+	r->fields = 0;
+	if (format == OUTPUT_JSON)
+		putchar('{');
+}
+
+static void record_name(struct record *r, const char *name)
+{
+	if (r->format == OUTPUT_JSON)
+		printf("%s\"%s\": ", r->fields++ ? ", " : "", name);
+	else
+		printf("%s ", name);
+}
+
+static void record_number(struct record *r, const char *name,
+			  unsigned long long value)
+{
+	record_name(r, name);
+	printf(r->format == OUTPUT_JSON ? "%llu" : "%llu\n", value);
+}
+
+/* A JSON string, escaped; for --machine a word ("-" when empty). */
+static void record_string(struct record *r, const char *name,
+			  const char *value)
+{
+	const unsigned char *c = (const unsigned char *)value;
+
+	record_name(r, name);
+	if (r->format != OUTPUT_JSON) {
+		printf("%s\n", *value ? value : "-");
+		return;
+	}
+	putchar('"');
+	for (; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			printf("\\%c", *c);
+		else if (*c < 0x20 || *c == 0x7f)
+			printf("\\u%04x", *c);
+		else
+			putchar(*c);
+	}
+	putchar('"');
+}
+
+/* Closes a JSON object; the caller ends the line. */
+static void record_end(struct record *r)
+{
+	if (r->format == OUTPUT_JSON)
+		putchar('}');
+}
+
+static const char *ipv4_text(__be32 addr, char buf[INET_ADDRSTRLEN])
+{
+	struct in_addr in = { .s_addr = addr };
+
+	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
+
+static void show_status_text(const struct mether_info *info,
+			     const struct mether_status *st)
+{
+	char addr[INET_ADDRSTRLEN], broadcast[INET_ADDRSTRLEN];
+	char ifname[IF_NAMESIZE] = "";
+
+	if (st->up.ifindex && !if_indextoname(st->up.ifindex, ifname))
+		snprintf(ifname, sizeof(ifname), "#%u", st->up.ifindex);
+	printf("device:      %s\n", device);
+	printf("api version: %u\n", info->api_version);
+	printf("network:     %s\n", st->flags & METHER_STATUS_UP ?
+	       "up" : "down (this host alone)");
+	if (st->flags & METHER_STATUS_UP) {
+		printf("host:        %u of cluster %u, epoch %llu%s\n",
+		       st->up.host_id, st->up.cluster,
+		       (unsigned long long)st->epoch,
+		       st->up.flags & METHER_UP_CREATE ?
+		       " (it made the space)" : "");
+		printf("socket:      %s port %u, to %s%s%s, %u bytes unread at most\n",
+		       ipv4_text(st->up.addr, addr), ntohs(st->up.port),
+		       ipv4_text(st->up.broadcast, broadcast),
+		       *ifname ? " on " : "", ifname, st->socket_buffer);
+		printf("sealing:     %s\n", st->flags & METHER_STATUS_SEALED ?
+		       "on (XChaCha20-Poly1305, cluster key)" :
+		       "OFF: packets are neither authenticated nor private (--unsealed)");
+	}
+	if (st->flags & METHER_STATUS_RECLAIMED)
+		printf("RECLAIMED:   the cluster reclaimed this host's pages (epoch %llu); its copies are no longer the cluster's: 'metherctl down', then up\n",
+		       (unsigned long long)st->epoch);
+	printf("pages:       %llu\n", (unsigned long long)info->pages);
+	printf("page size:   %u bytes\n", info->page_size);
+	printf("short page:  %u bytes\n", info->short_size);
+	printf("view shift:  %u (views %u, space %llu bytes per view)\n",
+	       info->view_shift, METHER_VIEWS,
+	       (unsigned long long)1 << info->view_shift);
+	printf("timeouts:    host %u ms, request %u ms, data-driven ",
+	       st->host_timeout_ms, st->request_timeout_ms);
+	if (st->data_driven_timeout_ms)
+		printf("%u ms\n", st->data_driven_timeout_ms);
+	else
+		printf("none (waits for ever)\n");
+}
+
+/* status --machine and --json: the same names, documented in metherctl(8). */
+static void show_status_record(enum output format,
+			       const struct mether_info *info,
+			       const struct mether_status *st)
+{
+	char addr[INET_ADDRSTRLEN], ifname[IF_NAMESIZE] = "";
+	struct record r;
+
+	if (st->up.ifindex && !if_indextoname(st->up.ifindex, ifname))
+		snprintf(ifname, sizeof(ifname), "#%u", st->up.ifindex);
+	record_begin(&r, format);
+	record_string(&r, "device", device);
+	record_number(&r, "api_version", info->api_version);
+	record_number(&r, "up", !!(st->flags & METHER_STATUS_UP));
+	record_number(&r, "sealed", !!(st->flags & METHER_STATUS_SEALED));
+	record_number(&r, "reclaimed",
+		      !!(st->flags & METHER_STATUS_RECLAIMED));
+	record_number(&r, "host_id", st->up.host_id);
+	record_number(&r, "cluster", st->up.cluster);
+	record_number(&r, "epoch", st->epoch);
+	record_number(&r, "create", !!(st->up.flags & METHER_UP_CREATE));
+	record_string(&r, "address", st->up.addr ?
+		      ipv4_text(st->up.addr, addr) : "");
+	record_string(&r, "broadcast", st->up.broadcast ?
+		      ipv4_text(st->up.broadcast, addr) : "");
+	record_number(&r, "port", ntohs(st->up.port));
+	record_string(&r, "interface", ifname);
+	record_number(&r, "socket_buffer", st->socket_buffer);
+	record_number(&r, "pages", info->pages);
+	record_number(&r, "page_size", info->page_size);
+	record_number(&r, "short_size", info->short_size);
+	record_number(&r, "view_shift", info->view_shift);
+	record_number(&r, "host_timeout_ms", st->host_timeout_ms);
+	record_number(&r, "request_timeout_ms", st->request_timeout_ms);
+	record_number(&r, "data_driven_timeout_ms",
+		      st->data_driven_timeout_ms);
+	record_end(&r);
+	if (format == OUTPUT_JSON)
+		putchar('\n');
 }
 
 static int cmd_status(int argc, char **argv)
 {
-	struct mether_stats stats;
+	enum output format = output_format(argc, argv);
+	struct mether_status st;
 	struct mether_info info;
 	int fd;
 
-	flag_only(argc, argv, NULL);
 	fd = open_device();
 	if (ioctl(fd, METHER_IOC_INFO, &info) < 0)
 		fail("METHER_IOC_INFO");
-	if (ioctl(fd, METHER_IOC_STATS, &stats) < 0)
-		fail("METHER_IOC_STATS");
 	if (info.api_version != METHER_API_VERSION)
 		fprintf(stderr,
 			"metherctl: module speaks API %u, metherctl API %u\n",
 			info.api_version, METHER_API_VERSION);
-	printf("device:      %s\n", device);
-	printf("api version: %u\n", info.api_version);
-	printf("network:     %s\n", stats.up ? "up" : "down (this host alone)");
-	if (stats.up)
-		printf("sealing:     %s\n", stats.sealed ?
-		       "on (XChaCha20-Poly1305, cluster key)" :
-		       "OFF: packets are neither authenticated nor private (--unsealed)");
-	if (stats.reclaimed_epoch)
-		printf("RECLAIMED:   the cluster reclaimed this host's pages (epoch %llu); its copies are no longer the cluster's: 'metherctl down', then up\n",
-		       (unsigned long long)stats.reclaimed_epoch);
-	printf("pages:       %llu\n", (unsigned long long)info.pages);
-	printf("page size:   %u bytes\n", info.page_size);
-	printf("short page:  %u bytes\n", info.short_size);
-	printf("view shift:  %u (views %u, space %llu bytes per view)\n",
-	       info.view_shift, METHER_VIEWS,
-	       (unsigned long long)1 << info.view_shift);
+	if (ioctl(fd, METHER_IOC_STATUS, &st) < 0)
+		fail("METHER_IOC_STATUS");
+	if (format == OUTPUT_TEXT)
+		show_status_text(&info, &st);
+	else
+		show_status_record(format, &info, &st);
 	return 0;
 }
 
@@ -480,7 +641,7 @@ static int cmd_genkey(int argc, char **argv)
 	ssize_t done;
 	int i;
 
-	flag_only(argc, argv, NULL);
+	no_options(argc, argv);
 	if (!fstat(1, &st) && S_ISREG(st.st_mode) &&
 	    (st.st_mode & (S_IRWXG | S_IRWXO)))
 		fprintf(stderr, "metherctl genkey: warning: group or others may read the file the key goes to, and --key-file will refuse it: set 'umask 077' first\n");
@@ -676,47 +837,63 @@ static int cmd_up(int argc, char **argv)
 
 static int cmd_down(int argc, char **argv)
 {
-	flag_only(argc, argv, NULL);
+	no_options(argc, argv);
 	if (ioctl(open_device(), METHER_IOC_DOWN) < 0)
 		fail("down");
 	return 0;
 }
 
-static int show_stats(int fd, int machine)
+/* stats --machine and --json: the names metherctl(8) lists. */
+static void show_stats_record(enum output format, const struct mether_stats *st)
+{
+	char name[64];
+	struct record r;
+	int t;
+
+	record_begin(&r, format);
+	record_number(&r, "up", st->up);
+	record_number(&r, "snooped", st->snooped);
+	record_number(&r, "ownership_transfers", st->ownership_transfers);
+	record_number(&r, "retransmits", st->retransmits);
+	record_number(&r, "socket_drops", st->socket_drops);
+	record_number(&r, "reclaims_ignored", st->reclaims_ignored);
+	record_number(&r, "reclaimed_epoch", st->reclaimed_epoch);
+	for (t = 1; t < METHER_PACKET_TYPES; t++) {
+		snprintf(name, sizeof(name), "tx_%s_packets", packet_names[t]);
+		record_number(&r, name, st->tx_packets[t]);
+		snprintf(name, sizeof(name), "tx_%s_bytes", packet_names[t]);
+		record_number(&r, name, st->tx_bytes[t]);
+		snprintf(name, sizeof(name), "rx_%s_packets", packet_names[t]);
+		record_number(&r, name, st->rx_packets[t]);
+		snprintf(name, sizeof(name), "rx_%s_bytes", packet_names[t]);
+		record_number(&r, name, st->rx_bytes[t]);
+	}
+	for (t = 0; t < METHER_DROP_REASONS; t++) {
+		snprintf(name, sizeof(name), "drop_%s", drop_names[t]);
+		record_number(&r, name, st->drops[t]);
+	}
+	for (t = 0; t < (int)METHER_VIEWS; t++) {
+		snprintf(name, sizeof(name), "consistent_faults_view%d", t);
+		record_number(&r, name, st->consistent_faults[t]);
+		snprintf(name, sizeof(name), "inconsistent_faults_view%d", t);
+		record_number(&r, name, st->inconsistent_faults[t]);
+	}
+	record_number(&r, "purges", st->purges);
+	record_number(&r, "writeable_purges", st->writeable_purges);
+	record_end(&r);
+	if (format == OUTPUT_JSON)
+		putchar('\n');
+}
+
+static int show_stats(int fd, enum output format)
 {
 	struct mether_stats st;
 	int t, r;
 
 	if (ioctl(fd, METHER_IOC_STATS, &st) < 0)
 		fail("METHER_IOC_STATS");
-	if (machine) {
-		printf("up %u\nsnooped %llu\nownership_transfers %llu\n"
-		       "retransmits %llu\nsocket_drops %llu\n"
-		       "reclaims_ignored %llu\nreclaimed_epoch %llu\n", st.up,
-		       (unsigned long long)st.snooped,
-		       (unsigned long long)st.ownership_transfers,
-		       (unsigned long long)st.retransmits,
-		       (unsigned long long)st.socket_drops,
-		       (unsigned long long)st.reclaims_ignored,
-		       (unsigned long long)st.reclaimed_epoch);
-		for (t = 1; t < METHER_PACKET_TYPES; t++)
-			printf("tx_%s_packets %llu\ntx_%s_bytes %llu\n"
-			       "rx_%s_packets %llu\nrx_%s_bytes %llu\n",
-			       packet_names[t], (unsigned long long)st.tx_packets[t],
-			       packet_names[t], (unsigned long long)st.tx_bytes[t],
-			       packet_names[t], (unsigned long long)st.rx_packets[t],
-			       packet_names[t], (unsigned long long)st.rx_bytes[t]);
-		for (r = 0; r < METHER_DROP_REASONS; r++)
-			printf("drop_%s %llu\n", drop_names[r],
-			       (unsigned long long)st.drops[r]);
-		for (t = 0; t < (int)METHER_VIEWS; t++)
-			printf("consistent_faults_view%d %llu\n"
-			       "inconsistent_faults_view%d %llu\n", t,
-			       (unsigned long long)st.consistent_faults[t], t,
-			       (unsigned long long)st.inconsistent_faults[t]);
-		printf("purges %llu\nwriteable_purges %llu\n",
-		       (unsigned long long)st.purges,
-		       (unsigned long long)st.writeable_purges);
+	if (format != OUTPUT_TEXT) {
+		show_stats_record(format, &st);
 		return 0;
 	}
 	printf("network %s, %llu copies refreshed by snooping, %llu consistent copies received, %llu handoffs retransmitted\n",
@@ -756,41 +933,71 @@ static int show_stats(int fd, int machine)
 
 static int cmd_stats(int argc, char **argv)
 {
-	int machine = flag_only(argc, argv, "machine");
+	enum output format = output_format(argc, argv);
 
-	return show_stats(open_device(), machine);
+	return show_stats(open_device(), format);
 }
 
-static int show_hosts(int fd, int machine)
+/* What metherctl hosts calls a host: alive, silent or reclaimed. */
+static const char *peer_state(const struct mether_peer_info *p)
+{
+	if (!(p->flags & METHER_PEER_SILENT))
+		return "alive";
+	return p->flags & METHER_PEER_RECLAIMED ? "reclaimed" : "silent";
+}
+
+/* hosts --json: one object, its hosts an array (metherctl(8)). */
+static void show_hosts_json(const struct mether_peers *peers)
+{
+	struct record r;
+	unsigned int i;
+
+	printf("{\"host_timeout_ms\": %u, \"hosts\": [", peers->host_timeout_ms);
+	for (i = 0; i < peers->count; i++) {
+		const struct mether_peer_info *p = &peers->peer[i];
+
+		if (i)
+			printf(", ");
+		record_begin(&r, OUTPUT_JSON);
+		record_number(&r, "host", p->host_id);
+		record_string(&r, "state", peer_state(p));
+		record_number(&r, "quiet_ms", p->silent_ms);
+		record_number(&r, "epoch", p->epoch);
+		record_number(&r, "reclaimed_epoch", p->reclaimed_epoch);
+		record_end(&r);
+	}
+	printf("]}\n");
+}
+
+static int show_hosts(int fd, enum output format)
 {
 	struct mether_peers peers;
 	unsigned int i;
 
 	if (ioctl(fd, METHER_IOC_PEERS, &peers) < 0)
 		fail("METHER_IOC_PEERS");
-	if (!machine)
+	if (format == OUTPUT_JSON) {
+		show_hosts_json(&peers);
+		return 0;
+	}
+	if (format == OUTPUT_TEXT)
 		printf("%-8s %-9s %12s %-20s %s\n", "host", "state",
 		       "quiet (ms)", "epoch", "reclaimed up to epoch");
 	for (i = 0; i < peers.count; i++) {
 		const struct mether_peer_info *p = &peers.peer[i];
-		const char *state = p->flags & METHER_PEER_SILENT ?
-				    "silent" : "alive";
 
-		if (p->flags & METHER_PEER_SILENT &&
-		    p->flags & METHER_PEER_RECLAIMED)
-			state = "reclaimed";
-		if (machine)
-			printf("%u %s %llu %llu %llu\n", p->host_id, state,
-			       (unsigned long long)p->silent_ms,
+		if (format == OUTPUT_MACHINE)
+			printf("%u %s %llu %llu %llu\n", p->host_id,
+			       peer_state(p), (unsigned long long)p->silent_ms,
 			       (unsigned long long)p->epoch,
 			       (unsigned long long)p->reclaimed_epoch);
 		else
 			printf("%-8u %-9s %12llu %-20llu %llu\n", p->host_id,
-			       state, (unsigned long long)p->silent_ms,
+			       peer_state(p), (unsigned long long)p->silent_ms,
 			       (unsigned long long)p->epoch,
 			       (unsigned long long)p->reclaimed_epoch);
 	}
-	if (!machine)
+	if (format == OUTPUT_TEXT)
 		printf("(silent: not heard for %u ms)\n",
 		       peers.host_timeout_ms);
 	return 0;
@@ -798,9 +1005,9 @@ static int show_hosts(int fd, int machine)
 
 static int cmd_hosts(int argc, char **argv)
 {
-	int machine = flag_only(argc, argv, "machine");
+	enum output format = output_format(argc, argv);
 
-	return show_hosts(open_device(), machine);
+	return show_hosts(open_device(), format);
 }
 
 static int cmd_reclaim(int argc, char **argv)
