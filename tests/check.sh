@@ -20,7 +20,7 @@ ensure_pkgs build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
 	xz-utils iproute2 qemu-system-x86 busybox-static linux-source-6.1 \
 	linux-headers-amd64 sparse python3-scapy python3-nacl spin \
 	groff-base man-db tshark dkms dpkg-dev pkg-config debhelper dh-dkms \
-	lintian python3-cryptography
+	lintian python3-cryptography perl
 
 cd "$METHER_TOP"
 BUILD=$METHER_TOP/build
@@ -31,8 +31,43 @@ RESULTS=$OUT/results.txt
 : >"$RESULTS"
 start=$SECONDS
 
+# Standard output is TAP version 13, which prove(1) parses: every result
+# numbered as it is printed, diagnostics as "#" lines, the plan at the
+# end, then the summary line. $OUT/check.tap keeps a copy, which prove
+# reads back at the end.
+TAP=$OUT/check.tap
+TAP_N=0
+tap() { # tap LINE: print LINE, numbered if it is a result
+	case $1 in
+	"ok "*)
+		TAP_N=$((TAP_N + 1))
+		set -- "ok $TAP_N - ${1#ok }" ;;
+	"not ok "*)
+		TAP_N=$((TAP_N + 1))
+		set -- "not ok $TAP_N - ${1#not ok }" ;;
+	esac
+	printf '%s\n' "$1" | tee -a "$TAP"
+}
+: >"$TAP"
+tap "TAP version 13"
+
+# tap_run LOG CMD...: run CMD (its standard error too unless TAP_STDERR
+# is set), pass its output through tap, append it to LOG; return its
+# status.
+tap_run() {
+	local log=$1 line status=$OUT/.tap-status
+	shift
+	while IFS= read -r line; do
+		printf '%s\n' "$line" >>"$log"
+		tap "$line"
+	done < <(if [ -n "${TAP_STDERR:-}" ]; then "$@"; else "$@" 2>&1; fi
+		 echo $? >"$status")
+	return "$(cat "$status")"
+}
+
 record() { # record ok|"not ok" NAME [DETAIL-FILE]
-	echo "$1 $2" | tee -a "$RESULTS"
+	echo "$1 $2" >>"$RESULTS"
+	tap "$1 $2"
 	if [ "$1" != ok ] && [ -n "${3:-}" ]; then
 		sed 's/^/#   /' "$3" | head -40
 	fi
@@ -82,8 +117,8 @@ STOCK=$(bash tests/vm/stock-kernel.sh) || die "stock kernel preparation failed"
 checked() {
 	local name=$1 status
 	shift
-	"$@" 2>&1 | tee -a "$RESULTS"
-	status=${PIPESTATUS[0]}
+	tap_run "$RESULTS" "$@"
+	status=$?
 	if [ "$status" -ne 0 ]; then
 		record "not ok" "$name: exited with status $status"
 	else
@@ -217,8 +252,10 @@ fi
 guest_run() {
 	local name=$1 status
 	shift
-	tests/vm/run-guests --out "$OUT/$name" "$@" | tee "$OUT/$name.txt"
-	status=${PIPESTATUS[0]}
+	: >"$OUT/$name.txt"
+	TAP_STDERR=1 tap_run "$OUT/$name.txt" \
+		tests/vm/run-guests --out "$OUT/$name" "$@"
+	status=$?
 	cat "$OUT/$name.txt" >>"$RESULTS"
 	if [ "$status" -ne 0 ] && ! grep -q '^not ok ' "$OUT/$name.txt"; then
 		record "not ok" "$name run: runner failed (status $status)"
@@ -308,5 +345,21 @@ done
 passed=$(grep -c '^ok ' "$RESULTS")
 failed=$(grep -c '^not ok ' "$RESULTS")
 msg "make check$([ "$QUICK" = 1 ] && echo -quick) took $((SECONDS - start))s; logs in $OUT"
+tap "1..$TAP_N"
+# The output must be what it says it is: TAP that prove parses, with a
+# result line for every result counted.
+tap_ok=1
+if [ "$TAP_N" -ne $((passed + failed)) ]; then
+	echo "# $TAP_N results printed, $((passed + failed)) counted"
+	tap_ok=0
+fi
+prove --exec cat "$TAP" >"$OUT/prove.log" 2>&1
+prove_status=$?
+if grep -q 'Parse errors' "$OUT/prove.log" ||
+   { [ "$failed" -eq 0 ] && [ "$prove_status" -ne 0 ]; }; then
+	echo "# prove cannot parse $TAP:"
+	sed 's/^/#   /' "$OUT/prove.log" | tail -20
+	tap_ok=0
+fi
 echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ] && [ "$tap_ok" = 1 ]
