@@ -6,7 +6,7 @@
 # once it is wiped on purpose and made again, old capabilities open
 # nothing (issue 13, point 8).
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 64 : 15))
+plan $((METHER_ID == 0 ? 67 : 15))
 
 KEY=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 OTHER_KEY=ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
@@ -36,11 +36,34 @@ if [ "$METHER_ID" = 0 ]; then
 	echo $KEY >/tmp/key
 	chmod 600 /tmp/key
 	keyed="--key-file /tmp/key"
+	# A file opened now keeps the space the host has now (the UP below
+	# makes a new one): the key the UP brings must become that space's
+	# only key too, so a key changed after a compromise is gone for the
+	# files opened before it as well.
+	check "capability: a capability minted under the first key" sh -c \
+		'metherctl segment grant early r >/tmp/early-under-key'
 	check "capability: another key is set while the host is down" \
 		sh -c "echo $OTHER_KEY | metherctl key"
+	rm -f /tmp/go
+	mether-poke grant-later early /tmp/go >/tmp/early-later 2>&1 &
+	grantor=$!
+	n=0
+	until grep -q opened /tmp/early-later || [ $n -ge 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	check "capability: ... with a file of the old space open" \
+		grep -q opened /tmp/early-later
 fi
 check "capability: up" metherctl up --id $((METHER_ID + 1)) --cluster 17 \
 	--port 7783 --broadcast 10.77.0.255 --pages 64 $create $keyed
+if [ "$METHER_ID" = 0 ]; then
+	touch /tmp/go
+	wait $grantor
+	check "capability: the old space's file mints under the UP's key alone" \
+		[ "$(tail -1 /tmp/early-later)" = "$(cat /tmp/early-under-key)" ]
+	diag "$(cat /tmp/early-under-key /tmp/early-later)"
+fi
 barrier cap-up || not_ok "capability: barrier cap-up"
 
 if [ "$METHER_ID" = 0 ]; then

@@ -12,6 +12,7 @@
  *	mether-poke sum   full|short PAGE FROM TO
  *	mether-poke purge full|short PAGE
  *	mether-poke pinwrite PAGE SOURCE
+ *	mether-poke grant-later NAME GO
  *
  * read prints the word. Either makes this host take the consistent copy.
  * sleep starts a process that leaves a thread asleep in a data-driven
@@ -30,6 +31,10 @@
  * first and then waits, pinned, until a copy of SOURCE arrives. It says
  * "refused" (exit 3) when the pin is refused, "ENOSYS" (exit 4) on a
  * kernel without it.
+ * grant-later opens the device, says "opened", waits (60 s at most) for
+ * the file GO to exist, then prints a read capability for segment NAME
+ * minted through the file it opened: a file of the space that was the
+ * host's current one when it started, with that space's key now.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -48,6 +53,8 @@
 
 #include <linux/mether.h>
 
+#include "../lib/libmether.h"
+
 static int usage(void)
 {
 	fprintf(stderr,
@@ -58,7 +65,8 @@ static int usage(void)
 		"       mether-poke fill  full|short PAGE FROM TO BYTE\n"
 		"       mether-poke sum   full|short PAGE FROM TO\n"
 		"       mether-poke purge full|short PAGE\n"
-		"       mether-poke pinwrite PAGE SOURCE\n");
+		"       mether-poke pinwrite PAGE SOURCE\n"
+		"       mether-poke grant-later NAME GO\n");
 	return 2;
 }
 
@@ -312,6 +320,30 @@ static int whole_page(int argc, char **argv)
 			    argc, argv, page_size);
 }
 
+static int grant_later(const char *name, const char *go)
+{
+	char cap[METHER_CAPABILITY_LEN];
+	struct mether *m = mether_open(NULL);
+	int tries;
+
+	if (!m) {
+		perror("mether-poke: open");
+		return 1;
+	}
+	printf("opened\n");
+	fflush(stdout);
+	for (tries = 0; access(go, F_OK) && tries < 600; tries++)
+		usleep(100000);
+	if (mether_segment_grant(m, name, METHER_SEGMENT_READ, cap,
+				 sizeof(cap))) {
+		perror("mether-poke: grant");
+		return 1;
+	}
+	printf("%s\n", cap);
+	mether_close(m);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long page_size = sysconf(_SC_PAGESIZE);
@@ -325,6 +357,8 @@ int main(int argc, char **argv)
 		return purge_killed();
 	if (argc == 3 && !strcmp(argv[1], "sleep"))
 		return sleep_in_fault(strtoul(argv[2], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "grant-later"))
+		return grant_later(argv[2], argv[3]);
 	if (argc > 1) {
 		int ret = whole_page(argc, argv);
 
