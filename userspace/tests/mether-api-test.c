@@ -27,24 +27,11 @@
 
 #include <linux/mether.h>
 
-static int failures;
+#include "test_report.h"
+
 static long page_size;
 static int fd;
 static char *rw, *ro;	/* the consistent and inconsistent mappings */
-
-static void report(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf(ok ? "ok " : "not ok ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
 
 /* check that a call failed with @want */
 static void expect_errno(const char *name, int ret, int want)
@@ -664,5 +651,5 @@ int main(void)
 	test_no_pins();
 	test_fork();
 	test_growing_reads();
-	return failures ? 1 : 0;
+	return test_failures ? 1 : 0;
 }

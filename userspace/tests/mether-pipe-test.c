@@ -22,16 +22,12 @@
 #include <unistd.h>
 
 #include "../lib/libmether.h"
+#include "test_report.h"
 
 #define BIG	(1024 * 1024 + 123)
 
-static int failures;
-
-static void report(int ok, const char *what, size_t n)
-{
-	printf("%s %s (%zu bytes)\n", ok ? "ok" : "not ok", what, n);
-	failures += !ok;
-}
+/* A check on a message of @n bytes. */
+#define report_n(ok, what, n) report(ok, "%s (%zu bytes)", what, (size_t)(n))
 
 static double now(void)
 {
@@ -39,16 +35,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Did @ret fail with @want? Says what it got otherwise. */
-static int failed_with(ssize_t ret, int want)
-{
-	if (ret == -1 && errno == want)
-		return 1;
-	printf("# got %zd (%s), want %s\n", ret,
-	       ret == -1 ? strerror(errno) : "success", strerror(want));
-	return 0;
 }
 
 /*
@@ -63,15 +49,15 @@ static int alone(struct mether_pipe *p, unsigned char *buf)
 	mether_pipe_set_timeout(p, 1000);
 	start = now();
 	n = mether_pipe_recv(p, buf, BIG);
-	report(failed_with(n, ETIMEDOUT) && now() - start < 30,
+	report_n(failed_with(n, ETIMEDOUT) && now() - start < 30,
 	       "pipe: a receive with nobody at the other end times out", 0);
-	report(!mether_pipe_send(p, buf, 100),
+	report_n(!mether_pipe_send(p, buf, 100),
 	       "pipe: a first send needs nobody to read it", 100);
 	start = now();
-	report(failed_with(mether_pipe_send(p, buf, 100), ETIMEDOUT) &&
+	report_n(failed_with(mether_pipe_send(p, buf, 100), ETIMEDOUT) &&
 	       now() - start < 30,
 	       "pipe: a second send, never read, times out", 100);
-	return failures != 0;
+	return test_failures != 0;
 }
 
 /* The peer wrote its page and its host went down: an error, no SIGBUS. */
@@ -79,9 +65,9 @@ static int gone(struct mether_pipe *p, unsigned char *buf)
 {
 	ssize_t n = mether_pipe_recv(p, buf, BIG);
 
-	report(failed_with(n, EHOSTUNREACH),
+	report_n(failed_with(n, EHOSTUNREACH),
 	       "pipe: a receive from a host that went down fails", 0);
-	return failures != 0;
+	return test_failures != 0;
 }
 
 static void fill(unsigned char *b, size_t n, unsigned int seed)
@@ -123,10 +109,10 @@ static int small_buffer(struct mether_pipe *p, unsigned char *out,
 		perror("mether_csend");
 		return 1;
 	}
-	report(failed_with(mether_crecv(p, in, size - 1), EMSGSIZE),
+	report_n(failed_with(mether_crecv(p, in, size - 1), EMSGSIZE),
 	       "pipe: crecv into too small a buffer is refused", size);
 	n = mether_crecv(p, in, BIG);
-	report(n == (ssize_t)size && !memcmp(out, in, size),
+	report_n(n == (ssize_t)size && !memcmp(out, in, size),
 	       "pipe: ... and takes nothing: the next crecv gets it whole",
 	       size);
 	return 0;
@@ -160,13 +146,13 @@ static int drive(struct mether_pipe *p, unsigned char *out, unsigned char *in)
 			printf("# got %zd bytes (errno %d), first difference at %zu\n",
 			       n, n < 0 ? errno : 0, j);
 		}
-		report(n == (ssize_t)sizes[i] && !memcmp(out, in, sizes[i]),
+		report_n(n == (ssize_t)sizes[i] && !memcmp(out, in, sizes[i]),
 		       "pipe: a message comes back whole", sizes[i]);
 	}
 	/* Too small a buffer is an error, not a short read. */
-	report(mether_pipe_send(p, out, max + 1) == -1 && errno == EMSGSIZE,
+	report_n(mether_pipe_send(p, out, max + 1) == -1 && errno == EMSGSIZE,
 	       "pipe: a message over the largest is refused", max + 1);
-	return failures != 0;
+	return test_failures != 0;
 }
 
 int main(int argc, char **argv)

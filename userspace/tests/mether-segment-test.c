@@ -28,15 +28,7 @@
 #include <unistd.h>
 
 #include "../lib/libmether.h"
-
-static int failed;
-
-static void report(int ok, const char *what)
-{
-	printf("%sok %s\n", ok ? "" : "not ", what);
-	if (!ok)
-		failed = 1;
-}
+#include "test_report.h"
 
 /* Did @call fail with @err? */
 static int refused(int call_failed, int err)
@@ -205,7 +197,7 @@ int main(int argc, char **argv)
 	drop_privileges();
 	if (argc == 5 && !strcmp(argv[1], "check")) {
 		check(argv[2], argv[3], argv[4]);
-		return failed;
+		return test_failures != 0;
 	}
 	if (argc < 4 || argc > 5)
 		goto usage;

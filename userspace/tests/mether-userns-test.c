@@ -46,21 +46,14 @@
 
 #include <linux/mether.h>
 
+#include "test_report.h"
+
 /* The group the device is given, as udev gives it to group mether. */
 #define TEST_GID	4242
 #define NOBODY		65534
 #define PAGE_FLOOR	128	/* bytes of page array a page costs, at least */
 
 static const char device[] = "/dev/mether";
-static int failed;
-
-static void report(int ok, const char *what)
-{
-	printf("%sok %s\n", ok ? "" : "not ", what);
-	if (!ok)
-		failed = 1;
-}
-
 static void die(const char *what)
 {
 	fprintf(stderr, "mether-userns-test: %s: %s\n", what, strerror(errno));
@@ -212,12 +205,12 @@ static void limit(void)
 		fd = open_device();
 		report(!ioctl(fd, METHER_IOC_UP, &up),
 		       "limit: root's host in a new network namespace may go over it");
-		exit(failed);
+		exit(test_failures != 0);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) > 1)
 		die("the root child");
-	failed |= WEXITSTATUS(status);
+	test_failures += WEXITSTATUS(status) != 0;
 
 	drop_privileges();
 	own_namespaces();
@@ -288,5 +281,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mether-userns-test escape|limit|memcg DIR PAGES TOUCH\n");
 		return 2;
 	}
-	return failed;
+	return test_failures != 0;
 }
