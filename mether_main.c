@@ -70,6 +70,22 @@ static int mether_release(struct inode *inode, struct file *file)
 }
 
 /*
+ * The reads that grow keep every field where it was (the uapi header): a
+ * field put anywhere but at a struct's end, or a count outgrowing its
+ * room, fails the build here rather than misleading an older program.
+ */
+static_assert(sizeof(struct mether_up) == 40);
+static_assert(offsetof(struct mether_status, flags) == 40);
+static_assert(offsetof(struct mether_status, epoch) == 64);
+static_assert(offsetof(struct mether_stats, drops) == 512);
+static_assert(offsetof(struct mether_stats, snooped) == 768);
+static_assert(offsetof(struct mether_stats, reclaimed_epoch) == 960);
+static_assert(offsetof(struct mether_peers, peer) == 8);
+static_assert(sizeof(struct mether_peer_info) == 32);
+static_assert(METHER_PACKET_TYPES <= METHER_PACKET_SLOTS);
+static_assert(METHER_DROP_REASONS <= METHER_DROP_SLOTS);
+
+/*
  * The reply of a read that grows at its end (STATS, PEERS, STATUS; the
  * uapi header says why): as much of @kbuf as the caller's struct, whose
  * size is in @cmd, holds, and zeros in the caller's bytes past it.
@@ -182,6 +198,11 @@ static long mether_ioctl_peers(struct net *net, unsigned int cmd,
 	ret = -ENOMEM;
 	if (peers) {
 		mether_net_peers(space, peers);
+		/* An older, smaller array: count only what it holds. */
+		peers->count = min_t(size_t, peers->count,
+				     (_IOC_SIZE(cmd) -
+				      offsetof(struct mether_peers, peer)) /
+				     sizeof(peers->peer[0]));
 		ret = mether_copy_out(cmd, argp, peers, sizeof(*peers));
 		kfree(peers);
 	}
@@ -206,18 +227,26 @@ static long mether_ioctl_host_reclaim(struct net *net,
 static long mether_ioctl_stats(struct mether_space *space, unsigned int cmd,
 			       void __user *argp)
 {
-	struct mether_stats stats;
+	struct mether_stats *stats;
 	unsigned int v;
+	long ret;
 
-	mether_net_stats(space, &stats);
+	/* Nearly 1 KiB, with room for reasons to come: not on the stack. */
+	stats = kmalloc(sizeof(*stats), GFP_KERNEL_ACCOUNT);
+	if (!stats)
+		return -ENOMEM;
+	mether_net_stats(space, stats);
 	for (v = 0; v < METHER_VIEWS; v++) {
-		stats.consistent_faults[v] = atomic64_read(&space->faults[0][v]);
-		stats.inconsistent_faults[v] =
+		stats->consistent_faults[v] =
+			atomic64_read(&space->faults[0][v]);
+		stats->inconsistent_faults[v] =
 			atomic64_read(&space->faults[1][v]);
 	}
-	stats.writeable_purges = atomic64_read(&space->purges[0]);
-	stats.purges = atomic64_read(&space->purges[1]);
-	return mether_copy_out(cmd, argp, &stats, sizeof(stats));
+	stats->writeable_purges = atomic64_read(&space->purges[0]);
+	stats->purges = atomic64_read(&space->purges[1]);
+	ret = mether_copy_out(cmd, argp, stats, sizeof(*stats));
+	kfree(stats);
+	return ret;
 }
 
 static long mether_ioctl_status(struct net *net, unsigned int cmd,

@@ -4,7 +4,7 @@
 # (tests/host/status.py) takes the --json outputs beside their --machine
 # ones and checks that they are JSON, with the same names and values.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 20 : 0))
+plan $((METHER_ID == 0 ? 22 : 0))
 
 [ "$METHER_ID" = 0 ] || exit 0
 
@@ -43,6 +43,12 @@ check "status: ... and where it sends" \
 	grep -q "socket: *0.0.0.0 port $HOST_PORT, to 10.88.0.255 on eth0" \
 	/tmp/status
 check "status: host 1 hears host 2" [ "$(peer_state 2 1)" = alive ]
+# A program of an older header, with room for fewer hosts, is told of
+# no more than it holds.
+check "status: PEERS with room for no host counts none" \
+	[ "$(in_host 1 mether-poke peers 0)" = 0 ]
+check "status: ... with room for one, one" \
+	[ "$(in_host 1 mether-poke peers 1)" = 1 ]
 
 # The --json outputs, each beside its --machine one, for the host side.
 for what in status stats hosts; do

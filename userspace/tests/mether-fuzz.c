@@ -56,7 +56,8 @@ static const unsigned long ioctls[] = {
 	METHER_IOC_LOCK, METHER_IOC_UNLOCK, METHER_IOC_PAGE_STATE,
 	METHER_IOC_UP, METHER_IOC_DOWN, METHER_IOC_STATS, METHER_IOC_SET_KEY,
 	METHER_IOC_SEGMENT_GRANT, METHER_IOC_SEGMENT_ATTACH, METHER_IOC_PEERS,
-	METHER_IOC_RECLAIM, _IO(METHER_IOC_MAGIC, 0xff),
+	METHER_IOC_RECLAIM, METHER_IOC_WAIT, METHER_IOC_UP_KEYED,
+	METHER_IOC_STATUS, _IO(METHER_IOC_MAGIC, 0xff),
 };
 
 static void count(unsigned long *counter, int yes)
@@ -219,6 +220,10 @@ static void do_ioctl(unsigned int *seed)
 	default:	/* random bytes */
 		break;
 	}
+	/* Any size for a read: STATS, PEERS and STATUS take every one. */
+	if (_IOC_DIR(cmd) == _IOC_READ && !rnd(seed, 4))
+		cmd = _IOC(_IOC_READ, METHER_IOC_MAGIC, _IOC_NR(cmd),
+			   rnd(seed, sizeof(arg.bytes) + 1));
 	/* Sometimes no argument at all, or a bad pointer. */
 	if (!rnd(seed, 16))
 		count(&failures, ioctl(fd_of(seed), cmd, (void *)8) < 0);

@@ -13,6 +13,7 @@
  *	mether-poke purge full|short PAGE
  *	mether-poke pinwrite PAGE SOURCE
  *	mether-poke grant-later NAME GO
+ *	mether-poke peers ENTRIES
  *
  * read prints the word. Either makes this host take the consistent copy.
  * sleep starts a process that leaves a thread asleep in a data-driven
@@ -35,11 +36,14 @@
  * the file GO to exist, then prints a read capability for segment NAME
  * minted through the file it opened: a file of the space that was the
  * host's current one when it started, with that space's key now.
+ * peers reads METHER_IOC_PEERS as a program whose struct mether_peers
+ * has room for ENTRIES hosts would, and prints the count it got.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +70,8 @@ static int usage(void)
 		"       mether-poke sum   full|short PAGE FROM TO\n"
 		"       mether-poke purge full|short PAGE\n"
 		"       mether-poke pinwrite PAGE SOURCE\n"
-		"       mether-poke grant-later NAME GO\n");
+		"       mether-poke grant-later NAME GO\n"
+		"       mether-poke peers ENTRIES\n");
 	return 2;
 }
 
@@ -344,6 +349,25 @@ static int grant_later(const char *name, const char *go)
 	return 0;
 }
 
+static int peers_of_size(unsigned long entries)
+{
+	size_t size = offsetof(struct mether_peers, peer) +
+		      entries * sizeof(struct mether_peer_info);
+	struct mether_peers *peers = calloc(1, size + 64);
+	int fd = open("/dev/mether", O_RDONLY);
+
+	if (!peers || fd < 0 || entries > METHER_PEERS_MAX ||
+	    ioctl(fd, _IOC(_IOC_READ, METHER_IOC_MAGIC,
+			   _IOC_NR(METHER_IOC_PEERS), size), peers) < 0) {
+		perror("mether-poke: peers");
+		return 1;
+	}
+	printf("%u\n", peers->count);
+	free(peers);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long page_size = sysconf(_SC_PAGESIZE);
@@ -359,6 +383,8 @@ int main(int argc, char **argv)
 		return sleep_in_fault(strtoul(argv[2], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "grant-later"))
 		return grant_later(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "peers"))
+		return peers_of_size(strtoul(argv[2], NULL, 0));
 	if (argc > 1) {
 		int ret = whole_page(argc, argv);
 

@@ -374,7 +374,8 @@ static void record_string(struct record *r, const char *name,
 	for (; *c; c++) {
 		if (*c == '"' || *c == '\\')
 			printf("\\%c", *c);
-		else if (*c < 0x20 || *c == 0x7f)
+		/* Bytes past ASCII read as Latin-1: valid JSON whatever they are. */
+		else if (*c < 0x20 || *c >= 0x7f)
 			printf("\\u%04x", *c);
 		else
 			putchar(*c);
@@ -826,8 +827,7 @@ static int cmd_up(int argc, char **argv)
 			up_busy();
 		if (errno == ENOTTY && key_file) {
 			/* INFO answered: a module of API 7 or older. */
-			fprintf(stderr, "metherctl up: the loaded mether module cannot take a key with UP (METHER_IOC_UP_KEYED, API %d): load the module this metherctl came with\n",
-				METHER_API_VERSION);
+			fprintf(stderr, "metherctl up: the loaded mether module cannot take a key with UP (METHER_IOC_UP_KEYED, API 8 and later): load the module this metherctl came with\n");
 			exit(1);
 		}
 		fail("up");

@@ -161,6 +161,14 @@ struct mether_up {
 /* struct mether_stats.packets and .bytes are indexed by packet type. */
 /* 1 PAGE, 2 REQUEST, 3 ACK, 4 HELLO, 5 RECLAIM, 6 OFFER, 7 GRANT */
 #define METHER_PACKET_TYPES	8
+/*
+ * Room in struct mether_stats for types and drop reasons not defined yet:
+ * STATS grows at its end only (below, METHER_READ_SIZE_MIN), so an array
+ * sized by a count that grows would move every field after it under a
+ * program built before.
+ */
+#define METHER_PACKET_SLOTS	16
+#define METHER_DROP_SLOTS	32
 
 /*
  * Why a packet was dropped, in the order a packet is checked
@@ -199,11 +207,11 @@ enum mether_drop_reason {
 /**
  * struct mether_stats - METHER_IOC_STATS: this host's counters (packet
  * counters only while it is up; fault and purge counters always)
- * @tx_packets: packets sent, by type
+ * @tx_packets: packets sent, by type (METHER_PACKET_TYPES of them used)
  * @tx_bytes: UDP payload bytes sent, by type
  * @rx_packets: packets received and accepted, by type
  * @rx_bytes: UDP payload bytes received and accepted, by type
- * @drops: packets dropped, by reason
+ * @drops: packets dropped, by reason (METHER_DROP_REASONS of them used)
  * @snooped: inconsistent copies refreshed by a page that passed by
  * @ownership_transfers: consistent copies handed to this host
  * @retransmits: handoffs sent again for want of an ACK
@@ -226,11 +234,11 @@ enum mether_drop_reason {
  *	host down and up
  */
 struct mether_stats {
-	__u64 tx_packets[METHER_PACKET_TYPES];
-	__u64 tx_bytes[METHER_PACKET_TYPES];
-	__u64 rx_packets[METHER_PACKET_TYPES];
-	__u64 rx_bytes[METHER_PACKET_TYPES];
-	__u64 drops[METHER_DROP_REASONS];
+	__u64 tx_packets[METHER_PACKET_SLOTS];
+	__u64 tx_bytes[METHER_PACKET_SLOTS];
+	__u64 rx_packets[METHER_PACKET_SLOTS];
+	__u64 rx_bytes[METHER_PACKET_SLOTS];
+	__u64 drops[METHER_DROP_SLOTS];
 	__u64 snooped;
 	__u64 ownership_transfers;
 	__u64 retransmits;
@@ -488,7 +496,11 @@ struct mether_wait {
  * module answers any size from METHER_READ_SIZE_MIN bytes up, as DRM's
  * ioctls do. It fills as many bytes as it and the caller both know, and
  * zeroes the caller's bytes past its own, so a program built against an
- * older or a newer header goes on working (API 9).
+ * older or a newer header goes on working (API 9). Nothing before a
+ * struct's end ever moves (the module checks the offsets when it is
+ * built): struct mether_up, inside STATUS, never grows; STATS keeps room
+ * for new packet types and drop reasons; PEERS fills no more hosts than
+ * the caller's array holds, and says so in count.
  */
 #define METHER_READ_SIZE_MIN	8
 
