@@ -397,14 +397,21 @@ static const char *ipv4_text(__be32 addr, char buf[INET_ADDRSTRLEN])
 	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
 }
 
+/* @ifindex's name ("" for none, "#N" when it is gone). */
+static void interface_name(unsigned int ifindex, char name[IF_NAMESIZE])
+{
+	*name = 0;
+	if (ifindex && !if_indextoname(ifindex, name))
+		snprintf(name, IF_NAMESIZE, "#%u", ifindex);
+}
+
 static void show_status_text(const struct mether_info *info,
 			     const struct mether_status *st)
 {
 	char addr[INET_ADDRSTRLEN], broadcast[INET_ADDRSTRLEN];
 	char ifname[IF_NAMESIZE] = "";
 
-	if (st->up.ifindex && !if_indextoname(st->up.ifindex, ifname))
-		snprintf(ifname, sizeof(ifname), "#%u", st->up.ifindex);
+	interface_name(st->up.ifindex, ifname);
 	printf("device:      %s\n", device);
 	printf("api version: %u\n", info->api_version);
 	printf("network:     %s\n", st->flags & METHER_STATUS_UP ?
@@ -448,8 +455,7 @@ static void show_status_record(enum output format,
 	char addr[INET_ADDRSTRLEN], ifname[IF_NAMESIZE] = "";
 	struct record r;
 
-	if (st->up.ifindex && !if_indextoname(st->up.ifindex, ifname))
-		snprintf(ifname, sizeof(ifname), "#%u", st->up.ifindex);
+	interface_name(st->up.ifindex, ifname);
 	record_begin(&r, format);
 	record_string(&r, "device", device);
 	record_number(&r, "api_version", info->api_version);
