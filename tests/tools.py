@@ -10,7 +10,9 @@ exist (-d /nonexistent/mether), so a refusal must exit 2 without naming
 it, and good arguments must get as far as it (exit 1, "No such file").
 Numbers, in every tool: decimal or 0x and hex digits, no sign, no leading
 0, in range. Keys: 64 hex digits, never from a file others may read;
-genkey prints one; a terminal is prompted and not echoed to.
+genkey prints one; a terminal is prompted and not echoed to. Config
+files: exact names, each once, lines of any length, errors with file
+and line.
 
 Prints "ok NAME" / "not ok NAME" and exits 1 when any check failed.
 Run after "make -C userspace".
@@ -406,6 +408,49 @@ def keys(tmp):
            "key from a pipe does not prompt", shown(p))
 
 
+def config(tmp):
+    """up --config: exact names, once each, any line length; every
+    refusal names the file and the line and exits 2 before the device."""
+    def conf(name, text):
+        path = os.path.join(tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return ctl("up", "--config", path)
+
+    good = ("# a comment\n\n  id = 3\nport=7700   \n"
+            "broadcast\t=\t10.0.0.255\ncreate = yes\nunsealed = no\n")
+    reaches_device("config: a file of every spacing, comments, yes/no",
+                   conf("good.conf", good))
+    # Past 255 bytes a line was once cut in two: the rest is its value.
+    reaches_device("config: a 300-byte line is one line",
+                   conf("long.conf", good + "#" + "x" * 300 + "\n" +
+                        "pages = 1" + " " * 300 + "\n"))
+    refused("config: a long value is refused whole, not cut",
+            conf("longdev.conf", good + "dev = " + "d" * 300 + "\n"),
+            "no interface '" + "d" * 300 + "'")
+    refused("config: an abbreviated name",
+            conf("abbrev.conf", "bro = 10.0.0.255\n"),
+            "abbrev.conf:1: unknown setting 'bro'")
+    refused("config: an unknown name, with its file and line",
+            conf("unknown.conf", good + "colour = red\n"),
+            "unknown.conf:8: unknown setting 'colour'")
+    refused("config: a name given twice",
+            conf("twice.conf", "id = 3\n# again\nid = 4\n"),
+            "twice.conf:3: id set again (first on line 1)")
+    refused("config: a value with a space",
+            conf("space.conf", "key-file = /etc/mether/a key\n"),
+            "space.conf:1: key-file takes one value, with no spaces")
+    refused("config: no value", conf("empty.conf", "id =\n"),
+            "empty.conf:1: id takes one value")
+    refused("config: yes or no", conf("yesno.conf", "create = maybe\n"),
+            "yesno.conf:1: create is yes or no")
+    refused("config: no '='", conf("noeq.conf", "id 3\n"),
+            "noeq.conf:1: not \"name = value\"")
+    # The command line still wins over the file.
+    reaches_device("config: the command line overrides the file",
+                   conf("good2.conf", good) + ["--id", "4"])
+
+
 def main():
     if not os.access(METHERCTL, os.X_OK):
         print("not ok tools: metherctl is built (make -C userspace)")
@@ -415,6 +460,7 @@ def main():
     numbers()
     with tempfile.TemporaryDirectory() as tmp:
         keys(tmp)
+        config(tmp)
     return 1 if report.failed else 0
 
 

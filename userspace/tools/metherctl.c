@@ -670,34 +670,85 @@ static int cmd_genkey(int argc, char **argv)
 	return 0;
 }
 
+/* The names a config file may give: up's long options, spelled out. */
+static const char *const config_names[] = {
+	"id", "cluster", "port", "broadcast", "addr", "dev", "pages",
+	"key-file", "create", "unsealed",
+};
+#define CONFIG_NAMES	(sizeof(config_names) / sizeof(config_names[0]))
+
+static void __attribute__((format(printf, 3, 4), noreturn))
+config_error(const char *path, int lineno, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "metherctl: %s:%d: ", path, lineno);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* The index of @name in config_names, or the error of its line. */
+static unsigned int config_name(const char *path, int lineno,
+				const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < CONFIG_NAMES; i++)
+		if (!strcmp(name, config_names[i]))
+			return i;
+	config_error(path, lineno, "unknown setting '%s'", name);
+}
+
 /*
  * The options a config file gives (metherctl(8), "CONFIGURATION"): lines
- * "name = value", names as the long options of up, "#" comments. They
- * become "--name value" words put before the command line's, which then
- * win. Returns the new argc; *argv is replaced.
+ * "name = value" of any length, names as the long options of up, each
+ * at most once, "#" comments. They become "--name value" words put
+ * before the command line's, which then win. Returns the new argc;
+ * *argv is replaced. Every mistake names the file and the line, and
+ * exits 2 before the device is opened.
  */
 static int read_config(const char *path, int argc, char ***argv)
 {
-	char line[256], name[64], value[160], *option;
-	char **words = calloc(argc + 2 * 64 + 1, sizeof(*words));
+	char **words = calloc(argc + 2 * CONFIG_NAMES + 1, sizeof(*words));
+	int seen[CONFIG_NAMES] = { 0 };
+	char *line = NULL, *name, *value, *end, *option;
 	FILE *f = fopen(path, "r");
 	int n = 1, lineno = 0, i;
+	unsigned int which;
+	size_t size = 0;
 
 	if (!f || !words) {
 		fprintf(stderr, "metherctl: %s: %s\n", path, strerror(errno));
 		exit(1);
 	}
 	words[0] = (*argv)[0];
-	while (fgets(line, sizeof(line), f)) {
+	while (getline(&line, &size, f) != -1) {
 		lineno++;
-		if (sscanf(line, " %63s", name) != 1 || name[0] == '#')
+		name = line + strspn(line, " \t");
+		if (!*name || *name == '\n' || *name == '#')
 			continue;	/* a blank line or a comment */
-		if (sscanf(line, " %63[a-z-] = %159s", name, value) != 2 ||
-		    n >= 2 * 64) {
-			fprintf(stderr, "metherctl: %s:%d: not \"name = value\"\n",
-				path, lineno);
-			exit(2);
-		}
+		end = name + strcspn(name, " \t=\n");
+		value = end + strspn(end, " \t");
+		if (end == name || *value != '=')
+			config_error(path, lineno, "not \"name = value\"");
+		*end = '\0';
+		value++;
+		value += strspn(value, " \t");
+		value[strcspn(value, "\n")] = '\0';
+		for (end = value + strlen(value);
+		     end > value && strchr(" \t", end[-1]); end--)
+			end[-1] = '\0';
+		which = config_name(path, lineno, name);
+		if (!*value || strpbrk(value, " \t"))
+			config_error(path, lineno,
+				     "%s takes one value, with no spaces", name);
+		if (seen[which])
+			config_error(path, lineno, "%s set again (first on line %d)",
+				     name, seen[which]);
+		seen[which] = lineno;
 		option = malloc(strlen(name) + 3);
 		if (!option)
 			exit(1);
@@ -708,11 +759,10 @@ static int read_config(const char *path, int argc, char ***argv)
 		} else if (!strcmp(value, "yes")) {
 			words[n++] = option;
 		} else if (strcmp(value, "no")) {
-			fprintf(stderr, "metherctl: %s:%d: %s is yes or no\n",
-				path, lineno, name);
-			exit(2);
+			config_error(path, lineno, "%s is yes or no", name);
 		}
 	}
+	free(line);
 	fclose(f);
 	for (i = 1; i < argc; i++)
 		words[n++] = (*argv)[i];
