@@ -31,9 +31,17 @@ PROTOCOLS = ["full-page", "short-page", "purge", "purge-hysteresis",
              "udp-wireguard"]
 FIELDS = ["protocol", "increments", "hosts", "wall_s", "user_s", "sys_s",
           "bytes_per_s", "packets_per_inc", "bytes_per_inc", "cs_per_inc",
-          "latency_ms", "losses_per_win"]
+          "latency_ms", "losses_per_win", "host_cpu_ms_per_inc"]
 # Ethernet (14), IPv4 (20) and UDP (8) headers around each payload.
-FRAME_OVERHEAD = 42
+UDP_FRAME = 42
+# What other rows wrap their payload in: TCP's 20-byte header and the
+# 12 bytes of timestamps Linux adds; WireGuard's data header (16) and
+# tag (16) around the inner IPv4 and UDP headers (28; a 4-byte counter
+# makes an inner packet of 32 bytes, which needs no padding).
+FRAME_OVERHEAD = {
+    "tcp-pingpong": 14 + 20 + 32,
+    "udp-wireguard": UDP_FRAME + 16 + 16 + 28,
+}
 
 # The paper's Figures 4 to 9: wall s, user s, sys s, network load,
 # context switches per addition, latency ms, losses/wins.
@@ -87,8 +95,16 @@ def row_for(proto, runs):
     # slower host's time per increment, over the whole count.
     wall = max(float(h["seconds"]) / max(int(h.get("timed", n)), 1)
                for h in hosts) * n
-    packets = sum(f("tx_packets"))
-    payload = sum(f("tx_bytes"))
+    # Packets and bytes over the timed span, as the ping-pongs count
+    # theirs (mether-count's span_tx_*; older logs have only the whole
+    # process's, start-up included).
+    if all("span_tx_packets" in h for h in hosts):
+        per = sum(int(h.get("timed", n)) for h in hosts) / len(hosts)
+        packets = sum(f("span_tx_packets")) * n / max(per, 1)
+        payload = sum(f("span_tx_bytes")) * n / max(per, 1)
+    else:
+        packets = sum(f("tx_packets"))
+        payload = sum(f("tx_bytes"))
     wins = sum(f("wins"))
     row.update({
         "wall_s": round(wall, 3),
@@ -101,8 +117,14 @@ def row_for(proto, runs):
         "latency_ms": round(wall * 1000 / n, 3),
         "losses_per_win": round(sum(f("losses")) / wins, 2) if wins else "",
     })
-    row["_frame_bytes_per_inc"] = round((payload + FRAME_OVERHEAD * packets)
-                                        / n, 1)
+    # The hosts' whole CPU time (/proc/stat, kworkers and softirq
+    # included) in the timed span, both guests, per increment.
+    if all("host_cpu" in h for h in hosts):
+        per = sum(int(h.get("timed", n)) for h in hosts) / len(hosts)
+        row["host_cpu_ms_per_inc"] = round(
+            sum(f("host_cpu")) * 1000 / max(per, 1), 3)
+    row["_frame_bytes_per_inc"] = round(
+        (payload + FRAME_OVERHEAD.get(proto, UDP_FRAME) * packets) / n, 1)
     return row, True
 
 
@@ -121,6 +143,10 @@ def targets(rows):
           final["bytes_per_inc"], 100)
     judge("final losses per win", final["losses_per_win"], 3)
     judge("final context switches per increment", final["cs_per_inc"], 2)
+    cpu = final.get("host_cpu_ms_per_inc")
+    if cpu is not None and udp and udp.get("host_cpu_ms_per_inc"):
+        judge("final hosts' CPU per increment over UDP ping-pong's",
+              round(cpu / udp["host_cpu_ms_per_inc"], 2), 1.0)
     if udp and "wall_s" in udp:
         judge("final wall-clock over UDP ping-pong's",
               round(final["wall_s"] / udp["wall_s"], 2), 1.0)
@@ -141,15 +167,22 @@ def markdown(rows, done):
              "(QEMU guests, Debian's stock kernel, one segment). Paper "
              "figures (1990, two Sun 3/50s, user-level server) in "
              "brackets. Bytes are Mether UDP payload (header and page "
-             "data); *frame* adds Ethernet, IP and UDP headers.", "",
+             "data, over the timed span); *frame* adds the headers on the "
+             "wire: Ethernet, IP and UDP (TCP's for TCP; WireGuard's and "
+             "the inner IP and UDP for WireGuard). *host CPU* is both "
+             "guests' busy time from /proc/stat over the timed span "
+             "(kworkers and softirq included; 10 ms ticks), per "
+             "increment; user s and sys s are the counting processes' "
+             "own.", "",
              "| protocol | wall s | user s | sys s | bytes/s | packets/inc "
-             "| bytes/inc (frame) | cs/inc | latency ms | losses/win |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| bytes/inc (frame) | cs/inc | latency ms | losses/win "
+             "| host CPU ms/inc |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for proto in PROTOCOLS:
         r = rows[proto]
         paper = PAPER.get(proto)
         if not done[proto]:
-            lines.append(f"| {proto} | did not finish | | | | | | | | |")
+            lines.append(f"| {proto} | did not finish | | | | | | | | | |")
             continue
 
         def cell(value, i):
@@ -161,7 +194,8 @@ def markdown(rows, done):
             f"| {r['packets_per_inc']} "
             f"| {r['bytes_per_inc']} ({r['_frame_bytes_per_inc']}) "
             f"| {cell(r['cs_per_inc'], 4)} | {cell(r['latency_ms'], 5)} "
-            f"| {cell(r['losses_per_win'], 6)} |")
+            f"| {cell(r['losses_per_win'], 6)} "
+            f"| {r.get('host_cpu_ms_per_inc', '')} |")
     lines += ["", "Targets for the final protocol:", ""] + targets(rows)
     return "\n".join(lines) + "\n"
 

@@ -70,7 +70,14 @@ struct counter {
 	/* The timed span: from the first value another process wrote. */
 	struct timespec ready;
 	uint32_t ready_at;
+	/* What this host sent in that span, HELLOs apart (tx_sent()). */
+	unsigned long long tx_packets, tx_bytes;
+	/* The host's busy CPU seconds in it (tool_busy_seconds()). */
+	double busy;
 };
+
+/* struct mether_stats is indexed by packet type: 4 is HELLO. */
+#define PACKET_HELLO	4
 
 static void die(const char *what)
 {
@@ -94,6 +101,26 @@ static void purge(struct counter *c, void *p)
 	if (ioctl(c->fd, METHER_IOC_PURGE, &r))
 		die("METHER_IOC_PURGE");
 	c->purges++;
+}
+
+/*
+ * Add this host's packets and bytes sent so far, times @sign, to the
+ * span's: all types but HELLO, a quiet host's heartbeat, which falls in
+ * a run only by chance. Read from the file's space, as the counting is.
+ */
+static void tx_sent(struct counter *c, int sign)
+{
+	struct mether_stats st;
+	unsigned int t;
+
+	if (ioctl(c->fd, METHER_IOC_STATS, &st))
+		die("METHER_IOC_STATS");
+	for (t = 1; t < METHER_PACKET_TYPES; t++) {
+		if (t == PACKET_HELLO)
+			continue;
+		c->tx_packets += sign * (long long)st.tx_packets[t];
+		c->tx_bytes += sign * (long long)st.tx_bytes[t];
+	}
 }
 
 static int uses_disjoint_pages(struct counter *c)
@@ -196,6 +223,8 @@ static int count(struct counter *c)
 		if (seen && !c->ready_at) {
 			clock_gettime(CLOCK_MONOTONIC, &c->ready);
 			c->ready_at = seen;
+			c->busy = tool_busy_seconds();
+			tx_sent(c, -1);
 		}
 		*mine = seen + 1;
 		if (c->protocol != FULL_PAGE && c->protocol != SHORT_PAGE)
@@ -361,15 +390,19 @@ int main(int argc, char **argv)
 	ret = c.watch ? watch(&c) : count(&c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	getrusage(RUSAGE_SELF, &ru);
-	if (!c.ready_at)
+	if (c.ready_at) {
+		c.busy = tool_busy_seconds() - c.busy;
+		tx_sent(&c, 1);
+	} else {
 		c.ready = t0;
-	printf("id=%u protocol=%s target=%u ok=%s wins=%lu losses=%lu purges=%lu seconds=%.3f timed=%u total_seconds=%.3f user=%.3f sys=%.3f cs=%ld\n",
+	}
+	printf("id=%u protocol=%s target=%u ok=%s wins=%lu losses=%lu purges=%lu seconds=%.3f timed=%u total_seconds=%.3f user=%.3f sys=%.3f cs=%ld span_tx_packets=%llu span_tx_bytes=%llu host_cpu=%.3f\n",
 	       c.id, protocol_names[c.protocol], c.target, ret ? "no" : "yes",
 	       c.wins, c.losses, c.purges, tool_seconds(&c.ready, &t1),
 	       c.ready_at ? c.target - c.ready_at : c.target,
 	       tool_seconds(&t0, &t1),
 	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
 	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
-	       ru.ru_nvcsw + ru.ru_nivcsw);
+	       ru.ru_nvcsw + ru.ru_nivcsw, c.tx_packets, c.tx_bytes, c.busy);
 	return ret;
 }

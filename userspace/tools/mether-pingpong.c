@@ -110,6 +110,7 @@ int main(int argc, char **argv)
 	unsigned long target = 1024, packets = 0, wins = 0;
 	unsigned int id = 0, port = 7900;
 	struct timespec t0, ready, t1;
+	double busy;
 	int opt, tcp = -1, fd, ok = 1;
 	uint32_t seen, expect, ready_at;
 	struct rusage ru;
@@ -166,6 +167,7 @@ int main(int argc, char **argv)
 	}
 	/* The first value the other side sent: the timed span starts. */
 	clock_gettime(CLOCK_MONOTONIC, &ready);
+	busy = tool_busy_seconds();
 	ready_at = seen;
 	for (;;) {
 		if (seen != expect) {
@@ -185,14 +187,15 @@ int main(int argc, char **argv)
 		expect += 2;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	busy = tool_busy_seconds() - busy;
 	getrusage(RUSAGE_SELF, &ru);
-	printf("id=%u protocol=%s target=%lu ok=%s wins=%lu losses=0 packets=%lu payload_bytes=%lu seconds=%.3f timed=%lu total_seconds=%.3f user=%.3f sys=%.3f cs=%ld\n",
+	printf("id=%u protocol=%s target=%lu ok=%s wins=%lu losses=0 packets=%lu payload_bytes=%lu seconds=%.3f timed=%lu total_seconds=%.3f user=%.3f sys=%.3f cs=%ld host_cpu=%.3f\n",
 	       id, tcp ? "tcp-pingpong" : "udp-pingpong", target,
 	       ok ? "yes" : "no", wins, packets, packets * 4,
 	       tool_seconds(&ready, &t1), target - ready_at, tool_seconds(&t0, &t1),
 	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
 	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
-	       ru.ru_nvcsw + ru.ru_nivcsw);
+	       ru.ru_nvcsw + ru.ru_nivcsw, busy);
 	close(fd);
 	return ok ? 0 : 1;
 
