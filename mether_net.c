@@ -583,6 +583,16 @@ static int mether_net_send(struct mether_link *link,
 	if (msg->target && !msg->target_epoch)
 		msg->target_epoch = mether_peer_epoch(&link->peers,
 						      msg->target);
+	/*
+	 * A counter used twice would reuse a nonce under the key. 2^48
+	 * packets is nine years at a million a second; past it, only a new
+	 * epoch (DOWN and UP) sends again.
+	 */
+	if (link->tx_counter >= METHER_WIRE_COUNTER_MAX) {
+		pr_warn_once("host %u sent 2^48 packets in one epoch: bring it down and up\n",
+			     link->limits.self);
+		return -EOVERFLOW;
+	}
 	msg->epoch = link->epoch;
 	msg->counter = ++link->tx_counter;
 	mether_wire_build(hdr, &link->limits, msg);

@@ -8,10 +8,11 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/mether.h>
+#include <asm/unaligned.h>
 
 #include "mether_wire.h"
 
-static_assert(sizeof(struct mether_wire_header) == 68);
+static_assert(sizeof(struct mether_wire_header) == 50);
 static_assert(sizeof(struct mether_wire_reclaim) == 16);
 static_assert(sizeof(struct mether_wire_offer) == 32);
 /* The uapi counts drops by reason in this order, from 1. */
@@ -40,7 +41,7 @@ size_t mether_wire_payload_bytes(enum mether_wire_type type,
 	}
 }
 
-static unsigned int mether_wire_known_flags(enum mether_wire_type type)
+static unsigned int mether_wire_type_flags(enum mether_wire_type type)
 {
 	switch (type) {
 	case METHER_MSG_PAGE:
@@ -64,12 +65,13 @@ static unsigned int mether_wire_known_flags(enum mether_wire_type type)
  */
 static bool mether_wire_bad_aim(const struct mether_wire_header *hdr)
 {
+	unsigned int flags = hdr->flags & METHER_WIRE_TYPE_FLAGS;
+
 	if (hdr->type == METHER_MSG_RECLAIM &&
-	    (hdr->flags & METHER_WIRE_RECLAIM_NOTICE))
-		return hdr->flags != METHER_WIRE_RECLAIM_NOTICE ||
-		       !hdr->target;
-	return hdr->type == METHER_MSG_HELLO && hdr->flags &&
-	       (hdr->flags == (METHER_WIRE_CHALLENGE | METHER_WIRE_ANSWER) ||
+	    (flags & METHER_WIRE_RECLAIM_NOTICE))
+		return flags != METHER_WIRE_RECLAIM_NOTICE || !hdr->target;
+	return hdr->type == METHER_MSG_HELLO && flags &&
+	       (flags == (METHER_WIRE_CHALLENGE | METHER_WIRE_ANSWER) ||
 		!hdr->target);
 }
 
@@ -128,14 +130,15 @@ int mether_wire_frame(const void *data, size_t len,
 
 	if (len < sizeof(*hdr) + mether_wire_tag_bytes(lim->seal))
 		return -METHER_DROP_TRUNCATED;
-	if (be32_to_cpu(hdr->magic) != METHER_WIRE_MAGIC)
+	if (hdr->magic != METHER_WIRE_MAGIC)
 		return -METHER_DROP_BAD_MAGIC;
 	if (hdr->version != METHER_WIRE_VERSION)
 		return -METHER_DROP_BAD_VERSION;
 	if (be32_to_cpu(hdr->sender) == lim->self &&
 	    be32_to_cpu(hdr->cluster) == lim->cluster)
 		return -METHER_DROP_OWN;
-	if (hdr->seal != lim->seal)
+	if (!(hdr->flags & METHER_WIRE_SEALED) !=
+	    !mether_wire_tag_bytes(lim->seal))
 		return -METHER_DROP_BAD_SEAL;
 	return 0;
 }
@@ -155,48 +158,50 @@ int mether_wire_parse(const void *data, size_t len,
 		      struct mether_wire_msg *msg)
 {
 	const struct mether_wire_header *hdr = data;
+	unsigned int subset;
+	size_t length;
 
 	if (len < sizeof(*hdr))
 		return -METHER_DROP_TRUNCATED;
 	if (hdr->type < METHER_MSG_PAGE || hdr->type >= METHER_MSG_TYPES)
 		return -METHER_DROP_BAD_TYPE;
-	if ((hdr->flags & ~mether_wire_known_flags(hdr->type)) ||
-	    hdr->reserved || mether_wire_bad_aim(hdr))
+	if ((hdr->flags & METHER_WIRE_TYPE_FLAGS &
+	     ~mether_wire_type_flags(hdr->type)) || mether_wire_bad_aim(hdr))
 		return -METHER_DROP_BAD_FLAGS;
 	if (be32_to_cpu(hdr->cluster) != lim->cluster)
 		return -METHER_DROP_FOREIGN_CLUSTER;
 	if (!hdr->sender)
 		return -METHER_DROP_BAD_SENDER;
-	if (hdr->subset != METHER_SUBSET_FULL &&
-	    hdr->subset != METHER_SUBSET_SHORT)
-		return -METHER_DROP_BAD_SUBSET;
-	if (be64_to_cpu(hdr->page) >= lim->pages ||
+	subset = hdr->flags & METHER_WIRE_SHORT ? METHER_SUBSET_SHORT :
+						  METHER_SUBSET_FULL;
+	if (be32_to_cpu(hdr->page) >= lim->pages ||
 	    mether_wire_version_out(hdr, lim))
 		return -METHER_DROP_OUT_OF_RANGE;
-	if (be16_to_cpu(hdr->length) !=
-	    mether_wire_payload_bytes(hdr->type, hdr->subset) ||
-	    len != sizeof(*hdr) + be16_to_cpu(hdr->length))
+	length = mether_wire_payload_bytes(hdr->type, subset);
+	if (len != sizeof(*hdr) + length)
 		return -METHER_DROP_BAD_LENGTH;
 	/*
 	 * Meant for an earlier (or later) life of this host: a replay, or
-	 * a handoff sent before it restarted, which it must not take.
+	 * a handoff sent before it restarted, which it must not take. Of
+	 * its epoch, only the part drawn at random at UP travels: one life
+	 * of this host is taken for another once in 2^32.
 	 */
 	if (be32_to_cpu(hdr->target) == lim->self &&
-	    be64_to_cpu(hdr->target_epoch) != lim->epoch)
+	    be32_to_cpu(hdr->target_epoch) != lower_32_bits(lim->epoch))
 		return -METHER_DROP_STALE_TARGET;
 
 	msg->type = hdr->type;
-	msg->subset = hdr->subset;
-	msg->flags = hdr->flags;
+	msg->subset = subset;
+	msg->flags = hdr->flags & METHER_WIRE_TYPE_FLAGS;
 	msg->sender = be32_to_cpu(hdr->sender);
 	msg->target = be32_to_cpu(hdr->target);
 	msg->seq = be32_to_cpu(hdr->seq);
-	msg->page = be64_to_cpu(hdr->page);
+	msg->page = be32_to_cpu(hdr->page);
 	msg->version = be64_to_cpu(hdr->page_version);
 	msg->epoch = be64_to_cpu(hdr->epoch);
-	msg->counter = be64_to_cpu(hdr->counter);
-	msg->target_epoch = be64_to_cpu(hdr->target_epoch);
-	msg->length = be16_to_cpu(hdr->length);
+	msg->counter = get_unaligned_be48(hdr->counter);
+	msg->target_epoch = be32_to_cpu(hdr->target_epoch);
+	msg->length = length;
 	msg->payload = hdr + 1;
 	return 0;
 }
@@ -212,23 +217,25 @@ void mether_wire_build(struct mether_wire_header *hdr,
 		       const struct mether_wire_limits *lim,
 		       const struct mether_wire_msg *msg)
 {
+	unsigned int flags = msg->flags;
+
+	if (msg->subset == METHER_SUBSET_SHORT)
+		flags |= METHER_WIRE_SHORT;
+	if (lim->seal == METHER_SEAL_XCHACHA)
+		flags |= METHER_WIRE_SEALED;
 	*hdr = (struct mether_wire_header) {
-		.magic = cpu_to_be32(METHER_WIRE_MAGIC),
+		.magic = METHER_WIRE_MAGIC,
 		.version = METHER_WIRE_VERSION,
 		.type = msg->type,
-		.subset = msg->subset,
-		.flags = msg->flags,
+		.flags = flags,
 		.cluster = cpu_to_be32(lim->cluster),
 		.sender = cpu_to_be32(msg->sender),
 		.target = cpu_to_be32(msg->target),
+		.target_epoch = cpu_to_be32(lower_32_bits(msg->target_epoch)),
 		.seq = cpu_to_be32(msg->seq),
-		.page = cpu_to_be64(msg->page),
+		.page = cpu_to_be32(msg->page),
 		.page_version = cpu_to_be64(msg->version),
-		.length = cpu_to_be16(mether_wire_payload_bytes(msg->type,
-								msg->subset)),
-		.seal = lim->seal,
 		.epoch = cpu_to_be64(msg->epoch),
-		.counter = cpu_to_be64(msg->counter),
-		.target_epoch = cpu_to_be64(msg->target_epoch),
 	};
+	put_unaligned_be48(msg->counter, hdr->counter);
 }

@@ -9,8 +9,8 @@
 #include <linux/mether.h>
 #include <linux/types.h>
 
-#define METHER_WIRE_MAGIC	0x4d544852	/* "MTHR" */
-#define METHER_WIRE_VERSION	5
+#define METHER_WIRE_MAGIC	0x4d		/* "M" */
+#define METHER_WIRE_VERSION	6
 /* The full page on the wire, whatever the host's PAGE_SIZE. */
 #define METHER_WIRE_PAGE_SIZE	4096
 
@@ -24,6 +24,18 @@ enum mether_wire_type {
 	METHER_MSG_GRANT = 7,	/* a survivor becomes a reclaimed page's owner */
 	METHER_MSG_TYPES
 };
+
+/*
+ * The header's flags: the low six bits are the type's own (below), the
+ * top two say how the payload is carried, whatever the type.
+ */
+#define METHER_WIRE_TYPE_FLAGS	0x3f
+/* The packet is about the short subset of its page. */
+#define METHER_WIRE_SHORT	0x40
+/* A Poly1305 tag follows the payload, which is encrypted. */
+#define METHER_WIRE_SEALED	0x80
+/* The sender's packet counter is 48 bits; no host sends past this one. */
+#define METHER_WIRE_COUNTER_MAX	(BIT_ULL(48) - 1)
 
 /* PAGE: the consistent copy is handed to the packet's target. */
 #define METHER_WIRE_HANDOFF	0x01
@@ -113,45 +125,41 @@ struct mether_wire_offer {
  * @magic: METHER_WIRE_MAGIC
  * @version: METHER_WIRE_VERSION
  * @type: enum mether_wire_type
- * @subset: METHER_SUBSET_* the packet is about
- * @flags: METHER_WIRE_* flags of the packet's type
+ * @flags: METHER_WIRE_* flags of the packet's type, with
+ *	METHER_WIRE_SHORT and METHER_WIRE_SEALED
  * @cluster: the cluster both hosts belong to
  * @sender: host id of the sender (never 0)
  * @target: host id the packet is meant for; 0 for everyone
+ * @target_epoch: the low 32 bits of the epoch of @target the packet is
+ *	meant for (0 when @target is 0); a host drops a packet aimed at
+ *	another of its epochs
  * @seq: the sender's sequence number, echoed by an ACK
  * @page: page number
  * @page_version: version of the copy carried, asked for or acknowledged
- * @length: payload bytes: the subset's length for PAGE, a whole page for
- *	OFFER, 16 for RECLAIM, else 0
- * @seal: METHER_SEAL_*
- * @reserved: 0
  * @epoch: the sender's epoch, chosen at UP (mether_seal_epoch()): never
  *	repeats, and grows while the module stays loaded
- * @counter: the sender's packet number in this epoch, from 1
- * @target_epoch: the epoch of @target the packet is meant for (0 when
- *	@target is 0); a host drops a packet aimed at another of its epochs
+ * @counter: the sender's packet number in this epoch, from 1 (48 bits)
  *
- * A sealed packet has a 16-byte tag after its payload; the header is
- * authenticated with it, and the payload encrypted.
+ * Every byte is one a packet of the final protocol needs (wire.rst says
+ * what each buys); the payload's length is the datagram's, less the
+ * header and the tag. A sealed packet has a 16-byte tag after its
+ * payload; the header is authenticated with it, and the payload
+ * encrypted.
  */
 struct mether_wire_header {
-	__be32 magic;
+	u8 magic;
 	u8 version;
 	u8 type;
-	u8 subset;
 	u8 flags;
 	__be32 cluster;
 	__be32 sender;
 	__be32 target;
+	__be32 target_epoch;
 	__be32 seq;
-	__be64 page;
+	__be32 page;
 	__be64 page_version;
-	__be16 length;
-	u8 seal;
-	u8 reserved;
 	__be64 epoch;
-	__be64 counter;
-	__be64 target_epoch;
+	u8 counter[6];
 } __packed;
 
 /*
@@ -160,7 +168,11 @@ struct mether_wire_header {
  * reason negated, which is why reasons start at 1.
  */
 
-/* A packet that passed every check, in host order. */
+/*
+ * A packet that passed every check, in host order. @target_epoch is a
+ * whole epoch when sent; only its low 32 bits travel, and that is what a
+ * received one holds.
+ */
 struct mether_wire_msg {
 	enum mether_wire_type type;
 	unsigned int subset;

@@ -71,15 +71,16 @@ def seal_checks():
            is None, "open refuses the draft's vector with one tag bit changed")
 
     # A packet: the nonce is the header's sender (4 bytes), epoch (8)
-    # and counter (8) as they stand in it, then 4 zero bytes; the whole
+    # and counter (6) as they stand in it, then 6 zero bytes; the whole
     # header is the associated data.
     key = bytes(range(32))
-    sender, epoch, counter = 0x01020304, 0x1122334455667788, 0x99AABBCCDDEEFF00
+    sender, epoch, counter = 0x01020304, 0x1122334455667788, 0x99AABBCCDDEE
     hdr = wire.header(type=wire.PAGE, subset=1, cluster=7, sender=sender,
-                      page=60, page_version=1 << 40, length=32,
+                      page=60, page_version=1 << 40,
                       seal=wire.SEAL_XCHACHA, epoch=epoch, counter=counter)
     payload = bytes(range(32))
-    nonce = struct.pack(">IQQ", sender, epoch, counter) + bytes(4)
+    nonce = struct.pack(">IQ", sender, epoch) + \
+        counter.to_bytes(6, "big") + bytes(6)
     packet = wire.seal(key, hdr, payload)
     report(packet == hdr + wire.xchacha_seal(key, nonce, hdr, payload),
            "a packet is sealed with nonce sender, epoch, counter, 0 "
@@ -109,13 +110,18 @@ def seal_checks():
            "a sealed packet does not open under another key")
 
 
+# What tshark must decode of each header: its fields, with the type's own
+# flags apart from the subset and the seal, as metherwire.parse() gives.
+DECODED = wire.FIELDS + ("subset", "seal")
+
+
 def tshark(pcap, *options):
     """{frame number: {field: value}} of each frame of @pcap as tshark
     reads it with the dissector and @options: "layers", the protocols
     that took part, "data", the length of the bytes it left undecoded
     (-1: none), and the mether fields it decoded (their names without
     "mether."); and tshark's completed process."""
-    names = ["mether." + f for f in wire.FIELDS] + ["mether.tag"]
+    names = ["mether." + f for f in DECODED] + ["mether.tag"]
     out = subprocess.run(
         ["tshark", "-X", f"lua_script:{DISSECTOR}", *options, "-r", pcap,
          "-T", "fields", "-E", "separator=/t", "-e", "frame.number",
@@ -140,19 +146,21 @@ def dissector_checks():
     mether = [  # (port, packet): tshark must decode these
         (40000, wire.seal(key, wire.header(
             type=wire.PAGE, subset=1, cluster=7, sender=4, page=60,
-            page_version=1 << 40, length=32, seal=wire.SEAL_XCHACHA,
+            page_version=1 << 40, seal=wire.SEAL_XCHACHA,
             epoch=2, counter=3), bytes(range(32)))),
         (40000, wire.header(type=wire.REQUEST, flags=1, cluster=7,
                             sender=3, page=9, epoch=5, counter=1)),
         (40001, wire.seal(key, wire.header(
             type=wire.HELLO, flags=wire.CHALLENGE, cluster=7, sender=5,
-            target=4, target_epoch=2, seal=wire.SEAL_XCHACHA, epoch=6,
-            counter=7), b"")),
+            target=4, target_epoch=0x1234567890, seal=wire.SEAL_XCHACHA,
+            epoch=6, counter=(1 << 48) - 1), b"")),
         (40001, wire.seal(key, wire.header(
             type=wire.PAGE, cluster=7, sender=6, page=1, page_version=2,
-            length=4096, seal=wire.SEAL_XCHACHA, epoch=1, counter=2),
+            seal=wire.SEAL_XCHACHA, epoch=1, counter=2),
             os.urandom(4096))),
-        (40001, wire.header(version=1, type=wire.ACK, sender=8, page=3)),
+        (40001, wire.header(type=wire.RECLAIM, flags=wire.DONE, cluster=7,
+                            sender=8, page=3, epoch=4, counter=5) +
+         bytes(16)),
     ]
     magic_first = wire.header(type=wire.ACK, sender=9)
     others = [  # (port, payload): tshark must not claim these
@@ -161,7 +169,9 @@ def dissector_checks():
         (40001, wire.header(version=wire.VERSION + 1, type=wire.ACK)),
         (40001, wire.header(version=0xff, type=wire.ACK)),
         (40000, magic_first[:wire.HEADER.size - 1]),
-        (40001, b"MTHR"),
+        (40001, magic_first + b"x"),      # longer than an ACK
+        (40001, wire.header(type=wire.GRANT + 1)),
+        (40001, b"MTHR\x05" + bytes(67)),  # version 5's magic and length
     ]
     frames = [Ether() / IP(src="10.77.0.1", dst="10.77.0.255") /
               UDP(sport=port, dport=port) / Raw(payload)
@@ -183,11 +193,12 @@ def dissector_checks():
     for n, (port, packet) in enumerate(mether, 1):
         h = wire.parse(packet)
         got = found.get(n, {})
-        want = {f: h[f] for f in wire.FIELDS}
-        fields = {f: int(got[f], 0) for f in wire.FIELDS if f in got}
+        want = {f: h[f] for f in DECODED}
+        fields = {f: int(got[f], 0) for f in DECODED if f in got}
         sealed = h["seal"] == wire.SEAL_XCHACHA
         kind = {wire.PAGE: "PAGE", wire.REQUEST: "REQUEST",
-                wire.ACK: "ACK", wire.HELLO: "HELLO"}[h["type"]]
+                wire.ACK: "ACK", wire.HELLO: "HELLO",
+                wire.RECLAIM: "RECLAIM"}[h["type"]]
         what = (f"{'a sealed' if sealed else 'an unsealed'} {kind} "
                 f"version {h['version']} on port {port}")
         report(decoded(found, n) and fields == want and
@@ -202,7 +213,8 @@ def dissector_checks():
                found.get(n, {}).get("data") != len(p)]
     report(not claimed,
            f"tshark leaves as data all {len(others)} other UDP packets "
-           f"(no magic, version 0, {wire.VERSION + 1} or 255, too short)",
+           f"(no magic, version 0, {wire.VERSION + 1} or 255, too short, "
+           "too long, no such type, version 5)",
            f"claimed frames {claimed}: " +
            "; ".join(str(found.get(n)) for n in claimed))
     report(len(heuristic_off) == len(frames) and

@@ -17,7 +17,7 @@ fi
 
 HOST_CLUSTER=23
 HOST_PORT=7792
-WHOLE=4172	# 60 + 4096 + 16: a handoff of the whole page
+WHOLE=4162	# 50 + 4096 + 16: a handoff of the whole page
 
 poke() { # poke I ARGS: mether-poke on host I
 	local i=$1

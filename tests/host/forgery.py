@@ -64,7 +64,7 @@ def dissect(frames, sealed):
     for line in out.stdout.splitlines():
         v = line.split(",")
         if len(v) == len(fields) and all(v):
-            decoded[(int(v[1]), int(v[2]))] = tuple(int(x) for x in v)
+            decoded[(int(v[1]), int(v[2]))] = tuple(int(x, 0) for x in v)
     report(len(decoded) >= len(sealed) > 0,
            f"tshark decodes {len(decoded)} Mether packets "
            f"({len(sealed)} whole in the capture)")
@@ -141,9 +141,9 @@ def main():
         expected(cut, "bad_seal")
     for c in sealed[:20]:                       # one bit flipped
         b = bytearray(c)
-        # Not magic, version or seal (bytes 0-4, 42): those have
-        # reasons of their own, and are checked by KUnit.
-        at = rng.choice([i for i in range(len(b)) if i > 4 and i != 42])
+        # Not magic, version or flags (bytes 0, 1, 3: the seal's flag
+        # is there): those have reasons of their own, checked by KUnit.
+        at = rng.choice([i for i in range(len(b)) if i not in (0, 1, 3)])
         b[at] ^= 1 << rng.randrange(8)
         out.append(bytes(b))
         expected(bytes(b), "bad_seal")
@@ -151,7 +151,7 @@ def main():
     for n in range(20):                         # forged: a made-up tag
         hdr = wire.header(type=wire.PAGE, subset=1, cluster=CLUSTER,
                           sender=FORGER, page=FORGED_PAGE,
-                          page_version=1 << 40, length=32,
+                          page_version=1 << 40,
                           seal=wire.SEAL_XCHACHA, epoch=epoch,
                           counter=n + 1)
         out.append(hdr + rng.randbytes(32 + wire.TAG))
@@ -160,7 +160,7 @@ def main():
     for n in range(20):                         # sealed under another key
         hdr = wire.header(type=wire.PAGE, subset=1, cluster=CLUSTER,
                           sender=FORGER + 1, page=FORGED_PAGE,
-                          page_version=1 << 40, length=32,
+                          page_version=1 << 40,
                           seal=wire.SEAL_XCHACHA, epoch=epoch,
                           counter=n + 100)
         out.append(wire.seal(foreign, hdr, (0xBAD).to_bytes(4, "little") +
@@ -179,7 +179,7 @@ def main():
     report(len(answered) == guests,
            f"host 9 answered the CHALLENGEs of hosts {sorted(answered)}")
     hdr = wire.header(type=wire.PAGE, subset=1, cluster=CLUSTER, sender=9,
-                      page=GOOD_PAGE, page_version=1 << 40, length=32,
+                      page=GOOD_PAGE, page_version=1 << 40,
                       seal=wire.SEAL_XCHACHA, epoch=epoch, counter=counter)
     inject([wire.seal(key, hdr, GOOD_VALUE.to_bytes(4, "little") +
                       bytes(28))])
@@ -222,7 +222,7 @@ def flood(served, key, rng, guests, epoch, first):
         if n % 2:
             hdr = wire.header(type=wire.PAGE, subset=0, cluster=CLUSTER,
                               sender=FORGER, page=n % 64,
-                              page_version=n, length=4096,
+                              page_version=n,
                               seal=wire.SEAL_XCHACHA, epoch=epoch,
                               counter=n + 1)
             packet = hdr + rng.randbytes(4096 + wire.TAG)

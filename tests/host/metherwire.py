@@ -15,13 +15,17 @@ from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_decrypt
 from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_encrypt
 from nacl.exceptions import CryptoError
 
-MAGIC = 0x4D544852
-VERSION = 5
-HEADER = struct.Struct(">IBBBBIIIIQQHBBQQQ")
-assert HEADER.size == 68
+MAGIC = 0x4D                    # "M"
+VERSION = 6
+# magic, version, type, flags, cluster, sender, target, target_epoch,
+# seq, page, page_version, epoch, then the 48-bit counter as 6 bytes.
+HEADER = struct.Struct(">BBBBIIIIIIQQ6s")
+assert HEADER.size == 50
 TAG = 16
+PAGE_SIZE, SHORT_SIZE = 4096, 32
 SEAL_NONE, SEAL_XCHACHA = 0, 1
 PAGE, REQUEST, ACK, HELLO, RECLAIM, OFFER, GRANT = 1, 2, 3, 4, 5, 6, 7
+TYPE_FLAGS, SHORT, SEALED = 0x3F, 0x40, 0x80   # the header's flags
 HANDOFF = 0x01                  # PAGE
 CHALLENGE, ANSWER = 0x01, 0x02  # HELLO
 DONE, NOTICE = 0x01, 0x02       # RECLAIM
@@ -39,32 +43,55 @@ def drop_reasons(path=UAPI_HEADER):
 
 
 DROP_REASONS = drop_reasons()
-FIELDS = ("magic", "version", "type", "subset", "flags", "cluster",
-          "sender", "target", "seq", "page", "page_version", "length",
-          "seal", "reserved", "epoch", "counter", "target_epoch")
+FIELDS = ("magic", "version", "type", "flags", "cluster", "sender",
+          "target", "target_epoch", "seq", "page", "page_version", "epoch",
+          "counter")
 
 
-def header(**kw):
-    """Header bytes; fields not given are 0 (magic, version: correct)."""
+def payload_bytes(ptype, subset):
+    """The payload a packet of @ptype about @subset carries
+    (mether_wire_payload_bytes())."""
+    if ptype == PAGE:
+        return SHORT_SIZE if subset else PAGE_SIZE
+    return {OFFER: PAGE_SIZE, RECLAIM: 16}.get(ptype, 0)
+
+
+def header(subset=0, seal=SEAL_NONE, **kw):
+    """Header bytes; fields not given are 0 (magic, version: correct).
+    @subset (1: short) and @seal go into the header's flags; the type's
+    own flags are @flags; @target_epoch is cut to its low 32 bits, as
+    the kernel sends it."""
     values = dict.fromkeys(FIELDS, 0)
     values.update(magic=MAGIC, version=VERSION)
     values.update(kw)
+    values["flags"] |= (SHORT if subset else 0) | \
+        (SEALED if seal == SEAL_XCHACHA else 0)
+    values["target_epoch"] &= 0xFFFFFFFF
+    values["counter"] = values["counter"].to_bytes(6, "big")
     return HEADER.pack(*(values[f] for f in FIELDS))
 
 
 def parse(data):
-    """The header's fields as a dict, or None when too short."""
+    """The header's fields as a dict, or None when too short: "flags"
+    holds the type's own, "subset" and "seal" the rest, and "length" the
+    payload the type and subset call for."""
     if len(data) < HEADER.size:
         return None
-    return dict(zip(FIELDS, HEADER.unpack_from(data)))
+    h = dict(zip(FIELDS, HEADER.unpack_from(data)))
+    h["counter"] = int.from_bytes(h["counter"], "big")
+    h["subset"] = 1 if h["flags"] & SHORT else 0
+    h["seal"] = SEAL_XCHACHA if h["flags"] & SEALED else SEAL_NONE
+    h["flags"] &= TYPE_FLAGS
+    h["length"] = payload_bytes(h["type"], h["subset"])
+    return h
 
 
 def nonce(hdr):
     """The 24-byte nonce of a packet with header bytes @hdr: sender,
-    epoch and counter as they stand in the header, then 4 zero bytes
+    epoch and counter as they stand in the header, then 6 zero bytes
     (mether_seal.c)."""
     hdr = bytes(hdr)
-    return hdr[12:16] + hdr[44:52] + hdr[52:60] + bytes(4)
+    return hdr[8:12] + hdr[36:44] + hdr[44:50] + bytes(6)
 
 
 def xchacha_seal(key, nonce24, aad, plaintext):
@@ -157,7 +184,8 @@ def join(key, cluster, sender, epoch, port, bcast, seconds=2.0,
             continue
         c = parse(data)
         if not c or c["type"] != HELLO or c["flags"] != CHALLENGE or \
-                c["target"] != sender or c["target_epoch"] != epoch:
+                c["target"] != sender or \
+                c["target_epoch"] != epoch & 0xFFFFFFFF:
             continue
         counter += 1
         reply = answer(key, data, sender, epoch, counter, cluster)

@@ -36,7 +36,7 @@ DONE = 0x01                     # RECLAIM's flag (Documentation/wire.rst)
 class Sender:
     """Unsealed packets of made-up hosts, each with its own counter. A
     host takes nothing of a sender until it answers a CHALLENGE in its
-    epoch (wire version 5): join() makes a made-up host heard so, and
+    epoch (wire version 5 and later): join() makes a made-up host heard so, and
     the hosts in live answer every CHALLENGE aimed at them."""
 
     def __init__(self):
@@ -63,7 +63,8 @@ class Sender:
             host = c["target"]
             with self.lock:
                 if host not in self.live or \
-                        c["target_epoch"] != self.epochs.get(host):
+                        c["target_epoch"] != self.epochs.get(host, 0) & \
+                        0xFFFFFFFF:
                     continue
                 self.counter[host] += 1
                 reply = wire.answer(None, data, host, self.epochs[host],
@@ -85,7 +86,7 @@ class Sender:
             counter = self.counter[sender]
         return wire.header(type=ptype, flags=flags, cluster=CLUSTER,
                            sender=sender, seq=seq, page=page,
-                           length=len(payload), seal=wire.SEAL_NONE,
+                           seal=wire.SEAL_NONE,
                            epoch=epoch or self.epoch,
                            counter=counter) + payload
 

@@ -1,17 +1,18 @@
 -- SPDX-License-Identifier: GPL-2.0
 --
--- Wireshark/tshark dissector for the Mether wire protocol, version 5
+-- Wireshark/tshark dissector for the Mether wire protocol, version 6
 -- (Documentation/wire.rst). The header is readable in a sealed cluster
 -- (it is the AEAD's associated data); the payload is encrypted then, and
 -- shown as such with its tag.
 --
 --   tshark -X lua_script:tools/wireshark/mether.lua -r capture.pcap
 --
--- Mether packets are found on any UDP port by their first bytes: the
--- magic 0x4d544852 and a version from 1 to 5 (a heuristic, mether_udp,
+-- Mether packets are found on any UDP port by their first bytes and
+-- their length: the magic 0x4d, version 6, a type there is, and as many
+-- bytes as the type, subset and seal call for (a heuristic, mether_udp,
 -- which --disable-heuristic mether_udp turns off). The preference
 -- mether.port (default 7700) also decodes as Mether whatever has the
--- magic on that port, the cluster's.
+-- magic and a header's length on that port, the cluster's.
 
 local mether = Proto("mether", "Mether distributed shared memory")
 
@@ -23,28 +24,41 @@ local subsets = { [0] = "full", [1] = "short" }
 local seals = { [0] = "none", [1] = "XChaCha20-Poly1305" }
 
 local f = mether.fields
-f.magic = ProtoField.uint32("mether.magic", "Magic", base.HEX)
+f.magic = ProtoField.uint8("mether.magic", "Magic", base.HEX)
 f.version = ProtoField.uint8("mether.version", "Version")
 f.type = ProtoField.uint8("mether.type", "Type", base.DEC, types)
-f.subset = ProtoField.uint8("mether.subset", "Subset", base.DEC, subsets)
-f.flags = ProtoField.uint8("mether.flags", "Flags", base.HEX)
+f.flags = ProtoField.uint8("mether.flags", "Flags", base.HEX, nil, 0x3f)
+f.subset = ProtoField.uint8("mether.subset", "Subset", base.DEC, subsets,
+	0x40)
+f.seal = ProtoField.uint8("mether.seal", "Seal", base.DEC, seals, 0x80)
 f.cluster = ProtoField.uint32("mether.cluster", "Cluster")
 f.sender = ProtoField.uint32("mether.sender", "Sender")
 f.target = ProtoField.uint32("mether.target", "Target")
+f.target_epoch = ProtoField.uint32("mether.target_epoch",
+	"Target epoch (low 32 bits)", base.HEX)
 f.seq = ProtoField.uint32("mether.seq", "Handoff sequence")
-f.page = ProtoField.uint64("mether.page", "Page")
+f.page = ProtoField.uint32("mether.page", "Page")
 f.page_version = ProtoField.uint64("mether.page_version", "Page version")
-f.length = ProtoField.uint16("mether.length", "Payload length")
-f.seal = ProtoField.uint8("mether.seal", "Seal", base.DEC, seals)
-f.reserved = ProtoField.uint8("mether.reserved", "Reserved")
 f.epoch = ProtoField.uint64("mether.epoch", "Sender epoch")
 f.counter = ProtoField.uint64("mether.counter", "Packet counter")
-f.target_epoch = ProtoField.uint64("mether.target_epoch", "Target epoch")
 f.payload = ProtoField.bytes("mether.payload", "Payload")
 f.tag = ProtoField.bytes("mether.tag", "Poly1305 tag")
 
-local HEADER, MAGIC, TAG = 68, 0x4d544852, 16
-local VERSION = 5
+local HEADER, MAGIC, TAG = 50, 0x4d, 16
+local VERSION = 6
+local SHORT, SEALED = 0x40, 0x80
+
+-- The payload a packet carries (mether_wire_payload_bytes()).
+local function payload_bytes(ptype, short)
+	if ptype == 1 then
+		return short and 32 or 4096
+	elseif ptype == 6 then
+		return 4096
+	elseif ptype == 5 then
+		return 16
+	end
+	return 0
+end
 
 -- Flag names differ by type (mether_wire.h).
 local function flag_names(ptype, flags)
@@ -80,44 +94,42 @@ local function flag_names(ptype, flags)
 end
 
 function mether.dissector(buf, pinfo, tree)
-	if buf:len() < HEADER or buf(0, 4):uint() ~= MAGIC then
+	if buf:len() < HEADER or buf(0, 1):uint() ~= MAGIC then
 		return 0
 	end
 	pinfo.cols.protocol = "Mether"
 	local t = tree:add(mether, buf(), "Mether")
-	local ptype = buf(5, 1):uint()
-	local flags = buf(7, 1):uint()
-	local length = buf(40, 2):uint()
-	local seal = buf(42, 1):uint()
+	local ptype = buf(2, 1):uint()
+	local all = buf(3, 1):uint()
+	local flags = bit.band(all, 0x3f)
+	local length = payload_bytes(ptype, bit.band(all, SHORT) ~= 0)
+	local tag = bit.band(all, SEALED) ~= 0 and TAG or 0
 
-	t:add(f.magic, buf(0, 4))
-	t:add(f.version, buf(4, 1))
-	t:add(f.type, buf(5, 1))
-	t:add(f.subset, buf(6, 1))
-	t:add(f.flags, buf(7, 1)):append_text(" (" .. flag_names(ptype, flags) .. ")")
-	t:add(f.cluster, buf(8, 4))
-	t:add(f.sender, buf(12, 4))
-	t:add(f.target, buf(16, 4))
+	t:add(f.magic, buf(0, 1))
+	t:add(f.version, buf(1, 1))
+	t:add(f.type, buf(2, 1))
+	t:add(f.flags, buf(3, 1)):append_text(" (" .. flag_names(ptype, flags) .. ")")
+	t:add(f.subset, buf(3, 1))
+	t:add(f.seal, buf(3, 1))
+	t:add(f.cluster, buf(4, 4))
+	t:add(f.sender, buf(8, 4))
+	t:add(f.target, buf(12, 4))
+	t:add(f.target_epoch, buf(16, 4))
 	t:add(f.seq, buf(20, 4))
-	t:add(f.page, buf(24, 8))
-	t:add(f.page_version, buf(32, 8))
-	t:add(f.length, buf(40, 2))
-	t:add(f.seal, buf(42, 1))
-	t:add(f.reserved, buf(43, 1))
-	t:add(f.epoch, buf(44, 8))
-	t:add(f.counter, buf(52, 8))
-	t:add(f.target_epoch, buf(60, 8))
+	t:add(f.page, buf(24, 4))
+	t:add(f.page_version, buf(28, 8))
+	t:add(f.epoch, buf(36, 8))
+	t:add(f.counter, buf(44, 6), buf(44, 6):uint64())
 	local rest = buf:len() - HEADER
-	local tag = seal == 1 and TAG or 0
 	if length > 0 and rest >= length then
 		t:add(f.payload, buf(HEADER, length))
 	end
 	if tag > 0 and rest >= length + tag then
 		t:add(f.tag, buf(HEADER + length, tag))
 	end
-	pinfo.cols.info = string.format("%s page %s v%s from %d%s",
-		types[ptype] or "?", tostring(buf(24, 8):uint64()),
-		tostring(buf(32, 8):uint64()), buf(12, 4):uint(),
+	pinfo.cols.info = string.format("%s page %d v%s from %d%s",
+		types[ptype] or "?", buf(24, 4):uint(),
+		tostring(buf(28, 8):uint64()), buf(8, 4):uint(),
 		flags ~= 0 and (" [" .. flag_names(ptype, flags) .. "]") or "")
 	return buf:len()
 end
@@ -137,15 +149,23 @@ end
 DissectorTable.get("udp.port"):add(7700, mether)
 current_port = 7700
 
--- On other ports, a packet is Mether when it is long enough, starts with
--- the magic and carries a version there has been: four bytes alone would
--- claim one in 2^32 of anybody's UDP.
+-- On other ports, a packet is Mether when it starts with the magic and
+-- this version, names a type there is, and is exactly as long as its
+-- type, subset and seal say: one byte of magic alone would claim one in
+-- 256 of anybody's UDP.
 local function heuristic(buf, pinfo, tree)
-	if buf:len() < HEADER or buf(0, 4):uint() ~= MAGIC then
+	if buf:len() < HEADER or buf(0, 1):uint() ~= MAGIC or
+	   buf(1, 1):uint() ~= VERSION then
 		return false
 	end
-	local version = buf(4, 1):uint()
-	if version < 1 or version > VERSION then
+	local ptype = buf(2, 1):uint()
+	local all = buf(3, 1):uint()
+	if types[ptype] == nil then
+		return false
+	end
+	local want = HEADER + payload_bytes(ptype, bit.band(all, SHORT) ~= 0) +
+		(bit.band(all, SEALED) ~= 0 and TAG or 0)
+	if buf:len() ~= want then
 		return false
 	end
 	mether.dissector(buf, pinfo, tree)
