@@ -122,7 +122,8 @@ static int mether_segment_check(struct mether_space *space,
 	/* Padding is MACed: only one spelling of a name may be valid. */
 	if (memchr_inv(seg->name + len, 0, METHER_SEGMENT_NAME_SIZE - len))
 		return -EINVAL;
-	if (seg->reserved || !seg->rights ||
+	/* What may be written may be read: writing alone maps nothing. */
+	if (seg->reserved || !(seg->rights & METHER_SEGMENT_READ) ||
 	    (seg->rights & ~(METHER_SEGMENT_READ | METHER_SEGMENT_WRITE)))
 		return -EINVAL;
 	if (seg->first <= METHER_DIRECTORY_PAGE || !seg->pages ||

@@ -339,6 +339,28 @@ static void mether_directory_read_from_either_copy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mether_segment_attach(mf, &cap), -ESTALE);
 }
 
+/*
+ * Rights are read, or read and write: a mapping that may be written may
+ * be read, so a write-only capability would be one no mapping can use.
+ * The check comes before the token's, whatever the token.
+ */
+static void mether_segment_rights_include_read(struct kunit *test)
+{
+	static const unsigned int bad[] = {
+		0, METHER_SEGMENT_WRITE, 4, METHER_SEGMENT_READ | 4, ~0u,
+	};
+	struct mether_file *mf = empty_file(test);
+	struct mether_segment cap = test_capability(GEN_OLD);
+	unsigned int i;
+
+	test_directory(mf->space, GEN_OLD);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		cap.rights = bad[i];
+		KUNIT_EXPECT_EQ_MSG(test, mether_segment_attach(mf, &cap),
+				    -EINVAL, "rights %#x", bad[i]);
+	}
+}
+
 static struct kunit_case mether_segment_cases[] = {
 	KUNIT_CASE(mether_token_known_answer),
 	KUNIT_CASE(mether_token_binds_every_field),
@@ -347,6 +369,7 @@ static struct kunit_case mether_segment_cases[] = {
 	KUNIT_CASE(mether_unrestricted_maps_everything),
 	KUNIT_CASE(mether_lost_directory_refuses_old_capability),
 	KUNIT_CASE(mether_directory_read_from_either_copy),
+	KUNIT_CASE(mether_segment_rights_include_read),
 	{}
 };
 

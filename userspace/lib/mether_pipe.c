@@ -63,9 +63,13 @@ struct mether_pipe *mether_pipe_open(struct mether *m, uint64_t first,
 	uint64_t mine = first + end, peer = first + !end;
 	struct mether_pipe *p;
 
-	/* Both pages in what @m maps (a segment's pages, for a segment). */
+	/*
+	 * Both pages in what @m maps (a segment's pages, for a segment),
+	 * and never the directory's, which a pipe would overwrite.
+	 */
 	if (end > 1 || first < m->first || m->count < 2 ||
-	    first - m->first > m->count - 2) {
+	    first - m->first > m->count - 2 ||
+	    first <= METHER_DIRECTORY_PAGE) {
 		errno = EINVAL;
 		return NULL;
 	}

@@ -279,15 +279,21 @@ int mether_segment_grant(struct mether *m, const char *name,
 
 	if (!name_ok(name))
 		return -1;
+	/* The two a capability's text can say ("r-", "rw-"): nothing else. */
+	if (rights != METHER_SEGMENT_READ &&
+	    rights != (METHER_SEGMENT_READ | METHER_SEGMENT_WRITE)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (cap_len < METHER_CAPABILITY_LEN) {
+		errno = ERANGE;
+		return -1;
+	}
 	if (directory_lookup(m->fd, m->page_size, name, &seg, 0))
 		return -1;
 	seg.rights = rights;
 	if (ioctl(m->fd, METHER_IOC_SEGMENT_GRANT, &seg))
 		return -1;
-	if (cap_len < METHER_CAPABILITY_LEN) {
-		errno = ERANGE;
-		return -1;
-	}
 	n = snprintf(cap, cap_len, "%s-%016llx-", rights_text(rights),
 		     (unsigned long long)seg.generation);
 	for (i = 0; i < METHER_TOKEN_SIZE; i++)

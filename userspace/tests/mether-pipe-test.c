@@ -202,6 +202,11 @@ int main(int argc, char **argv)
 		perror("mether-pipe-test");
 		return 2;
 	}
+	/* Page 0 is the directory's: no pipe may write over it. */
+	if (mode == 'a')
+		report(!mether_pipe_open(m, METHER_DIRECTORY_PAGE, end) &&
+		       errno == EINVAL,
+		       "a pipe on the directory's page is refused (EINVAL)");
 	p = mether_pipe_open(m, first, end);
 	if (!p) {
 		perror("mether_pipe_open");

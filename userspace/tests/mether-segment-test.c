@@ -102,6 +102,10 @@ static void check(const char *name, const char *rw_cap, const char *r_cap)
 	       "... and the kernel refuses a writeable mapping");
 	report(!mether_pipe_open_segment(m, 0) && errno == EACCES,
 	       "... and a pipe on it is refused (EACCES)");
+	/* Refused before the kernel is asked (which would say EPERM). */
+	report(mether_segment_grant(m, name, METHER_SEGMENT_WRITE, forged,
+				    sizeof(forged)) == -1 && errno == EINVAL,
+	       "a write-only grant is refused (EINVAL)");
 	r = m;
 
 	m = mether_segment_open(NULL, name, rw_cap);

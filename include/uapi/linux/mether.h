@@ -347,7 +347,7 @@ struct mether_directory {
  * @name: the segment's name, NUL-terminated and NUL-padded
  * @first: its first page (not METHER_DIRECTORY_PAGE)
  * @pages: its number of pages, not 0
- * @rights: METHER_SEGMENT_*, not 0
+ * @rights: METHER_SEGMENT_READ, or METHER_SEGMENT_READ | METHER_SEGMENT_WRITE
  * @reserved: zero
  * @generation: the generation of the directory that names the segment
  *	(struct mether_directory); both ioctls fail with ESTALE unless it
