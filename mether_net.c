@@ -810,6 +810,24 @@ void mether_net_peers(struct mether_space *space, struct mether_peers *out)
 }
 
 /**
+ * mether_net_epoch_of() - the epoch @host proved current here
+ * @space: the space
+ * @host: the host
+ *
+ * Return: the epoch, or 0 when it proved none (or this host is down).
+ */
+u64 mether_net_epoch_of(struct mether_space *space, u32 host)
+{
+	u64 epoch = 0;
+
+	mutex_lock(&space->link_lock);
+	if (space->link)
+		epoch = mether_peer_epoch(&space->link->peers, host);
+	mutex_unlock(&space->link_lock);
+	return epoch;
+}
+
+/**
  * mether_net_reclaimable() - may @host's pages of an epoch be reclaimed?
  * @space: the space
  * @host: the host; this host's own old epochs too

@@ -26,6 +26,7 @@ int mether_net_send_buf(struct mether_space *space,
 void mether_net_count_retransmit(struct mether_space *space);
 u32 mether_net_self(struct mether_space *space);
 void mether_net_peers(struct mether_space *space, struct mether_peers *out);
+u64 mether_net_epoch_of(struct mether_space *space, u32 host);
 int mether_net_reclaimable(struct mether_space *space, u32 host, u64 *epoch);
 void mether_net_reclaimed(struct mether_space *space, u32 host, u64 epoch);
 unsigned int mether_net_live(struct mether_space *space, u32 except,

@@ -467,10 +467,20 @@ void mether_owner_retransmit_work(struct work_struct *work)
 		 * added meanwhile go at the tail, where the walk finds them.
 		 */
 		mutex_unlock(&space->handoff_lock);
-		mether_owner_send(space, mether_page_index(space, mp), frame,
-				  subset, version, target, target_epoch, seq);
+		/*
+		 * The target came up again since it asked: the life the
+		 * handoff is for is gone, and the new one must not take it
+		 * (only 32 bits of its epoch travel, wire.rst). The frame
+		 * stays held, as for any handoff not ACKed, until a reclaim
+		 * of that life cancels it.
+		 */
+		if (mether_net_epoch_of(space, target) <= target_epoch) {
+			mether_owner_send(space, mether_page_index(space, mp),
+					  frame, subset, version, target,
+					  target_epoch, seq);
+			mether_net_count_retransmit(space);
+		}
 		put_page(frame);
-		mether_net_count_retransmit(space);
 		mutex_lock(&space->handoff_lock);
 		tmp = list_next_entry(mp, handoff_entry);
 	}

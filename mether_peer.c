@@ -265,7 +265,7 @@ enum mether_peer_bucket mether_peer_bucket_of(const struct mether_wire_msg *msg,
  * @bucket: what the packet costs (mether_peer_bucket_of())
  * @rate: such packets per second a host may have answered (0: no limit)
  *
- * A REQUEST of 76 bytes makes the holder broadcast a page of 4172, and a
+ * A REQUEST of 66 bytes makes the holder broadcast a page of 4162, and a
  * RECLAIM makes every survivor send OFFERs of a page each, so a host
  * that asks too fast, by fault or by malice, could make others flood
  * the segment. Each host has a bucket of credit for each kind, filled at

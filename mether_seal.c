@@ -204,8 +204,11 @@ bool mether_unseal(struct mether_wire_header *hdr, size_t sealed_len,
  * which its peers would refuse as over. The low 32
  * bits are random: after a reboot (whose clock may be behind) or in a
  * clone of a host, an epoch equals an earlier one only if both its
- * second and its random bits do, a chance of 2^-32 per pair. Pure, for
- * KUnit.
+ * second and its random bits do, a chance of 2^-32 per pair. Only
+ * those low 32 bits travel in a packet aimed at the host (wire.rst):
+ * they are never 0, the "no epoch" of a packet aimed at nobody, and
+ * never @last's, so a packet aimed at the life before cannot pass for
+ * one aimed at this one. Pure, for KUnit.
  *
  * Return: the epoch, always greater than @last; 0 when none is.
  */
@@ -215,6 +218,8 @@ u64 mether_seal_epoch(u64 last, u64 now_ns, u32 random)
 
 	if (secs > U32_MAX)
 		return 0;
+	while (!random || random == lower_32_bits(last))
+		random++;
 	return secs << 32 | random;
 }
 

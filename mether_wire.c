@@ -45,9 +45,10 @@ static unsigned int mether_wire_type_flags(enum mether_wire_type type)
 {
 	switch (type) {
 	case METHER_MSG_PAGE:
-		return METHER_WIRE_HANDOFF;
+		return METHER_WIRE_HANDOFF | METHER_WIRE_SHORT;
 	case METHER_MSG_REQUEST:
-		return METHER_WIRE_CONSISTENT | METHER_WIRE_HAVE_TAIL;
+		return METHER_WIRE_CONSISTENT | METHER_WIRE_HAVE_TAIL |
+		       METHER_WIRE_SHORT;
 	case METHER_MSG_ACK:
 		return METHER_WIRE_NEED_FULL | METHER_WIRE_GRANTED;
 	case METHER_MSG_RECLAIM:
@@ -165,7 +166,8 @@ int mether_wire_parse(const void *data, size_t len,
 		return -METHER_DROP_TRUNCATED;
 	if (hdr->type < METHER_MSG_PAGE || hdr->type >= METHER_MSG_TYPES)
 		return -METHER_DROP_BAD_TYPE;
-	if ((hdr->flags & METHER_WIRE_TYPE_FLAGS &
+	/* SEALED was checked; SHORT is for the types about a subset. */
+	if ((hdr->flags & ~METHER_WIRE_SEALED &
 	     ~mether_wire_type_flags(hdr->type)) || mether_wire_bad_aim(hdr))
 		return -METHER_DROP_BAD_FLAGS;
 	if (be32_to_cpu(hdr->cluster) != lim->cluster)

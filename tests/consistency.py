@@ -92,7 +92,7 @@ said = {
                            read("Documentation/man/mether.7")),
     "mether.lua": re.search(r"Mether wire protocol, version (\d+)",
                             read("tools/wireshark/mether.lua")),
-    "mether.lua heuristic": re.search(r"a version from 1 to (\d+)",
+    "mether.lua heuristic": re.search(r"the magic 0x4d, version (\d+)",
                                       read("tools/wireshark/mether.lua")),
     "mether.lua VERSION": re.search(r"^local VERSION = (\d+)$",
                                     read("tools/wireshark/mether.lua"),

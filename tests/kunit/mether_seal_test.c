@@ -240,13 +240,22 @@ static void mether_seal_epochs(struct kunit *test)
 
 	e1 = mether_seal_epoch(0, T * SEC + 5, 0xaaaa0001);
 	KUNIT_EXPECT_EQ(test, e1, T << 32 | 0xaaaa0001);
-	/* Two UPs in one tick of the clock, with the same random bits. */
+	/*
+	 * Two UPs in one tick of the clock, with the same random bits:
+	 * later, and low bits of their own (only those travel in a packet
+	 * aimed at the host).
+	 */
 	e2 = mether_seal_epoch(e1, T * SEC + 5, 0xaaaa0001);
 	KUNIT_EXPECT_GT(test, e2, e1);
-	KUNIT_EXPECT_EQ(test, (u32)e2, 0xaaaa0001u);
-	/* And with random bits lower than the last's. */
+	KUNIT_EXPECT_NE(test, (u32)e2, (u32)e1);
+	/* Random bits of 0, the low half of "no epoch": never taken. */
 	e3 = mether_seal_epoch(e2, T * SEC + 5, 0);
 	KUNIT_EXPECT_GT(test, e3, e2);
+	KUNIT_EXPECT_NE(test, (u32)e3, 0u);
+	KUNIT_EXPECT_NE(test, (u32)mether_seal_epoch(1, T * SEC, 0), 0u);
+	KUNIT_EXPECT_NE(test, (u32)mether_seal_epoch(1, T * SEC, 0), 1u);
+	KUNIT_EXPECT_NE(test, (u32)mether_seal_epoch(U32_MAX, T * SEC,
+						     U32_MAX), U32_MAX);
 	/* The clock stepped back an hour: still later. */
 	e4 = mether_seal_epoch(e3, (T - 3600) * SEC, 0x77);
 	KUNIT_EXPECT_GT(test, e4, e3);

@@ -99,6 +99,14 @@ function mether.dissector(buf, pinfo, tree)
 	end
 	pinfo.cols.protocol = "Mether"
 	local t = tree:add(mether, buf(), "Mether")
+	-- Another version's layout is another: name it, decode no more.
+	if buf(1, 1):uint() ~= VERSION then
+		t:add(f.magic, buf(0, 1))
+		t:add(f.version, buf(1, 1))
+		pinfo.cols.info = string.format("version %d, not decoded",
+			buf(1, 1):uint())
+		return buf:len()
+	end
 	local ptype = buf(2, 1):uint()
 	local all = buf(3, 1):uint()
 	local flags = bit.band(all, 0x3f)
