@@ -6,7 +6,7 @@
 # once it is wiped on purpose and made again, old capabilities open
 # nothing (issue 13, point 8).
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 67 : 15))
+plan $((METHER_ID == 0 ? 68 : 15))
 
 KEY=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 OTHER_KEY=ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
