@@ -670,12 +670,21 @@ static int cmd_genkey(int argc, char **argv)
 	return 0;
 }
 
-/* The names a config file may give: up's long options, spelled out. */
-static const char *const config_names[] = {
-	"id", "cluster", "port", "broadcast", "addr", "dev", "pages",
-	"key-file", "create", "unsealed",
+/* up's options; a config file gives the same, spelled out. */
+static const struct option up_options[] = {
+	{ "id", required_argument, NULL, 'i' },
+	{ "cluster", required_argument, NULL, 'c' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "broadcast", required_argument, NULL, 'b' },
+	{ "addr", required_argument, NULL, 'a' },
+	{ "dev", required_argument, NULL, 'D' },
+	{ "pages", required_argument, NULL, 'n' },
+	{ "create", no_argument, NULL, 'C' },
+	{ "key-file", required_argument, NULL, 'k' },
+	{ "unsealed", no_argument, NULL, 'U' },
+	{}
 };
-#define CONFIG_NAMES	(sizeof(config_names) / sizeof(config_names[0]))
+#define UP_OPTIONS	(sizeof(up_options) / sizeof(up_options[0]) - 1)
 
 static void __attribute__((format(printf, 3, 4), noreturn))
 config_error(const char *path, int lineno, const char *fmt, ...)
@@ -690,14 +699,14 @@ config_error(const char *path, int lineno, const char *fmt, ...)
 	exit(2);
 }
 
-/* The index of @name in config_names, or the error of its line. */
+/* The index of @name in up_options, or the error of its line. */
 static unsigned int config_name(const char *path, int lineno,
 				const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < CONFIG_NAMES; i++)
-		if (!strcmp(name, config_names[i]))
+	for (i = 0; i < UP_OPTIONS; i++)
+		if (!strcmp(name, up_options[i].name))
 			return i;
 	config_error(path, lineno, "unknown setting '%s'", name);
 }
@@ -712,8 +721,8 @@ static unsigned int config_name(const char *path, int lineno,
  */
 static int read_config(const char *path, int argc, char ***argv)
 {
-	char **words = calloc(argc + 2 * CONFIG_NAMES + 1, sizeof(*words));
-	int seen[CONFIG_NAMES] = { 0 };
+	char **words = calloc(argc + 2 * UP_OPTIONS + 1, sizeof(*words));
+	int seen[UP_OPTIONS] = { 0 };
 	char *line = NULL, *name, *value, *end, *option;
 	FILE *f = fopen(path, "r");
 	int n = 1, lineno = 0, i;
@@ -753,7 +762,7 @@ static int read_config(const char *path, int argc, char ***argv)
 		if (!option)
 			exit(1);
 		sprintf(option, "--%s", name);
-		if (strcmp(name, "create") && strcmp(name, "unsealed")) {
+		if (up_options[which].has_arg != no_argument) {
 			words[n++] = option;
 			words[n++] = strdup(value);
 		} else if (!strcmp(value, "yes")) {
@@ -780,19 +789,6 @@ static void up_busy(void)
 
 static int cmd_up(int argc, char **argv)
 {
-	static const struct option longs[] = {
-		{ "id", required_argument, NULL, 'i' },
-		{ "cluster", required_argument, NULL, 'c' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "broadcast", required_argument, NULL, 'b' },
-		{ "addr", required_argument, NULL, 'a' },
-		{ "dev", required_argument, NULL, 'D' },
-		{ "pages", required_argument, NULL, 'n' },
-		{ "create", no_argument, NULL, 'C' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "unsealed", no_argument, NULL, 'U' },
-		{}
-	};
 	struct mether_up_keyed keyed = { 0 };
 	struct mether_up up = { .pages = 256 };
 	struct mether_key key = { 0 };
@@ -809,7 +805,7 @@ static int cmd_up(int argc, char **argv)
 		argc = read_config(path, argc - 2, &argv);
 	}
 	start_options();
-	while ((opt = next_option(argc, argv, longs, &none)) != -1) {
+	while ((opt = next_option(argc, argv, up_options, &none)) != -1) {
 		switch (opt) {
 		case 'i':
 			up.host_id = number(optarg, "host id", 1, UINT32_MAX);
