@@ -278,14 +278,19 @@ GUEST_TESTS=(kunit.sh module.sh api.sh segment.sh network.sh count.sh
 	capability.sh hosts.sh
 	reclaim.sh replay.sh trace.sh late.sh netns.sh fuzz.sh consistent.sh
 	status.sh)
+# The guests load the plain build: the suites run at every load of the
+# other (several seconds each on the debug kernel, some fifty loads), so
+# only kunit.sh loads it.
 DEBUG_GUESTS=(--kernel "$DEBUG_TREE/arch/x86/boot/bzImage"
-	--module "$BUILD/debug/mether.ko" --debug-cmdline)
+	--module "$BUILD/plain/mether.ko" --debug-cmdline)
 
 if [ "$QUICK" = 1 ]; then
 	msg "check-quick: no guests (make check runs them)"
-elif [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
+elif [ -f "$BUILD/debug/mether.ko" ] && [ -f "$BUILD/plain/mether.ko" ] &&
+     [ -x userspace/tools/metherctl ]; then
 	msg "guest tests: 2 debug-kernel guests (KASAN, lockdep, kmemleak; about 9 minutes)"
 	guest_run guests "${DEBUG_GUESTS[@]}" \
+		--kunit-module "$BUILD/debug/mether.ko" \
 		--kunit-py "$DEBUG_TREE/tools/testing/kunit/kunit.py" \
 		--kunit-suites "$(cat tests/kunit/*.c | grep -c '^kunit_test_suite(')" \
 		--bin userspace/tools/metherctl --bin userspace/tools/mether-count \
@@ -323,7 +328,7 @@ elif [ -f "$BUILD/debug/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 		--bin userspace/tests/mether-poke \
 		--guests 1 --timeout 900 --test-timeout 600 \
 		tests/guest/snoopers.sh tests/guest/userns.sh \
-		tests/guest/consistent.sh
+		tests/guest/consistent.sh tests/guest/compat.sh
 
 	msg "the Debian packages on the stock kernel: dpkg, DKMS, a count, purge"
 	if [ ${#DEBS[@]} -eq 4 ] && (cd "$BUILD/deb" && rm -f udev_*.deb &&

@@ -6,7 +6,7 @@ plan $((METHER_ID == 0 ? 1 : 0))
 [ "$METHER_ID" = 0 ] || exit 0
 
 dmesg -c >/dev/null
-if ! insmod $MODULE; then
+if ! insmod $KUNIT_MODULE; then
 	not_ok "kunit: insmod mether.ko failed"
 	exit 1
 fi

@@ -4,6 +4,10 @@
 # and the host counts them.
 
 MODULE=/mether/mether.ko
+# The build with the KUnit suites (run-guests --kunit-module), which run
+# at every load: kunit.sh loads it, the others the one without.
+KUNIT_MODULE=/mether/mether-kunit.ko
+[ -f $KUNIT_MODULE ] || KUNIT_MODULE=$MODULE
 
 # The key every test cluster is sealed with (metherctl up --key-file);
 # host-side scripts read the same file (tests/guest/cluster.key).

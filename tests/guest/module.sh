@@ -28,8 +28,9 @@ check "module: metherctl status shows 1 page" \
 	sh -c 'metherctl status | grep -q "pages: *1$"'
 check "module: unloads after space_pages=1" rmmod mether
 
-# The debug kernel runs the KUnit suites on every load; keep their output
-# off the console so the 20 loads stay quick. Warnings still show.
+# Keep the loads' messages off the console so the 20 loads stay quick
+# (a module built with METHER_KUNIT=y prints its suites' results at each).
+# Warnings still show.
 level=$(cut -f1 /proc/sys/kernel/printk)
 echo 4 >/proc/sys/kernel/printk
 loops=0
