@@ -584,17 +584,16 @@ static int mether_net_send(struct mether_link *link,
 		msg->target_epoch = mether_peer_epoch(&link->peers,
 						      msg->target);
 	/*
-	 * A counter used twice would reuse a nonce under the key. 2^48
-	 * packets is nine years at a million a second; past it, only a new
-	 * epoch (DOWN and UP) sends again.
+	 * 2^48 packets is nine years at a million a second; past them, only
+	 * a new epoch (DOWN and UP) sends again. STATUS says so.
 	 */
-	if (link->tx_counter >= METHER_WIRE_COUNTER_MAX) {
+	msg->counter = mether_wire_next_counter(&link->tx_counter);
+	if (!msg->counter) {
 		pr_warn_once("host %u sent 2^48 packets in one epoch: bring it down and up\n",
 			     link->limits.self);
 		return -EOVERFLOW;
 	}
 	msg->epoch = link->epoch;
-	msg->counter = ++link->tx_counter;
 	mether_wire_build(hdr, &link->limits, msg);
 	if (frame)
 		memcpy_from_page(link->tx_buf + sizeof(*hdr), frame, 0, len);
@@ -769,6 +768,8 @@ void mether_net_status(struct mether_space *space, struct mether_status *out)
 		out->flags = METHER_STATUS_UP;
 		if (link->limits.seal != METHER_SEAL_NONE)
 			out->flags |= METHER_STATUS_SEALED;
+		if (mether_wire_counter_spent(link->tx_counter))
+			out->flags |= METHER_STATUS_SPENT;
 		spin_lock_bh(&link->stats_lock);
 		if (link->stats.reclaimed_epoch)
 			out->flags |= METHER_STATUS_RECLAIMED;

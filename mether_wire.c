@@ -98,6 +98,23 @@ static bool mether_wire_version_out(const struct mether_wire_header *hdr,
 }
 
 /**
+ * mether_wire_next_counter() - number the next packet a host sends
+ * @last: the last number it sent in this epoch (0: none yet); advanced
+ *
+ * A counter used twice would reuse a nonce under the key, so once the
+ * 48 bits are spent the host sends nothing more in this epoch.
+ *
+ * Return: the packet's number, or 0 (and @last unchanged) when they are
+ * spent.
+ */
+u64 mether_wire_next_counter(u64 *last)
+{
+	if (mether_wire_counter_spent(*last))
+		return 0;
+	return ++*last;
+}
+
+/**
  * mether_wire_tag_bytes() - the tag a packet carries after its payload
  * @seal: METHER_SEAL_*
  *

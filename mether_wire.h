@@ -198,6 +198,13 @@ struct mether_wire_limits {
 	u8 seal;
 };
 
+/* @last, the last packet number sent, is the last one an epoch has. */
+static inline bool mether_wire_counter_spent(u64 last)
+{
+	return last >= METHER_WIRE_COUNTER_MAX;
+}
+
+u64 mether_wire_next_counter(u64 *last);
 size_t mether_wire_tag_bytes(u8 seal);
 int mether_wire_frame(const void *data, size_t len,
 		      const struct mether_wire_limits *lim);

@@ -540,6 +540,25 @@ static void mether_wire_own_unopened(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mether_wire_frame(p, len, &limits), 0);
 }
 
+/*
+ * The last number of an epoch is sent once; after it the counter stays
+ * put and nothing is numbered, so no nonce is used twice.
+ */
+static void mether_wire_counter_cap(struct kunit *test)
+{
+	u64 last = 0;
+
+	KUNIT_EXPECT_EQ(test, mether_wire_next_counter(&last), 1ULL);
+	KUNIT_EXPECT_FALSE(test, mether_wire_counter_spent(last));
+	last = METHER_WIRE_COUNTER_MAX - 1;
+	KUNIT_EXPECT_EQ(test, mether_wire_next_counter(&last),
+			METHER_WIRE_COUNTER_MAX);
+	KUNIT_EXPECT_TRUE(test, mether_wire_counter_spent(last));
+	KUNIT_EXPECT_EQ(test, mether_wire_next_counter(&last), 0ULL);
+	KUNIT_EXPECT_EQ(test, mether_wire_next_counter(&last), 0ULL);
+	KUNIT_EXPECT_EQ(test, last, METHER_WIRE_COUNTER_MAX);
+}
+
 static struct kunit_case mether_wire_cases[] = {
 	KUNIT_CASE(mether_wire_round_trip),
 	KUNIT_CASE(mether_wire_every_truncation),
@@ -550,6 +569,7 @@ static struct kunit_case mether_wire_cases[] = {
 	KUNIT_CASE(mether_wire_version_ceiling),
 	KUNIT_CASE(mether_wire_target_epoch),
 	KUNIT_CASE(mether_wire_own_unopened),
+	KUNIT_CASE(mether_wire_counter_cap),
 	{}
 };
 

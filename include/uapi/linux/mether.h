@@ -403,6 +403,8 @@ struct mether_peers {
 #define METHER_STATUS_UP	0x1	/* in a cluster */
 #define METHER_STATUS_SEALED	0x2	/* its packets are sealed */
 #define METHER_STATUS_RECLAIMED	0x4	/* the cluster reclaimed its pages */
+/* It sent 2^48 - 1 packets in this epoch: it sends none until DOWN, UP. */
+#define METHER_STATUS_SPENT	0x8
 
 /**
  * struct mether_status - METHER_IOC_STATUS: this host, as it came up
