@@ -4,7 +4,7 @@
 # (tests/host/status.py) takes the --json outputs beside their --machine
 # ones and checks that they are JSON, with the same names and values.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 22 : 0))
+plan $((METHER_ID == 0 ? 23 : 0))
 
 [ "$METHER_ID" = 0 ] || exit 0
 
@@ -49,6 +49,8 @@ check "status: PEERS with room for no host counts none" \
 	[ "$(in_host 1 mether-poke peers 0)" = 0 ]
 check "status: ... with room for one, one" \
 	[ "$(in_host 1 mether-poke peers 1)" = 1 ]
+check "status: a host that has not sent its last packet number is not spent" \
+	[ "$(field spent)" = 0 ]
 
 # The --json outputs, each beside its --machine one, for the host side.
 for what in status stats hosts; do

@@ -14,6 +14,7 @@
  *	mether-poke pinwrite PAGE SOURCE
  *	mether-poke grant-later NAME GO
  *	mether-poke peers ENTRIES
+ *	mether-poke without-status PROGRAM ARGS...
  *
  * read prints the word. Either makes this host take the consistent copy.
  * sleep starts a process that leaves a thread asleep in a data-driven
@@ -38,6 +39,9 @@
  * host's current one when it started, with that space's key now.
  * peers reads METHER_IOC_PEERS as a program whose struct mether_peers
  * has room for ENTRIES hosts would, and prints the count it got.
+ * without-status runs PROGRAM with METHER_IOC_STATUS refused (ENOTTY), as
+ * a module before API 9 refuses it: a seccomp filter, which a static
+ * program cannot escape as it could an LD_PRELOAD.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,12 +54,17 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/mether.h>
+#include <linux/seccomp.h>
 
 #include "../lib/libmether.h"
 
@@ -71,7 +80,8 @@ static int usage(void)
 		"       mether-poke purge full|short PAGE\n"
 		"       mether-poke pinwrite PAGE SOURCE\n"
 		"       mether-poke grant-later NAME GO\n"
-		"       mether-poke peers ENTRIES\n");
+		"       mether-poke peers ENTRIES\n"
+		"       mether-poke without-status PROGRAM ARGS...\n");
 	return 2;
 }
 
@@ -368,6 +378,39 @@ static int peers_of_size(unsigned long entries)
 	return 0;
 }
 
+/* The syscall's second argument, low half (a command is 32 bits). */
+#define SECCOMP_ARG1_LOW offsetof(struct seccomp_data, args[1])
+
+static int without_status(char **argv)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_ARG1_LOW),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, METHER_IOC_STATUS, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOTTY),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {
+		.len = sizeof(filter) / sizeof(filter[0]),
+		.filter = filter,
+	};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) {
+		perror("mether-poke: seccomp");
+		return 1;
+	}
+	execvp(argv[0], argv);
+	perror(argv[0]);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	long page_size = sysconf(_SC_PAGESIZE);
@@ -383,6 +426,8 @@ int main(int argc, char **argv)
 		return sleep_in_fault(strtoul(argv[2], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "grant-later"))
 		return grant_later(argv[2], argv[3]);
+	if (argc > 2 && !strcmp(argv[1], "without-status"))
+		return without_status(argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "peers"))
 		return peers_of_size(strtoul(argv[2], NULL, 0));
 	if (argc > 1) {

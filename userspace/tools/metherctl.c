@@ -405,15 +405,32 @@ static void interface_name(unsigned int ifindex, char name[IF_NAMESIZE])
 		snprintf(name, IF_NAMESIZE, "#%u", ifindex);
 }
 
+/* What METHER_IOC_INFO says: every module has it. */
+static void show_geometry_text(const struct mether_info *info)
+{
+	printf("pages:       %llu\n", (unsigned long long)info->pages);
+	printf("page size:   %u bytes\n", info->page_size);
+	printf("short page:  %u bytes\n", info->short_size);
+	printf("view shift:  %u (views %u, space %llu bytes per view)\n",
+	       info->view_shift, METHER_VIEWS,
+	       (unsigned long long)1 << info->view_shift);
+}
+
+/* @st: NULL from a module before METHER_IOC_STATUS (API 9). */
 static void show_status_text(const struct mether_info *info,
 			     const struct mether_status *st)
 {
 	char addr[INET_ADDRSTRLEN], broadcast[INET_ADDRSTRLEN];
 	char ifname[IF_NAMESIZE] = "";
 
-	interface_name(st->up.ifindex, ifname);
 	printf("device:      %s\n", device);
 	printf("api version: %u\n", info->api_version);
+	if (!st) {
+		printf("network:     not reported by this module (it has no METHER_IOC_STATUS, which came in API 9): 'metherctl hosts' lists the hosts it hears\n");
+		show_geometry_text(info);
+		return;
+	}
+	interface_name(st->up.ifindex, ifname);
 	printf("network:     %s\n", st->flags & METHER_STATUS_UP ?
 	       "up" : "down (this host alone)");
 	if (st->flags & METHER_STATUS_UP) {
@@ -433,12 +450,9 @@ static void show_status_text(const struct mether_info *info,
 	if (st->flags & METHER_STATUS_RECLAIMED)
 		printf("RECLAIMED:   the cluster reclaimed this host's pages (epoch %llu); its copies are no longer the cluster's: 'metherctl down', then up\n",
 		       (unsigned long long)st->epoch);
-	printf("pages:       %llu\n", (unsigned long long)info->pages);
-	printf("page size:   %u bytes\n", info->page_size);
-	printf("short page:  %u bytes\n", info->short_size);
-	printf("view shift:  %u (views %u, space %llu bytes per view)\n",
-	       info->view_shift, METHER_VIEWS,
-	       (unsigned long long)1 << info->view_shift);
+	if (st->flags & METHER_STATUS_SPENT)
+		printf("SILENT:      this host sent the last packet number of its epoch and sends nothing more: 'metherctl down', then up\n");
+	show_geometry_text(info);
 	printf("timeouts:    host %u ms, request %u ms, data-driven ",
 	       st->host_timeout_ms, st->request_timeout_ms);
 	if (st->data_driven_timeout_ms)
@@ -447,7 +461,10 @@ static void show_status_text(const struct mether_info *info,
 		printf("none (waits for ever)\n");
 }
 
-/* status --machine and --json: the same names, documented in metherctl(8). */
+/*
+ * status --machine and --json: the same names, documented in metherctl(8).
+ * @st: NULL from a module before METHER_IOC_STATUS: only INFO's names.
+ */
 static void show_status_record(enum output format,
 			       const struct mether_info *info,
 			       const struct mether_status *st)
@@ -455,33 +472,42 @@ static void show_status_record(enum output format,
 	char addr[INET_ADDRSTRLEN], ifname[IF_NAMESIZE] = "";
 	struct record r;
 
-	interface_name(st->up.ifindex, ifname);
 	record_begin(&r, format);
 	record_string(&r, "device", device);
 	record_number(&r, "api_version", info->api_version);
-	record_number(&r, "up", !!(st->flags & METHER_STATUS_UP));
-	record_number(&r, "sealed", !!(st->flags & METHER_STATUS_SEALED));
-	record_number(&r, "reclaimed",
-		      !!(st->flags & METHER_STATUS_RECLAIMED));
-	record_number(&r, "host_id", st->up.host_id);
-	record_number(&r, "cluster", st->up.cluster);
-	record_number(&r, "epoch", st->epoch);
-	record_number(&r, "create", !!(st->up.flags & METHER_UP_CREATE));
-	record_string(&r, "address", st->up.addr ?
-		      ipv4_text(st->up.addr, addr) : "");
-	record_string(&r, "broadcast", st->up.broadcast ?
-		      ipv4_text(st->up.broadcast, addr) : "");
-	record_number(&r, "port", ntohs(st->up.port));
-	record_string(&r, "interface", ifname);
-	record_number(&r, "socket_buffer", st->socket_buffer);
+	if (st) {
+		interface_name(st->up.ifindex, ifname);
+		record_number(&r, "up", !!(st->flags & METHER_STATUS_UP));
+		record_number(&r, "sealed",
+			      !!(st->flags & METHER_STATUS_SEALED));
+		record_number(&r, "reclaimed",
+			      !!(st->flags & METHER_STATUS_RECLAIMED));
+		record_number(&r, "spent",
+			      !!(st->flags & METHER_STATUS_SPENT));
+		record_number(&r, "host_id", st->up.host_id);
+		record_number(&r, "cluster", st->up.cluster);
+		record_number(&r, "epoch", st->epoch);
+		record_number(&r, "create",
+			      !!(st->up.flags & METHER_UP_CREATE));
+		record_string(&r, "address", st->up.addr ?
+			      ipv4_text(st->up.addr, addr) : "");
+		record_string(&r, "broadcast", st->up.broadcast ?
+			      ipv4_text(st->up.broadcast, addr) : "");
+		record_number(&r, "port", ntohs(st->up.port));
+		record_string(&r, "interface", ifname);
+		record_number(&r, "socket_buffer", st->socket_buffer);
+	}
 	record_number(&r, "pages", info->pages);
 	record_number(&r, "page_size", info->page_size);
 	record_number(&r, "short_size", info->short_size);
 	record_number(&r, "view_shift", info->view_shift);
-	record_number(&r, "host_timeout_ms", st->host_timeout_ms);
-	record_number(&r, "request_timeout_ms", st->request_timeout_ms);
-	record_number(&r, "data_driven_timeout_ms",
-		      st->data_driven_timeout_ms);
+	if (st) {
+		record_number(&r, "host_timeout_ms", st->host_timeout_ms);
+		record_number(&r, "request_timeout_ms",
+			      st->request_timeout_ms);
+		record_number(&r, "data_driven_timeout_ms",
+			      st->data_driven_timeout_ms);
+	}
 	record_end(&r);
 	if (format == OUTPUT_JSON)
 		putchar('\n');
@@ -490,7 +516,7 @@ static void show_status_record(enum output format,
 static int cmd_status(int argc, char **argv)
 {
 	enum output format = output_format(argc, argv);
-	struct mether_status st;
+	struct mether_status st, *got = &st;
 	struct mether_info info;
 	int fd;
 
@@ -501,12 +527,16 @@ static int cmd_status(int argc, char **argv)
 		fprintf(stderr,
 			"metherctl: module speaks API %u, metherctl API %u\n",
 			info.api_version, METHER_API_VERSION);
-	if (ioctl(fd, METHER_IOC_STATUS, &st) < 0)
-		fail("METHER_IOC_STATUS");
+	/* An older module: what INFO says, and that the rest is unknown. */
+	if (ioctl(fd, METHER_IOC_STATUS, &st) < 0) {
+		if (errno != ENOTTY)
+			fail("METHER_IOC_STATUS");
+		got = NULL;
+	}
 	if (format == OUTPUT_TEXT)
-		show_status_text(&info, &st);
+		show_status_text(&info, got);
 	else
-		show_status_record(format, &info, &st);
+		show_status_record(format, &info, got);
 	return 0;
 }
 
