@@ -24,11 +24,33 @@ diag() { echo "$*" | sed 's/^/# /' >&3; }
 # guest with nothing to do plans 0): plan $((METHER_ID == 0 ? 9 : 0))
 plan() { echo "# plan $1" >&3; }
 
-# relay PREFIX FILE: pass a program's "ok NAME" / "not ok NAME" lines in
-# FILE on as checks named "PREFIX NAME"; its other lines are diagnostics.
+# relay PREFIX FILE: a program's results in FILE as checks named "PREFIX
+# NAME". The test programs print kselftest's TAP (test_report.h): their
+# numbers, header and totals are dropped (the runner numbers a script's
+# checks), and when the program printed TAP, a plan missing or unequal
+# to its results (it died part way) is a failed check. Other lines, and
+# any file's that is not TAP, are diagnostics.
 relay() {
-	sed -e "s/^ok /ok $1 /" -e "s/^not ok /not ok $1 /" \
-		-e '/^ok \|^not ok /!s/^/# /' "$2" >&3
+	awk -v prefix="$1" '
+		/^TAP version / { tap = 1; next }
+		/^1[.][.][0-9]+$/ { plan = substr($0, 4); next }
+		/^# Totals: / { next }
+		/^(not )?ok / {
+			results++
+			failed = sub(/^not ok /, "")
+			if (!failed)
+				sub(/^ok /, "")
+			sub(/^[0-9]+ /, "")
+			print (failed ? "not ok " : "ok ") prefix " " $0
+			next
+		}
+		{ print "# " $0 }
+		END {
+			if (tap && (plan == "" || plan + 0 != results))
+				printf "not ok %s the program printed %d results, its plan %s\n",
+					prefix, results,
+					plan == "" ? "is missing" : "says " plan
+		}' "$2" >&3
 }
 
 # check NAME CMD...: run CMD, report NAME by its exit status, and show its

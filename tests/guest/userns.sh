@@ -6,18 +6,12 @@
 plan $((METHER_ID == 0 ? 23 : 0))
 [ "$METHER_ID" = 0 ] || exit 0
 
-# results PROGRAM-ARGS...: relay mether-userns-test's ok / not ok lines.
+# results PROGRAM-ARGS...: relay mether-userns-test's results.
 results() {
-	local out status line
-	out=$(mether-userns-test "$@" 2>&1)
+	local status
+	mether-userns-test "$@" >/tmp/userns 2>&1
 	status=$?
-	echo "$out" | while IFS= read -r line; do
-		case $line in
-		"ok "*) ok "userns: ${line#ok }" ;;
-		"not ok "*) not_ok "userns: ${line#not ok }" ;;
-		*) diag "$line" ;;
-		esac
-	done
+	relay "userns:" /tmp/userns
 	[ $status -le 1 ] || not_ok "userns: mether-userns-test $1 could not run"
 }
 

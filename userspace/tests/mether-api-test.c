@@ -651,5 +651,5 @@ int main(void)
 	test_no_pins();
 	test_fork();
 	test_growing_reads();
-	return test_failures ? 1 : 0;
+	return test_finish();
 }

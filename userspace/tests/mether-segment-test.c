@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 	drop_privileges();
 	if (argc == 5 && !strcmp(argv[1], "check")) {
 		check(argv[2], argv[3], argv[4]);
-		return test_failures != 0;
+		return test_finish();
 	}
 	if (argc < 4 || argc > 5)
 		goto usage;
