@@ -166,7 +166,17 @@ bridge_hosts() {
 in_host() {
 	local i=$1
 	shift
-	$IP netns exec h$i "$@"
+	in_netns h$i "$@"
+}
+
+# in_netns NAME CMD...: run CMD in network namespace NAME. Only the
+# network namespace: "ip netns exec" also makes a mount namespace and
+# remounts /sys, about half a second a call on the debug kernel, and
+# the tests read /proc/net and /dev/mether, never /sys/class/net.
+in_netns() {
+	local name=$1
+	shift
+	nsenter --net=/run/netns/$name "$@"
 }
 
 # host_up I [ARGS...]: bring host I of bridge_hosts up on its eth0 with
