@@ -589,7 +589,7 @@ static int mether_net_send(struct mether_link *link,
 	 */
 	msg->counter = mether_wire_next_counter(&link->tx_counter);
 	if (!msg->counter) {
-		pr_warn_once("host %u sent 2^48 packets in one epoch: bring it down and up\n",
+		pr_warn_once("host %u sent 2^48 - 1 packets in one epoch: bring it down and up\n",
 			     link->limits.self);
 		return -EOVERFLOW;
 	}

@@ -40,7 +40,8 @@ relay() {
 			failed = sub(/^not ok /, "")
 			if (!failed)
 				sub(/^ok /, "")
-			sub(/^[0-9]+ /, "")
+			if (tap)
+				sub(/^[0-9]+ /, "")
 			print (failed ? "not ok " : "ok ") prefix " " $0
 			next
 		}

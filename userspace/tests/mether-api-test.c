@@ -2,7 +2,7 @@
 /*
  * mether-api-test: /dev/mether on one host, as a user sees it: views,
  * faults, PURGE, DO_PURGE, locks, and every bad input we can think of.
- * Prints "ok NAME" or "not ok NAME: WHY" per check; exits 1 on a failure.
+ * Prints kselftest's TAP (test_report.h); exits 1 on a failure.
  *
  * The module must be loaded with data_driven_timeout_ms=0, so that a
  * data-driven fault waits for a PURGE and nothing else, and must have at

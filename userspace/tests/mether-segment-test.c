@@ -9,12 +9,12 @@
  *	mether-segment-test pipe NAME CAP 0|1
  *
  * Every mode first drops to user and group 65534 (nobody), so the files
- * it opens are restricted. check prints "ok NAME" or "not ok NAME" per
- * check and exits 1 if any failed; write stores VALUE in the first word
- * of the segment's first page and publishes it (with a read-only
- * capability it tries a writeable mapping itself, and says what the
- * kernel answered); read prints that word
- * from a freshly fetched inconsistent copy; pipe opens a pipe by the
+ * it opens are restricted. check prints its checks as kselftest's TAP
+ * (test_report.h) and exits 1 if any failed; write stores VALUE in the
+ * first word of the segment's first page and publishes it (with a
+ * read-only capability it tries a writeable mapping itself, and says
+ * what the kernel answered); read prints that word from a freshly
+ * fetched inconsistent copy; pipe opens a pipe by the
  * segment's name: end 0 sends a greeting and prints the answer, end 1
  * answers what it got, reversed.
  */

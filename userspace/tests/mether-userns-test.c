@@ -26,8 +26,8 @@
  * (128 bytes a page is a floor; struct mether_page is larger), and by at
  * least the touched frames after.
  *
- * Each check prints "ok WHAT" or "not ok WHAT"; the exit status is 1 if
- * any failed, 2 if the test could not run.
+ * The checks are printed as kselftest's TAP (test_report.h); the exit
+ * status is 1 if any failed, 2 if the test could not run.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

@@ -16,8 +16,11 @@
  * The plan comes last, as TAP allows, because how many results a run
  * gives depends on its arguments. A program that dies first prints no
  * plan. The counts live in a shared mapping, so a forked child's
- * results are numbered and counted with its parent's. A run that reports
- * nothing (a helper mode) prints nothing.
+ * results are numbered and counted with its parent's; the number is
+ * taken and printed without a lock, so one process reports at a time
+ * (a parent waits for a child that reports), and only the first process
+ * calls test_finish(). A run that reports nothing (a helper mode) prints
+ * nothing.
  */
 #ifndef _METHER_TEST_REPORT_H
 #define _METHER_TEST_REPORT_H

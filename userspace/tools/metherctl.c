@@ -451,7 +451,7 @@ static void show_status_text(const struct mether_info *info,
 		printf("RECLAIMED:   the cluster reclaimed this host's pages (epoch %llu); its copies are no longer the cluster's: 'metherctl down', then up\n",
 		       (unsigned long long)st->epoch);
 	if (st->flags & METHER_STATUS_SPENT)
-		printf("SILENT:      this host sent the last packet number of its epoch and sends nothing more: 'metherctl down', then up\n");
+		printf("SPENT:       this host sent the last packet number of its epoch and sends nothing more: 'metherctl down', then up\n");
 	show_geometry_text(info);
 	printf("timeouts:    host %u ms, request %u ms, data-driven ",
 	       st->host_timeout_ms, st->request_timeout_ms);
