@@ -271,11 +271,12 @@ guest_run() {
 	fi
 }
 
-# A script of one guest returns at once on the other: guest 0's last five
-# run beside guest 1's 10,000 migrations in hosts.sh (see timings.txt).
+# A script of one guest returns at once on the other: guest 0's last
+# ones run beside guest 1's migrations in hosts.sh, cleanup.sh, late.sh
+# and fuzz.sh (see timings.txt).
 GUEST_TESTS=(kunit.sh module.sh api.sh segment.sh network.sh count.sh
 	forgery.sh reclaimspoof.sh migrate.sh multicast.sh netem.sh pipes.sh
-	capability.sh hosts.sh
+	capability.sh hosts.sh cleanup.sh
 	reclaim.sh replay.sh trace.sh late.sh netns.sh fuzz.sh consistent.sh
 	status.sh)
 # The guests load the plain build: the suites run at every load of the

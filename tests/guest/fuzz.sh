@@ -4,8 +4,8 @@
 # guest on any KASAN, lockdep, warning or hung task report, and on a
 # kmemleak report at the end. The module must still unload.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 7 : 0))
-[ "$METHER_ID" = 0 ] || exit 0
+plan $((METHER_ID == LAST_GUEST ? 7 : 0))
+[ "$METHER_ID" = $LAST_GUEST ] || exit 0
 
 check "fuzz: mether.ko loads" insmod $MODULE request_timeout_ms=500 \
 	data_driven_timeout_ms=50

@@ -8,8 +8,8 @@
 # version older than one host 2 gave away is taken. The tracepoints show
 # that such late duplicates really arrived.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 16 : 0))
-[ "$METHER_ID" = 0 ] || exit 0
+plan $((METHER_ID == LAST_GUEST ? 16 : 0))
+[ "$METHER_ID" = $LAST_GUEST ] || exit 0
 
 N=60
 PAGE=6

@@ -13,6 +13,11 @@ KUNIT_MODULE=/mether/mether-kunit.ko
 # host-side scripts read the same file (tests/guest/cluster.key).
 CLUSTER_KEY=/mether/tests/cluster.key
 
+# The guest where a script that needs one guest and nothing of the host
+# runs (cleanup.sh, fuzz.sh, late.sh): the last, so that it runs beside
+# guest 0's lone scripts (the two-guest run's order is in tests/check.sh).
+LAST_GUEST=$((${METHER_GUESTS:-1} - 1))
+
 ok() { echo "ok $*" >&3; }
 not_ok() { echo "not ok $*" >&3; }
 diag() { echo "$*" | sed 's/^/# /' >&3; }
@@ -226,4 +231,48 @@ wg_up() {
 		endpoint 10.77.0.$((peer + 1)):51820 &&
 	$IP addr add 10.78.0.$((METHER_ID + 1))/24 dev wg0 &&
 	$IP link set wg0 up
+}
+
+# ancestors: this shell's PID and those of the processes above it.
+ancestors() {
+	local pid=$$
+	while [ "$pid" -gt 1 ] 2>/dev/null; do
+		echo $pid
+		pid=$(awk '{ print $4 }' /proc/$pid/stat 2>/dev/null)
+	done
+	echo 1
+}
+
+# clean_up: remove what a script cut off by its timeout left behind, so
+# the next script starts clean rather than failing in a cascade: every
+# process but this shell, its ancestors, httpd (the barriers) and kernel
+# threads, which may hold /dev/mether open or wait in
+# a fault; every host it brought up in a network namespace (metherctl
+# down at the top touches only the first namespace's); then the module,
+# which unloads once the killed processes have exited. Prints the names
+# of the processes it killed; fails if the module stays loaded. Call it
+# in the shell itself, not in $(...): a subshell has its parent's $$.
+clean_up() {
+	local keep pid ns tries=50
+	keep=" $(ancestors | tr '\n' ' ') $(pidof httpd) "
+	for pid in /proc/[0-9]*; do
+		pid=${pid#/proc/}
+		case "$keep" in *" $pid "*) continue ;; esac
+		# A kernel thread has no program (and /proc's sizes are 0).
+		[ -e /proc/$pid/exe ] || continue
+		cat /proc/$pid/comm 2>/dev/null
+		kill -9 $pid 2>/dev/null
+	done
+	for ns in $(ls /run/netns 2>/dev/null); do
+		in_netns $ns metherctl down >/dev/null 2>&1
+		$IP netns del $ns 2>/dev/null
+	done
+	$IP link del br0 2>/dev/null
+	while [ -e /sys/module/mether ]; do
+		metherctl down >/dev/null 2>&1
+		rmmod mether 2>/dev/null && break
+		tries=$((tries - 1))
+		[ $tries -gt 0 ] || return 1
+		sleep 0.2
+	done
 }

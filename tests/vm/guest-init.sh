@@ -43,12 +43,15 @@ for t in $(echo "${mether_tests}" | tr , ' '); do
 	started=$(uptime_s)
 	timeout "${mether_test_timeout:-300}" sh "/mether/tests/$t" ||
 		result "not ok $t: exited with status $?"
-	# A test cut off by its timeout leaves the module loaded; unload it
-	# so the next test starts clean instead of failing in a cascade.
+	# A test cut off by its timeout leaves the module loaded, and its
+	# processes and hosts behind: clean up so that the next test starts
+	# clean instead of failing in a cascade.
 	if [ -e /sys/module/mether ]; then
 		result "not ok $t: left mether.ko loaded"
-		metherctl down >/dev/null 2>&1
-		rmmod mether || result "# rmmod mether failed after $t"
+		# Not in a subshell: clean_up spares this shell by its $$.
+		clean_up >/tmp/killed ||
+			result "# the module stayed loaded after $t"
+		result "# killed after $t:" $(cat /tmp/killed)
 	fi
 	# The runner tabulates these: where a run's time goes.
 	result "# took $t $(($(uptime_s) - started))"
