@@ -246,9 +246,9 @@ ancestors() {
 # clean_up: remove what a script cut off by its timeout left behind, so
 # the next script starts clean rather than failing in a cascade: every
 # process but this shell, its ancestors, httpd (the barriers) and kernel
-# threads, which may hold /dev/mether open or wait in
-# a fault; every host it brought up in a network namespace (metherctl
-# down at the top touches only the first namespace's); then the module,
+# threads, which may hold /dev/mether open or wait in a fault; every host
+# it brought up in a network namespace (metherctl down at the top
+# touches only the first namespace's); then the module,
 # which unloads once the killed processes have exited. Prints the names
 # of the processes it killed; fails if the module stays loaded. Call it
 # in the shell itself, not in $(...): a subshell has its parent's $$.
