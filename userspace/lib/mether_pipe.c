@@ -42,9 +42,56 @@ struct mether_pipe_page {
 
 #define PIPE_SHORT_MAX	sizeof(((struct mether_pipe_page *)0)->short_data)
 
+/*
+ * A pipe with a window (mether_pipe_open_window(), K > 1): each end owns
+ * a control page and a ring of K data pages, and reads the peer's
+ * through its inconsistent views. Page number n of an end's stream goes
+ * to slot n % K; @generation (n + 1) opens it and is repeated in the
+ * page's last bytes, so a copy whose header and end disagree (torn, or
+ * short laid over an older full one) is never read. Records follow the
+ * header: struct ring_record, then the data, padded to 4 bytes.
+ */
+struct ring_head {
+	uint32_t generation;
+	uint32_t used;		/* bytes of records after this header */
+};
+
+struct ring_record {
+	uint32_t len;
+	uint32_t message_size;	/* of the csend() message it begins */
+};
+
+/*
+ * The short page of an end's control page: all the peer needs to know of
+ * it, published on its own (32 bytes). Counts are of pages, modulo 2^32.
+ */
+struct ring_control {
+	uint32_t taken;		/* the peer's pages this end has read */
+	uint32_t want;		/* 1 + the peer's page it last waited for */
+	uint32_t stuck;		/* 1 + its own page it last needed room for */
+	uint32_t published;	/* its own pages published */
+	uint32_t offset;	/* bytes read of the peer's page @taken */
+};
+
+#define RING_TAIL	sizeof(uint32_t)
+#define RING_ALIGN	4U
+#define RING_WINDOW_MAX	1024U
+/* A csend() piece is not cut smaller than this to fill a page's end. */
+#define RING_PIECE_MIN	256U
+
+struct mether_ring {
+	unsigned int window;
+	uint64_t mine, peer;	/* control pages; the ring follows each */
+	uint32_t fill;		/* bytes of records in the page filling */
+	uint32_t told;		/* what our control page last said we took */
+	uint32_t told_want;	/* and that we wanted */
+	uint32_t told_stuck;	/* and that we waited for room */
+};
+
 struct mether_pipe {
 	struct mether *m;
 	unsigned int timeout_ms;
+	struct mether_ring *ring;	/* NULL: the paper's two pages */
 	volatile struct mether_pipe_page *mine_full, *mine_short;
 	volatile struct mether_pipe_page *peer_full, *peer_short, *peer_wait;
 	volatile struct mether_pipe_page *peer_full_wait;
@@ -117,11 +164,6 @@ struct mether_pipe *mether_pipe_open_segment(struct mether *segment,
 	return mether_pipe_open(segment, segment->first, end);
 }
 
-void mether_pipe_close(struct mether_pipe *p)
-{
-	free(p);
-}
-
 void mether_pipe_set_timeout(struct mether_pipe *p, unsigned int timeout_ms)
 {
 	p->timeout_ms = timeout_ms;
@@ -129,6 +171,9 @@ void mether_pipe_set_timeout(struct mether_pipe *p, unsigned int timeout_ms)
 
 size_t mether_pipe_max_message(const struct mether_pipe *p)
 {
+	if (p->ring)
+		return p->m->page_size - sizeof(struct ring_head) -
+		       sizeof(struct ring_record) - RING_TAIL;
 	return p->m->page_size - sizeof(struct mether_pipe_page);
 }
 
@@ -223,8 +268,8 @@ static int pipe_wait(struct mether_pipe *p, int writing, uint64_t deadline)
 	}
 }
 
-static int pipe_send(struct mether_pipe *p, const void *buf, size_t len,
-		     uint32_t message_size, uint64_t deadline)
+static int paper_send(struct mether_pipe *p, const void *buf, size_t len,
+		      uint32_t message_size, uint64_t deadline)
 {
 	volatile struct mether_pipe_page *mine;
 
@@ -248,21 +293,12 @@ static int pipe_send(struct mether_pipe *p, const void *buf, size_t len,
 	return mether_purge(p->m, (const void *)mine, p->m->page_size);
 }
 
-int mether_pipe_send(struct mether_pipe *p, const void *buf, size_t len)
-{
-	if (len > mether_pipe_max_message(p)) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	return pipe_send(p, buf, len, len, pipe_deadline(p));
-}
-
 /*
  * Receive one pipe message into @buf; @message_room is the room for the
  * whole csend() message it may begin. Nothing is taken when it fails.
  */
-static ssize_t pipe_recv(struct mether_pipe *p, void *buf, size_t len,
-			 size_t message_room, uint64_t deadline)
+static ssize_t paper_recv(struct mether_pipe *p, void *buf, size_t len,
+			  size_t message_room, uint64_t deadline)
 {
 	volatile struct mether_pipe_page *peer;
 	uint32_t generation, size;
@@ -317,6 +353,391 @@ static ssize_t pipe_recv(struct mether_pipe *p, void *buf, size_t len,
 	return size;
 }
 
+/*
+ * Pipes with a window: the ring. Page n of an end's stream lies in slot
+ * n % K of its ring. The writer fills a page with records and publishes
+ * it (a PURGE of its consistent copy, which every host snoops); the
+ * reader reads the copies that passed by, and blocks only for a page it
+ * has no whole copy of. The writer reuses a slot once the reader has
+ * said (in its control page) that it took the page there.
+ */
+
+/* The control page, or slot @n's page, of this end (@mine) or the peer. */
+static volatile void *ring_page(struct mether_pipe *p, int mine,
+				int64_t slot_of, unsigned int view)
+{
+	struct mether_ring *r = p->ring;
+	uint64_t page = mine ? r->mine : r->peer;
+
+	if (slot_of >= 0)
+		page += 1 + (uint32_t)slot_of % r->window;
+	return mether_page(p->m, page, view, mine ? METHER_COPY_CONSISTENT :
+						    METHER_COPY_INCONSISTENT);
+}
+
+static volatile struct ring_control *ring_mine(struct mether_pipe *p)
+{
+	return ring_page(p, 1, -1, METHER_VIEW_SHORT_DEMAND);
+}
+
+/* Does the page @head shows hold our copy, whole, of the peer's @n? */
+static int ring_whole(struct mether_pipe *p, const volatile void *head,
+		      uint32_t n)
+{
+	const volatile struct ring_head *h = head;
+	const volatile uint32_t *tail = (const volatile uint32_t *)
+		((const volatile char *)head + p->m->page_size - RING_TAIL);
+
+	return h->generation == n + 1 && *tail == n + 1;
+}
+
+/* The peer's control page, if a copy of it is here, without asking. */
+static const volatile struct ring_control *ring_peek(struct mether_pipe *p)
+{
+	const volatile void *peer = ring_page(p, 0, -1,
+					      METHER_VIEW_SHORT_DEMAND);
+	struct mether_wait w = { .addr = (uintptr_t)peer };
+
+	return ioctl(p->m->fd, METHER_IOC_WAIT, &w) ? NULL : peer;
+}
+
+/* Publish our control page if it says anything new. */
+static int ring_tell(struct mether_pipe *p)
+{
+	volatile struct ring_control *me = ring_mine(p);
+	struct mether_ring *r = p->ring;
+
+	if (me->taken == r->told && me->want == r->told_want &&
+	    me->stuck == r->told_stuck)
+		return 0;
+	r->told = me->taken;
+	r->told_want = me->want;
+	r->told_stuck = me->stuck;
+	return mether_purge(p->m, (const void *)me, p->m->page_size);
+}
+
+/*
+ * Wait until @ready says yes of the peer's page @slot_of (-1: its control
+ * page; its short page is all we look at), as the paper's reader waits:
+ * look at our copy; else say what we need and wait on the data-driven
+ * view for the next copy to pass by (the kernel asks for it each
+ * data_driven_timeout_ms without one, which repairs a loss).
+ */
+static int ring_wait(struct mether_pipe *p, int64_t slot_of,
+		     int (*ready)(struct mether_pipe *p,
+				  const volatile void *page, uint32_t n),
+		     uint32_t n, uint64_t deadline)
+{
+	unsigned int subset = slot_of < 0 ? METHER_SUBSET_SHORT :
+					    METHER_SUBSET_FULL;
+	const volatile void *look = ring_page(p, 0, slot_of, subset);
+	const volatile void *wait = ring_page(p, 0, slot_of,
+					      subset | METHER_VIEW_DATA_DRIVEN);
+
+	for (;;) {
+		if (pipe_fetch(p, look, deadline))
+			return -1;
+		if (ready(p, look, n))
+			return 0;
+		if (ring_tell(p) ||
+		    mether_purge(p->m, (const void *)wait, p->m->page_size))
+			return -1;
+		if (pipe_fetch(p, wait, deadline)) {
+			if (errno != ETIMEDOUT)
+				return -1;
+			continue;
+		}
+		if (ready(p, wait, n))
+			return 0;
+	}
+}
+
+/* Has the peer taken our page @n - K, so that page @n may be written? */
+static int ring_room_for(struct mether_pipe *p, const volatile void *peer,
+			 uint32_t n)
+{
+	const volatile struct ring_control *c = peer;
+
+	return (uint32_t)(n - c->taken) < p->ring->window;
+}
+
+static int ring_publish(struct mether_pipe *p)
+{
+	volatile struct ring_control *me = ring_mine(p);
+	uint32_t n = me->published;
+	volatile char *page = ring_page(p, 1, n, METHER_VIEW_FULL_DEMAND);
+	volatile struct ring_head *h = (volatile struct ring_head *)page;
+
+	h->used = p->ring->fill;
+	*(volatile uint32_t *)(page + p->m->page_size - RING_TAIL) = n + 1;
+	/*
+	 * The kernel may copy the page for a request at any moment: the
+	 * generation must not show before what it announces.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	h->generation = n + 1;
+	me->published = n + 1;
+	p->ring->fill = 0;
+	return mether_purge(p->m, (const void *)page, p->m->page_size);
+}
+
+static int ring_flush(struct mether_pipe *p)
+{
+	return p->ring->fill ? ring_publish(p) : 0;
+}
+
+/*
+ * Nagle's rule: publish a page at once when the peer has taken all we
+ * published, or waits for this very page; else keep filling it while
+ * the others are on their way.
+ */
+static int ring_should_publish(struct mether_pipe *p, uint32_t n)
+{
+	const volatile struct ring_control *peer = ring_peek(p);
+
+	return !peer || peer->taken == n || peer->want == n + 1;
+}
+
+static int ring_send(struct mether_pipe *p, const void *buf, size_t len,
+		     uint32_t message_size, uint64_t deadline)
+{
+	struct mether_ring *r = p->ring;
+	size_t record = sizeof(struct ring_record) +
+			((len + RING_ALIGN - 1) & ~(size_t)(RING_ALIGN - 1));
+	size_t room = p->m->page_size - sizeof(struct ring_head) - RING_TAIL;
+	volatile struct ring_control *me = ring_mine(p);
+	volatile struct ring_record *rec;
+	volatile char *page;
+	uint32_t n;
+
+	if (r->fill && r->fill + record > room && ring_publish(p))
+		return -1;
+	n = me->published;
+	/*
+	 * What we wait for is said only when we block (ring_wait), and
+	 * never taken back: an old value asks for nothing the peer has
+	 * not done, and taking it back would cost a packet each time.
+	 */
+	if (!r->fill) {
+		me->stuck = n + 1;
+		if (ring_wait(p, -1, ring_room_for, n, deadline))
+			return -1;
+	}
+	page = ring_page(p, 1, n, METHER_VIEW_FULL_DEMAND);
+	rec = (volatile struct ring_record *)
+		(page + sizeof(struct ring_head) + r->fill);
+	rec->len = len;
+	rec->message_size = message_size;
+	memcpy((void *)(rec + 1), buf, len);
+	r->fill += record;
+	return ring_should_publish(p, n) ? ring_publish(p) : 0;
+}
+
+/* Is the peer's page @n here, whole? (Its records are checked as read.) */
+static int ring_arrived(struct mether_pipe *p, const volatile void *page,
+			uint32_t n)
+{
+	return ring_whole(p, page, n);
+}
+
+/*
+ * We took the peer's page: say so every K/2 pages, and at once when the
+ * peer waits for room that this makes.
+ */
+static int ring_took(struct mether_pipe *p)
+{
+	volatile struct ring_control *me = ring_mine(p);
+	const volatile struct ring_control *peer;
+	struct mether_ring *r = p->ring;
+	uint32_t need;
+
+	/* Everything is copied out before the peer may overwrite it. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	me->offset = 0;
+	me->taken++;
+	if (me->taken - r->told >= (r->window + 1) / 2)
+		return ring_tell(p);
+	peer = ring_peek(p);
+	if (!peer || !peer->stuck)
+		return 0;
+	/* The peer's page stuck - 1 needs our taking stuck - K. */
+	need = peer->stuck - r->window;
+	if ((int32_t)(me->taken - need) >= 0 && (int32_t)(r->told - need) < 0)
+		return ring_tell(p);
+	return 0;
+}
+
+/*
+ * Receive one record; @message_size, if given, is set to the length of
+ * the csend() message it begins (or is a piece of).
+ */
+static ssize_t ring_recv(struct mether_pipe *p, void *buf, size_t len,
+			 size_t message_room, uint64_t deadline,
+			 uint32_t *message_size)
+{
+	size_t room = p->m->page_size - sizeof(struct ring_head) - RING_TAIL;
+	volatile struct ring_control *me = ring_mine(p);
+	const volatile struct ring_record *rec;
+	const volatile struct ring_head *h;
+	uint32_t n, offset, used, size;
+
+	/* A request's answer may wait for what we have not published. */
+	if (ring_flush(p))
+		return -1;
+	for (;;) {
+		n = me->taken;
+		me->want = n + 1;	/* as me->stuck in ring_send() */
+		if (ring_wait(p, n, ring_arrived, n, deadline))
+			return -1;
+		h = ring_page(p, 0, n, METHER_VIEW_FULL_DEMAND);
+		used = h->used;
+		offset = me->offset;
+		if (used > room || offset % RING_ALIGN) {
+			errno = EPROTO;
+			return -1;
+		}
+		if (offset < used)
+			break;
+		/* Read to its end (or an empty page): on to the next. */
+		if (ring_took(p))
+			return -1;
+	}
+	rec = (const volatile struct ring_record *)
+		((const volatile char *)(h + 1) + offset);
+	size = rec->len;
+	if (used - offset < sizeof(*rec) || size > used - offset - sizeof(*rec)) {
+		errno = EPROTO;
+		return -1;
+	}
+	if (size > len || rec->message_size > message_room) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	memcpy(buf, (const void *)(rec + 1), size);
+	if (message_size)
+		*message_size = rec->message_size;
+	offset += sizeof(*rec) + ((size + RING_ALIGN - 1) & ~(RING_ALIGN - 1));
+	if (offset < used) {
+		me->offset = offset;
+		return size;
+	}
+	return ring_took(p) ? -1 : (ssize_t)size;
+}
+
+/*
+ * The next piece of a csend() message of @len more bytes: the rest of the
+ * page being filled, so that a message of a page's size takes one page,
+ * not two; a whole page's worth when little is left.
+ */
+static size_t ring_piece(struct mether_pipe *p, size_t len)
+{
+	size_t room = p->m->page_size - sizeof(struct ring_head) - RING_TAIL;
+	size_t left = room - p->ring->fill, max = mether_pipe_max_message(p);
+
+	left = left > sizeof(struct ring_record) + RING_PIECE_MIN ?
+	       (left - sizeof(struct ring_record)) & ~(size_t)(RING_ALIGN - 1) :
+	       0;
+	if (len <= left || left)
+		return len < left ? len : left;
+	return len < max ? len : max;
+}
+
+static int pipe_send(struct mether_pipe *p, const void *buf, size_t len,
+		     uint32_t message_size, uint64_t deadline)
+{
+	if (p->ring)
+		return ring_send(p, buf, len, message_size, deadline);
+	return paper_send(p, buf, len, message_size, deadline);
+}
+
+static ssize_t pipe_recv(struct mether_pipe *p, void *buf, size_t len,
+			 size_t message_room, uint64_t deadline)
+{
+	if (p->ring)
+		return ring_recv(p, buf, len, message_room, deadline, NULL);
+	return paper_recv(p, buf, len, message_room, deadline);
+}
+
+int mether_pipe_flush(struct mether_pipe *p)
+{
+	return p->ring ? ring_flush(p) : 0;
+}
+
+uint64_t mether_pipe_pages(unsigned int window)
+{
+	if (window == 1)
+		return 2;
+	if (!window || window > RING_WINDOW_MAX)
+		return 0;
+	return 2 * ((uint64_t)window + 1);
+}
+
+struct mether_pipe *mether_pipe_open_window(struct mether *m, uint64_t first,
+					    unsigned int end,
+					    unsigned int window)
+{
+	uint64_t span = mether_pipe_pages(window);
+	struct mether_pipe *p;
+	struct mether_ring *r;
+
+	if (window == 1)
+		return mether_pipe_open(m, first, end);
+	if (!span || end > 1 || first < m->first || m->count < span ||
+	    first - m->first > m->count - span ||
+	    first <= METHER_DIRECTORY_PAGE) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!(m->rights & METHER_SEGMENT_WRITE)) {
+		errno = EACCES;
+		return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	r = calloc(1, sizeof(*r));
+	if (!p || !r)
+		goto fail;
+	p->m = m;
+	p->ring = r;
+	p->timeout_ms = METHER_PIPE_TIMEOUT_MS;
+	r->window = window;
+	r->mine = first + end * (window + 1);
+	r->peer = first + !end * (window + 1);
+	/*
+	 * "Deal Me In": whatever copies of the peer's pages we have are
+	 * stale. Ours say where we were: a pipe opened again goes on.
+	 */
+	if (mether_purge(m, (const void *)ring_page(p, 0, -1,
+						    METHER_VIEW_FULL_DEMAND),
+			 (window + 1) * m->page_size))
+		goto fail;
+	return p;
+
+fail:
+	free(r);
+	free(p);
+	return NULL;
+}
+
+void mether_pipe_close(struct mether_pipe *p)
+{
+	if (!p)
+		return;
+	/* Nothing written is lost: what fills no page yet goes now. */
+	if (p->ring)
+		ring_flush(p);
+	free(p->ring);
+	free(p);
+}
+
+int mether_pipe_send(struct mether_pipe *p, const void *buf, size_t len)
+{
+	if (len > mether_pipe_max_message(p)) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return pipe_send(p, buf, len, len, pipe_deadline(p));
+}
+
 ssize_t mether_pipe_recv(struct mether_pipe *p, void *buf, size_t len)
 {
 	/* A piece of a csend() message is a message here. */
@@ -341,13 +762,34 @@ int mether_csend(struct mether_pipe *p, const void *buf, size_t len)
 	}
 	for (;;) {
 		chunk = len < max ? len : max;
+		if (p->ring)
+			chunk = ring_piece(p, len);
 		if (pipe_send(p, c, chunk, message_size, pipe_deadline(p)))
 			return -1;
-		if (chunk < max)
+		/* With a window, each piece carries the message's length. */
+		if (p->ring ? chunk == len : chunk < max)
 			return 0;
 		c += chunk;
 		len -= chunk;
 	}
+}
+
+/* crecv on a window pipe: pieces until the first one's length is in. */
+static ssize_t ring_crecv(struct mether_pipe *p, void *buf, size_t len)
+{
+	uint32_t message_size;
+	size_t got;
+	ssize_t n;
+
+	n = ring_recv(p, buf, len, len, pipe_deadline(p), &message_size);
+	for (got = 0; n >= 0; ) {
+		got += n;
+		if (got >= message_size)
+			return got;
+		n = ring_recv(p, (char *)buf + got, len - got, SIZE_MAX,
+			      pipe_deadline(p), NULL);
+	}
+	return -1;
 }
 
 ssize_t mether_crecv(struct mether_pipe *p, void *buf, size_t len)
@@ -356,6 +798,8 @@ ssize_t mether_crecv(struct mether_pipe *p, void *buf, size_t len)
 	char *c = buf;
 	ssize_t n;
 
+	if (p->ring)
+		return ring_crecv(p, buf, len);
 	for (;;) {
 		/*
 		 * The first chunk says how long the message is: a buffer too
