@@ -1,10 +1,12 @@
-# libmether pipes (userspace/lib/mether_pipe.c): messages of every size,
-# and csend/crecv of more than a MiB, echoed back and checked byte for
-# byte; first between two processes on one host, then between the hosts.
+# libmether pipes (userspace/lib/mether_pipe.c): a stream of small
+# messages one way, messages of every size, and csend/crecv of more than
+# a MiB, echoed back and checked byte for byte; first between two
+# processes on one host, then between the hosts; the paper's two-page
+# pipe, and a pipe with a window of 4 pages.
 # A missing peer ends a call with an error: ETIMEDOUT with no process at
 # the other end, EHOSTUNREACH once its host is down (never SIGBUS).
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 42 : 7))
+plan $((METHER_ID == 0 ? 81 : 8))
 
 run_pipe_test() { # run_pipe_test PREFIX ARGS...: report each line
 	local prefix=$1 status
@@ -19,6 +21,8 @@ check "pipes: mether.ko loads" insmod $MODULE
 if [ "$METHER_ID" = 0 ]; then
 	run_pipe_test "pipes: one host: " -l
 	run_pipe_test "pipes: one host, no peer: " -a -b 56
+	run_pipe_test "pipes: one host, window 4: " -l -w 4 -b 20
+	run_pipe_test "pipes: one host, window 4, no peer: " -a -w 4 -b 30
 fi
 create=
 [ "$METHER_ID" = 0 ] && create=--create
@@ -27,8 +31,10 @@ check "pipes: up" metherctl up --key-file $CLUSTER_KEY --id $((METHER_ID + 1)) -
 barrier pipes-up || not_ok "pipes: barrier pipes-up"
 if [ "$METHER_ID" = 0 ]; then
 	run_pipe_test "pipes: two hosts: " -e 0
+	run_pipe_test "pipes: two hosts, window 4: " -e 0 -w 4 -b 20
 else
 	run_pipe_test "pipes: two hosts, echo end: " -e 1
+	run_pipe_test "pipes: two hosts, window 4, echo end: " -e 1 -w 4 -b 20
 fi
 barrier pipes-jacobi || not_ok "pipes: barrier pipes-jacobi"
 # The application on csend/crecv: each host's strip of a Jacobi solve

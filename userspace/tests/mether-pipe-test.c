@@ -7,6 +7,10 @@
  *	mether-pipe-test -e 0|1 [-b FIRST_PAGE]    one end (per host)
  *	mether-pipe-test -l [-b FIRST_PAGE]        both ends, two processes
  *
+ * Before the echoes, end 0 streams stream_count small messages one way
+ * without waiting, and end 1 checks each. -w WINDOW opens every pipe
+ * with a window (mether_pipe_open_window()); the default is the paper's.
+ *
  * and what a caller gets when the other end is missing:
  *	mether-pipe-test -a [-b FIRST_PAGE]    no peer process: ETIMEDOUT
  *	mether-pipe-test -s -e 1 [-b ...]      send one message and exit
@@ -25,6 +29,9 @@
 #include "test_report.h"
 
 #define BIG	(1024 * 1024 + 123)
+/* Both ends are given the same -w: 3000 with a window, 200 without. */
+static unsigned int stream_count;
+#define STREAM_MARK	"stream!!"
 
 /* A check on a message of @n bytes. */
 #define report_n(ok, what, n) report(ok, "%s (%zu bytes)", what, (size_t)(n))
@@ -41,8 +48,11 @@ static double now(void)
  * No process at the other end, its host up (here: this host): every
  * wait ends with ETIMEDOUT after the pipe's timeout, not in a hang.
  */
-static void alone(struct mether_pipe *p, unsigned char *buf)
+static void alone(struct mether_pipe *p, unsigned char *buf,
+		  unsigned int window)
 {
+	size_t max = mether_pipe_max_message(p);
+	unsigned int sent = 0;
 	double start;
 	ssize_t n;
 
@@ -51,12 +61,16 @@ static void alone(struct mether_pipe *p, unsigned char *buf)
 	n = mether_pipe_recv(p, buf, BIG);
 	report_n(failed_with(n, ETIMEDOUT) && now() - start < 30,
 	       "pipe: a receive with nobody at the other end times out", 0);
-	report_n(!mether_pipe_send(p, buf, 100),
-	       "pipe: a first send needs nobody to read it", 100);
+	/* Each fills a page: a window's worth go out unread. */
+	while (sent < window && !mether_pipe_send(p, buf, max))
+		sent++;
+	report(sent == window,
+	       "pipe: the first %u sends of a page need nobody to read them (%u did)",
+	       window, sent);
 	start = now();
-	report_n(failed_with(mether_pipe_send(p, buf, 100), ETIMEDOUT) &&
+	report_n(failed_with(mether_pipe_send(p, buf, max), ETIMEDOUT) &&
 	       now() - start < 30,
-	       "pipe: a second send, never read, times out", 100);
+	       "pipe: the next send, never read, times out", max);
 }
 
 /* The peer wrote its page and its host went down: an error, no SIGBUS. */
@@ -76,6 +90,64 @@ static void fill(unsigned char *b, size_t n, unsigned int seed)
 		b[i] = (unsigned char)(i * 31 + seed);
 }
 
+/* Stream message @i: its size and contents follow from @i. */
+static size_t stream_message(unsigned char *b, unsigned int i)
+{
+	size_t n = i % 45;
+
+	fill(b, n, i);
+	return n;
+}
+
+/*
+ * End 1 takes the stream that follows STREAM_MARK and says in one byte
+ * whether every message was as sent, in order.
+ */
+static int stream_check(struct mether_pipe *p, unsigned char *buf)
+{
+	unsigned char want[64];
+	unsigned int i, bad = 0;
+	unsigned char good;
+	ssize_t n;
+	size_t len;
+
+	for (i = 0; i < stream_count; i++) {
+		len = stream_message(want, i);
+		n = mether_pipe_recv(p, buf, BIG);
+		if (n < 0)
+			return 1;
+		if ((size_t)n != len || memcmp(buf, want, len))
+			bad++;
+	}
+	good = !bad;
+	return mether_csend(p, &good, 1) ? 1 : 0;
+}
+
+/* End 0's side: send them all, none waiting for an answer, then ask. */
+static int stream(struct mether_pipe *p, unsigned char *out,
+		  unsigned char *in)
+{
+	unsigned int i;
+	double start;
+	ssize_t n;
+
+	if (mether_csend(p, STREAM_MARK, strlen(STREAM_MARK)))
+		return 1;
+	start = now();
+	for (i = 0; i < stream_count; i++)
+		if (mether_pipe_send(p, out, stream_message(out, i))) {
+			perror("mether_pipe_send");
+			return 1;
+		}
+	n = mether_crecv(p, in, BIG);
+	printf("# %u messages streamed in %.3f s\n", stream_count,
+	       now() - start);
+	report(n == 1 && in[0] == 1,
+	       "pipe: %u small messages streamed one way arrive in order",
+	       stream_count);
+	return 0;
+}
+
 static int echo(struct mether_pipe *p, unsigned char *buf, size_t max)
 {
 	ssize_t n;
@@ -84,6 +156,12 @@ static int echo(struct mether_pipe *p, unsigned char *buf, size_t max)
 		n = mether_crecv(p, buf, BIG);
 		if (n < 0)
 			return 1;
+		if ((size_t)n == strlen(STREAM_MARK) &&
+		    !memcmp(buf, STREAM_MARK, n)) {
+			if (stream_check(p, buf))
+				return 1;
+			continue;
+		}
 		if (mether_csend(p, buf, n))
 			return 1;
 		/* A message of max + 1 bytes is the last one. */
@@ -124,6 +202,8 @@ static int drive(struct mether_pipe *p, unsigned char *out, unsigned char *in)
 	unsigned int i;
 	ssize_t n;
 
+	if (stream(p, out, in))
+		return 1;
 	for (i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
 		/* Before the last message, which ends the echo. */
 		if (i == sizeof(sizes) / sizeof(*sizes) - 1 &&
@@ -155,14 +235,14 @@ static int drive(struct mether_pipe *p, unsigned char *out, unsigned char *in)
 
 int main(int argc, char **argv)
 {
-	unsigned long first = 40;
+	unsigned long first = 40, window = 1;
 	unsigned char *out, *in;
 	struct mether_pipe *p;
 	struct mether *m;
 	int opt, end = -1, local = 0, status, mode = 0;
 	pid_t pid = 0;
 
-	while ((opt = getopt(argc, argv, "e:lb:asg")) != -1) {
+	while ((opt = getopt(argc, argv, "e:lb:asgw:")) != -1) {
 		switch (opt) {
 		case 'a':
 		case 's':
@@ -178,6 +258,9 @@ int main(int argc, char **argv)
 		case 'b':
 			first = strtoul(optarg, NULL, 0);
 			break;
+		case 'w':
+			window = strtoul(optarg, NULL, 0);
+			break;
 		default:
 			goto usage;
 		}
@@ -189,6 +272,7 @@ int main(int argc, char **argv)
 	} else if (local == (end >= 0) || end > 1 || (mode && local)) {
 		goto usage;
 	}
+	stream_count = window > 1 ? 3000 : 200;
 	if (local) {
 		pid = fork();
 		end = pid == 0;
@@ -205,22 +289,26 @@ int main(int argc, char **argv)
 		report(!mether_pipe_open(m, METHER_DIRECTORY_PAGE, end) &&
 		       errno == EINVAL,
 		       "a pipe on the directory's page is refused (EINVAL)");
-	p = mether_pipe_open(m, first, end);
+	p = mether_pipe_open_window(m, first, end, window);
 	if (!p) {
-		perror("mether_pipe_open");
+		perror("mether_pipe_open_window");
 		return 2;
 	}
 	if (mode == 'a' || mode == 'g') {
 		if (mode == 'a')
-			alone(p, in);
+			alone(p, in, window);
 		else
 			gone(p, in);
 		return test_finish();
 	}
 	if (mode == 's')
 		return mether_pipe_send(p, "bye", 3) ? 1 : 0;
-	if (end == 1)
-		return echo(p, in, mether_pipe_max_message(p));
+	if (end == 1) {
+		status = echo(p, in, mether_pipe_max_message(p));
+		/* A window's last page may wait for the next call: close. */
+		mether_pipe_close(p);
+		return status;
+	}
 	status = drive(p, out, in);
 	if (pid > 0) {
 		waitpid(pid, &opt, 0);
@@ -229,6 +317,6 @@ int main(int argc, char **argv)
 	return test_finish() | status;
 
 usage:
-	fprintf(stderr, "usage: mether-pipe-test -e 0|1 | -l | -a | -s -e 0|1 | -g [-b FIRST_PAGE]\n");
+	fprintf(stderr, "usage: mether-pipe-test -e 0|1 | -l | -a | -s -e 0|1 | -g [-b FIRST_PAGE] [-w WINDOW]\n");
 	return 2;
 }
