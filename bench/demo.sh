@@ -35,7 +35,8 @@ tests/vm/run-guests --kernel "$STOCK/vmlinuz" \
 	--bin userspace/tools/mether-follow --bin userspace/apps/mether-jacobi \
 	--host-bin /sbin/ip --host-bin /usr/bin/wg \
 	--guests 2 --timeout 1800 --verbose --out "$OUT/guests" \
-	bench/guest/demo.sh bench/guest/paper.sh bench/guest/scaling.sh \
+	bench/guest/demo.sh bench/guest/paper.sh bench/guest/pipebench.sh \
+	bench/guest/scaling.sh \
 	bench/guest/jacobi.sh ||
 	status=$?
 msg "the paper's table (bench/results/paper-table.md)"

@@ -6,8 +6,9 @@ guests reported (bench/guest/paper.sh), next to the paper's own figures.
 
 Writes paper-table.csv, paper-table.md and paper-table.png to --out and
 prints the Markdown, with the table run unsealed beside it (seal-cost.csv);
-from "pipebench" lines, pipes.csv (throughput of
-libmether pipes and of TCP, one way, by message size). Per protocol, over both hosts:
+from "pipebench" lines (bench/guest/pipebench.sh), pipes.csv (throughput of
+libmether pipes by window and of TCP, one way, by message size: the
+median and range of the rounds). Per protocol, over both hosts:
   wall_s          the slower host's wall-clock time for the whole count,
                   from its time per increment once both sides were
                   running (each program's "seconds" over "timed")
@@ -224,31 +225,75 @@ def plot(rows, done, path):
     fig.savefig(path, dpi=80)
 
 
+def spread(values):
+    """(median, min, max) of some figures, or None for none."""
+    v = sorted(values)
+    if not v:
+        return None
+    mid = len(v) // 2
+    median = v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
+    return median, v[0], v[-1]
+
+
 def write_pipes(paths, out):
-    """pipes.csv from the pipebench lines; False when none were there."""
+    """pipes.csv from the pipebench lines (bench/guest/pipebench.sh): per
+    window and message size, Mether's and TCP's throughput as the median
+    and range of the rounds; False when there were none."""
     runs = {}
     for path in paths:
         with open(path, errors="replace") as f:
             for line in f:
                 if line.startswith("pipebench "):
                     kv = dict(re.findall(r"(\w+)=(\S+)", line))
-                    runs.setdefault(int(kv["size"]), {})[kv["kind"]] = kv
+                    key = (kv["kind"], int(kv.get("window", 1)),
+                           int(kv["size"]))
+                    runs.setdefault(key, []).append(kv)
     if not runs:
         return False
+
+    def figures(kind, window, size, field):
+        return spread([float(kv[field])
+                       for kv in runs.get((kind, window, size), [])])
+
+    def text(f, digits):
+        return "-" if f is None else \
+            f"{f[0]:.{digits}f} [{f[1]:.{digits}f}-{f[2]:.{digits}f}]"
+
+    def cols(f):
+        return ["", "", ""] if f is None else [f"{x:.3f}" for x in f]
+
+    windows = sorted({w for k, w, _ in runs if k == "mether"})
+    sizes = sorted({size for _, _, size in runs})
     with open(os.path.join(out, "pipes.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["message_bytes", "mether_mb_s", "tcp_mb_s",
-                    "mether_msgs_s", "tcp_msgs_s"])
-        for size in sorted(runs):
-            m, t = runs[size].get("mether", {}), runs[size].get("tcp", {})
-            w.writerow([size, m.get("mb_s", ""), t.get("mb_s", ""),
-                        m.get("msgs_s", ""), t.get("msgs_s", "")])
-    print("Pipes, one way (bench/results/pipes.csv):")
-    for size in sorted(runs):
-        m, t = runs[size].get("mether", {}), runs[size].get("tcp", {})
-        print(f"  {size:>8} B: mether {m.get('mb_s', '-')} MB/s "
-              f"{m.get('msgs_s', '-')} msg/s; tcp {t.get('mb_s', '-')} MB/s "
-              f"{t.get('msgs_s', '-')} msg/s")
+        w.writerow(["window", "message_bytes", "rounds",
+                    "mether_mb_s", "mether_mb_s_min", "mether_mb_s_max",
+                    "mether_msgs_s", "mether_msgs_s_min",
+                    "mether_msgs_s_max", "tcp_mb_s", "tcp_mb_s_min",
+                    "tcp_mb_s_max", "tcp_msgs_s", "tcp_msgs_s_min",
+                    "tcp_msgs_s_max"])
+        for window in windows:
+            for size in sizes:
+                w.writerow([window, size,
+                            len(runs.get(("mether", window, size), []))] +
+                           cols(figures("mether", window, size, "mb_s")) +
+                           cols(figures("mether", window, size, "msgs_s")) +
+                           cols(figures("tcp", 0, size, "mb_s")) +
+                           cols(figures("tcp", 0, size, "msgs_s")))
+    print("Pipes, one way, median [range] of the rounds "
+          "(bench/results/pipes.csv):")
+    for size in sizes:
+        tcp_mb = figures("tcp", 0, size, "mb_s")
+        tcp_msgs = figures("tcp", 0, size, "msgs_s")
+        print(f"  {size:>8} B  tcp: {text(tcp_mb, 3)} MB/s, "
+              f"{text(tcp_msgs, 0)} msg/s")
+        for window in windows:
+            mb = figures("mether", window, size, "mb_s")
+            msgs = figures("mether", window, size, "msgs_s")
+            share = "" if mb is None or tcp_mb is None else \
+                f" ({mb[0] / tcp_mb[0]:.3f} of tcp)"
+            print(f"  {size:>8} B  mether, window {window}: "
+                  f"{text(mb, 3)} MB/s, {text(msgs, 0)} msg/s{share}")
     return True
 
 

@@ -1,10 +1,10 @@
 # The paper's experiment (section 4), in each of two guests: count to N
 # between the two hosts with each user protocol, then pass the same
-# counter over user-space UDP and TCP; then pipe throughput. Every run
-# reports "bench" (per host) or "pipebench" lines on the result channel;
-# bench/paper-table.py makes the tables.
+# counter over user-space UDP and TCP. Every run reports "bench" lines
+# (per host) on the result channel; bench/paper-table.py makes the
+# tables. Pipe throughput is bench/guest/pipebench.sh.
 . /mether/tests/lib.sh
-plan 28
+plan 22
 
 N=${COUNT_TO:-1024}
 PEER=10.77.0.$((2 - METHER_ID))
@@ -57,27 +57,6 @@ barrier paper-unsealed || not_ok "paper: barrier paper-unsealed"
 check "paper: host up, unsealed" $up --unsealed
 count_all off
 
-# Pipe throughput: libmether pipes, then a TCP stream, one way, between
-# the same two hosts (end 0 on host 0 sends).
-port=7950
-for spec in 32:2000 4096:500 1048576:4; do
-	size=${spec%:*} count=${spec#*:}
-	for kind in mether tcp; do
-		barrier "pipes-$kind-$size" || not_ok "paper: barrier pipes $kind $size"
-		args="-e $METHER_ID -s $size -c $count -b 30"
-		[ $kind = tcp ] && args="$args -t -a $PEER -p $port"
-		[ $kind = tcp ] && [ "$METHER_ID" = 0 ] && sleep 1
-		if timeout 300 mether-pipe-bench $args >/tmp/r 2>&1; then
-			[ "$METHER_ID" = 0 ] &&
-				echo "pipebench kind=$kind $(cat /tmp/r)" >&3
-			ok "paper: pipe $kind, $count messages of $size bytes $(cat /tmp/r)"
-		else
-			not_ok "paper: pipe $kind, $size-byte messages"
-			diag "$(cat /tmp/r)"
-		fi
-		port=$((port + 1))
-	done
-done
 check "paper: host down" metherctl down
 check "paper: mether.ko unloads" rmmod mether
 

@@ -5,7 +5,7 @@
  * COUNT messages of SIZE bytes; end 1 receives them all and answers with
  * one byte, which stops end 0's clock.
  *
- *	mether-pipe-bench -e 0|1 -s SIZE -c COUNT [-b FIRST_PAGE]
+ *	mether-pipe-bench -e 0|1 -s SIZE -c COUNT [-b FIRST_PAGE] [-w WINDOW]
  *	mether-pipe-bench -t -a PEER [-p PORT] -e 0|1 -s SIZE -c COUNT
  *
  * End 0 prints: size=SIZE count=COUNT seconds=S mb_s=M msgs_s=N
@@ -55,13 +55,13 @@ static void tcp_full(int fd, char *buf, size_t len, int sending)
 int main(int argc, char **argv)
 {
 	const char *peer = NULL;
-	unsigned long first = 50, size = 0, count = 0, i;
+	unsigned long first = 50, size = 0, count = 0, window = 1, i;
 	int opt, end = -1, tcp = 0, port = 7950, fd = -1;
 	struct mether_pipe *pipe = NULL;
 	double t0, secs;
 	char *buf, ack = 1;
 
-	while ((opt = getopt(argc, argv, "e:s:c:b:ta:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "e:s:c:b:ta:p:w:")) != -1) {
 		switch (opt) {
 		case 'e':
 			end = tool_number("mether-pipe-bench", optarg, "end", 1);
@@ -77,6 +77,10 @@ int main(int argc, char **argv)
 		case 'b':
 			first = tool_number("mether-pipe-bench", optarg, "page",
 					    ULONG_MAX);
+			break;
+		case 'w':
+			window = tool_range("mether-pipe-bench", optarg,
+					    "window", 1, 1024);
 			break;
 		case 't':
 			tcp = 1;
@@ -113,9 +117,9 @@ int main(int argc, char **argv)
 
 		if (!m)
 			die("mether_open");
-		pipe = mether_pipe_open(m, first, end);
+		pipe = mether_pipe_open_window(m, first, end, window);
 		if (!pipe)
-			die("mether_pipe_open");
+			die("mether_pipe_open_window");
 	}
 
 	t0 = now();
@@ -138,9 +142,10 @@ int main(int argc, char **argv)
 		printf("size=%lu count=%lu seconds=%.3f mb_s=%.3f msgs_s=%.1f\n",
 		       size, count, secs, size * count / secs / 1e6,
 		       count / secs);
+	mether_pipe_close(pipe);
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: mether-pipe-bench [-t -a PEER [-p PORT]] -e 0|1 -s SIZE -c COUNT [-b FIRST_PAGE]\n");
+	fprintf(stderr, "usage: mether-pipe-bench [-t -a PEER [-p PORT]] -e 0|1 -s SIZE -c COUNT [-b FIRST_PAGE] [-w WINDOW]\n");
 	return 2;
 }
