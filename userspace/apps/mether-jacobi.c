@@ -5,10 +5,12 @@
  * COLS grid, the five-point stencil being a sparse matrix, split into
  * strips of rows, one process per host. Neighbouring strips swap their
  * edge rows every iteration with libmether's csend/crecv, over a pipe
- * each (pages FIRST + 2r and FIRST + 2r + 1 between ranks r and r + 1).
+ * each with a window of WINDOW pages (default 2; 1 is the paper's pipe):
+ * the pipe between ranks r and r + 1 spans mether_pipe_pages(WINDOW)
+ * pages from FIRST + r * mether_pipe_pages(WINDOW).
  *
  *	mether-jacobi [-n PROCS] [-i RANK] [-r ROWS] [-c COLS] [-t ITERS]
- *		      [-b FIRST] [-s]
+ *		      [-b FIRST] [-w WINDOW] [-s]
  *
  * With -s it also solves the whole grid in one process and compares its
  * strip with that, bit for bit: Jacobi does the same arithmetic in the
@@ -129,7 +131,7 @@ static double checksum(const struct strip *s)
 int main(int argc, char **argv)
 {
 	unsigned int procs = 1, rank = 0, rows = 2000, cols = 500, iters = 50;
-	unsigned long first_page = 40;
+	unsigned long first_page = 40, window = 2, span;
 	struct mether_pipe *up = NULL, *down = NULL;
 	struct mether *m = NULL;
 	unsigned int my_first, my_rows, t;
@@ -138,7 +140,7 @@ int main(int argc, char **argv)
 	double start, wall;
 	unsigned long n;
 
-	while ((opt = getopt(argc, argv, "n:i:r:c:t:b:s")) != -1) {
+	while ((opt = getopt(argc, argv, "n:i:r:c:t:b:w:s")) != -1) {
 		if (opt == 's') {
 			serial = 1;
 			continue;
@@ -148,7 +150,8 @@ int main(int argc, char **argv)
 		n = tool_number("mether-jacobi", optarg,
 				opt == 'n' ? "processes" : opt == 'i' ? "rank" :
 				opt == 'r' ? "rows" : opt == 'c' ? "columns" :
-				opt == 't' ? "iterations" : "page", UINT_MAX);
+				opt == 't' ? "iterations" :
+				opt == 'w' ? "window" : "page", UINT_MAX);
 		if (opt == 'n')
 			procs = n;
 		else if (opt == 'i')
@@ -159,11 +162,14 @@ int main(int argc, char **argv)
 			cols = n;
 		else if (opt == 't')
 			iters = n;
+		else if (opt == 'w')
+			window = n;
 		else
 			first_page = n;
 	}
+	span = mether_pipe_pages(window);
 	if (optind != argc || !procs || rank >= procs || rows < procs ||
-	    cols < 3)
+	    cols < 3 || !span)
 		goto usage;
 	my_first = rows / procs * rank;
 	my_rows = rank == procs - 1 ? rows - my_first : rows / procs;
@@ -174,10 +180,13 @@ int main(int argc, char **argv)
 		if (!m)
 			die("/dev/mether");
 		if (rank > 0 &&
-		    !(up = mether_pipe_open(m, first_page + 2 * (rank - 1), 1)))
+		    !(up = mether_pipe_open_window(m, first_page +
+						   span * (rank - 1), 1,
+						   window)))
 			die("pipe to the rank above");
 		if (rank + 1 < procs &&
-		    !(down = mether_pipe_open(m, first_page + 2 * rank, 0)))
+		    !(down = mether_pipe_open_window(m, first_page + span * rank,
+						     0, window)))
 			die("pipe to the rank below");
 	}
 
@@ -214,6 +223,6 @@ int main(int argc, char **argv)
 	mether_close(m);
 	return same ? 0 : 1;
 usage:
-	fprintf(stderr, "usage: mether-jacobi [-n PROCS] [-i RANK] [-r ROWS] [-c COLS] [-t ITERS] [-b FIRST] [-s]\n");
+	fprintf(stderr, "usage: mether-jacobi [-n PROCS] [-i RANK] [-r ROWS] [-c COLS] [-t ITERS] [-b FIRST] [-w WINDOW] [-s]\n");
 	return 2;
 }
