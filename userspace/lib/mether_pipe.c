@@ -76,6 +76,8 @@ struct ring_control {
 #define RING_TAIL	sizeof(uint32_t)
 #define RING_ALIGN	4U
 #define RING_WINDOW_MAX	1024U
+/* The writer looks whether to publish once each this many records. */
+#define RING_LOOK_EVERY	16U
 /* A csend() piece is not cut smaller than this to fill a page's end. */
 #define RING_PIECE_MIN	256U
 
@@ -83,6 +85,7 @@ struct mether_ring {
 	unsigned int window;
 	uint64_t mine, peer;	/* control pages; the ring follows each */
 	uint32_t fill;		/* bytes of records in the page filling */
+	uint32_t records;	/* in it */
 	uint32_t told;		/* what our control page last said we took */
 	uint32_t told_want;	/* and that we wanted */
 	uint32_t told_stuck;	/* and that we waited for room */
@@ -478,6 +481,7 @@ static int ring_publish(struct mether_pipe *p)
 	h->generation = n + 1;
 	me->published = n + 1;
 	p->ring->fill = 0;
+	p->ring->records = 0;
 	return mether_purge(p->m, (const void *)page, p->m->page_size);
 }
 
@@ -493,8 +497,15 @@ static int ring_flush(struct mether_pipe *p)
  */
 static int ring_should_publish(struct mether_pipe *p, uint32_t n)
 {
-	const volatile struct ring_control *peer = ring_peek(p);
+	const volatile struct ring_control *peer;
 
+	/*
+	 * A look costs a system call: small messages look at the first
+	 * record of a page and every RING_LOOK_EVERY after it.
+	 */
+	if (p->ring->records++ % RING_LOOK_EVERY)
+		return 0;
+	peer = ring_peek(p);
 	return !peer || peer->taken == n || peer->want == n + 1;
 }
 
