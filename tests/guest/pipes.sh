@@ -6,7 +6,7 @@
 # A missing peer ends a call with an error: ETIMEDOUT with no process at
 # the other end, EHOSTUNREACH once its host is down (never SIGBUS).
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 81 : 8))
+plan $((METHER_ID == 0 ? 85 : 8))
 
 run_pipe_test() { # run_pipe_test PREFIX ARGS...: report each line
 	local prefix=$1 status

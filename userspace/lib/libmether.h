@@ -105,17 +105,19 @@ struct mether_pipe *mether_pipe_open(struct mether *m, uint64_t first,
 struct mether_pipe *mether_pipe_open_segment(struct mether *segment,
 					     unsigned int end);
 /*
- * A pipe with a window of @window pages in flight each way (1: the
- * paper's pipe, as mether_pipe_open()). It spans mether_pipe_pages(window)
- * pages from @first: end 0's control page and ring, then end 1's. Sends
- * follow Nagle's rule: a message may wait in a page that is filling
- * until the next call on the pipe; mether_pipe_flush() sends it now, and
- * receiving and closing flush.
+ * A pipe with a window of @window pages in flight each way: 1 (the
+ * paper's pipe, as mether_pipe_open()) or a power of two up to 1024. It
+ * spans mether_pipe_pages(window) pages from @first: end 0's control
+ * page and ring, then end 1's; both ends must open it with the same
+ * window. Sends follow Nagle's rule: a message may wait in the page
+ * being filled until that page fills, or the writer sees its reader
+ * waiting or caught up; mether_pipe_flush() sends it now, and receiving
+ * and closing flush. End a burst with a flush, and close before exit.
  */
 struct mether_pipe *mether_pipe_open_window(struct mether *m, uint64_t first,
 					    unsigned int end,
 					    unsigned int window);
-/* Pages a pipe with @window spans (0: not a window 1 to 1024). */
+/* Pages a pipe with @window spans (0: not a window it can have). */
 uint64_t mether_pipe_pages(unsigned int window);
 int mether_pipe_flush(struct mether_pipe *p);
 void mether_pipe_close(struct mether_pipe *p);

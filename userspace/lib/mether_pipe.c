@@ -57,8 +57,8 @@ struct ring_head {
 };
 
 struct ring_record {
-	uint32_t len;
-	uint32_t message_size;	/* of the csend() message it begins */
+	uint32_t len;		/* | RING_CONTINUED */
+	uint32_t message_size;	/* of the csend() message it is a piece of */
 };
 
 /*
@@ -74,8 +74,12 @@ struct ring_control {
 };
 
 #define RING_TAIL	sizeof(uint32_t)
+/* In ring_record.len: a later piece of a csend() message. */
+#define RING_CONTINUED	0x80000000U
 #define RING_ALIGN	4U
 #define RING_WINDOW_MAX	1024U
+/* A wait says again what it waits for after this long without it. */
+#define RING_SLICE_MS	1000U
 /* The writer looks whether to publish once each this many records. */
 #define RING_LOOK_EVERY	16U
 /* A csend() piece is not cut smaller than this to fill a page's end. */
@@ -404,54 +408,82 @@ static const volatile struct ring_control *ring_peek(struct mether_pipe *p)
 	return ioctl(p->m->fd, METHER_IOC_WAIT, &w) ? NULL : peer;
 }
 
-/* Publish our control page if it says anything new. */
-static int ring_tell(struct mether_pipe *p)
+/*
+ * Publish our control page if it says anything new, or, with @again,
+ * anyway (the last may have been lost).
+ */
+static int ring_tell(struct mether_pipe *p, int again)
 {
 	volatile struct ring_control *me = ring_mine(p);
 	struct mether_ring *r = p->ring;
+	uint32_t taken = me->taken, want = me->want, stuck = me->stuck;
 
-	if (me->taken == r->told && me->want == r->told_want &&
-	    me->stuck == r->told_stuck)
+	if (!again && taken == r->told && want == r->told_want &&
+	    stuck == r->told_stuck)
 		return 0;
-	r->told = me->taken;
-	r->told_want = me->want;
-	r->told_stuck = me->stuck;
-	return mether_purge(p->m, (const void *)me, p->m->page_size);
+	if (mether_purge(p->m, (const void *)me, p->m->page_size))
+		return -1;
+	r->told = taken;
+	r->told_want = want;
+	r->told_stuck = stuck;
+	return 0;
+}
+
+/* As pipe_fetch(), but for at most RING_SLICE_MS. */
+static int ring_fetch_slice(struct mether_pipe *p, const volatile void *view,
+			    uint64_t deadline)
+{
+	struct mether_wait w = { .addr = (uintptr_t)view };
+
+	w.timeout_ms = pipe_left(deadline);
+	if (!w.timeout_ms)
+		return -1;
+	if (w.timeout_ms > RING_SLICE_MS)
+		w.timeout_ms = RING_SLICE_MS;
+	return ioctl(p->m->fd, METHER_IOC_WAIT, &w);
 }
 
 /*
  * Wait until @ready says yes of the peer's page @slot_of (-1: its control
- * page; its short page is all we look at), as the paper's reader waits:
- * look at our copy; else say what we need and wait on the data-driven
- * view for the next copy to pass by (the kernel asks for it each
- * data_driven_timeout_ms without one, which repairs a loss).
+ * page), as the paper's reader waits: look at our copy; else say in our
+ * control page what we wait for (*@say = @value) and wait on the short
+ * data-driven view for the next copy to pass by. (A data page's header
+ * is in its short page, and the asks the kernel makes each
+ * data_driven_timeout_ms without a copy then cost 32 bytes, not a page.)
+ * After a slice in which nothing came, say it again, since the packet
+ * may have been lost, and drop our copy so that the next look asks the
+ * page's holder: a loss is repaired even with data_driven_timeout_ms=0.
  */
 static int ring_wait(struct mether_pipe *p, int64_t slot_of,
 		     int (*ready)(struct mether_pipe *p,
 				  const volatile void *page, uint32_t n),
-		     uint32_t n, uint64_t deadline)
+		     uint32_t n, volatile uint32_t *say, uint32_t value,
+		     uint64_t deadline)
 {
-	unsigned int subset = slot_of < 0 ? METHER_SUBSET_SHORT :
-					    METHER_SUBSET_FULL;
-	const volatile void *look = ring_page(p, 0, slot_of, subset);
+	const volatile void *look = ring_page(p, 0, slot_of, slot_of < 0 ?
+					      METHER_VIEW_SHORT_DEMAND :
+					      METHER_VIEW_FULL_DEMAND);
 	const volatile void *wait = ring_page(p, 0, slot_of,
-					      subset | METHER_VIEW_DATA_DRIVEN);
+					      METHER_VIEW_SHORT_DATA);
+	size_t size = p->m->page_size;
+	int again = 0;
 
 	for (;;) {
 		if (pipe_fetch(p, look, deadline))
 			return -1;
 		if (ready(p, look, n))
 			return 0;
-		if (ring_tell(p) ||
-		    mether_purge(p->m, (const void *)wait, p->m->page_size))
+		*say = value;
+		if (ring_tell(p, again) ||
+		    mether_purge(p->m, (const void *)wait, size))
 			return -1;
-		if (pipe_fetch(p, wait, deadline)) {
-			if (errno != ETIMEDOUT)
-				return -1;
+		again = 0;
+		if (!ring_fetch_slice(p, wait, deadline))
 			continue;
-		}
-		if (ready(p, wait, n))
-			return 0;
+		if (errno != ETIMEDOUT ||
+		    mether_purge(p->m, (const void *)look, size))
+			return -1;
+		again = 1;
 	}
 }
 
@@ -510,7 +542,7 @@ static int ring_should_publish(struct mether_pipe *p, uint32_t n)
 }
 
 static int ring_send(struct mether_pipe *p, const void *buf, size_t len,
-		     uint32_t message_size, uint64_t deadline)
+		     uint32_t message_size, int continued, uint64_t deadline)
 {
 	struct mether_ring *r = p->ring;
 	size_t record = sizeof(struct ring_record) +
@@ -529,19 +561,21 @@ static int ring_send(struct mether_pipe *p, const void *buf, size_t len,
 	 * never taken back: an old value asks for nothing the peer has
 	 * not done, and taking it back would cost a packet each time.
 	 */
-	if (!r->fill) {
-		me->stuck = n + 1;
-		if (ring_wait(p, -1, ring_room_for, n, deadline))
-			return -1;
-	}
+	if (!r->fill &&
+	    ring_wait(p, -1, ring_room_for, n, &me->stuck, n + 1, deadline))
+		return -1;
 	page = ring_page(p, 1, n, METHER_VIEW_FULL_DEMAND);
 	rec = (volatile struct ring_record *)
 		(page + sizeof(struct ring_head) + r->fill);
-	rec->len = len;
+	rec->len = len | (continued ? RING_CONTINUED : 0);
 	rec->message_size = message_size;
 	memcpy((void *)(rec + 1), buf, len);
 	r->fill += record;
-	return ring_should_publish(p, n) ? ring_publish(p) : 0;
+	/* A page with no room left for a message goes at once. */
+	if (room - r->fill < sizeof(struct ring_record) + RING_ALIGN ||
+	    ring_should_publish(p, n))
+		return ring_publish(p);
+	return 0;
 }
 
 /* Is the peer's page @n here, whole? (Its records are checked as read.) */
@@ -567,38 +601,59 @@ static int ring_took(struct mether_pipe *p)
 	me->offset = 0;
 	me->taken++;
 	if (me->taken - r->told >= (r->window + 1) / 2)
-		return ring_tell(p);
+		return ring_tell(p, 0);
 	peer = ring_peek(p);
 	if (!peer || !peer->stuck)
 		return 0;
 	/* The peer's page stuck - 1 needs our taking stuck - K. */
 	need = peer->stuck - r->window;
 	if ((int32_t)(me->taken - need) >= 0 && (int32_t)(r->told - need) < 0)
-		return ring_tell(p);
+		return ring_tell(p, 0);
 	return 0;
 }
 
+/* The record of @size bytes at @offset of a page of @used is read. */
+static int ring_took_record(struct mether_pipe *p, uint32_t offset,
+			    uint32_t size, uint32_t used)
+{
+	offset += sizeof(struct ring_record) +
+		  ((size + RING_ALIGN - 1) & ~(RING_ALIGN - 1));
+	if (offset < used) {
+		ring_mine(p)->offset = offset;
+		return 0;
+	}
+	return ring_took(p);
+}
+
+/* What ring_recv() takes: any record, or pieces of csend() messages. */
+enum ring_take { RING_ANY, RING_FIRST_PIECE, RING_NEXT_PIECE };
+
 /*
- * Receive one record; @message_size, if given, is set to the length of
- * the csend() message it begins (or is a piece of).
+ * Receive one record, as @take says: RING_FIRST_PIECE skips the pieces
+ * left of a message a failed crecv() gave up on; RING_NEXT_PIECE takes
+ * nothing but a later piece (EPROTO: the message was cut short).
+ * @message_size, if given, is set to the length of the csend() message
+ * the record is a piece of. Nothing is taken when it fails.
  */
 static ssize_t ring_recv(struct mether_pipe *p, void *buf, size_t len,
 			 size_t message_room, uint64_t deadline,
-			 uint32_t *message_size)
+			 enum ring_take take, uint32_t *message_size)
 {
 	size_t room = p->m->page_size - sizeof(struct ring_head) - RING_TAIL;
 	volatile struct ring_control *me = ring_mine(p);
 	const volatile struct ring_record *rec;
 	const volatile struct ring_head *h;
-	uint32_t n, offset, used, size;
+	uint32_t n, offset, used, size, whole;
+	int continued;
 
 	/* A request's answer may wait for what we have not published. */
 	if (ring_flush(p))
 		return -1;
 	for (;;) {
 		n = me->taken;
-		me->want = n + 1;	/* as me->stuck in ring_send() */
-		if (ring_wait(p, n, ring_arrived, n, deadline))
+		/* As me->stuck in ring_send(). */
+		if (ring_wait(p, n, ring_arrived, n, &me->want, n + 1,
+			      deadline))
 			return -1;
 		h = ring_page(p, 0, n, METHER_VIEW_FULL_DEMAND);
 		used = h->used;
@@ -607,32 +662,39 @@ static ssize_t ring_recv(struct mether_pipe *p, void *buf, size_t len,
 			errno = EPROTO;
 			return -1;
 		}
-		if (offset < used)
-			break;
 		/* Read to its end (or an empty page): on to the next. */
-		if (ring_took(p))
+		if (offset >= used) {
+			if (ring_took(p))
+				return -1;
+			continue;
+		}
+		rec = (const volatile struct ring_record *)
+			((const volatile char *)(h + 1) + offset);
+		size = rec->len;
+		whole = rec->message_size;
+		continued = !!(size & RING_CONTINUED);
+		size &= ~RING_CONTINUED;
+		if (used - offset < sizeof(*rec) ||
+		    size > used - offset - sizeof(*rec) ||
+		    (continued && !size) ||
+		    (take == RING_NEXT_PIECE && !continued)) {
+			errno = EPROTO;
+			return -1;
+		}
+		if (!(take == RING_FIRST_PIECE && continued))
+			break;
+		/* A piece of a message given up on: skip it. */
+		if (ring_took_record(p, offset, size, used))
 			return -1;
 	}
-	rec = (const volatile struct ring_record *)
-		((const volatile char *)(h + 1) + offset);
-	size = rec->len;
-	if (used - offset < sizeof(*rec) || size > used - offset - sizeof(*rec)) {
-		errno = EPROTO;
-		return -1;
-	}
-	if (size > len || rec->message_size > message_room) {
+	if (size > len || (!continued && whole > message_room)) {
 		errno = EMSGSIZE;
 		return -1;
 	}
 	memcpy(buf, (const void *)(rec + 1), size);
 	if (message_size)
-		*message_size = rec->message_size;
-	offset += sizeof(*rec) + ((size + RING_ALIGN - 1) & ~(RING_ALIGN - 1));
-	if (offset < used) {
-		me->offset = offset;
-		return size;
-	}
-	return ring_took(p) ? -1 : (ssize_t)size;
+		*message_size = whole;
+	return ring_took_record(p, offset, size, used) ? -1 : (ssize_t)size;
 }
 
 /*
@@ -653,11 +715,13 @@ static size_t ring_piece(struct mether_pipe *p, size_t len)
 	return len < max ? len : max;
 }
 
+/* Send a message, or a piece of a csend() one (@continued: not its first). */
 static int pipe_send(struct mether_pipe *p, const void *buf, size_t len,
-		     uint32_t message_size, uint64_t deadline)
+		     uint32_t message_size, int continued, uint64_t deadline)
 {
 	if (p->ring)
-		return ring_send(p, buf, len, message_size, deadline);
+		return ring_send(p, buf, len, message_size, continued,
+				 deadline);
 	return paper_send(p, buf, len, message_size, deadline);
 }
 
@@ -665,7 +729,8 @@ static ssize_t pipe_recv(struct mether_pipe *p, void *buf, size_t len,
 			 size_t message_room, uint64_t deadline)
 {
 	if (p->ring)
-		return ring_recv(p, buf, len, message_room, deadline, NULL);
+		return ring_recv(p, buf, len, message_room, deadline, RING_ANY,
+				 NULL);
 	return paper_recv(p, buf, len, message_room, deadline);
 }
 
@@ -678,7 +743,11 @@ uint64_t mether_pipe_pages(unsigned int window)
 {
 	if (window == 1)
 		return 2;
-	if (!window || window > RING_WINDOW_MAX)
+	/*
+	 * A power of two, so that page n's slot, n % K, goes on in order
+	 * when the 32-bit page count wraps.
+	 */
+	if (!window || window > RING_WINDOW_MAX || (window & (window - 1)))
 		return 0;
 	return 2 * ((uint64_t)window + 1);
 }
@@ -746,7 +815,7 @@ int mether_pipe_send(struct mether_pipe *p, const void *buf, size_t len)
 		errno = EMSGSIZE;
 		return -1;
 	}
-	return pipe_send(p, buf, len, len, pipe_deadline(p));
+	return pipe_send(p, buf, len, len, 0, pipe_deadline(p));
 }
 
 ssize_t mether_pipe_recv(struct mether_pipe *p, void *buf, size_t len)
@@ -775,7 +844,8 @@ int mether_csend(struct mether_pipe *p, const void *buf, size_t len)
 		chunk = len < max ? len : max;
 		if (p->ring)
 			chunk = ring_piece(p, len);
-		if (pipe_send(p, c, chunk, message_size, pipe_deadline(p)))
+		if (pipe_send(p, c, chunk, message_size, c != buf,
+			      pipe_deadline(p)))
 			return -1;
 		/* With a window, each piece carries the message's length. */
 		if (p->ring ? chunk == len : chunk < max)
@@ -785,20 +855,28 @@ int mether_csend(struct mether_pipe *p, const void *buf, size_t len)
 	}
 }
 
-/* crecv on a window pipe: pieces until the first one's length is in. */
+/*
+ * crecv on a window pipe: a first piece, then later ones until the
+ * length the first gives is in.
+ */
 static ssize_t ring_crecv(struct mether_pipe *p, void *buf, size_t len)
 {
 	uint32_t message_size;
 	size_t got;
 	ssize_t n;
 
-	n = ring_recv(p, buf, len, len, pipe_deadline(p), &message_size);
+	n = ring_recv(p, buf, len, len, pipe_deadline(p), RING_FIRST_PIECE,
+		      &message_size);
 	for (got = 0; n >= 0; ) {
 		got += n;
-		if (got >= message_size)
+		if (got == message_size)
 			return got;
+		if (got > message_size) {
+			errno = EPROTO;
+			return -1;
+		}
 		n = ring_recv(p, (char *)buf + got, len - got, SIZE_MAX,
-			      pipe_deadline(p), NULL);
+			      pipe_deadline(p), RING_NEXT_PIECE, NULL);
 	}
 	return -1;
 }

@@ -285,10 +285,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* Page 0 is the directory's: no pipe may write over it. */
-	if (mode == 'a')
+	if (mode == 'a') {
 		report(!mether_pipe_open(m, METHER_DIRECTORY_PAGE, end) &&
 		       errno == EINVAL,
 		       "a pipe on the directory's page is refused (EINVAL)");
+		report(mether_pipe_pages(1) == 2 && mether_pipe_pages(2) == 6 &&
+		       mether_pipe_pages(1024) == 2050 &&
+		       !mether_pipe_pages(0) && !mether_pipe_pages(3) &&
+		       !mether_pipe_pages(2048),
+		       "a window is 1 or a power of two up to 1024, and spans 2 or 2 (K + 1) pages");
+		report(!mether_pipe_open_window(m, first, end, 3) &&
+		       errno == EINVAL,
+		       "a window of 3 is refused (EINVAL)");
+	}
 	p = mether_pipe_open_window(m, first, end, window);
 	if (!p) {
 		perror("mether_pipe_open_window");
