@@ -387,6 +387,12 @@ static volatile struct ring_control *ring_mine(struct mether_pipe *p)
 	return ring_page(p, 1, -1, METHER_VIEW_SHORT_DEMAND);
 }
 
+/* Does the header @head shows open the peer's page @n? */
+static int ring_head_is(const volatile void *head, uint32_t n)
+{
+	return ((const volatile struct ring_head *)head)->generation == n + 1;
+}
+
 /* Does the page @head shows hold our copy, whole, of the peer's @n? */
 static int ring_whole(struct mether_pipe *p, const volatile void *head,
 		      uint32_t n)
@@ -395,7 +401,7 @@ static int ring_whole(struct mether_pipe *p, const volatile void *head,
 	const volatile uint32_t *tail = (const volatile uint32_t *)
 		((const volatile char *)head + p->m->page_size - RING_TAIL);
 
-	return h->generation == n + 1 && *tail == n + 1;
+	return ring_head_is(h, n) && *tail == n + 1;
 }
 
 /* The peer's control page, if a copy of it is here, without asking. */
@@ -473,6 +479,17 @@ static int ring_wait(struct mether_pipe *p, int64_t slot_of,
 			return -1;
 		if (ready(p, look, n))
 			return 0;
+		/*
+		 * The short page of the one we wait for, over an older full
+		 * copy (the page was lost, and the kernel's ask brought the
+		 * short page back): drop it, so that the look asks for the
+		 * whole page.
+		 */
+		if (slot_of >= 0 && ring_head_is(look, n)) {
+			if (mether_purge(p->m, (const void *)look, size))
+				return -1;
+			continue;
+		}
 		*say = value;
 		if (ring_tell(p, again) ||
 		    mether_purge(p->m, (const void *)wait, size))
