@@ -1,9 +1,11 @@
 # Two hosts count to N across a lossy segment (netem on each guest's
 # eth0: 5% loss; then duplication and reordering). Lost pages, requests,
 # handoffs and ACKs are recovered by retransmission and the data-driven
-# fallback; every count must still be exact.
+# fallback; every count must still be exact. A pipe with a window
+# (mether-pipe-test -w 4 -q: a stream one way, then echoes up to 20000
+# bytes) must deliver every message whole and in order through both.
 . /mether/tests/lib.sh
-plan 11
+plan 13
 
 N=${COUNT_TO:-1024}
 TC=/sbin/tc	# iproute2's, copied in by the runner: busybox's has no netem
@@ -26,13 +28,27 @@ count() { # count PROTOCOL CONDITIONS
 	base=$((base + 2))
 }
 
+window_pipe() { # window_pipe CONDITIONS
+	barrier "netem-pipe-$base" || not_ok "netem: barrier before the pipe ($1)"
+	if timeout 600 mether-pipe-test -e $METHER_ID -w 4 -q -b $base \
+		>/tmp/m 2>&1; then
+		ok "netem: a window pipe delivers every message with $1"
+	else
+		not_ok "netem: a window pipe with $1"
+	fi
+	diag "$(grep -v '^ok' /tmp/m)"
+	base=$((base + 10))
+}
+
 check "netem: 5% loss on eth0" $TC qdisc add dev eth0 root netem loss 5%
 count final "5% loss"
 count full-page "5% loss"
+window_pipe "5% loss"
 check "netem: duplication and reordering on eth0" $TC qdisc change \
 	dev eth0 root netem duplicate 5% reorder 25% delay 2ms
 count final "duplication and reordering"
 count full-page "duplication and reordering"
+window_pipe "duplication and reordering"
 barrier netem-done || not_ok "netem: barrier netem-done"
 diag "$($TC -s qdisc show dev eth0)"
 $TC qdisc del dev eth0 root

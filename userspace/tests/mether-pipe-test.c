@@ -10,6 +10,7 @@
  * Before the echoes, end 0 streams stream_count small messages one way
  * without waiting, and end 1 checks each. -w WINDOW opens every pipe
  * with a window (mether_pipe_open_window()); the default is the paper's.
+ * -q (both ends) is a shorter run, for lossy links.
  *
  * and what a caller gets when the other end is missing:
  *	mether-pipe-test -a [-b FIRST_PAGE]    no peer process: ETIMEDOUT
@@ -29,8 +30,14 @@
 #include "test_report.h"
 
 #define BIG	(1024 * 1024 + 123)
-/* Both ends are given the same -w: 3000 with a window, 200 without. */
+/*
+ * Both ends are given the same -w and -q: 3000 streamed with a window,
+ * 50 without; -q (quick, for lossy links) streams 300 and echoes 20000
+ * bytes at most, not a MiB.
+ */
 static unsigned int stream_count;
+static size_t largest = BIG;
+static int quick;
 #define STREAM_MARK	"stream!!"
 
 /* A check on a message of @n bytes. */
@@ -197,7 +204,7 @@ static int small_buffer(struct mether_pipe *p, unsigned char *out,
 static int drive(struct mether_pipe *p, unsigned char *out, unsigned char *in)
 {
 	size_t max = mether_pipe_max_message(p);
-	size_t sizes[] = { 0, 1, 15, 16, 17, 100, max - 1, max, 5000, BIG,
+	size_t sizes[] = { 0, 1, 15, 16, 17, 100, max - 1, max, 5000, largest,
 			   max + 1 };
 	unsigned int i;
 	ssize_t n;
@@ -242,7 +249,7 @@ int main(int argc, char **argv)
 	int opt, end = -1, local = 0, status, mode = 0;
 	pid_t pid = 0;
 
-	while ((opt = getopt(argc, argv, "e:lb:asgw:")) != -1) {
+	while ((opt = getopt(argc, argv, "e:lb:asgw:q")) != -1) {
 		switch (opt) {
 		case 'a':
 		case 's':
@@ -254,6 +261,9 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			local = 1;
+			break;
+		case 'q':
+			quick = 1;
 			break;
 		case 'b':
 			first = strtoul(optarg, NULL, 0);
@@ -272,7 +282,9 @@ int main(int argc, char **argv)
 	} else if (local == (end >= 0) || end > 1 || (mode && local)) {
 		goto usage;
 	}
-	stream_count = window > 1 ? 3000 : 200;
+	stream_count = quick ? 300 : window > 1 ? 3000 : 50;
+	if (quick)
+		largest = 20000;
 	if (local) {
 		pid = fork();
 		end = pid == 0;
@@ -326,6 +338,6 @@ int main(int argc, char **argv)
 	return test_finish() | status;
 
 usage:
-	fprintf(stderr, "usage: mether-pipe-test -e 0|1 | -l | -a | -s -e 0|1 | -g [-b FIRST_PAGE] [-w WINDOW]\n");
+	fprintf(stderr, "usage: mether-pipe-test -e 0|1 | -l | -a | -s -e 0|1 | -g [-b FIRST_PAGE] [-w WINDOW] [-q]\n");
 	return 2;
 }
