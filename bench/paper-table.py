@@ -262,22 +262,24 @@ def write_pipes(paths, out):
     def cols(f):
         return ["", "", ""] if f is None else [f"{x:.3f}" for x in f]
 
-    windows = sorted({w for k, w, _ in runs if k == "mether"})
+    pipes = sorted({(k, w) for k, w, _ in runs if k.startswith("mether")})
     sizes = sorted({size for _, _, size in runs})
     with open(os.path.join(out, "pipes.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["window", "message_bytes", "rounds",
+        w.writerow(["kind", "window", "message_bytes", "rounds",
                     "mether_mb_s", "mether_mb_s_min", "mether_mb_s_max",
                     "mether_msgs_s", "mether_msgs_s_min",
                     "mether_msgs_s_max", "tcp_mb_s", "tcp_mb_s_min",
                     "tcp_mb_s_max", "tcp_msgs_s", "tcp_msgs_s_min",
                     "tcp_msgs_s_max"])
-        for window in windows:
+        for kind, window in pipes:
             for size in sizes:
-                w.writerow([window, size,
-                            len(runs.get(("mether", window, size), []))] +
-                           cols(figures("mether", window, size, "mb_s")) +
-                           cols(figures("mether", window, size, "msgs_s")) +
+                if (kind, window, size) not in runs:
+                    continue
+                w.writerow([kind, window, size,
+                            len(runs[(kind, window, size)])] +
+                           cols(figures(kind, window, size, "mb_s")) +
+                           cols(figures(kind, window, size, "msgs_s")) +
                            cols(figures("tcp", 0, size, "mb_s")) +
                            cols(figures("tcp", 0, size, "msgs_s")))
     print("Pipes, one way, median [range] of the rounds "
@@ -287,12 +289,14 @@ def write_pipes(paths, out):
         tcp_msgs = figures("tcp", 0, size, "msgs_s")
         print(f"  {size:>8} B  tcp: {text(tcp_mb, 3)} MB/s, "
               f"{text(tcp_msgs, 0)} msg/s")
-        for window in windows:
-            mb = figures("mether", window, size, "mb_s")
-            msgs = figures("mether", window, size, "msgs_s")
-            share = "" if mb is None or tcp_mb is None else \
+        for kind, window in pipes:
+            mb = figures(kind, window, size, "mb_s")
+            msgs = figures(kind, window, size, "msgs_s")
+            if mb is None:
+                continue
+            share = "" if tcp_mb is None else \
                 f" ({mb[0] / tcp_mb[0]:.3f} of tcp)"
-            print(f"  {size:>8} B  mether, window {window}: "
+            print(f"  {size:>8} B  {kind}, window {window}: "
                   f"{text(mb, 3)} MB/s, {text(msgs, 0)} msg/s{share}")
     return True
 
