@@ -111,26 +111,35 @@ pipe_page(struct mether *m, uint64_t page, unsigned int view,
 	return mether_page(m, page, view, copy);
 }
 
+/*
+ * May end @end of a pipe of @span pages from @first be opened on @m? All
+ * its pages in what @m maps (a segment's pages, for a segment), never
+ * the directory's, which a pipe would overwrite, and the right to write.
+ */
+static int pipe_may_open(const struct mether *m, uint64_t first,
+			 unsigned int end, uint64_t span)
+{
+	if (!span || end > 1 || first < m->first || m->count < span ||
+	    first - m->first > m->count - span ||
+	    first <= METHER_DIRECTORY_PAGE) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!(m->rights & METHER_SEGMENT_WRITE)) {
+		errno = EACCES;
+		return -1;
+	}
+	return 0;
+}
+
 struct mether_pipe *mether_pipe_open(struct mether *m, uint64_t first,
 				     unsigned int end)
 {
 	uint64_t mine = first + end, peer = first + !end;
 	struct mether_pipe *p;
 
-	/*
-	 * Both pages in what @m maps (a segment's pages, for a segment),
-	 * and never the directory's, which a pipe would overwrite.
-	 */
-	if (end > 1 || first < m->first || m->count < 2 ||
-	    first - m->first > m->count - 2 ||
-	    first <= METHER_DIRECTORY_PAGE) {
-		errno = EINVAL;
+	if (pipe_may_open(m, first, end, 2))
 		return NULL;
-	}
-	if (!(m->rights & METHER_SEGMENT_WRITE)) {
-		errno = EACCES;
-		return NULL;
-	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
@@ -779,16 +788,8 @@ struct mether_pipe *mether_pipe_open_window(struct mether *m, uint64_t first,
 
 	if (window == 1)
 		return mether_pipe_open(m, first, end);
-	if (!span || end > 1 || first < m->first || m->count < span ||
-	    first - m->first > m->count - span ||
-	    first <= METHER_DIRECTORY_PAGE) {
-		errno = EINVAL;
+	if (pipe_may_open(m, first, end, span))
 		return NULL;
-	}
-	if (!(m->rights & METHER_SEGMENT_WRITE)) {
-		errno = EACCES;
-		return NULL;
-	}
 	p = calloc(1, sizeof(*p));
 	r = calloc(1, sizeof(*r));
 	if (!p || !r)
