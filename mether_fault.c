@@ -17,6 +17,7 @@
 #include "mether_fault.h"
 #include "mether_owner.h"
 #include "mether_segment.h"
+#include "mether_send.h"
 #include "mether_space.h"
 #include "mether_trace.h"
 
@@ -111,7 +112,7 @@ static void mether_wait_copy(struct mether_space *space,
 	 * A demand fault asks again when it is retried.
 	 */
 	if (!left && inconsistent && addr->data_driven) {
-		int ret = mether_server_ask(space, addr->page, addr->subset);
+		int ret = mether_ask_copy(space, addr->page, addr->subset);
 
 		if (ret == -ETIMEDOUT || ret == -ENOTCONN)
 			mether_give_up(mp);
@@ -128,7 +129,7 @@ static void mether_wait_copy(struct mether_space *space,
 static int mether_fetch_ask(struct mether_space *space, u64 page,
 			    unsigned int subset, bool data_driven)
 {
-	int ret = mether_server_ask(space, page, subset);
+	int ret = mether_ask_copy(space, page, subset);
 
 	if (ret != -ETIMEDOUT && ret != -ENOTCONN && ret != -ENOMEM &&
 	    ret != -EBUSY)
@@ -398,7 +399,7 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 	 * that is another host, wait for the copy to come by.
 	 */
 	if (ret == -EAGAIN && inconsistent && !addr.data_driven) {
-		ret = mether_server_ask(space, addr.page, addr.subset);
+		ret = mether_ask_copy(space, addr.page, addr.subset);
 		if (!ret)
 			ret = mether_map_copy(vmf, space, &addr, true);
 		else if (ret == -EINPROGRESS)

@@ -18,8 +18,12 @@
 
 #include "mether_host.h"
 #include "mether_net.h"
+#include "mether_owner.h"
+#include "mether_receive.h"
+#include "mether_reclaim.h"
 #include "mether_seal.h"
 #include "mether_segment.h"
+#include "mether_server.h"
 
 static unsigned int space_pages = 256;
 module_param(space_pages, uint, 0444);
@@ -94,6 +98,10 @@ static struct mether_space *mether_host_new_space(u64 pages, bool creator)
 
 	if (IS_ERR(space))
 		return space;
+	/* The layers above the space bring their work to it. */
+	mether_owner_init_space(space);
+	mether_reclaim_init_space(space);
+	mether_server_init_space(space);
 	/* Writable parameters: each space keeps the values it was made with. */
 	dd_ms = READ_ONCE(data_driven_timeout_ms);
 	space->data_driven_timeout = dd_ms ? msecs_to_jiffies(dd_ms) :
@@ -240,7 +248,8 @@ int mether_host_up(struct net *net, const struct mether_up *up,
 		mether_space_put(space);
 		goto out;
 	}
-	ret = mether_net_up(net, space, up, &host->last_epoch);
+	ret = mether_net_up(net, space, up, &host->last_epoch,
+			    mether_receive_work);
 	if (ret) {
 		mether_space_put(space);
 		goto out;

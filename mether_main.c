@@ -23,11 +23,7 @@
 #include "mether_reclaim.h"
 #include "mether_segment.h"
 #include "mether_space.h"
-
-bool mether_kernel_server = true;
-module_param_named(kernel_server, mether_kernel_server, bool, 0644);
-MODULE_PARM_DESC(kernel_server,
-		 "The in-kernel server completes PURGEs; N leaves DO_PURGE to a user-level server (default Y)");
+#include "mether_work.h"
 
 static int mether_open(struct inode *inode, struct file *file)
 {
@@ -383,12 +379,12 @@ static int __init mether_init(void)
 	ret = mether_fs_init();
 	if (ret)
 		return ret;
-	ret = mether_server_init();
+	ret = mether_work_init();
 	if (ret)
 		goto err_fs;
 	ret = mether_host_init();
 	if (ret)
-		goto err_server;
+		goto err_work;
 	ret = misc_register(&mether_miscdev);
 	if (ret)
 		goto err_host;
@@ -396,8 +392,8 @@ static int __init mether_init(void)
 
 err_host:
 	mether_host_exit();
-err_server:
-	mether_server_exit();
+err_work:
+	mether_work_exit();
 err_fs:
 	mether_fs_exit();
 	return ret;
@@ -408,7 +404,7 @@ static void __exit mether_exit(void)
 	misc_deregister(&mether_miscdev);
 	mether_host_exit();
 	/* Queued work holds space references: drain it before the fs goes. */
-	mether_server_exit();
+	mether_work_exit();
 	mether_fs_exit();
 }
 

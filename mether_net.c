@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Mether: the in-kernel server's UDP link to the cluster.
+ * Mether: a host's link to the cluster, its UDP socket.
  *
  * One kernel UDP socket per host, bound to the configured port. Pages
  * leave by broadcast, or to a multicast group the host joins, so every
  * host on the segment sees every page and refreshes its inconsistent
- * copy (the paper's snooping servers). The
- * socket's data_ready callback only queues work (a host's own
- * broadcasts, looped back by the stack, are dropped before they are
- * queued, in the encapsulation hook): packets are read,
- * unsealed and validated (mether_seal.c, mether_wire.c), checked against
- * each sender's replay window, and applied in process context, where
- * pages can be allocated and page tables unmapped.
+ * copy (the paper's snooping servers). This file is the bottom of the
+ * packet path: it makes the socket, seals and sends what the layers
+ * above give it, and keeps the link's counters and its table of peers.
+ * Its data_ready callback only queues the receive work that the caller
+ * of mether_net_up() names (mether_receive.c, which opens packets and
+ * hands them up); a host's own broadcasts, looped back by the stack,
+ * are dropped before they are queued, in the encapsulation hook.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,287 +26,33 @@
 #include <net/udp_tunnel.h>
 
 #include "mether_net.h"
-#include "mether_owner.h"
 #include "mether_peer.h"
-#include "mether_reclaim.h"
 #include "mether_seal.h"
 #include "mether_space.h"
 #include "mether_trace.h"
 #include "mether_wire.h"
+#include "mether_work.h"
 
 /* Marks the socket as one with an encapsulation hook (udp_sk()). */
 #define METHER_NET_ENCAP	1
-
-/* Packets read per run of the receive work, so one host cannot hog it. */
-#define METHER_RX_BATCH	64
-#define METHER_MAX_PACKET	(sizeof(struct mether_wire_header) + \
-				 METHER_WIRE_PAGE_SIZE + METHER_WIRE_TAG_SIZE)
-
-/**
- * struct mether_link - a host's socket and what it needs to talk
- * @sock: the kernel UDP socket
- * @space: the space it serves (which owns the link)
- * @limits: what received packets must match
- * @up: the configuration it came up with, for METHER_IOC_STATUS
- * @dest: where pages are sent: the segment's broadcast address
- * @rx_work: reads and applies received packets
- * @saved_data_ready: the socket's own callback, put back at down
- * @hello_work: says HELLO when the host has been quiet
- * @rx_buf: one datagram, header, largest payload and tag
- * @peers: the senders heard, their replay windows, which are silent
- * @epoch: this host's epoch: when it came up
- * @tx_counter: the last packet number sent (under the space's link_lock)
- * @tx_last: jiffies of the last packet sent (under the space's link_lock)
- * @tx_buf: the packet being sent (under the space's link_lock)
- * @stats_lock: protects @stats
- * @stats: counters for METHER_IOC_STATS
- */
-struct mether_link {
-	struct socket *sock;
-	struct mether_space *space;
-	struct mether_wire_limits limits;
-	struct mether_up up;
-	struct sockaddr_in dest;
-	struct work_struct rx_work;
-	void (*saved_data_ready)(struct sock *sk);
-	struct delayed_work hello_work;
-	u8 rx_buf[METHER_MAX_PACKET];
-	struct mether_peer_table peers;
-	u64 epoch;
-	u64 tx_counter;
-	unsigned long tx_last;
-	u8 tx_buf[METHER_MAX_PACKET];
-	spinlock_t stats_lock;	/* protects stats */
-	struct mether_stats stats;
-};
 
 static int mether_net_send(struct mether_link *link,
 			   struct mether_wire_msg *msg, struct page *frame,
 			   const void *buf, size_t len);
 
-/* Ask a sender to prove the epoch it was heard in. */
-static void mether_net_challenge(struct mether_link *link,
-				 const struct mether_challenge *challenge)
-{
-	struct mether_wire_msg msg = {
-		.type = METHER_MSG_HELLO,
-		.flags = METHER_WIRE_CHALLENGE,
-		.target = challenge->host,
-		.target_epoch = challenge->epoch,
-		.version = challenge->nonce,
-	};
-
-	mether_net_send_msg(link->space, &msg, NULL);
-}
-
-static void mether_count_drop(struct mether_link *link,
-			      enum mether_drop_reason reason, size_t len)
+/**
+ * mether_net_count_drop() - count a packet dropped, and why
+ * @link: the link it came on
+ * @reason: why
+ * @len: its UDP payload's bytes
+ */
+void mether_net_count_drop(struct mether_link *link,
+			   enum mether_drop_reason reason, size_t len)
 {
 	trace_mether_drop(link->limits.self, reason, len);
 	spin_lock_bh(&link->stats_lock);
 	link->stats.drops[reason - 1]++;
 	spin_unlock_bh(&link->stats_lock);
-}
-
-/*
- * Tell a host whose packet was dropped because its pages were reclaimed:
- * cut off through the reclaim, it never heard it (server.rst).
- */
-static void mether_net_notice(struct mether_link *link,
-			      const struct mether_wire_msg *msg)
-{
-	struct mether_wire_reclaim body = { .host = cpu_to_be32(msg->sender) };
-	struct mether_wire_msg notice = {
-		.type = METHER_MSG_RECLAIM,
-		.flags = METHER_WIRE_RECLAIM_NOTICE,
-		.target = msg->sender,
-		.target_epoch = msg->epoch,
-	};
-
-	if (!mether_peer_notice_due(&link->peers, msg,
-				    link->space->host_timeout))
-		return;
-	body.epoch = cpu_to_be64(msg->epoch);
-	mether_net_send_buf(link->space, &notice, &body);
-}
-
-/*
- * A NOTICE aimed here (mether_wire_parse() checked it names this host's
- * epoch): a survivor says this host's pages were reclaimed. Its copies
- * are no longer the cluster's, and only DOWN and UP bring it back.
- */
-static void mether_net_noticed(struct mether_link *link,
-			       const struct mether_wire_msg *msg)
-{
-	const struct mether_wire_reclaim *body = msg->payload;
-	u64 epoch = be64_to_cpu(body->epoch);
-
-	if (msg->target != link->limits.self ||
-	    be32_to_cpu(body->host) != link->limits.self ||
-	    epoch < link->epoch)
-		return;
-	spin_lock_bh(&link->stats_lock);
-	if (!link->stats.reclaimed_epoch)
-		pr_warn("host %u says it reclaimed this host's pages (epoch %llu): if 'metherctl hosts' on the others lists this host as reclaimed, its copies are no longer the cluster's: bring it down and up\n",
-			msg->sender, link->epoch);
-	link->stats.reclaimed_epoch = link->epoch;
-	spin_unlock_bh(&link->stats_lock);
-}
-
-/* Nothing in a packet is trusted until it is unsealed: then it is parsed. */
-static int mether_net_open(struct mether_link *link, size_t len,
-			   struct mether_wire_msg *msg)
-{
-	struct mether_wire_header *hdr = (void *)link->rx_buf;
-	size_t tag = mether_wire_tag_bytes(link->limits.seal);
-	struct mether_challenge challenge;
-	enum mether_peer_bucket bucket;
-	struct mether_keys keys;
-	unsigned int rate;
-	bool opened;
-	int ret;
-
-	ret = mether_wire_frame(link->rx_buf, len, &link->limits);
-	if (ret)
-		return ret;
-	if (tag) {
-		mether_keys_get(link->space, &keys);
-		opened = mether_unseal(hdr, len - sizeof(*hdr), &keys);
-		memzero_explicit(&keys, sizeof(keys));
-		if (!opened)
-			return -METHER_DROP_BAD_SEAL;
-	}
-	ret = mether_wire_parse(link->rx_buf, len - tag, &link->limits, msg);
-	if (ret)
-		return ret;
-	ret = mether_peer_accept(&link->peers, link->limits.self, msg,
-				 &challenge);
-	if (challenge.host)
-		mether_net_challenge(link, &challenge);
-	if (ret == -METHER_DROP_RECLAIMED)
-		mether_net_notice(link, msg);
-	if (ret)
-		return ret;
-	bucket = mether_peer_bucket_of(msg, link->limits.self,
-				       link->space->request_rate, &rate);
-	if (!mether_peer_charge(&link->peers, msg->sender, bucket, rate))
-		return -METHER_DROP_RATE_LIMITED;
-	return 0;
-}
-
-/* Answer a CHALLENGE aimed at this host: this is my epoch, now. */
-static void mether_net_answer(struct mether_link *link,
-			      const struct mether_wire_msg *msg)
-{
-	struct mether_wire_msg answer = {
-		.type = METHER_MSG_HELLO,
-		.flags = METHER_WIRE_ANSWER,
-		.target = msg->sender,
-		.target_epoch = msg->epoch,
-		.version = msg->version,
-	};
-
-	if (msg->target == link->limits.self)
-		mether_net_send_msg(link->space, &answer, NULL);
-}
-
-static void mether_net_receive(struct mether_link *link, size_t len)
-{
-	struct mether_wire_msg msg;
-	int ret;
-
-	ret = mether_net_open(link, len, &msg);
-	if (ret) {
-		mether_count_drop(link, -ret, len);
-		return;
-	}
-	trace_mether_packet_rx(link->limits.self, msg.type, msg.flags,
-			       msg.sender, msg.page, msg.version, len);
-	spin_lock_bh(&link->stats_lock);
-	link->stats.rx_packets[msg.type]++;
-	link->stats.rx_bytes[msg.type] += len;
-	spin_unlock_bh(&link->stats_lock);
-
-	switch (msg.type) {
-	case METHER_MSG_REQUEST:
-		if (msg.flags & METHER_WIRE_CONSISTENT)
-			mether_owner_request(link->space, &msg);
-		else	/* any copy: the holder publishes, everyone snoops */
-			mether_publish(link->space, msg.page, msg.subset);
-		return;
-	case METHER_MSG_ACK:
-		mether_owner_heard(link->space, &msg);
-		if (msg.target != link->limits.self)
-			return;
-		if (msg.flags & METHER_WIRE_GRANTED)
-			mether_reclaim_granted(link->space, &msg);
-		else
-			mether_owner_acked(link->space, &msg);
-		return;
-	case METHER_MSG_HELLO:
-		if (msg.flags & METHER_WIRE_CHALLENGE)
-			mether_net_answer(link, &msg);
-		return;
-	case METHER_MSG_RECLAIM:
-		if (msg.flags & METHER_WIRE_RECLAIM_NOTICE) {
-			mether_net_noticed(link, &msg);
-			return;
-		}
-		if (!mether_reclaim_asked(link->space, &msg)) {
-			spin_lock_bh(&link->stats_lock);
-			link->stats.reclaims_ignored++;
-			spin_unlock_bh(&link->stats_lock);
-		}
-		return;
-	case METHER_MSG_OFFER:
-		if (msg.target == link->limits.self)
-			mether_reclaim_offered(link->space, &msg);
-		return;
-	case METHER_MSG_GRANT:
-		if (msg.target == link->limits.self)
-			mether_reclaim_grant(link->space, &msg);
-		return;
-	default:
-		break;
-	}
-	mether_owner_heard(link->space, &msg);
-	if ((msg.flags & METHER_WIRE_HANDOFF) &&
-	    msg.target == link->limits.self &&
-	    mether_owner_arrived(link->space, &msg)) {
-		spin_lock_bh(&link->stats_lock);
-		link->stats.ownership_transfers++;
-		spin_unlock_bh(&link->stats_lock);
-	}
-	if (!mether_page_arrived(link->space, &msg)) {
-		spin_lock_bh(&link->stats_lock);
-		link->stats.snooped++;
-		spin_unlock_bh(&link->stats_lock);
-	}
-}
-
-static void mether_net_rx_work(struct work_struct *work)
-{
-	struct mether_link *link = container_of(work, struct mether_link,
-						rx_work);
-	struct kvec iov = { link->rx_buf, sizeof(link->rx_buf) };
-	struct msghdr msg = {};
-	int i, len;
-
-	for (i = 0; i < METHER_RX_BATCH; i++) {
-		msg.msg_flags = 0;
-		len = kernel_recvmsg(link->sock, &msg, &iov, 1,
-				     sizeof(link->rx_buf),
-				     MSG_DONTWAIT | MSG_TRUNC);
-		if (len < 0)
-			return;
-		/* Larger than any Mether packet: not ours. */
-		if (msg.msg_flags & MSG_TRUNC) {
-			mether_count_drop(link, METHER_DROP_BAD_LENGTH, len);
-			continue;
-		}
-		mether_net_receive(link, len);
-	}
-	mether_queue_work(&link->rx_work);
 }
 
 /*
@@ -333,8 +79,8 @@ static int mether_net_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		if (hdr && mether_wire_frame(hdr, skb->len - off,
 					     &link->limits) ==
 			   -METHER_DROP_OWN) {
-			mether_count_drop(link, METHER_DROP_OWN,
-					  skb->len - off);
+			mether_net_count_drop(link, METHER_DROP_OWN,
+					      skb->len - off);
 			consume_skb(skb);
 			ret = 0;
 		}
@@ -462,6 +208,8 @@ static int mether_net_socket(struct net *net, struct mether_link *link,
  * @up: the configuration, checked by the caller
  * @last_epoch: the last epoch this host came up under (0: none), which
  *	the new one replaces; the caller serialises
+ * @receive: the work that reads and applies what the socket receives
+ *	(mether_receive_work()): the socket knows nothing above it
  *
  * The last epoch is the host's, not the module's: a host of a user
  * namespace, which anyone may bring up and down at will, pushes its own
@@ -472,7 +220,8 @@ static int mether_net_socket(struct net *net, struct mether_link *link,
  * errno from making or binding the socket.
  */
 int mether_net_up(struct net *net, struct mether_space *space,
-		  const struct mether_up *up, u64 *last_epoch)
+		  const struct mether_up *up, u64 *last_epoch,
+		  work_func_t receive)
 {
 	struct mether_wire_msg hello = { .type = METHER_MSG_HELLO };
 	struct mether_link *link;
@@ -505,7 +254,7 @@ int mether_net_up(struct net *net, struct mether_space *space,
 		.sin_addr.s_addr = up->broadcast,
 		.sin_port = up->port,
 	};
-	INIT_WORK(&link->rx_work, mether_net_rx_work);
+	INIT_WORK(&link->rx_work, receive);
 	INIT_DELAYED_WORK(&link->hello_work, mether_net_hello_work);
 	mether_peer_init(&link->peers);
 	spin_lock_init(&link->stats_lock);

@@ -23,9 +23,19 @@
 
 #include "mether_net.h"
 #include "mether_owner.h"
-#include "mether_reclaim.h"
+#include "mether_pause.h"
 #include "mether_trace.h"
+#include "mether_work.h"
 #include "mether_wire.h"
+
+/*
+ * Is a reclaim counting who holds what? Then this host neither gives up
+ * nor takes a consistent copy by handoff (mether_reclaim.c).
+ */
+static bool mether_owner_paused(struct mether_space *space)
+{
+	return mether_reclaim_pauses_active(&space->reclaim_pauses, jiffies);
+}
 
 /**
  * mether_owner_ask() - ask the cluster for a page's consistent copy
@@ -62,24 +72,6 @@ int mether_owner_ask(struct mether_space *space, u64 page,
 	spin_unlock(&mp->lock);
 	ret = mether_net_send_msg(space, &msg, NULL);
 	return ret ? ret : -EINPROGRESS;
-}
-
-/**
- * mether_owner_keep_tail() - remember the newest whole page seen here
- * @mp: the page, locked
- * @frame: a frame that is never written again, holding the whole page
- * @version: its version
- */
-void mether_owner_keep_tail(struct mether_page *mp, struct page *frame,
-			    u64 version)
-{
-	if (mp->tail_frame && mp->tail_version >= version)
-		return;
-	get_page(frame);
-	if (mp->tail_frame)
-		put_page(mp->tail_frame);
-	mp->tail_frame = frame;
-	mp->tail_version = version;
 }
 
 /*
@@ -173,7 +165,7 @@ void mether_owner_request(struct mether_space *space,
 		if (mp->handoff_target == requester &&
 		    mp->handoff_target_epoch == msg->epoch)
 			frame = mp->handoff_frame;
-	} else if (mether_reclaim_paused(space)) {
+	} else if (mether_owner_paused(space)) {
 		/* A reclaim is counting holders: the requester asks again. */
 	} else if (mether_state_can_map(&mp->consistent, METHER_SUBSET_FULL) &&
 		   !mether_state_page_out(&mp->consistent, METHER_SUBSET_FULL,
@@ -287,7 +279,7 @@ bool mether_owner_arrived(struct mether_space *space,
 	spin_lock(&mp->lock);
 	if (mp->consistent.present || msg->version <= mp->consistent.version) {
 		/* A duplicate: ACK it again. */
-	} else if (mether_reclaim_paused(space)) {
+	} else if (mether_owner_paused(space)) {
 		spin_unlock(&mp->lock);
 		put_page(fresh);
 		return false;
@@ -344,8 +336,8 @@ void mether_owner_acked(struct mether_space *space,
 			resend = true;
 		} else {
 			/* Nobody writes the frame now: keep it as the tail. */
-			mether_owner_keep_tail(mp, mp->handoff_frame,
-					       mp->handoff_version);
+			mether_page_keep_tail(mp, mp->handoff_frame,
+					      mp->handoff_version);
 			put_page(mp->handoff_frame);
 			mp->handoff_frame = NULL;
 		}
@@ -404,8 +396,8 @@ void mether_owner_cancel_handoffs(struct mether_space *space, u32 host,
 		spin_lock(&mp->lock);
 		if (mp->handoff_frame && mp->handoff_target == host &&
 		    mp->handoff_target_epoch <= epoch) {
-			mether_owner_keep_tail(mp, mp->handoff_frame,
-					       mp->handoff_version);
+			mether_page_keep_tail(mp, mp->handoff_frame,
+					      mp->handoff_version);
 			put_page(mp->handoff_frame);
 			mp->handoff_frame = NULL;
 		}
@@ -414,15 +406,13 @@ void mether_owner_cancel_handoffs(struct mether_space *space, u32 host,
 	mutex_unlock(&space->handoff_lock);
 }
 
-/**
- * mether_owner_retransmit_work() - resend handoffs not yet ACKed
- * @work: the space's handoff_work
- *
- * Walks the pending handoffs alone, not the space: it runs as often as
- * every 20 ms while any is pending. Pages whose handoff ended leave the
- * list here, and only here, so the walk can drop the list's lock to send.
+/*
+ * Resend handoffs not yet ACKed. Walks the pending handoffs alone, not
+ * the space: it runs as often as every 20 ms while any is pending. Pages
+ * whose handoff ended leave the list here, and only here, so the walk
+ * can drop the list's lock to send.
  */
-void mether_owner_retransmit_work(struct work_struct *work)
+static void mether_owner_retransmit_work(struct work_struct *work)
 {
 	struct mether_space *space = container_of(to_delayed_work(work),
 						  struct mether_space,
@@ -488,4 +478,13 @@ void mether_owner_retransmit_work(struct work_struct *work)
 	if (pending)
 		queue_delayed_work(mether_workqueue(), &space->handoff_work,
 				   max(next, 1UL));
+}
+
+/**
+ * mether_owner_init_space() - set up a new space's handoffs
+ * @space: the space, not yet in use
+ */
+void mether_owner_init_space(struct mether_space *space)
+{
+	INIT_DELAYED_WORK(&space->handoff_work, mether_owner_retransmit_work);
 }

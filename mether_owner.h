@@ -13,8 +13,6 @@ int mether_owner_ask(struct mether_space *space, u64 page,
 		     unsigned int subset);
 void mether_owner_request(struct mether_space *space,
 			  const struct mether_wire_msg *msg);
-void mether_owner_keep_tail(struct mether_page *mp, struct page *frame,
-			    u64 version);
 bool mether_owner_arrived(struct mether_space *space,
 			  const struct mether_wire_msg *msg);
 void mether_owner_acked(struct mether_space *space,
@@ -23,6 +21,6 @@ void mether_owner_heard(struct mether_space *space,
 			const struct mether_wire_msg *msg);
 void mether_owner_cancel_handoffs(struct mether_space *space, u32 host,
 				  u64 epoch);
-void mether_owner_retransmit_work(struct work_struct *work);
+void mether_owner_init_space(struct mether_space *space);
 
 #endif /* _METHER_OWNER_H */

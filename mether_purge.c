@@ -22,7 +22,9 @@
 #include "mether_fault.h"
 #include "mether_purge.h"
 #include "mether_segment.h"
+#include "mether_send.h"
 #include "mether_trace.h"
+#include "mether_work.h"
 
 /* Where a user address lands in the space. */
 struct mether_target {

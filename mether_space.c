@@ -16,8 +16,6 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
-#include "mether_net.h"
-#include "mether_owner.h"
 #include "mether_space.h"
 #include "mether_wire.h"
 
@@ -63,6 +61,11 @@ void mether_fs_exit(void)
  * brought the host up): its pages array here, and its frames wherever
  * they are allocated, even in the receive work (mether_alloc_frame()).
  *
+ * The work items of the layers above the space (handoff retransmission,
+ * reclaim answers, the server) are theirs to set up: the caller calls
+ * mether_owner_init_space(), mether_reclaim_init_space() and
+ * mether_server_init_space() before the space is used or put.
+ *
  * Return: the space with one reference, or an ERR_PTR().
  */
 struct mether_space *mether_space_create(u64 pages, bool creator)
@@ -100,7 +103,6 @@ struct mether_space *mether_space_create(u64 pages, bool creator)
 	 * echoes a number its handoffs of now are unlikely to carry.
 	 */
 	atomic_set(&space->handoff_seq, get_random_u32());
-	INIT_DELAYED_WORK(&space->handoff_work, mether_owner_retransmit_work);
 	mutex_init(&space->handoff_lock);
 	INIT_LIST_HEAD(&space->handoffs);
 	init_waitqueue_head(&space->wait);
@@ -109,8 +111,6 @@ struct mether_space *mether_space_create(u64 pages, bool creator)
 	spin_lock_init(&space->key_lock);
 	mutex_init(&space->reclaim_mutex);
 	spin_lock_init(&space->reclaim_lock);
-	INIT_DELAYED_WORK(&space->reclaim_work, mether_reclaim_answer_work);
-	mether_server_init_space(space);
 	return space;
 
 err_free_pages:
@@ -266,20 +266,23 @@ static struct page *mether_take_inconsistent(struct mether_page *mp,
 }
 
 /**
- * mether_publish() - make a new inconsistent copy from the consistent one
+ * mether_space_publish() - make a new inconsistent copy from the consistent one
  * @space: the space
  * @page: page number
  * @subset: how much of the page the new copy carries
+ * @versionp: set to the new copy's version
  *
  * The new copy gets the next version, replaces this host's inconsistent
- * copy (its old views are unmapped), wakes everyone waiting on the page
- * and, when the host is up, goes out to the cluster. A locked
- * inconsistent copy is left alone.
+ * copy (its old views are unmapped) and wakes everyone waiting on the
+ * page. Sending it to the cluster is the caller's (mether_publish()). A
+ * locked inconsistent copy is left alone.
  *
- * Return: 0; -ENOENT when this host does not hold the consistent copy;
- * -EBUSY when the inconsistent copy is locked; -ENOMEM.
+ * Return: the new copy's frame, with a reference for the caller;
+ * ERR_PTR(-ENOENT) when this host does not hold the consistent copy;
+ * ERR_PTR(-EBUSY) when the inconsistent copy is locked; ERR_PTR(-ENOMEM).
  */
-int mether_publish(struct mether_space *space, u64 page, unsigned int subset)
+struct page *mether_space_publish(struct mether_space *space, u64 page,
+				  unsigned int subset, u64 *versionp)
 {
 	struct mether_page *mp = &space->page[page];
 	struct page *fresh, *published = NULL;
@@ -288,7 +291,7 @@ int mether_publish(struct mether_space *space, u64 page, unsigned int subset)
 
 	fresh = mether_alloc_frame(space);
 	if (!fresh)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 
 	down_write(&space->map_sem);
 	spin_lock(&mp->lock);
@@ -315,12 +318,29 @@ int mether_publish(struct mether_space *space, u64 page, unsigned int subset)
 	/* The old frame lives on while page tables still hold it. */
 	if (fresh)
 		put_page(fresh);
-	if (!ret) {
-		wake_up_all(&space->wait);
-		mether_net_send_page(space, page, subset, version, published);
-		put_page(published);
-	}
-	return ret;
+	if (ret)
+		return ERR_PTR(ret);
+	wake_up_all(&space->wait);
+	*versionp = version;
+	return published;
+}
+
+/**
+ * mether_page_keep_tail() - remember the newest whole page seen here
+ * @mp: the page, locked
+ * @frame: a frame that is never written again, holding the whole page
+ * @version: its version
+ */
+void mether_page_keep_tail(struct mether_page *mp, struct page *frame,
+			   u64 version)
+{
+	if (mp->tail_frame && mp->tail_version >= version)
+		return;
+	get_page(frame);
+	if (mp->tail_frame)
+		put_page(mp->tail_frame);
+	mp->tail_frame = frame;
+	mp->tail_version = version;
 }
 
 /* Fill @fresh with the arriving subset over the current copy. */
@@ -373,8 +393,8 @@ int mether_page_arrived(struct mether_space *space,
 		fresh = mether_take_inconsistent(mp, fresh, msg->subset,
 						 msg->version);
 		if (msg->subset == METHER_SUBSET_FULL)
-			mether_owner_keep_tail(mp, mp->inconsistent_frame,
-					       msg->version);
+			mether_page_keep_tail(mp, mp->inconsistent_frame,
+					      msg->version);
 	}
 	spin_unlock(&mp->lock);
 	if (!ret)
@@ -385,5 +405,33 @@ int mether_page_arrived(struct mether_space *space,
 		put_page(fresh);
 	if (!ret)
 		wake_up_all(&space->wait);
+	return ret;
+}
+
+/**
+ * mether_asking_next() - count one more request for a copy of a page
+ * @space: the space
+ * @mp: the page
+ * @asks: its record of requests for the copy wanted
+ *
+ * Return: 0 when the request may go; -ETIMEDOUT when nobody answered for
+ * @space->request_timeout since the first request (the record starts
+ * over, so the next access asks afresh).
+ */
+int mether_asking_next(struct mether_space *space, struct mether_page *mp,
+		       struct mether_asking *asks)
+{
+	int ret = 0;
+
+	spin_lock(&mp->lock);
+	if (!asks->count) {
+		asks->since = jiffies;
+	} else if (time_after(jiffies, asks->since + space->request_timeout)) {
+		asks->count = 0;
+		ret = -ETIMEDOUT;
+	}
+	if (!ret)
+		asks->count++;
+	spin_unlock(&mp->lock);
 	return ret;
 }

@@ -16,7 +16,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#include "mether_reclaim.h"
+#include "mether_pause.h"
 #include "mether_seal.h"
 #include "mether_state.h"
 #include "mether_view.h"
@@ -212,8 +212,6 @@ struct mether_space {
 	struct delayed_work reclaim_work;
 };
 
-extern bool mether_kernel_server;
-
 int mether_fs_init(void);
 void mether_fs_exit(void);
 
@@ -236,20 +234,14 @@ static inline u64 mether_page_index(struct mether_space *space,
 
 void mether_unmap_views(struct mether_space *space, u64 page,
 			bool inconsistent, unsigned int subsets);
-int mether_publish(struct mether_space *space, u64 page,
-		   unsigned int subset);
+struct page *mether_space_publish(struct mether_space *space, u64 page,
+				  unsigned int subset, u64 *versionp);
 int mether_page_arrived(struct mether_space *space,
 			const struct mether_wire_msg *msg);
-void mether_server_kick(struct mether_space *space, struct mether_page *mp);
-int mether_server_ask(struct mether_space *space, u64 page,
-		      unsigned int subset);
+void mether_page_keep_tail(struct mether_page *mp, struct page *frame,
+			   u64 version);
 int mether_asking_next(struct mether_space *space, struct mether_page *mp,
 		       struct mether_asking *asks);
-void mether_server_init_space(struct mether_space *space);
-void mether_queue_work(struct work_struct *work);
-struct workqueue_struct *mether_workqueue(void);
-int mether_server_init(void);
-void mether_server_exit(void);
 
 static inline bool mether_purge_pending(struct mether_page *mp)
 {
