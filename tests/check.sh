@@ -164,6 +164,8 @@ msg "building mether.ko against both kernels with W=1"
 build_module stock "$STOCK/kdir"
 # What DKMS builds on a kernel with KUnit: no suites unless asked.
 build_module plain "$DEBUG_TREE"
+checked "layers: no file of the module calls one above it" \
+	"$PYTHON" tests/layers.py "$BUILD/plain"
 if ! has_kunit "$BUILD/plain/mether.ko"; then
 	record ok "build: a plain build on a KUnit kernel carries no suites"
 else
