@@ -126,8 +126,10 @@ static void mether_net_hello_work(struct work_struct *work)
 /*
  * A cluster on a multicast group: join it, on the host's interface when
  * one is given, and keep the stack from looping this host's own packets
- * back to it. A broadcast always is looped back, cloned before the real
- * one leaves (ip_mc_output()): bench/latency.sh's send_to_wire.
+ * back to it. A TTL over 1 lets multicast routers carry its packets to
+ * other segments (server.rst). A broadcast always is looped back, cloned
+ * before the real one leaves (ip_mc_output()): bench/latency.sh's
+ * send_to_wire.
  */
 static int mether_net_join(struct socket *sock, const struct mether_up *up)
 {
@@ -147,6 +149,12 @@ static int mether_net_join(struct socket *sock, const struct mether_up *up)
 		ret = sock->ops->setsockopt(sock, SOL_IP, IP_MULTICAST_IF,
 					    KERNEL_SOCKPTR(&mreq),
 					    sizeof(mreq));
+	if (!ret && up->ttl) {
+		int ttl = up->ttl;
+
+		ret = sock->ops->setsockopt(sock, SOL_IP, IP_MULTICAST_TTL,
+					    KERNEL_SOCKPTR(&ttl), sizeof(ttl));
+	}
 	return ret;
 }
 

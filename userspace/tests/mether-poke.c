@@ -44,6 +44,7 @@
  * program cannot escape as it could an LD_PRELOAD.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -81,6 +82,7 @@ static int usage(void)
 		"       mether-poke pinwrite PAGE SOURCE\n"
 		"       mether-poke grant-later NAME GO\n"
 		"       mether-poke peers ENTRIES\n"
+		"       mether-poke up-ttl ADDR TTL\n"
 		"       mether-poke without-status PROGRAM ARGS...\n");
 	return 2;
 }
@@ -411,6 +413,34 @@ static int without_status(char **argv)
 	return 1;
 }
 
+/*
+ * UP unsealed to @addr with @ttl, straight to the kernel (metherctl
+ * refuses a TTL without a group before the device): prints "up" or the
+ * error, and takes the host down again.
+ */
+static int up_with_ttl(const char *addr, unsigned int ttl)
+{
+	struct mether_up up = {
+		.host_id = 1,
+		.pages = 16,
+		.flags = METHER_UP_UNSEALED,
+		.port = htons(7999),
+		.ttl = ttl,
+	};
+	int fd = open("/dev/mether", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0 || inet_pton(AF_INET, addr, &up.broadcast) != 1) {
+		perror("mether-poke: up-ttl");
+		return 1;
+	}
+	if (ioctl(fd, METHER_IOC_UP, &up)) {
+		printf("%s\n", strerror(errno));
+		return 0;
+	}
+	printf("up\n");
+	return ioctl(fd, METHER_IOC_DOWN) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	long page_size = sysconf(_SC_PAGESIZE);
@@ -430,6 +460,8 @@ int main(int argc, char **argv)
 		return without_status(argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "peers"))
 		return peers_of_size(strtoul(argv[2], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "up-ttl"))
+		return up_with_ttl(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc > 1) {
 		int ret = whole_page(argc, argv);
 

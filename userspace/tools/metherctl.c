@@ -5,8 +5,8 @@
  *
  *	metherctl [-d DEVICE] status
  *	metherctl [-d DEVICE] up --id N --cluster N --port N --broadcast ADDR
- *				 [--addr ADDR] [--dev IFNAME] [--pages N] [--create]
- *				 [--key-file FILE | --unsealed]
+ *				 [--addr ADDR] [--dev IFNAME] [--ttl N] [--pages N]
+ *				 [--create] [--key-file FILE | --unsealed]
  *	metherctl [-d DEVICE] up --config FILE [OPTION...]
  *	metherctl [-d DEVICE] down
  *	metherctl [-d DEVICE] stats [--machine]
@@ -110,8 +110,8 @@ static void usage_text(FILE *f)
 	fprintf(f,
 		"usage: metherctl [-d DEVICE] status\n"
 		"       metherctl [-d DEVICE] up --id N --cluster N --port N --broadcast ADDR\n"
-		"                                [--addr ADDR] [--dev IFNAME] [--pages N] [--create]\n"
-		"                                [--key-file FILE | --unsealed]\n"
+		"                                [--addr ADDR] [--dev IFNAME] [--ttl N] [--pages N]\n"
+		"                                [--create] [--key-file FILE | --unsealed]\n"
 		"       metherctl [-d DEVICE] up --config FILE [OPTION...]\n"
 		"       metherctl [-d DEVICE] down\n"
 		"       metherctl [-d DEVICE] stats [--machine]\n"
@@ -443,6 +443,9 @@ static void show_status_text(const struct mether_info *info,
 		       ipv4_text(st->up.addr, addr), ntohs(st->up.port),
 		       ipv4_text(st->up.broadcast, broadcast),
 		       *ifname ? " on " : "", ifname, st->socket_buffer);
+		if (st->up.ttl)
+			printf("ttl:         %u (routers may carry the group %u hops)\n",
+			       st->up.ttl, st->up.ttl - 1);
 		printf("sealing:     %s\n", st->flags & METHER_STATUS_SEALED ?
 		       "on (XChaCha20-Poly1305, cluster key)" :
 		       "OFF: packets are neither authenticated nor private (--unsealed)");
@@ -494,6 +497,7 @@ static void show_status_record(enum output format,
 		record_string(&r, "broadcast", st->up.broadcast ?
 			      ipv4_text(st->up.broadcast, addr) : "");
 		record_number(&r, "port", ntohs(st->up.port));
+		record_number(&r, "ttl", st->up.ttl);
 		record_string(&r, "interface", ifname);
 		record_number(&r, "socket_buffer", st->socket_buffer);
 	}
@@ -708,6 +712,7 @@ static const struct option up_options[] = {
 	{ "broadcast", required_argument, NULL, 'b' },
 	{ "addr", required_argument, NULL, 'a' },
 	{ "dev", required_argument, NULL, 'D' },
+	{ "ttl", required_argument, NULL, 't' },
 	{ "pages", required_argument, NULL, 'n' },
 	{ "create", no_argument, NULL, 'C' },
 	{ "key-file", required_argument, NULL, 'k' },
@@ -860,6 +865,9 @@ static int cmd_up(int argc, char **argv)
 		case 'n':
 			up.pages = number(optarg, "pages", 1, max_pages());
 			break;
+		case 't':
+			up.ttl = number(optarg, "ttl", 1, 255);
+			break;
 		case 'C':
 			up.flags |= METHER_UP_CREATE;
 			break;
@@ -875,6 +883,8 @@ static int cmd_up(int argc, char **argv)
 		usage_error("up: --key-file or --unsealed, not both");
 	if (!up.host_id || !up.port || !up.broadcast)
 		usage_error("up: --id, --port and --broadcast are required");
+	if (up.ttl && !IN_MULTICAST(ntohl(up.broadcast)))
+		usage_error("up: --ttl is for a multicast group: no router forwards a broadcast");
 	if (key_file)
 		read_key(key_file, &key);
 

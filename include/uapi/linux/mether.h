@@ -25,7 +25,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define METHER_API_VERSION	9
+#define METHER_API_VERSION	10
 
 /* The short page: the first METHER_SHORT_SIZE bytes of a page. */
 #define METHER_SHORT_SIZE	32
@@ -140,6 +140,10 @@ struct mether_page_state {
  *	joins (on @ifindex, if set) with its own packets not looped back;
  *	a group needs @addr 0
  * @port: UDP port, network order
+ * @ttl: hops a packet to a group may take (API 10): 0 leaves the
+ *	default, 1, which keeps it on the segment; more lets multicast
+ *	routers carry it to other segments. Only with a group (EINVAL
+ *	with a broadcast address, which no router forwards)
  * @reserved: zero
  * @ifindex: interface to bind to, as if_nametoindex(3) names it (0: any);
  *	with it, packets go out and come in on that interface only
@@ -153,7 +157,8 @@ struct mether_up {
 	__be32 addr;
 	__be32 broadcast;
 	__be16 port;
-	__u16 reserved;
+	__u8 ttl;
+	__u8 reserved;
 	__u32 ifindex;
 	__u32 reserved2;
 };
