@@ -20,7 +20,7 @@ ensure_pkgs build-essential bc bison flex libelf-dev libssl-dev cpio kmod \
 	xz-utils iproute2 qemu-system-x86 busybox-static linux-source-6.1 \
 	linux-headers-amd64 sparse python3-scapy python3-nacl spin \
 	groff-base man-db tshark dkms dpkg-dev pkg-config debhelper dh-dkms \
-	lintian python3-cryptography perl
+	lintian python3-cryptography perl smcroute
 
 cd "$METHER_TOP"
 BUILD=$METHER_TOP/build
@@ -327,11 +327,14 @@ elif [ -f "$BUILD/debug/mether.ko" ] && [ -f "$BUILD/plain/mether.ko" ] &&
 		--module "$BUILD/stock/mether.ko" \
 		--bin userspace/tools/metherctl \
 		--bin userspace/tools/mether-follow --host-bin /sbin/ip \
+		--bin userspace/tools/mether-count \
+		--host-bin /usr/sbin/smcrouted \
 		--bin userspace/tests/mether-userns-test \
 		--bin userspace/tests/mether-poke \
 		--guests 1 --timeout 900 --test-timeout 600 \
 		tests/guest/snoopers.sh tests/guest/userns.sh \
-		tests/guest/consistent.sh tests/guest/compat.sh
+		tests/guest/consistent.sh tests/guest/compat.sh \
+		tests/guest/routed.sh
 
 	msg "the Debian packages on the stock kernel: dpkg, DKMS, a count, purge"
 	if [ ${#DEBS[@]} -eq 4 ] && (cd "$BUILD/deb" && rm -f udev_*.deb &&

@@ -1,0 +1,161 @@
+# A cluster across two segments joined by a multicast router (issue 19):
+# host 1 on segment A (br0, 10.88.0.0/24), hosts 2 and 3 on segment B
+# (brb, 10.89.0.0/24), and a router namespace between them that forwards
+# the cluster's group both ways with smcrouted's static routes. With the
+# default TTL of 1 nothing crosses the router; with --ttl 2 hosts 1 and 2
+# count with the final protocol, and host 3, on the far segment from
+# host 1, follows the count by snooping alone, with no REQUEST.
+. /mether/tests/lib.sh
+plan $((METHER_ID == 0 ? 17 : 0))
+[ "$METHER_ID" = 0 ] || exit 0
+
+HOST_CLUSTER=19
+HOST_PORT=7919
+GROUP=239.77.19.1
+N=300
+
+# The router and segment B are this script's own: clean_up() knows br0
+# and the h* namespaces only.
+remove_router() {
+	[ -f /tmp/smcrouted.pid ] && kill "$(cat /tmp/smcrouted.pid)" 2>/dev/null
+	rm -f /tmp/smcrouted.pid
+	$IP netns del rt 2>/dev/null
+	$IP link del brb 2>/dev/null
+	return 0
+}
+
+# two_segments: hosts 1..3 of bridge_hosts, 2 and 3 moved to segment B,
+# and the router "rt" with a leg on each.
+two_segments() {
+	local i
+	remove_router
+	bridge_hosts 3 || return 1
+	$IP link add brb type bridge && $IP link set brb up || return 1
+	for i in 2 3; do
+		$IP link set v$i master brb &&
+		in_host $i $IP addr flush dev eth0 &&
+		in_host $i $IP addr add 10.89.0.$i/24 dev eth0 &&
+		in_host $i $IP route add default via 10.89.0.254 || return 1
+	done
+	in_host 1 $IP route add default via 10.88.0.254 || return 1
+	$IP netns add rt &&
+	$IP link add ra type veth peer name etha netns rt &&
+	$IP link add rb type veth peer name ethb netns rt &&
+	$IP link set ra master br0 up &&
+	$IP link set rb master brb up &&
+	in_netns rt $IP link set lo up &&
+	in_netns rt $IP addr add 10.88.0.254/24 dev etha &&
+	in_netns rt $IP addr add 10.89.0.254/24 dev ethb &&
+	in_netns rt $IP link set etha up &&
+	in_netns rt $IP link set ethb up
+}
+
+# start_router: smcrouted in "rt", forwarding the group both ways.
+start_router() {
+	printf 'mroute from etha group %s to ethb\nmroute from ethb group %s to etha\n' \
+		$GROUP $GROUP >/tmp/smcroute.conf
+	in_netns rt smcrouted -n -f /tmp/smcroute.conf -P /tmp/smcrouted.pid \
+		-u /tmp/smcroute.sock -l info >/tmp/smcrouted.log 2>&1 &
+	router_ready
+}
+
+# group_up I [ARGS...]: host I up on the group, on its eth0.
+group_up() {
+	local i=$1
+	shift
+	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i \
+		--cluster $HOST_CLUSTER --port $HOST_PORT --broadcast $GROUP \
+		--dev eth0 --pages 16 "$@"
+}
+
+# hears I J: host I has heard host J.
+hears() {
+	[ "$(peer_state $2 $1)" = alive ]
+}
+
+# deaf I J: host I has not heard host J.
+deaf() {
+	! hears "$@"
+}
+
+# all_hear: every host has heard the host across the router.
+all_hear() {
+	local tries
+	for tries in $(seq 1 20); do
+		hears 2 1 && hears 1 2 && hears 3 1 && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# far_side_up ARGS...: hosts 2 and 3 up on segment B.
+far_side_up() {
+	group_up 2 "$@" && group_up 3 "$@"
+}
+
+# forwarded: the router has a route for the group, made as it forwarded.
+forwarded() {
+	in_netns rt $IP mroute show | grep -q "$GROUP"
+}
+
+# router_ready: smcrouted read its routes.
+router_ready() {
+	local tries
+	for tries in $(seq 1 20); do
+		grep -q Ready /tmp/smcrouted.log && return 0
+		sleep 1
+	done
+	return 1
+}
+
+check "routed: mether.ko loads" insmod $MODULE request_timeout_ms=60000
+check "routed: two segments and a router between them" two_segments
+check "routed: the kernel refuses a TTL with a broadcast address" \
+	[ "$(in_host 1 mether-poke up-ttl 10.88.0.255 2)" = "Invalid argument" ]
+check "routed: ... and takes one with a group" \
+	[ "$(in_host 1 mether-poke up-ttl $GROUP 2)" = up ]
+check "routed: smcrouted forwards $GROUP in the router" start_router
+diag "$(cat /tmp/smcrouted.log)"
+
+# TTL 1: the router must not forward, so the far side stays unheard.
+check "routed: with the default TTL, host 1 up on segment A" group_up 1 --create
+check "routed: ... and host 2 on segment B" group_up 2
+sleep 3
+check "routed: ... host 2 never hears host 1 (TTL 1 ends at the router)" \
+	deaf 2 1
+in_host 1 metherctl down
+in_host 2 metherctl down
+
+check "routed: with --ttl 2, host 1 up on segment A" group_up 1 --create --ttl 2
+check "routed: ... hosts 2 and 3 on segment B" \
+	far_side_up --ttl 2
+check "routed: host 1 reads its TTL back" \
+	[ "$(in_host 1 metherctl status --machine | sed -n 's/^ttl //p')" = 2 ]
+check "routed: hosts on both segments hear each other" \
+	all_hear
+
+# Host 3 never asks: all it knows of the count comes through the router.
+echo 0 >/sys/module/mether/parameters/data_driven_timeout_ms
+in_host 3 timeout 600 mether-count -p final -w -n $N -i 0 -b 4 >/tmp/w 2>&1 &
+w=$!
+sleep 1
+in_host 1 mether-count -p final -n $N -i 0 -b 4 >/tmp/c1 2>&1 &
+a=$!
+in_host 2 timeout 600 mether-count -p final -n $N -i 1 -b 4 >/tmp/c2 2>&1
+b=$?
+wait $a
+check "routed: hosts 1 and 2 count to $N across the router" [ "$?$b" = 00 ]
+diag "$(cat /tmp/c1 /tmp/c2)"
+wait $w
+check "routed: host 3 followed the count to its last value" [ $? = 0 ]
+diag "$(cat /tmp/w)"
+check "routed: host 3 sent no request" \
+	[ "$(host_stat 3 tx_request_packets)" = 0 ]
+check "routed: the router forwarded the group (ip mroute)" \
+	forwarded
+diag "$(in_netns rt $IP mroute show)"
+for i in 1 2 3; do
+	in_host $i metherctl down
+done
+remove_router
+check "routed: mether.ko unloads" rmmod mether
