@@ -328,7 +328,7 @@ elif [ -f "$BUILD/debug/mether.ko" ] && [ -f "$BUILD/plain/mether.ko" ] &&
 		--bin userspace/tools/metherctl \
 		--bin userspace/tools/mether-follow --host-bin /sbin/ip \
 		--bin userspace/tools/mether-count \
-		--host-bin /usr/sbin/smcrouted \
+		--host-bin /usr/sbin/smcrouted --host-bin /sbin/bridge \
 		--bin userspace/tests/mether-userns-test \
 		--bin userspace/tests/mether-poke \
 		--guests 1 --timeout 900 --test-timeout 600 \

@@ -4,14 +4,18 @@
 # the cluster's group both ways with smcrouted's static routes. With the
 # default TTL of 1 nothing crosses the router; with --ttl 2 hosts 1 and 2
 # count with the final protocol, and host 3, on the far segment from
-# host 1, follows the count by snooping alone, with no REQUEST.
+# host 1, follows the count by snooping alone, with no REQUEST. Then the
+# same over a VXLAN overlay on the same hosts, with the router forwarding
+# unicast alone: the recipe for networks that carry neither broadcast
+# nor multicast (server.rst, "Across segments").
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 17 : 0))
+plan $((METHER_ID == 0 ? 25 : 0))
 [ "$METHER_ID" = 0 ] || exit 0
 
 HOST_CLUSTER=19
 HOST_PORT=7919
 GROUP=239.77.19.1
+BRIDGE=/sbin/bridge
 N=300
 
 # The router and segment B are this script's own: clean_up() knows br0
@@ -47,7 +51,48 @@ two_segments() {
 	in_netns rt $IP addr add 10.88.0.254/24 dev etha &&
 	in_netns rt $IP addr add 10.89.0.254/24 dev ethb &&
 	in_netns rt $IP link set etha up &&
-	in_netns rt $IP link set ethb up
+	in_netns rt $IP link set ethb up &&
+	in_netns rt sysctl -qw net.ipv4.ip_forward=1
+}
+
+# Each host's address on the routed network under the overlay.
+underlay() {
+	case $1 in
+	1) echo 10.88.0.1 ;;
+	*) echo 10.89.0.$1 ;;
+	esac
+}
+
+# overlay: a VXLAN segment, 10.90.0.0/24 on vx0 in hosts 1..3, whose
+# broadcasts go to every other host by unicast (head-end replication:
+# one all-zeros FDB entry per peer).
+overlay() {
+	local i j
+	for i in 1 2 3; do
+		in_host $i $IP link add vx0 type vxlan id 19 dstport 4789 \
+			local "$(underlay $i)" nolearning || return 1
+		for j in 1 2 3; do
+			[ $i = $j ] && continue
+			in_host $i $BRIDGE fdb append 00:00:00:00:00:00 \
+				dev vx0 dst "$(underlay $j)" || return 1
+		done
+		in_host $i $IP addr add 10.90.0.$i/24 dev vx0 &&
+		in_host $i $IP link set vx0 up || return 1
+	done
+}
+
+# overlay_up I [ARGS...]: host I up on the overlay's broadcast address.
+overlay_up() {
+	local i=$1
+	shift
+	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i \
+		--cluster $HOST_CLUSTER --port $HOST_PORT \
+		--broadcast 10.90.0.255 --dev vx0 --pages 16 "$@"
+}
+
+# no_multicast_routes: the router forwards no group (smcrouted is gone).
+no_multicast_routes() {
+	[ -z "$(in_netns rt $IP mroute show)" ]
 }
 
 # start_router: smcrouted in "rt", forwarding the group both ways.
@@ -78,19 +123,55 @@ deaf() {
 	! hears "$@"
 }
 
-# all_hear: every host has heard the host across the router.
-all_hear() {
+# until_true CMD...: CMD, once a second until it succeeds (20 s at most).
+until_true() {
 	local tries
 	for tries in $(seq 1 20); do
-		hears 2 1 && hears 1 2 && hears 3 1 && return 0
+		"$@" && return 0
 		sleep 1
 	done
 	return 1
 }
 
-# far_side_up ARGS...: hosts 2 and 3 up on segment B.
+# everyone_heard: hosts on both sides heard the other side.
+everyone_heard() {
+	hears 2 1 && hears 1 2 && hears 3 1
+}
+
+all_hear() {
+	until_true everyone_heard
+}
+
+# far_side_up UP ARGS...: hosts 2 and 3 up on segment B, by UP.
 far_side_up() {
-	group_up 2 "$@" && group_up 3 "$@"
+	local up=$1
+	shift
+	$up 2 "$@" && $up 3 "$@"
+}
+
+# count_across LABEL: hosts 1 and 2 count to N with the final protocol
+# while host 3 follows on host 1's page, never asking.
+count_across() {
+	local a b w
+	echo 0 >/sys/module/mether/parameters/data_driven_timeout_ms
+	in_host 3 timeout 600 mether-count -p final -w -n $N -i 0 -b 4 \
+		>/tmp/w 2>&1 &
+	w=$!
+	sleep 1
+	in_host 1 mether-count -p final -n $N -i 0 -b 4 >/tmp/c1 2>&1 &
+	a=$!
+	in_host 2 timeout 600 mether-count -p final -n $N -i 1 -b 4 \
+		>/tmp/c2 2>&1
+	b=$?
+	wait $a
+	check "routed: $1: hosts 1 and 2 count to $N" [ "$?$b" = 00 ]
+	diag "$(cat /tmp/c1 /tmp/c2)"
+	wait $w
+	check "routed: $1: host 3 followed the count to its last value" \
+		[ $? = 0 ]
+	diag "$(cat /tmp/w)"
+	check "routed: $1: host 3 sent no request" \
+		[ "$(host_stat 3 tx_request_packets)" = 0 ]
 }
 
 # forwarded: the router has a route for the group, made as it forwarded.
@@ -100,12 +181,7 @@ forwarded() {
 
 # router_ready: smcrouted read its routes.
 router_ready() {
-	local tries
-	for tries in $(seq 1 20); do
-		grep -q Ready /tmp/smcrouted.log && return 0
-		sleep 1
-	done
-	return 1
+	until_true grep -q Ready /tmp/smcrouted.log
 }
 
 check "routed: mether.ko loads" insmod $MODULE request_timeout_ms=60000
@@ -128,32 +204,30 @@ in_host 2 metherctl down
 
 check "routed: with --ttl 2, host 1 up on segment A" group_up 1 --create --ttl 2
 check "routed: ... hosts 2 and 3 on segment B" \
-	far_side_up --ttl 2
+	far_side_up group_up --ttl 2
 check "routed: host 1 reads its TTL back" \
 	[ "$(in_host 1 metherctl status --machine | sed -n 's/^ttl //p')" = 2 ]
 check "routed: hosts on both segments hear each other" \
 	all_hear
 
 # Host 3 never asks: all it knows of the count comes through the router.
-echo 0 >/sys/module/mether/parameters/data_driven_timeout_ms
-in_host 3 timeout 600 mether-count -p final -w -n $N -i 0 -b 4 >/tmp/w 2>&1 &
-w=$!
-sleep 1
-in_host 1 mether-count -p final -n $N -i 0 -b 4 >/tmp/c1 2>&1 &
-a=$!
-in_host 2 timeout 600 mether-count -p final -n $N -i 1 -b 4 >/tmp/c2 2>&1
-b=$?
-wait $a
-check "routed: hosts 1 and 2 count to $N across the router" [ "$?$b" = 00 ]
-diag "$(cat /tmp/c1 /tmp/c2)"
-wait $w
-check "routed: host 3 followed the count to its last value" [ $? = 0 ]
-diag "$(cat /tmp/w)"
-check "routed: host 3 sent no request" \
-	[ "$(host_stat 3 tx_request_packets)" = 0 ]
+count_across "a group across the router"
 check "routed: the router forwarded the group (ip mroute)" \
 	forwarded
 diag "$(in_netns rt $IP mroute show)"
+for i in 1 2 3; do
+	in_host $i metherctl down
+done
+
+# The overlay: the router now forwards unicast alone.
+kill "$(cat /tmp/smcrouted.pid)" 2>/dev/null
+rm -f /tmp/smcrouted.pid
+check "routed: the router forwards no group now" until_true no_multicast_routes
+check "routed: a VXLAN overlay over the routed hosts" overlay
+check "routed: on the overlay, host 1 up" overlay_up 1 --create
+check "routed: ... hosts 2 and 3 too" far_side_up overlay_up
+check "routed: on the overlay, hosts hear each other" all_hear
+count_across "overlay"
 for i in 1 2 3; do
 	in_host $i metherctl down
 done

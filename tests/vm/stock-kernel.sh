@@ -10,10 +10,11 @@ set -euo pipefail
 # Modules the guests insmod before the tests: the NIC, and the bridge and
 # veth pairs the scaling benchmark puts its per-namespace hosts on, the
 # AEAD library mether.ko seals packets with, 9p and overlayfs, on which
-# the package test installs into the host's Debian userland, and
-# WireGuard, the sealed baseline of the benchmarks.
+# the package test installs into the host's Debian userland,
+# WireGuard, the sealed baseline of the benchmarks, and VXLAN, the
+# overlay of tests/guest/routed.sh.
 GUEST_MODULES=(virtio_pci virtio_net bridge veth libchacha20poly1305
-	       9pnet_virtio 9p overlay wireguard)
+	       9pnet_virtio 9p overlay wireguard vxlan)
 
 pkg=$(apt-cache depends linux-image-amd64 |
 	awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
