@@ -227,8 +227,12 @@ int mether_host_up(struct net *net, const struct mether_up *up,
 	/* A socket bound to one address takes no group's packets. */
 	if (ipv4_is_multicast(up->broadcast) && up->addr)
 		return -EINVAL;
-	/* No router forwards a broadcast: a TTL would promise what is not. */
-	if (up->ttl && !ipv4_is_multicast(up->broadcast))
+	/*
+	 * No router forwards a broadcast, nor a group of 224.0.0.0/24: a
+	 * TTL would promise what is not.
+	 */
+	if (up->ttl && (!ipv4_is_multicast(up->broadcast) ||
+			ipv4_is_local_multicast(up->broadcast)))
 		return -EINVAL;
 	if (up->pages > mether_host_max_pages(net))
 		return -EFBIG;

@@ -163,6 +163,13 @@ def usage_errors():
             "bad broadcast address '1.2.3'")
     refused("up --addr junk", ctl(*UP, "--addr", "junk"),
             "bad address 'junk'")
+    group = ["up", "--id", "1", "--port", "7700", "--broadcast"]
+    refused("up --ttl to a link-local group",
+            ctl(*group, "224.0.0.77", "--ttl", "2"),
+            "outside 224.0.0.0/24")
+    refused("up --ttl --unsealed",
+            ctl(*group, "239.1.2.3", "--ttl", "2", "--unsealed"),
+            "--ttl and --unsealed, not both")
 
     p = run([METHERCTL, "--version"])
     with open(os.path.join(TOP, "dkms.conf")) as f:
@@ -189,7 +196,9 @@ def usage_errors():
                  ["segment", "create", "x", "3"], ["segment", "grant", "x", "r"],
                  UP + ["--unsealed", "--cluster", "0", "--pages",
                        str(MAX_PAGES), "--addr", "127.0.0.1", "--create"],
-                 ["key", "--drop-old"]):
+                 ["key", "--drop-old"],
+                 ["up", "--id", "1", "--port", "7700", "--broadcast",
+                  "239.1.2.3", "--ttl", "255"]):
         reaches_device(" ".join(args), ctl(*args))
 
 
@@ -432,6 +441,15 @@ def config(tmp):
     refused("config: a long value is refused whole, not cut",
             conf("longdev.conf", good + "dev = " + "d" * 300 + "\n"),
             "no interface '" + "d" * 300 + "'")
+    group = ("id = 3\nport = 7700\nbroadcast = 239.1.2.3\n"
+             "unsealed = no\n")
+    reaches_device("config: ttl = 2 with a group",
+                   conf("ttl.conf", group + "ttl = 2\n"))
+    refused("config: ttl = 0", conf("ttl0.conf", group + "ttl = 0\n"),
+            "bad ttl '0': not from 1 to 255")
+    refused("config: ttl = 2 with a broadcast address",
+            conf("ttlb.conf", good + "ttl = 2\n"),
+            "--ttl is for a multicast group")
     refused("config: an abbreviated name",
             conf("abbrev.conf", "bro = 10.0.0.255\n"),
             "abbrev.conf:1: unknown setting 'bro'")

@@ -268,6 +268,7 @@ clean_up() {
 		$IP netns del $ns 2>/dev/null
 	done
 	$IP link del br0 2>/dev/null
+	$IP link del brb 2>/dev/null	# routed.sh's second segment
 	while [ -e /sys/module/mether ]; do
 		metherctl down >/dev/null 2>&1
 		rmmod mether 2>/dev/null && break

@@ -9,8 +9,9 @@
 # unicast alone: the recipe for networks that carry neither broadcast
 # nor multicast (server.rst, "Across segments").
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 25 : 0))
+plan $((METHER_ID == 0 ? 27 : 0))
 [ "$METHER_ID" = 0 ] || exit 0
+trap remove_router EXIT
 
 HOST_CLUSTER=19
 HOST_PORT=7919
@@ -19,8 +20,8 @@ BRIDGE=/sbin/bridge
 SMCROUTED=/usr/sbin/smcrouted
 N=300
 
-# The router and segment B are this script's own: clean_up() knows br0
-# and the h* namespaces only.
+# The router and segment B are this script's own, removed at its end,
+# and by clean_up() (lib.sh) if the script is cut off.
 remove_router() {
 	[ -f /tmp/smcrouted.pid ] && kill "$(cat /tmp/smcrouted.pid)" 2>/dev/null
 	rm -f /tmp/smcrouted.pid
@@ -94,21 +95,52 @@ overlay_up() {
 		--broadcast 10.90.0.255 --dev vx0 --pages 16 "$@"
 }
 
-# no_multicast_routes: the router forwards no group (smcrouted is gone).
-no_multicast_routes() {
-	[ -z "$(in_netns rt $IP mroute show)" ]
+# stop_router: smcrouted ends (it is this shell's child: waited for).
+stop_router() {
+	kill "$SMCROUTED_PID" && wait "$SMCROUTED_PID"
+	rm -f /tmp/smcrouted.pid
+	return 0
 }
 
-# start_router: smcrouted in "rt", forwarding the group both ways.
+# no_multicast_routing: with smcrouted gone, the router forwards no
+# multicast and keeps no route it made.
+no_multicast_routing() {
+	local routes
+	[ "$(in_netns rt cat /proc/sys/net/ipv4/conf/all/mc_forwarding)" = 0 ] &&
+	routes=$(in_netns rt $IP mroute show) && [ -z "$routes" ]
+}
+
+# vif_packets NAME in|out: packets the router's multicast interface NAME
+# took in, or sent on (/proc/net/ip_mr_vif).
+vif_packets() {
+	in_netns rt awk -v name="$1" -v col=$([ "$2" = in ] && echo 4 || echo 6) \
+		'$2 == name { print $col }' /proc/net/ip_mr_vif
+}
+
+# stopped_at_router: what host 1 sent reached the router on etha, and
+# nothing went on to either segment.
+stopped_at_router() {
+	[ "$(vif_packets etha in)" -gt 0 ] &&
+	[ "$(vif_packets ethb out)" = 0 ] && [ "$(vif_packets etha out)" = 0 ]
+}
+
+# forwarded_both_ways: the router sent the group on to both segments.
+forwarded_both_ways() {
+	[ "$(vif_packets ethb out)" -gt 0 ] && [ "$(vif_packets etha out)" -gt 0 ]
+}
+
+# start_router: smcrouted in "rt", forwarding the group both ways; not
+# under check, whose command substitution would make it a subshell's
+# child, which stop_router could not wait for.
 start_router() {
 	printf 'mroute from etha group %s to ethb\nmroute from ethb group %s to etha\n' \
 		$GROUP $GROUP >/tmp/smcroute.conf
-	# nsenter itself, not in_netns: a shell function run in the
-	# background would hold check's command substitution open.
+	# nsenter itself, not the in_netns function: $! is then smcrouted's
+	# pid, as nsenter execs it.
 	nsenter --net=/run/netns/rt $SMCROUTED -n -f /tmp/smcroute.conf \
 		-P /tmp/smcrouted.pid -u /tmp/smcroute.sock -l info \
 		>/tmp/smcrouted.log 2>&1 &
-	router_ready
+	SMCROUTED_PID=$!
 }
 
 # group_up I [ARGS...]: host I up on the group, on its eth0.
@@ -167,14 +199,16 @@ far_side_up() {
 # while host 3 follows on host 1's page, never asking.
 count_across() {
 	local a b w
-	in_host 3 timeout 600 mether-count -p final -w -n $N -i 0 -b 4 \
+	# Seconds: 300 increments take one here; a stall fails in time
+	# for the rest of the script to run.
+	in_host 3 timeout 120 mether-count -p final -w -n $N -i 0 -b 4 \
 		>/tmp/w 2>&1 &
 	w=$!
 	sleep 1
-	in_host 1 timeout 600 mether-count -p final -n $N -i 0 -b 4 \
+	in_host 1 timeout 120 mether-count -p final -n $N -i 0 -b 4 \
 		>/tmp/c1 2>&1 &
 	a=$!
-	in_host 2 timeout 600 mether-count -p final -n $N -i 1 -b 4 \
+	in_host 2 timeout 120 mether-count -p final -n $N -i 1 -b 4 \
 		>/tmp/c2 2>&1
 	b=$?
 	wait $a
@@ -183,6 +217,7 @@ count_across() {
 	else
 		not_ok "routed: $1: hosts 1 and 2 count to $N"
 		diag "$(in_host 1 metherctl stats; in_host 2 metherctl stats)"
+		kill $w 2>/dev/null
 	fi
 	diag "$(cat /tmp/c1 /tmp/c2)"
 	wait $w
@@ -191,11 +226,6 @@ count_across() {
 	diag "$(cat /tmp/w)"
 	check "routed: $1: host 3 sent no request" \
 		[ "$(host_stat 3 tx_request_packets)" = 0 ]
-}
-
-# forwarded: the router has a route for the group, made as it forwarded.
-forwarded() {
-	in_netns rt $IP mroute show | grep -q "$GROUP"
 }
 
 # router_ready: smcrouted read its routes.
@@ -207,9 +237,12 @@ check "routed: mether.ko loads" insmod $MODULE request_timeout_ms=60000
 check "routed: two segments and a router between them" two_segments
 check "routed: the kernel refuses a TTL with a broadcast address" \
 	[ "$(in_host 1 mether-poke up-ttl 10.88.0.255 2)" = "Invalid argument" ]
+check "routed: ... or with a group routers never forward" \
+	[ "$(in_host 1 mether-poke up-ttl 224.0.0.77 2)" = "Invalid argument" ]
 check "routed: ... and takes one with a group" \
 	[ "$(in_host 1 mether-poke up-ttl $GROUP 2)" = up ]
-check "routed: smcrouted forwards $GROUP in the router" start_router
+start_router
+check "routed: smcrouted forwards $GROUP in the router" router_ready
 diag "$(cat /tmp/smcrouted.log)"
 
 # TTL 1: the router must not forward, so the far side stays unheard.
@@ -218,6 +251,9 @@ check "routed: ... and host 2 on segment B" group_up 2
 sleep 3
 check "routed: ... host 2 never hears host 1 (TTL 1 ends at the router)" \
 	deaf 2 1
+check "routed: ... whose packets reached the router and went no further" \
+	stopped_at_router
+diag "$(in_netns rt cat /proc/net/ip_mr_vif)"
 in_host 1 metherctl down
 in_host 2 metherctl down
 
@@ -231,17 +267,17 @@ check "routed: hosts on both segments hear each other" \
 
 # Host 3 never asks: all it knows of the count comes through the router.
 count_across "a group across the router"
-check "routed: the router forwarded the group (ip mroute)" \
-	forwarded
-diag "$(in_netns rt $IP mroute show)"
+check "routed: the router forwarded the group to both segments" \
+	forwarded_both_ways
+diag "$(in_netns rt cat /proc/net/ip_mr_vif; in_netns rt $IP mroute show)"
 for i in 1 2 3; do
 	in_host $i metherctl down
 done
 
 # The overlay: the router now forwards unicast alone.
-kill "$(cat /tmp/smcrouted.pid)" 2>/dev/null
-rm -f /tmp/smcrouted.pid
-check "routed: the router forwards no group now" until_true no_multicast_routes
+stop_router
+check "routed: the router forwards no group now" \
+	until_true no_multicast_routing
 check "routed: a VXLAN overlay over the routed hosts" overlay
 check "routed: on the overlay, host 1 up" overlay_up 1 --create
 check "routed: ... hosts 2 and 3 too" far_side_up overlay_up

@@ -161,8 +161,10 @@ static int open_device(void)
 		exit(1);
 	}
 	/*
-	 * Every ioctl's number changes with the API (its magic, or a
-	 * struct's size): a module of another version answers ENOTTY.
+	 * An ioctl's number changes when its struct's size does: a module
+	 * of another version may answer ENOTTY. (Not always: API 10 took
+	 * a reserved byte of UP for the TTL, which API 9 refuses as
+	 * EINVAL; up says so.)
 	 */
 	if (ioctl(fd, METHER_IOC_INFO, &info) < 0 && errno == ENOTTY) {
 		fprintf(stderr, "metherctl: %s: the loaded mether module speaks another API than this metherctl's (%d): reload the module, or use its tools\n",
@@ -822,6 +824,14 @@ static void up_busy(void)
 	exit(1);
 }
 
+/* Does the module take a TTL in UP (API 10)? An older one refuses it. */
+static int module_has_ttl(int fd)
+{
+	struct mether_info info;
+
+	return !ioctl(fd, METHER_IOC_INFO, &info) && info.api_version >= 10;
+}
+
 static int cmd_up(int argc, char **argv)
 {
 	struct mether_up_keyed keyed = { 0 };
@@ -883,8 +893,12 @@ static int cmd_up(int argc, char **argv)
 		usage_error("up: --key-file or --unsealed, not both");
 	if (!up.host_id || !up.port || !up.broadcast)
 		usage_error("up: --id, --port and --broadcast are required");
-	if (up.ttl && !IN_MULTICAST(ntohl(up.broadcast)))
-		usage_error("up: --ttl is for a multicast group: no router forwards a broadcast");
+	if (up.ttl && (!IN_MULTICAST(ntohl(up.broadcast)) ||
+		       (ntohl(up.broadcast) & 0xffffff00) == 0xe0000000))
+		usage_error("up: --ttl is for a multicast group outside 224.0.0.0/24: no router forwards a broadcast or a link-local group");
+	/* A TTL carries the cluster past the segment the man page trusts. */
+	if (up.ttl && (up.flags & METHER_UP_UNSEALED))
+		usage_error("up: --ttl and --unsealed, not both: unsealed packets stay on a trusted segment");
 	if (key_file)
 		read_key(key_file, &key);
 
@@ -896,6 +910,10 @@ static int cmd_up(int argc, char **argv)
 	 * and a host that is up keeps the key the cluster runs under.
 	 */
 	fd = open_device();
+	if (up.ttl && !module_has_ttl(fd)) {
+		fprintf(stderr, "metherctl up: --ttl needs a module of API 10 or later\n");
+		return 1;
+	}
 	if (key_file) {
 		keyed.up = up;
 		memcpy(keyed.key, key.key, sizeof(keyed.key));

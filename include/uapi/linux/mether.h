@@ -142,8 +142,9 @@ struct mether_page_state {
  * @port: UDP port, network order
  * @ttl: hops a packet to a group may take (API 10): 0 leaves the
  *	default, 1, which keeps it on the segment; more lets multicast
- *	routers carry it to other segments. Only with a group (EINVAL
- *	with a broadcast address, which no router forwards)
+ *	routers carry it to other segments. Only with a group outside
+ *	224.0.0.0/24 (EINVAL with a broadcast address or a link-local
+ *	group, which no router forwards)
  * @reserved: zero
  * @ifindex: interface to bind to, as if_nametoindex(3) names it (0: any);
  *	with it, packets go out and come in on that interface only
