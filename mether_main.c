@@ -76,6 +76,7 @@ static_assert(offsetof(struct mether_status, epoch) == 64);
 static_assert(offsetof(struct mether_stats, drops) == 512);
 static_assert(offsetof(struct mether_stats, snooped) == 768);
 static_assert(offsetof(struct mether_stats, reclaimed_epoch) == 960);
+static_assert(offsetof(struct mether_stats, elsewhere) == 968);
 static_assert(offsetof(struct mether_peers, peer) == 8);
 static_assert(sizeof(struct mether_peer_info) == 32);
 static_assert(METHER_PACKET_TYPES <= METHER_PACKET_SLOTS);

@@ -61,8 +61,9 @@ void mether_net_count_drop(struct mether_link *link,
  * (ip_mc_output()): queued, each woke the receive work, whose kworker
  * then preempted the sender for a packet it drops unopened; the latency
  * breakdown (bench/latency.sh) showed that in every increment. They are
- * dropped here instead, and counted as before. Anything else goes on to
- * the queue (return 1), unread.
+ * dropped here instead, and counted as before; so are the CHALLENGEs and
+ * ANSWERs between two other hosts (mether_wire_elsewhere()). Anything
+ * else goes on to the queue (return 1), unread.
  */
 static int mether_net_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -70,20 +71,27 @@ static int mether_net_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	const struct mether_wire_header *hdr;
 	unsigned int off = skb_transport_offset(skb) + sizeof(struct udphdr);
 	struct mether_link *link;
-	int ret = 1;
+	int ret = 1, verdict;
 
 	read_lock(&sk->sk_callback_lock);
 	link = sk->sk_user_data;
 	if (link && skb->len >= off + sizeof(buf)) {
 		hdr = skb_header_pointer(skb, off, sizeof(buf), &buf);
-		if (hdr && mether_wire_frame(hdr, skb->len - off,
-					     &link->limits) ==
-			   -METHER_DROP_OWN) {
+		verdict = hdr ? mether_wire_frame(hdr, skb->len - off,
+						  &link->limits) : 1;
+		if (verdict == -METHER_DROP_OWN) {
 			mether_net_count_drop(link, METHER_DROP_OWN,
 					      skb->len - off);
-			consume_skb(skb);
+			ret = 0;
+		} else if (!verdict &&
+			   mether_wire_elsewhere(hdr, link->limits.self)) {
+			spin_lock_bh(&link->stats_lock);
+			link->stats.elsewhere++;
+			spin_unlock_bh(&link->stats_lock);
 			ret = 0;
 		}
+		if (!ret)
+			consume_skb(skb);
 	}
 	read_unlock(&sk->sk_callback_lock);
 	return ret;

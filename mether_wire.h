@@ -208,6 +208,7 @@ u64 mether_wire_next_counter(u64 *last);
 size_t mether_wire_tag_bytes(u8 seal);
 int mether_wire_frame(const void *data, size_t len,
 		      const struct mether_wire_limits *lim);
+bool mether_wire_elsewhere(const struct mether_wire_header *hdr, u32 self);
 int mether_wire_parse(const void *data, size_t len,
 		      const struct mether_wire_limits *lim,
 		      struct mether_wire_msg *msg);

@@ -9,7 +9,7 @@
 # unicast alone: the recipe for networks that carry neither broadcast
 # nor multicast (server.rst, "Across segments").
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 27 : 0))
+plan $((METHER_ID == 0 ? 28 : 0))
 [ "$METHER_ID" = 0 ] || exit 0
 trap remove_router EXIT
 
@@ -264,6 +264,9 @@ check "routed: host 1 reads its TTL back" \
 	[ "$(in_host 1 metherctl status --machine | sed -n 's/^ttl //p')" = 2 ]
 check "routed: hosts on both segments hear each other" \
 	all_hear
+# Host 2's CHALLENGE to host 3, and host 3's ANSWER, reach host 1 too.
+check "routed: host 1 dropped the proofs between hosts 2 and 3 unopened" \
+	[ "$(host_stat 1 elsewhere)" -gt 0 ]
 
 # Host 3 never asks: all it knows of the count comes through the router.
 count_across "a group across the router"

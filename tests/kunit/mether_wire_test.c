@@ -540,6 +540,32 @@ static void mether_wire_own_unopened(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mether_wire_frame(p, len, &limits), 0);
 }
 
+/* Another pair's proof is dropped unopened; this host's, and a HELLO, not. */
+static void mether_wire_elsewhere_proofs(struct kunit *test)
+{
+	struct mether_wire_header hdr = {
+		.type = METHER_MSG_HELLO,
+		.flags = METHER_WIRE_CHALLENGE,
+		.target = cpu_to_be32(SELF + 1),
+	};
+
+	KUNIT_EXPECT_TRUE(test, mether_wire_elsewhere(&hdr, SELF));
+	hdr.flags = METHER_WIRE_ANSWER | METHER_WIRE_SEALED;
+	KUNIT_EXPECT_TRUE(test, mether_wire_elsewhere(&hdr, SELF));
+	hdr.target = cpu_to_be32(SELF);
+	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, SELF));
+	hdr.target = cpu_to_be32(SELF + 1);
+	hdr.flags = METHER_WIRE_SEALED;	/* a plain HELLO: liveness for all */
+	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, SELF));
+	/* A handoff or ACK to another host is snooped and heard: kept. */
+	hdr.type = METHER_MSG_PAGE;
+	hdr.flags = METHER_WIRE_HANDOFF;
+	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, SELF));
+	hdr.type = METHER_MSG_ACK;
+	hdr.flags = 0x01;
+	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, SELF));
+}
+
 /*
  * The last number of an epoch is sent once; after it the counter stays
  * put and nothing is numbered, so no nonce is used twice.
@@ -569,6 +595,7 @@ static struct kunit_case mether_wire_cases[] = {
 	KUNIT_CASE(mether_wire_version_ceiling),
 	KUNIT_CASE(mether_wire_target_epoch),
 	KUNIT_CASE(mether_wire_own_unopened),
+	KUNIT_CASE(mether_wire_elsewhere_proofs),
 	KUNIT_CASE(mether_wire_counter_cap),
 	{}
 };

@@ -968,6 +968,7 @@ static void show_stats_record(enum output format, const struct mether_stats *st)
 	record_number(&r, "socket_drops", st->socket_drops);
 	record_number(&r, "reclaims_ignored", st->reclaims_ignored);
 	record_number(&r, "reclaimed_epoch", st->reclaimed_epoch);
+	record_number(&r, "elsewhere", st->elsewhere);
 	for (t = 1; t < METHER_PACKET_TYPES; t++) {
 		snprintf(name, sizeof(name), "tx_%s_packets", packet_names[t]);
 		record_number(&r, name, st->tx_packets[t]);
@@ -1025,6 +1026,9 @@ static int show_stats(int fd, enum output format)
 	if (st.socket_drops)
 		printf("dropped unread (socket queue full) %llu\n",
 		       (unsigned long long)st.socket_drops);
+	if (st.elsewhere)
+		printf("other hosts' proofs, unopened %llu\n",
+		       (unsigned long long)st.elsewhere);
 	printf("faults by view (full, short, -, -, full data, short data, -, -):\n");
 	printf("  writeable:");
 	for (t = 0; t < (int)METHER_VIEWS; t++)

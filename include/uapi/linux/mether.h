@@ -234,6 +234,10 @@ enum mether_drop_reason {
  *	ends no reclaim of its sender, number and epoch here, a RECLAIM of
  *	a host heard alive here under that epoch, or a repeat while its
  *	OFFERs are going out or after its rounds of them
+ * @elsewhere: CHALLENGEs and ANSWERs between two other hosts, which
+ *	every host hears and this one drops unopened (API 10): proving
+ *	epochs is one host's business with another, and opening them all
+ *	costs a cluster of N hosts N times its proofs
  * @reclaimed_epoch: not 0 once another host has said that this host's
  *	pages were reclaimed (it was cut off while they were): this host's
  *	current epoch, whose copies are no longer the cluster's; bring the
@@ -257,6 +261,7 @@ struct mether_stats {
 	__u64 socket_drops;
 	__u64 reclaims_ignored;
 	__u64 reclaimed_epoch;
+	__u64 elsewhere;
 };
 
 /* The cluster key: 32 bytes, set with METHER_IOC_SET_KEY, never read back. */
