@@ -302,27 +302,96 @@ def write_pipes(paths, out):
 
 
 def write_scaling(paths, out):
-    """scaling.csv from the scaling lines; False when none were there."""
-    rows = {}
+    """scaling.csv (and scaling.png) from the scaling lines: per K, the
+    median and range of the rounds; False when there were none."""
+    rounds, idle = {}, None
     for path in paths:
         with open(path, errors="replace") as f:
             for line in f:
+                kv = dict(re.findall(r"(\w+)=(\S+)", line))
                 if line.startswith("scaling "):
-                    kv = dict(re.findall(r"(\w+)=(\S+)", line))
-                    rows[int(kv["snoopers"])] = kv
-    if not rows:
+                    rounds.setdefault(int(kv["snoopers"]), []).append(kv)
+                elif line.startswith("scaling_idle "):
+                    idle = kv
+    if not rounds:
         return False
-    fields = ["snoopers", "packets_per_update", "ms_to_all"]
+
+    def figure(k, field):
+        return spread([float(kv[field]) for kv in rounds[k] if field in kv])
+
+    fields = ["snoopers", "rounds", "packets_per_update", "ms_to_all",
+              "ms_to_all_min", "ms_to_all_max", "socket_drops"]
+    rows = []
+    for k in sorted(rounds):
+        ms, ppu = figure(k, "ms_to_all"), figure(k, "packets_per_update")
+        drops = figure(k, "socket_drops")
+        rows.append({
+            "snoopers": k, "rounds": len(rounds[k]),
+            "packets_per_update": f"{ppu[0]:.3f}",
+            "ms_to_all": f"{ms[0]:.2f}", "ms_to_all_min": f"{ms[1]:.2f}",
+            "ms_to_all_max": f"{ms[2]:.2f}",
+            "socket_drops": "" if drops is None else f"{drops[2]:.0f}",
+        })
     with open(os.path.join(out, "scaling.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
-        for k in sorted(rows):
-            w.writerow(rows[k])
-    print("One update, K snooping hosts (bench/results/scaling.csv):")
-    for k in sorted(rows):
-        print(f"  K={k}: {rows[k]['packets_per_update']} packets/update, "
-              f"{rows[k]['ms_to_all']} ms until all K have it")
+        w.writerows(rows)
+    print("One update, K snooping hosts (bench/results/scaling.csv; "
+          "median [range] of the rounds):")
+    for row in rows:
+        print(f"  K={row['snoopers']}: {row['packets_per_update']} "
+              f"packets/update, {row['ms_to_all']} "
+              f"[{row['ms_to_all_min']}-{row['ms_to_all_max']}] ms until "
+              f"all K have it, {row['socket_drops'] or '-'} socket drops "
+              f"at most ({row['rounds']} rounds)")
+    if 2 in rounds and 8 in rounds:
+        two = {kv.get("round"): float(kv["ms_to_all"]) for kv in rounds[2]}
+        ratio = spread([float(kv["ms_to_all"]) / two[kv.get("round")]
+                        for kv in rounds[8] if kv.get("round") in two])
+        if ratio:
+            print(f"  K=8 over K=2, round by round: {ratio[0]:.2f} "
+                  f"[{ratio[1]:.2f}-{ratio[2]:.2f}] (target: at most 1.5)")
+    if idle:
+        print(f"  {idle['hosts']} idle hosts: one hears "
+              f"{idle['hello_rx_per_s']} HELLOs/s and sends "
+              f"{idle['hello_tx_per_s']}/s; each holds "
+              f"{idle.get('kib_per_host', '-')} KiB of kernel memory "
+              f"(its memory cgroup)")
+        if "tx_plain_per_host_s" in idle:
+            print(f"  HELLOs each host sends per second: "
+                  f"{idle['tx_plain_per_host_s']} plain, "
+                  f"{idle['tx_challenge_per_host_s']} CHALLENGEs, "
+                  f"{idle['tx_answer_per_host_s']} ANSWERs")
+    plot_scaling(rows, os.path.join(out, "scaling.png"))
     return True
+
+
+def plot_scaling(rows, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("paper-table: no matplotlib, no scaling plot", file=sys.stderr)
+        return
+    ks = [r["snoopers"] for r in rows]
+    ms = [float(r["ms_to_all"]) for r in rows]
+    err = [[m - float(r["ms_to_all_min"]) for m, r in zip(ms, rows)],
+           [float(r["ms_to_all_max"]) - m for m, r in zip(ms, rows)]]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    ax1.errorbar(ks, ms, yerr=err, marker="o", capsize=3)
+    ax1.set_xscale("log", base=2)
+    ax1.set_yscale("log")
+    ax1.set_xlabel("snooping hosts K")
+    ax1.set_ylabel("ms until all K have an update")
+    ax2.plot(ks, [float(r["packets_per_update"]) for r in rows], marker="o")
+    ax2.set_xscale("log", base=2)
+    ax2.set_ylim(0, 2)
+    ax2.set_xlabel("snooping hosts K")
+    ax2.set_ylabel("packets per update")
+    fig.suptitle("One writer, K hosts snooping its page")
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
 
 
 def write_jacobi(paths, out):
