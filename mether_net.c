@@ -84,7 +84,7 @@ static int mether_net_encap_rcv(struct sock *sk, struct sk_buff *skb)
 					      skb->len - off);
 			ret = 0;
 		} else if (!verdict &&
-			   mether_wire_elsewhere(hdr, link->limits.self)) {
+			   mether_wire_elsewhere(hdr, &link->limits)) {
 			spin_lock_bh(&link->stats_lock);
 			link->stats.elsewhere++;
 			spin_unlock_bh(&link->stats_lock);
@@ -378,7 +378,12 @@ static int mether_net_send(struct mether_link *link,
 	ret = kernel_sendmsg(link->sock, &mh, &iov, 1, iov.iov_len);
 	if (ret < 0)
 		return ret;
-	link->tx_last = jiffies;
+	/*
+	 * Only what every host opens says this one is alive: a host busy
+	 * proving epochs still says HELLO (mether_wire_elsewhere()).
+	 */
+	if (!mether_wire_proof(msg->type, msg->flags))
+		link->tx_last = jiffies;
 	spin_lock_bh(&link->stats_lock);
 	link->stats.tx_packets[msg->type]++;
 	link->stats.tx_bytes[msg->type] += ret;

@@ -162,9 +162,9 @@ int mether_wire_frame(const void *data, size_t len,
 }
 
 /**
- * mether_wire_elsewhere() - is a packet another host's proof?
+ * mether_wire_elsewhere() - is a packet a proof between two other hosts?
  * @hdr: its header, past mether_wire_frame() and not opened
- * @self: this host
+ * @lim: what this host accepts
  *
  * A CHALLENGE or an ANSWER concerns its sender and its target only,
  * yet goes to every host. Opening each would cost every host every
@@ -173,16 +173,20 @@ int mether_wire_frame(const void *data, size_t len,
  * on arrival, and they never proved anyone (bench/guest/scaling.sh).
  * Trusting the cleartext for this is safe: the seal covers the header,
  * so a packet whose target was changed to send it elsewhere would not
- * have opened here either.
+ * have opened here either. A packet of another cluster goes on to be
+ * opened, and counted where it fails. Because nobody else opens them, a
+ * host's proofs do not count as its being heard: mether_net_send() keeps
+ * saying HELLO meanwhile.
  *
- * Return: true for a HELLO with CHALLENGE or ANSWER aimed at another
- * host.
+ * Return: true for a HELLO with CHALLENGE or ANSWER of this cluster,
+ * aimed at another host.
  */
-bool mether_wire_elsewhere(const struct mether_wire_header *hdr, u32 self)
+bool mether_wire_elsewhere(const struct mether_wire_header *hdr,
+			   const struct mether_wire_limits *lim)
 {
-	return hdr->type == METHER_MSG_HELLO &&
-	       (hdr->flags & (METHER_WIRE_CHALLENGE | METHER_WIRE_ANSWER)) &&
-	       be32_to_cpu(hdr->target) != self;
+	return mether_wire_proof(hdr->type, hdr->flags) &&
+	       be32_to_cpu(hdr->cluster) == lim->cluster &&
+	       be32_to_cpu(hdr->target) != lim->self;
 }
 
 /**

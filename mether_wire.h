@@ -208,7 +208,18 @@ u64 mether_wire_next_counter(u64 *last);
 size_t mether_wire_tag_bytes(u8 seal);
 int mether_wire_frame(const void *data, size_t len,
 		      const struct mether_wire_limits *lim);
-bool mether_wire_elsewhere(const struct mether_wire_header *hdr, u32 self);
+/*
+ * A CHALLENGE or an ANSWER: a proof between two hosts, which only they
+ * open (mether_wire_elsewhere()). Nobody else hears a host by its proofs.
+ */
+static inline bool mether_wire_proof(u8 type, u8 flags)
+{
+	return type == METHER_MSG_HELLO &&
+	       (flags & (METHER_WIRE_CHALLENGE | METHER_WIRE_ANSWER));
+}
+
+bool mether_wire_elsewhere(const struct mether_wire_header *hdr,
+			   const struct mether_wire_limits *lim);
 int mether_wire_parse(const void *data, size_t len,
 		      const struct mether_wire_limits *lim,
 		      struct mether_wire_msg *msg);

@@ -153,7 +153,7 @@ def usage_errors():
             "up: unknown option '--frobnicate'")
     refused("up without --port", ctl("up", "--id", "1", "--broadcast",
                                      "10.0.0.255"),
-            "--id, --port and --broadcast are required")
+            "--id, --port and --broadcast (or --group) are required")
     refused("up with a word left", ctl(*UP, "now"),
             "up: unexpected argument 'now'")
     refused("up --dev nosuch0", ctl(*UP, "--dev", "nosuch0"),
@@ -167,6 +167,11 @@ def usage_errors():
     refused("up --ttl to a link-local group",
             ctl(*group, "224.0.0.77", "--ttl", "2"),
             "outside 224.0.0.0/24")
+    refused("up --group 10.0.0.255: not a group",
+            ctl("up", "--id", "1", "--port", "7700", "--group", "10.0.0.255"),
+            "--group takes an IPv4 multicast address")
+    refused("up --broadcast and --group", ctl(*UP, "--group", "239.1.2.3"),
+            "--broadcast or --group, not both")
     refused("up --ttl --unsealed",
             ctl(*group, "239.1.2.3", "--ttl", "2", "--unsealed"),
             "--ttl and --unsealed, not both")
@@ -198,7 +203,9 @@ def usage_errors():
                        str(MAX_PAGES), "--addr", "127.0.0.1", "--create"],
                  ["key", "--drop-old"],
                  ["up", "--id", "1", "--port", "7700", "--broadcast",
-                  "239.1.2.3", "--ttl", "255"]):
+                  "239.1.2.3", "--ttl", "255"],
+                 ["up", "--id", "1", "--port", "7700", "--group",
+                  "239.1.2.3", "--ttl", "2"]):
         reaches_device(" ".join(args), ctl(*args))
 
 
@@ -339,7 +346,7 @@ def keys(tmp):
             "--key-file or --unsealed, not both")
     refused("up --key-file without --broadcast",
             ctl("up", "--key-file", good, "--id", "1", "--port", "7"),
-            "--id, --port and --broadcast are required")
+            "--id, --port and --broadcast (or --group) are required")
     reaches_device("key FILE (white space and upper case)", ctl("key", good))
     reaches_device("key --next FILE", ctl("key", "--next", good))
     reaches_device("up --key-file FILE", ctl(*UP, "--key-file", good))
@@ -445,6 +452,9 @@ def config(tmp):
              "unsealed = no\n")
     reaches_device("config: ttl = 2 with a group",
                    conf("ttl.conf", group + "ttl = 2\n"))
+    reaches_device("config: group = ADDR",
+                   conf("group.conf", "id = 3\nport = 7700\n"
+                        "group = 239.1.2.3\n"))
     refused("config: ttl = 0", conf("ttl0.conf", group + "ttl = 0\n"),
             "bad ttl '0': not from 1 to 255")
     refused("config: ttl = 2 with a broadcast address",

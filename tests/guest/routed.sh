@@ -148,7 +148,7 @@ group_up() {
 	local i=$1
 	shift
 	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i \
-		--cluster $HOST_CLUSTER --port $HOST_PORT --broadcast $GROUP \
+		--cluster $HOST_CLUSTER --port $HOST_PORT --group $GROUP \
 		--dev eth0 --pages 16 "$@"
 }
 

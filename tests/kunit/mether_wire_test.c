@@ -540,30 +540,43 @@ static void mether_wire_own_unopened(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mether_wire_frame(p, len, &limits), 0);
 }
 
-/* Another pair's proof is dropped unopened; this host's, and a HELLO, not. */
+/*
+ * Another pair's proof of this cluster is dropped unopened; this host's,
+ * another cluster's, and a plain HELLO are not. A proof is no HELLO to
+ * bystanders, so it never stands for one (mether_net_send()).
+ */
 static void mether_wire_elsewhere_proofs(struct kunit *test)
 {
 	struct mether_wire_header hdr = {
 		.type = METHER_MSG_HELLO,
 		.flags = METHER_WIRE_CHALLENGE,
+		.cluster = cpu_to_be32(CLUSTER),
 		.target = cpu_to_be32(SELF + 1),
 	};
 
-	KUNIT_EXPECT_TRUE(test, mether_wire_elsewhere(&hdr, SELF));
+	KUNIT_EXPECT_TRUE(test, mether_wire_elsewhere(&hdr, &limits));
+	KUNIT_EXPECT_TRUE(test, mether_wire_proof(hdr.type, hdr.flags));
 	hdr.flags = METHER_WIRE_ANSWER | METHER_WIRE_SEALED;
-	KUNIT_EXPECT_TRUE(test, mether_wire_elsewhere(&hdr, SELF));
+	KUNIT_EXPECT_TRUE(test, mether_wire_elsewhere(&hdr, &limits));
+	KUNIT_EXPECT_TRUE(test, mether_wire_proof(hdr.type, hdr.flags));
+	hdr.cluster = cpu_to_be32(CLUSTER + 1);
+	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, &limits));
+	hdr.cluster = cpu_to_be32(CLUSTER);
 	hdr.target = cpu_to_be32(SELF);
-	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, SELF));
+	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, &limits));
 	hdr.target = cpu_to_be32(SELF + 1);
 	hdr.flags = METHER_WIRE_SEALED;	/* a plain HELLO: liveness for all */
-	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, SELF));
+	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, &limits));
+	KUNIT_EXPECT_FALSE(test, mether_wire_proof(hdr.type, hdr.flags));
 	/* A handoff or ACK to another host is snooped and heard: kept. */
 	hdr.type = METHER_MSG_PAGE;
 	hdr.flags = METHER_WIRE_HANDOFF;
-	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, SELF));
+	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, &limits));
+	KUNIT_EXPECT_FALSE(test, mether_wire_proof(hdr.type, hdr.flags));
 	hdr.type = METHER_MSG_ACK;
 	hdr.flags = 0x01;
-	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, SELF));
+	KUNIT_EXPECT_FALSE(test, mether_wire_elsewhere(&hdr, &limits));
+	KUNIT_EXPECT_FALSE(test, mether_wire_proof(hdr.type, hdr.flags));
 }
 
 /*

@@ -4,7 +4,8 @@
  * namespace.
  *
  *	metherctl [-d DEVICE] status
- *	metherctl [-d DEVICE] up --id N --cluster N --port N --broadcast ADDR
+ *	metherctl [-d DEVICE] up --id N --cluster N --port N
+ *				 --broadcast ADDR | --group ADDR
  *				 [--addr ADDR] [--dev IFNAME] [--ttl N] [--pages N]
  *				 [--create] [--key-file FILE | --unsealed]
  *	metherctl [-d DEVICE] up --config FILE [OPTION...]
@@ -109,7 +110,8 @@ static void usage_text(FILE *f)
 {
 	fprintf(f,
 		"usage: metherctl [-d DEVICE] status\n"
-		"       metherctl [-d DEVICE] up --id N --cluster N --port N --broadcast ADDR\n"
+		"       metherctl [-d DEVICE] up --id N --cluster N --port N\n"
+		"                                --broadcast ADDR | --group ADDR\n"
 		"                                [--addr ADDR] [--dev IFNAME] [--ttl N] [--pages N]\n"
 		"                                [--create] [--key-file FILE | --unsealed]\n"
 		"       metherctl [-d DEVICE] up --config FILE [OPTION...]\n"
@@ -712,6 +714,7 @@ static const struct option up_options[] = {
 	{ "cluster", required_argument, NULL, 'c' },
 	{ "port", required_argument, NULL, 'p' },
 	{ "broadcast", required_argument, NULL, 'b' },
+	{ "group", required_argument, NULL, 'g' },
 	{ "addr", required_argument, NULL, 'a' },
 	{ "dev", required_argument, NULL, 'D' },
 	{ "ttl", required_argument, NULL, 't' },
@@ -839,7 +842,7 @@ static int cmd_up(int argc, char **argv)
 	struct mether_key key = { 0 };
 	const char *key_file = NULL;
 	struct operands none = { 0 };
-	int opt, fd, ret;
+	int opt, fd, ret, dest_kind = 0;
 
 	if (argc >= 3 && !strcmp(argv[1], "--config")) {
 		const char *path = argv[2];
@@ -862,7 +865,16 @@ static int cmd_up(int argc, char **argv)
 			up.port = htons(number(optarg, "port", 1, UINT16_MAX));
 			break;
 		case 'b':
-			up.broadcast = address(optarg, "broadcast address");
+		case 'g':
+			/* The command line overrides a file's, kind for kind. */
+			if (dest_kind && dest_kind != opt)
+				usage_error("up: --broadcast or --group, not both");
+			dest_kind = opt;
+			up.broadcast = address(optarg, opt == 'b' ?
+					       "broadcast address" : "group");
+			if (opt == 'g' && !IN_MULTICAST(ntohl(up.broadcast)))
+				usage_error("up: --group takes an IPv4 multicast address, not '%s'",
+					    optarg);
 			break;
 		case 'a':
 			up.addr = address(optarg, "address");
@@ -892,7 +904,7 @@ static int cmd_up(int argc, char **argv)
 	if (key_file && (up.flags & METHER_UP_UNSEALED))
 		usage_error("up: --key-file or --unsealed, not both");
 	if (!up.host_id || !up.port || !up.broadcast)
-		usage_error("up: --id, --port and --broadcast are required");
+		usage_error("up: --id, --port and --broadcast (or --group) are required");
 	if (up.ttl && (!IN_MULTICAST(ntohl(up.broadcast)) ||
 		       (ntohl(up.broadcast) & 0xffffff00) == 0xe0000000))
 		usage_error("up: --ttl is for a multicast group outside 224.0.0.0/24: no router forwards a broadcast or a link-local group");
