@@ -455,6 +455,15 @@ def config(tmp):
     reaches_device("config: group = ADDR",
                    conf("group.conf", "id = 3\nport = 7700\n"
                         "group = 239.1.2.3\n"))
+    path = os.path.join(tmp, "bcast.conf")
+    with open(path, "w") as f:
+        f.write("id = 3\nport = 7700\nbroadcast = 10.0.0.255\n")
+    reaches_device("config: --group on the command line overrides broadcast",
+                   ctl("up", "--config", path, "--group", "239.1.2.3"))
+    refused("config: broadcast and group in one file",
+            conf("both.conf", "id = 3\nport = 7700\nbroadcast = 10.0.0.255\n"
+                 "group = 239.1.2.3\n"),
+            "--broadcast or --group, not both")
     refused("config: ttl = 0", conf("ttl0.conf", group + "ttl = 0\n"),
             "bad ttl '0': not from 1 to 255")
     refused("config: ttl = 2 with a broadcast address",

@@ -842,7 +842,8 @@ static int cmd_up(int argc, char **argv)
 	struct mether_key key = { 0 };
 	const char *key_file = NULL;
 	struct operands none = { 0 };
-	int opt, fd, ret, dest_kind = 0;
+	int opt, fd, ret, file_words = 0;
+	int dest_kind = 0, dest_from_file = 0, here_from_file;
 
 	if (argc >= 3 && !strcmp(argv[1], "--config")) {
 		const char *path = argv[2];
@@ -850,7 +851,9 @@ static int cmd_up(int argc, char **argv)
 		/* Drop "--config FILE": the file's options go first. */
 		argv[2] = argv[0];
 		argv += 2;
+		file_words = -(argc - 2);
 		argc = read_config(path, argc - 2, &argv);
+		file_words += argc;
 	}
 	start_options();
 	while ((opt = next_option(argc, argv, up_options, &none)) != -1) {
@@ -866,10 +869,16 @@ static int cmd_up(int argc, char **argv)
 			break;
 		case 'b':
 		case 'g':
-			/* The command line overrides a file's, kind for kind. */
-			if (dest_kind && dest_kind != opt)
+			/*
+			 * The command line overrides a file's, of either
+			 * kind; given together, they are a mistake.
+			 */
+			here_from_file = optind - 1 <= file_words;
+			if (dest_kind && dest_kind != opt &&
+			    (!dest_from_file || here_from_file))
 				usage_error("up: --broadcast or --group, not both");
 			dest_kind = opt;
+			dest_from_file = here_from_file;
 			up.broadcast = address(optarg, opt == 'b' ?
 					       "broadcast address" : "group");
 			if (opt == 'g' && !IN_MULTICAST(ntohl(up.broadcast)))
