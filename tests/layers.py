@@ -20,17 +20,10 @@ import re
 import subprocess
 import sys
 
+from report import Report
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-failed = 0
-
-
-def report(name, why):
-    global failed
-    if why is None:
-        print(f"ok {name}")
-    else:
-        print(f"not ok {name}: {why}")
-        failed = 1
+report = Report("layers")
 
 
 def layer_order():
@@ -64,8 +57,8 @@ def main():
     objs = {os.path.basename(o)[:-2]: o
             for o in glob.glob(os.path.join(build, "mether_*.o"))
             if not o.endswith(".mod.o")}
-    report("layers: design.rst lists every file the module is built of",
-           None if set(order) == set(objs) else
+    report(set(order) == set(objs),
+           "design.rst lists every file the module is built of",
            f"listed only: {sorted(set(order) - set(objs))}, "
            f"built only: {sorted(set(objs) - set(order))}")
     owner = {}
@@ -82,9 +75,9 @@ def main():
             continue
         up = sorted(f"{sym} ({owner[sym]})" for sym in uses[name]
                     if sym in owner and rank[owner[sym]] > rank[name])
-        report(f"layers: {name}.c uses only the layers below it",
-               None if not up else "uses " + ", ".join(up))
-    return failed
+        report(not up, f"{name}.c uses only the layers below it",
+               "uses " + ", ".join(up))
+    return 1 if report.failed else 0
 
 
 if __name__ == "__main__":

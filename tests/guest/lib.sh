@@ -187,13 +187,17 @@ in_netns() {
 
 # host_up I [ARGS...]: bring host I of bridge_hosts up on its eth0 with
 # 16 pages, sealed with the test key, in the script's HOST_CLUSTER on
-# HOST_PORT.
+# HOST_PORT. A caller may set HOST_TO (default "--broadcast
+# 10.88.0.255": where pages go) and HOST_DEV (default eth0), local to
+# itself.
 host_up() {
 	local i=$1
 	shift
+	# shellcheck disable=SC2086 # HOST_TO is an option and its value
 	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i \
 		--cluster $HOST_CLUSTER --port $HOST_PORT \
-		--broadcast 10.88.0.255 --dev eth0 --pages 16 "$@"
+		${HOST_TO:---broadcast 10.88.0.255} --dev ${HOST_DEV:-eth0} \
+		--pages 16 "$@"
 }
 
 # host_stat I NAME: statistic NAME of host I (metherctl stats).

@@ -88,11 +88,8 @@ overlay() {
 
 # overlay_up I [ARGS...]: host I up on the overlay's broadcast address.
 overlay_up() {
-	local i=$1
-	shift
-	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i \
-		--cluster $HOST_CLUSTER --port $HOST_PORT \
-		--broadcast 10.90.0.255 --dev vx0 --pages 16 "$@"
+	local HOST_TO="--broadcast 10.90.0.255" HOST_DEV=vx0
+	host_up "$@"
 }
 
 # stop_router: smcrouted ends (it is this shell's child: waited for).
@@ -145,11 +142,8 @@ start_router() {
 
 # group_up I [ARGS...]: host I up on the group, on its eth0.
 group_up() {
-	local i=$1
-	shift
-	in_host $i metherctl up --key-file $CLUSTER_KEY --id $i \
-		--cluster $HOST_CLUSTER --port $HOST_PORT --group $GROUP \
-		--dev eth0 --pages 16 "$@"
+	local HOST_TO="--group $GROUP"
+	host_up "$@"
 }
 
 # hears I J: host I has heard host J.
