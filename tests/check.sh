@@ -107,8 +107,16 @@ has_kunit() {
 	objdump -h "$1" | grep -q '[.]kunit_test_suites'
 }
 
-msg "preparing kernels (the debug kernel is built once and cached)"
-DEBUG_TREE=$(bash tests/vm/build-debug-kernel.sh) || die "debug kernel build failed"
+# The debug kernel is built once and cached. A cold build takes about a
+# quarter of an hour, so it runs in the background from here: the checks
+# that need only its sources (checkpatch, kunit.py, the uapi scripts)
+# and the stock kernel's guests run meanwhile, and the debug kernel is
+# waited for only where its build is needed.
+msg "preparing kernels (the debug kernel builds in the background if not cached)"
+DEBUG_TREE=$(bash tests/vm/build-debug-kernel.sh --unpack) ||
+	die "debug kernel: unpacking failed"
+bash tests/vm/build-debug-kernel.sh >/dev/null 2>"$OUT/debug-kernel.log" &
+debug_kernel_pid=$!
 STOCK=$(bash tests/vm/stock-kernel.sh) || die "stock kernel preparation failed"
 
 # checked NAME CMD...: CMD prints ok / not ok lines of its own; they join
@@ -130,8 +138,8 @@ msg "harness self-test: KTAP verdicts and the console scan on known logs"
 checked "harness self-test" \
 	"$PYTHON" tests/vm/selftest "$DEBUG_TREE/tools/testing/kunit/kunit.py"
 
-# spin takes about a minute of one core: it runs beside the builds below
-# (which use the other), and its results join the rest after them.
+# spin takes about a minute of one core: it runs beside the checks below,
+# and its results join the rest after them.
 msg "the handoff protocol's model, checked with spin, in the background"
 tests/model/check.sh >"$OUT/model.log" 2>&1 &
 model_pid=$!
@@ -154,32 +162,14 @@ for page in Documentation/man/*.[0-9]; do
 done
 checked "man: links and coverage" tests/man.sh
 
-msg "static checks: checkpatch --strict, sparse"
+msg "static checks: checkpatch --strict"
 # shellcheck disable=SC2086
 check_clean "checkpatch --strict: module sources clean" "$OUT/checkpatch.log" \
 	"$DEBUG_TREE/scripts/checkpatch.pl" --strict --no-tree --terse \
 	--show-types -f $KERNEL_SOURCES
 
-msg "building mether.ko against both kernels with W=1"
+msg "building mether.ko against Debian's kernel with W=1"
 build_module stock "$STOCK/kdir"
-# What DKMS builds on a kernel with KUnit: no suites unless asked.
-build_module plain "$DEBUG_TREE"
-checked "layers: no file of the module calls one above it" \
-	"$PYTHON" tests/layers.py "$BUILD/plain"
-if ! has_kunit "$BUILD/plain/mether.ko"; then
-	record ok "build: a plain build on a KUnit kernel carries no suites"
-else
-	record "not ok" "build: a plain build on a KUnit kernel carries no suites"
-fi
-build_module debug "$DEBUG_TREE" METHER_KUNIT=y
-if has_kunit "$BUILD/debug/mether.ko"; then
-	record ok "build: METHER_KUNIT=y carries the suites"
-else
-	record "not ok" "build: METHER_KUNIT=y carries the suites"
-fi
-# The debug build is up to date, so this runs sparse alone on every file.
-check_clean "sparse (C=2): module sources clean" "$OUT/sparse.log" \
-	make -C "$DEBUG_TREE" M="$BUILD/debug" C=2 METHER_KUNIT=y modules
 
 msg "building userspace"
 check_clean "build: userspace, -Wall -Wextra -Werror" "$OUT/userspace.log" \
@@ -257,9 +247,7 @@ else
 fi
 
 # guest_run NAME ARGS...: boot guests with run-guests ARGS, logs in
-# $OUT/NAME; their results join the suite's. A runner that failed
-# without naming a failed check (it could not boot, or crashed) must
-# still fail the suite.
+# $OUT/NAME; their results join the suite's as they come.
 guest_run() {
 	local name=$1 status
 	shift
@@ -267,11 +255,125 @@ guest_run() {
 	TAP_STDERR=1 tap_run "$OUT/$name.txt" \
 		tests/vm/run-guests --out "$OUT/$name" "$@"
 	status=$?
-	cat "$OUT/$name.txt" >>"$RESULTS"
-	if [ "$status" -ne 0 ] && ! grep -q '^not ok ' "$OUT/$name.txt"; then
-		record "not ok" "$name run: runner failed (status $status)"
+	guest_record "$name" "$status"
+}
+
+# guest_run_quietly NAME ARGS...: guest_run for a run in the background:
+# its results wait in $OUT/NAME.txt (its progress in $OUT/NAME.log) for
+# guest_collect NAME.
+guest_run_quietly() {
+	local name=$1
+	shift
+	tests/vm/run-guests --out "$OUT/$name" "$@" \
+		>"$OUT/$name.txt" 2>"$OUT/$name.log"
+	echo $? >"$OUT/$name.status"
+}
+
+guest_collect() { # guest_collect NAME: a quiet run's results join the suite's
+	local name=$1 line
+	while IFS= read -r line; do
+		tap "$line"
+	done <"$OUT/$name.txt"
+	guest_record "$name" "$(cat "$OUT/$name.status" 2>/dev/null || echo 255)"
+}
+
+# guest_record NAME STATUS: a runner that failed without naming a failed
+# check (it could not boot, or crashed) must still fail the suite.
+guest_record() {
+	cat "$OUT/$1.txt" >>"$RESULTS"
+	if [ "$2" -ne 0 ] && ! grep -q '^not ok ' "$OUT/$1.txt"; then
+		record "not ok" "$1 run: runner failed (status $2)" \
+			"$([ -f "$OUT/$1.log" ] && echo "$OUT/$1.log")"
 	fi
 }
+
+# Debian's kernel: fast where a test needs many hosts, the only one with
+# user namespaces, and with process_vm_writev(). Its guests need nothing
+# of the debug kernel, so they run (one at a time) while it builds.
+stock_lane() {
+	guest_run_quietly stock --kernel "$STOCK/vmlinuz" \
+		--modules-root "$STOCK/root" \
+		--modules-list "$STOCK/modules.list" \
+		--module "$BUILD/stock/mether.ko" \
+		--bin userspace/tools/metherctl \
+		--bin userspace/tools/mether-follow --host-bin /sbin/ip \
+		--bin userspace/tools/mether-count \
+		--host-bin /usr/sbin/smcrouted --host-bin /sbin/bridge \
+		--bin userspace/tests/mether-userns-test \
+		--bin userspace/tests/mether-poke \
+		--guests 1 --timeout 900 --test-timeout 600 \
+		tests/guest/snoopers.sh tests/guest/userns.sh \
+		tests/guest/consistent.sh tests/guest/compat.sh \
+		tests/guest/routed.sh
+
+	# The packages on the stock kernel: dpkg, DKMS, a count, purge.
+	if [ ${#DEBS[@]} -eq 4 ] && (cd "$BUILD/deb" && rm -f udev_*.deb &&
+	    apt-get download -q udev >>"$OUT/deb.log" 2>&1); then
+		guest_run_quietly package --kernel "$STOCK/vmlinuz" \
+			--modules-root "$STOCK/root" \
+			--modules-list "$STOCK/modules.list" \
+			--module "$BUILD/stock/mether.ko" \
+			"${DEBS[@]/#/--bin=}" \
+			--bin "$(ls "$BUILD"/deb/udev_*.deb)" --bin README.md \
+			--share /:hostroot --mem 1024 --smp "$(nproc)" \
+			--guests 1 --timeout 1800 --test-timeout 1500 \
+			tests/guest/package.sh
+	else
+		{
+			echo "not ok package run: no packages to install, or no udev"
+			sed 's/^/#   /' "$OUT/deb.log" | tail -20
+		} >"$OUT/package.txt"
+		echo 0 >"$OUT/package.status"
+	fi
+}
+
+stock_lane_pid=
+if [ "$QUICK" = 1 ]; then
+	:
+elif [ -f "$BUILD/stock/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
+	msg "tests on the stock kernel, then its packages (DKMS), in the background"
+	stock_lane &
+	stock_lane_pid=$!
+else
+	record "not ok" "stock guest tests: nothing to boot (build failed)"
+fi
+
+msg "waiting for the debug kernel (its progress: $OUT/debug-kernel.log)"
+# No module of an earlier run may stand in for one this run failed to build.
+rm -rf "$BUILD/plain" "$BUILD/debug"
+if wait "$debug_kernel_pid"; then
+	msg "building mether.ko against the debug kernel with W=1, sparse"
+	# What DKMS builds on a kernel with KUnit: no suites unless asked.
+	build_module plain "$DEBUG_TREE"
+	checked "layers: no file of the module calls one above it" \
+		"$PYTHON" tests/layers.py "$BUILD/plain"
+	if ! has_kunit "$BUILD/plain/mether.ko"; then
+		record ok "build: a plain build on a KUnit kernel carries no suites"
+	else
+		record "not ok" "build: a plain build on a KUnit kernel carries no suites"
+	fi
+	build_module debug "$DEBUG_TREE" METHER_KUNIT=y
+	if has_kunit "$BUILD/debug/mether.ko"; then
+		record ok "build: METHER_KUNIT=y carries the suites"
+	else
+		record "not ok" "build: METHER_KUNIT=y carries the suites"
+	fi
+	# The debug build is up to date, so this runs sparse alone on
+	# every file.
+	check_clean "sparse (C=2): module sources clean" "$OUT/sparse.log" \
+		make -C "$DEBUG_TREE" M="$BUILD/debug" C=2 METHER_KUNIT=y modules
+else
+	record "not ok" "debug kernel: build" "$OUT/debug-kernel.log"
+fi
+
+if [ -n "$stock_lane_pid" ]; then
+	# Guests that share the two cores with more guests than that run
+	# slowly enough to time out: the debug guests wait for these.
+	msg "the stock kernel's guests: waiting for them to finish"
+	wait "$stock_lane_pid"
+	guest_collect stock
+	guest_collect package
+fi
 
 # A script of one guest returns at once on the other: guest 0's last
 # ones run beside guest 1's migrations in hosts.sh, cleanup.sh, late.sh
@@ -291,7 +393,7 @@ if [ "$QUICK" = 1 ]; then
 	msg "check-quick: no guests (make check runs them)"
 elif [ -f "$BUILD/debug/mether.ko" ] && [ -f "$BUILD/plain/mether.ko" ] &&
      [ -x userspace/tools/metherctl ]; then
-	msg "guest tests: 2 debug-kernel guests (KASAN, lockdep, kmemleak; about 9 minutes)"
+	msg "guest tests: 2 debug-kernel guests (KASAN, lockdep, kmemleak; about half an hour)"
 	guest_run guests "${DEBUG_GUESTS[@]}" \
 		--kunit-module "$BUILD/debug/mether.ko" \
 		--kunit-py "$DEBUG_TREE/tools/testing/kunit/kunit.py" \
@@ -317,41 +419,6 @@ elif [ -f "$BUILD/debug/mether.ko" ] && [ -f "$BUILD/plain/mether.ko" ] &&
 		--host-bin /sbin/tc --host-bin /sbin/ip \
 		--host-script tests/host/soak-kill.py --killed 3 \
 		--guests 4 --timeout 1800 --test-timeout 1500 tests/guest/soak.sh
-
-	# Debian's kernel: fast where a test needs many hosts, the only
-	# one with user namespaces, and with process_vm_writev().
-	msg "tests on the stock kernel (about two minutes)"
-	guest_run stock --kernel "$STOCK/vmlinuz" \
-		--modules-root "$STOCK/root" \
-		--modules-list "$STOCK/modules.list" \
-		--module "$BUILD/stock/mether.ko" \
-		--bin userspace/tools/metherctl \
-		--bin userspace/tools/mether-follow --host-bin /sbin/ip \
-		--bin userspace/tools/mether-count \
-		--host-bin /usr/sbin/smcrouted --host-bin /sbin/bridge \
-		--bin userspace/tests/mether-userns-test \
-		--bin userspace/tests/mether-poke \
-		--guests 1 --timeout 900 --test-timeout 600 \
-		tests/guest/snoopers.sh tests/guest/userns.sh \
-		tests/guest/consistent.sh tests/guest/compat.sh \
-		tests/guest/routed.sh
-
-	msg "the Debian packages on the stock kernel: dpkg, DKMS, a count, purge"
-	if [ ${#DEBS[@]} -eq 4 ] && (cd "$BUILD/deb" && rm -f udev_*.deb &&
-	    apt-get download -q udev >>"$OUT/deb.log" 2>&1); then
-		guest_run package --kernel "$STOCK/vmlinuz" \
-			--modules-root "$STOCK/root" \
-			--modules-list "$STOCK/modules.list" \
-			--module "$BUILD/stock/mether.ko" \
-			"${DEBS[@]/#/--bin=}" \
-			--bin "$(ls "$BUILD"/deb/udev_*.deb)" --bin README.md \
-			--share /:hostroot --mem 1024 --smp "$(nproc)" \
-			--guests 1 --timeout 1800 --test-timeout 1500 \
-			tests/guest/package.sh
-	else
-		record "not ok" "package run: no packages to install, or no udev" \
-			"$OUT/deb.log"
-	fi
 else
 	record "not ok" "guest tests: nothing to boot (build failed)"
 fi
