@@ -445,9 +445,9 @@ def config(tmp):
     reaches_device("config: a 300-byte line is one line",
                    conf("long.conf", good + "#" + "x" * 300 + "\n" +
                         "pages = 1" + " " * 300 + "\n"))
-    refused("config: a long value is refused whole, not cut",
+    refused("config: a long value is refused whole, not cut, with its line",
             conf("longdev.conf", good + "dev = " + "d" * 300 + "\n"),
-            "no interface '" + "d" * 300 + "'")
+            "longdev.conf:8: up: no interface '" + "d" * 300 + "'")
     group = ("id = 3\nport = 7700\nbroadcast = 239.1.2.3\n"
              "unsealed = no\n")
     reaches_device("config: ttl = 2 with a group",
@@ -463,9 +463,16 @@ def config(tmp):
     refused("config: broadcast and group in one file",
             conf("both.conf", "id = 3\nport = 7700\nbroadcast = 10.0.0.255\n"
                  "group = 239.1.2.3\n"),
-            "--broadcast or --group, not both")
-    refused("config: ttl = 0", conf("ttl0.conf", group + "ttl = 0\n"),
-            "bad ttl '0': not from 1 to 255")
+            "both.conf:4: up: --broadcast or --group, not both")
+    refused("config: ttl = 0, with its file and line",
+            conf("ttl0.conf", group + "ttl = 0\n"),
+            "ttl0.conf:5: bad ttl '0': not from 1 to 255")
+    refused("config: a bad address, with its file and line",
+            conf("badaddr.conf", "id = 3\n\ngroup = 10.x\n"),
+            "badaddr.conf:3: bad group '10.x': not an IPv4 address")
+    refused("config: a value the command line gives wrong is not the file's",
+            conf("good3.conf", good) + ["--port", "70000"],
+            "metherctl: bad port '70000'")
     refused("config: ttl = 2 with a broadcast address",
             conf("ttlb.conf", good + "ttl = 2\n"),
             "--ttl is for a multicast group")

@@ -76,6 +76,11 @@
 #include "tool_number.h"
 
 static const char *device = "/dev/mether";
+/*
+ * Who a usage error is from: "metherctl", or "metherctl: FILE:LINE"
+ * while a config file's setting is read (set_origin()).
+ */
+static const char *who = "metherctl";
 
 static const char *const packet_names[METHER_PACKET_TYPES] = {
 	NULL, "page", "request", "ack", "hello", "reclaim", "offer", "grant",
@@ -137,7 +142,7 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("metherctl: ", stderr);
+	fprintf(stderr, "%s: ", who);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -179,7 +184,7 @@ static int open_device(void)
 static unsigned long long number(const char *s, const char *what,
 				 unsigned long long min, unsigned long long max)
 {
-	return tool_range("metherctl", s, what, min, max);
+	return tool_range(who, s, what, min, max);
 }
 
 /* The most pages a space can have here (its kernel's page size). */
@@ -739,6 +744,26 @@ config_error(const char *path, int lineno, const char *fmt, ...)
 	exit(2);
 }
 
+/*
+ * The config file read_config() read, and the line each of its words
+ * came from (by index in the argv it made).
+ */
+static const char *config_path;
+static int *config_lines;
+
+/* The word at @index of up's argv: a mistake in it names its origin. */
+static void set_origin(int index, int file_words)
+{
+	static char origin[PATH_MAX + 32];
+
+	who = "metherctl";
+	if (index < 1 || index > file_words)
+		return;
+	snprintf(origin, sizeof(origin), "metherctl: %s:%d", config_path,
+		 config_lines[index]);
+	who = origin;
+}
+
 /* The index of @name in up_options, or the error of its line. */
 static unsigned int config_name(const char *path, int lineno,
 				const char *name)
@@ -762,6 +787,7 @@ static unsigned int config_name(const char *path, int lineno,
 static int read_config(const char *path, int argc, char ***argv)
 {
 	char **words = calloc(argc + 2 * UP_OPTIONS + 1, sizeof(*words));
+	int *lines = calloc(argc + 2 * UP_OPTIONS + 1, sizeof(*lines));
 	int seen[UP_OPTIONS] = { 0 };
 	char *line = NULL, *name, *value, *end, *option;
 	FILE *f = fopen(path, "r");
@@ -769,7 +795,7 @@ static int read_config(const char *path, int argc, char ***argv)
 	unsigned int which;
 	size_t size = 0;
 
-	if (!f || !words) {
+	if (!f || !words || !lines) {
 		fprintf(stderr, "metherctl: %s: %s\n", path, strerror(errno));
 		exit(1);
 	}
@@ -803,9 +829,12 @@ static int read_config(const char *path, int argc, char ***argv)
 			exit(1);
 		sprintf(option, "--%s", name);
 		if (up_options[which].has_arg != no_argument) {
+			lines[n] = lineno;
 			words[n++] = option;
+			lines[n] = lineno;
 			words[n++] = strdup(value);
 		} else if (!strcmp(value, "yes")) {
+			lines[n] = lineno;
 			words[n++] = option;
 		} else if (strcmp(value, "no")) {
 			config_error(path, lineno, "%s is yes or no", name);
@@ -816,6 +845,8 @@ static int read_config(const char *path, int argc, char ***argv)
 	for (i = 1; i < argc; i++)
 		words[n++] = (*argv)[i];
 	*argv = words;
+	config_path = path;
+	config_lines = lines;
 	return n;
 }
 
@@ -857,6 +888,8 @@ static int cmd_up(int argc, char **argv)
 	}
 	start_options();
 	while ((opt = next_option(argc, argv, up_options, &none)) != -1) {
+		/* optind is past the option's last word. */
+		set_origin(optind - 1, file_words);
 		switch (opt) {
 		case 'i':
 			up.host_id = number(optarg, "host id", 1, UINT32_MAX);
@@ -910,6 +943,8 @@ static int cmd_up(int argc, char **argv)
 			break;
 		}
 	}
+	/* What is left concerns the options together, not a line. */
+	who = "metherctl";
 	if (key_file && (up.flags & METHER_UP_UNSEALED))
 		usage_error("up: --key-file or --unsealed, not both");
 	if (!up.host_id || !up.port || !up.broadcast)
