@@ -175,22 +175,6 @@ msg "building userspace"
 check_clean "build: userspace, -Wall -Wextra -Werror" "$OUT/userspace.log" \
 	make -s -C userspace
 
-msg "the tools' argument handling, on the host (no module, a few seconds)"
-checked "tools: usage errors, numbers and keys" "$PYTHON" tests/tools.py
-
-msg "the user API and the library: header tests, C++, c99 (seconds)"
-checked "api-build: uapi header, library, tree" \
-	tests/api-build.sh "$DEBUG_TREE"
-
-msg "make install and uninstall, staged in a copy of the tree (seconds)"
-checked "install: make install, uninstall" tests/install.sh
-
-msg "the handoff protocol's model: spin's results (started above)"
-wait "$model_pid"
-model_status=$?
-checked "model check" sh -c 'cat "$1"; exit "$2"' model "$OUT/model.log" \
-	"$model_status"
-
 msg "the Debian packages: make deb (debhelper, dh-dkms), lintian (about a minute)"
 # DEBS: the four packages, for the package run.
 DEBS=()
@@ -337,6 +321,23 @@ elif [ -f "$BUILD/stock/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
 else
 	record "not ok" "stock guest tests: nothing to boot (build failed)"
 fi
+
+# The host-side checks run beside the stock guests.
+msg "the tools' argument handling, on the host (no module, a few seconds)"
+checked "tools: usage errors, numbers and keys" "$PYTHON" tests/tools.py
+
+msg "the user API and the library: header tests, C++, c99 (seconds)"
+checked "api-build: uapi header, library, tree" \
+	tests/api-build.sh "$DEBUG_TREE"
+
+msg "make install and uninstall, staged in a copy of the tree (seconds)"
+checked "install: make install, uninstall" tests/install.sh
+
+msg "the handoff protocol's model: spin's results (started above)"
+wait "$model_pid"
+model_status=$?
+checked "model check" sh -c 'cat "$1"; exit "$2"' model "$OUT/model.log" \
+	"$model_status"
 
 msg "waiting for the debug kernel (its progress: $OUT/debug-kernel.log)"
 # No module of an earlier run may stand in for one this run failed to build.
