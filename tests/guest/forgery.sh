@@ -4,9 +4,11 @@
 # be dropped and counted by reason, no page may change, and the count
 # must still come out exact. One good packet, sealed with the cluster's
 # key by the host script, must be taken: the refusals are not an
-# artefact of a wrong seal.
+# artefact of a wrong seal. Last, while both hosts are idle, the host
+# script keeps host 1 proving its epoch to a made-up host: host 2 must
+# still hear host 1 (its proofs do not stand for its HELLOs).
 . /mether/tests/lib.sh
-plan 18
+plan 20
 
 N=3000
 HOST=10.77.0.254
@@ -80,6 +82,9 @@ memory() { # slab and available memory, kB
 drops >/tmp/before
 set -- $(memory)
 slab_before=$1 avail_before=$2
+# The flood starts once guest 0 says so: not before the other guest has
+# read its counters (it lasts under a second).
+barrier flood-before || not_ok "forgery: barrier flood-before"
 mether-count -p final -n 2000 -i $METHER_ID -b 22 >/tmp/count 2>&1 &
 counter=$!
 [ "$METHER_ID" = 0 ] && publish flood-ready </dev/null
@@ -118,5 +123,28 @@ diag "$(paste /tmp/before /tmp/after)"
 diag "$(metherctl stats | head -12)"
 publish flood-checked </dev/null
 barrier flood-done-all || not_ok "forgery: barrier flood-done-all"
+
+# The proofs (tests/host/forgery.py proofs()): idle, each host must hear
+# the other all along, looked at once a second while the host script
+# keeps host 1 answering (it says HELLO again as soon as that stops).
+publish proofs-ready </dev/null
+other=$((2 - METHER_ID))
+: >/tmp/hosts
+tries=0
+until barrier_seen $HOST proofs-done; do
+	tries=$((tries + 1))
+	[ $tries -lt 600 ] || break
+	metherctl hosts --machine | grep "^$other " >>/tmp/hosts
+	sleep 1
+done
+check "forgery: the host script challenged host 1" barrier_seen $HOST proofs-done
+diag "$(cat /tmp/hosts)"
+# The longest quiet seen, or 99999 when it was ever silent (or unseen).
+quiet=$(awk '$2 != "alive" { silent = 1 } $3 > q { q = $3 }
+	END { print (silent || !NR) ? 99999 : q + 0 }' /tmp/hosts)
+check "forgery: host $other was heard here all along, quiet at most $quiet ms (the host timeout is 5 s)" \
+	[ "$quiet" -lt 5000 ]
+publish proofs-checked </dev/null
+barrier proofs-done-all || not_ok "forgery: barrier proofs-done-all"
 check "forgery: down" metherctl down
 check "forgery: mether.ko unloads" rmmod mether

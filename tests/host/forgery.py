@@ -7,7 +7,8 @@ foreign key. It also sends one good packet, sealed with the cluster's
 key by tests/host/metherwire.py, so that the refusals cannot be an
 artefact of a wrong seal. What it sent, by the drop reason each must
 earn, is served to the guests as /forge-counts; then /forge-done. Then
-it floods them (see flood()) while they count once more.
+it floods them (see flood()) while they count once more, and keeps host
+1 busy proving its epoch while both are idle (see proofs()).
 
 Prints "ok NAME" / "not ok NAME" lines for run-guests.
 """
@@ -35,6 +36,10 @@ FLOOD = 20000
 # names it as sender before opening it (as "own"), never as a forgery.
 FORGER = 20
 COUNT_PAGES = {20, 21}          # mether-count -b 20, two participants
+# proofs(): a made-up host CHALLENGEs host 1 every PROOF_GAP seconds for
+# PROOF_SECONDS, over two of the guests' host timeouts (5 s).
+PROVER, PROOF_GAP, PROOF_SECONDS = 30, 0.2, 12.0
+HELLO_PERIOD = 1.25             # an idle host's: a quarter of 5 s
 DISSECTOR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                          "../../tools/wireshark/mether.lua")
 
@@ -241,6 +246,80 @@ def flood(served, key, rng, guests, epoch, first):
           f"requests from host {asker}", flush=True)
     if not wait_reached(range(guests), "flood-checked", 600):
         report(False, "the guests never checked the flood")
+        return 1
+    return proofs(served, key, rng, guests)
+
+
+def epoch_of(sock, host, seconds):
+    """The epoch of @host, read from its next packet; None if it sends
+    none within @seconds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            h = wire.parse(sock.recv(65536))
+        except socket.timeout:
+            continue
+        if h and h["sender"] == host and h["cluster"] == CLUSTER:
+            return h["epoch"]
+    return None
+
+
+def proofs(served, key, rng, guests):
+    """While both guests are idle, CHALLENGE host 1 from a host nobody
+    runs (PROVER), as a host coming up would, faster than host 1 says
+    HELLO. Host 1 answers each, and challenges PROVER back: every packet
+    it sends is a proof, which the other hosts drop unopened
+    (mether_wire_elsewhere()). Such a packet once counted as host 1
+    being heard: it said HELLO no more, and host 2 took it for gone. Its
+    plain HELLOs must go on at their period (and the guests, looking
+    once a second, must never find the other quiet for a host
+    timeout)."""
+    if not wait_reached(range(guests), "proofs-ready", 600):
+        report(False, "the guests never got ready for the proofs")
+        return 1
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    sock.bind(("", PORT))
+    sock.settimeout(0.05)
+    target_epoch = epoch_of(sock, 1, 4 * HELLO_PERIOD)
+    report(target_epoch is not None, "proofs: host 1's epoch, from a packet")
+    if target_epoch is None:
+        return 1
+    epoch, sent, kinds = time.time_ns(), 0, {}
+    start = time.monotonic()
+    next_at = start
+    while time.monotonic() < start + PROOF_SECONDS:
+        if time.monotonic() >= next_at:
+            sent += 1
+            hdr = wire.header(type=wire.HELLO, flags=wire.CHALLENGE,
+                              cluster=CLUSTER, sender=PROVER, target=1,
+                              target_epoch=target_epoch,
+                              page_version=rng.randrange(1, 1 << 63),
+                              seal=wire.SEAL_XCHACHA, epoch=epoch,
+                              counter=sent)
+            sock.sendto(wire.seal(key, hdr, b""), (BCAST, PORT))
+            next_at += PROOF_GAP
+        try:
+            h = wire.parse(sock.recv(65536))
+        except socket.timeout:
+            continue
+        if h and h["sender"] == 1 and h["cluster"] == CLUSTER:
+            kind = (h["type"], h["flags"] & (wire.CHALLENGE | wire.ANSWER))
+            kinds[kind] = kinds.get(kind, 0) + 1
+    sock.close()
+    answers = kinds.get((wire.HELLO, wire.ANSWER), 0)
+    hellos = kinds.get((wire.HELLO, 0), 0)
+    print(f"# proofs: {sent} CHALLENGEs sent in {PROOF_SECONDS:.0f} s; "
+          f"host 1 sent (type, flags): {kinds}", flush=True)
+    report(answers >= sent // 2,
+           f"proofs: host 1 answered {answers} of {sent} CHALLENGEs")
+    # One every HELLO_PERIOD; half of them is a loaded guest's share.
+    report(hellos >= PROOF_SECONDS / HELLO_PERIOD / 2,
+           f"proofs: host 1 said HELLO {hellos} times while it answered")
+    open(os.path.join(served, "proofs-done"), "w").close()
+    if not wait_reached(range(guests), "proofs-checked", 600):
+        report(False, "the guests never checked the proofs")
         return 1
     return 0
 
