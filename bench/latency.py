@@ -14,7 +14,8 @@ under the same label are replaced):
   - the untraced runs' microseconds and context switches (of both
     processes, voluntary or not) per increment: the final protocol
     (sealed) on the broadcast address and on a multicast group
-    (final-multicast), a user-space UDP ping-pong, and the same through a
+    (final-multicast), unsealed on the broadcast address
+    (final-unsealed), a user-space UDP ping-pong, and the same through a
     WireGuard tunnel (the authenticated alternative); median and range,
     and their ratios run by run (each run's counts back to back in the
     same boot).
@@ -36,6 +37,16 @@ The stages, for one increment on one host, in the order they happen
   away            from the device sending it until the other host's
                   answer reaches the stack: two wire crossings and the
                   other host's whole turn
+
+The same for a traced turn of the UDP ping-pong (udp_ rows), where each
+has a counterpart of the same work:
+  stack_to_wakeup   the answer reaches the stack until the program is
+                    woken in recv (Mether: stack_to_open and
+                    open_to_wakeup)
+  wakeup_to_return  until recv returns (wakeup_to_run, run_to_mapped)
+  return_to_send    until it calls send (mapped_to_send)
+  send_to_wire      until the device sends it
+  send_to_return    until send returns
 """
 import argparse
 import collections
@@ -52,25 +63,27 @@ FIELDS = ["label", "host", "what", "median_us", "min_us", "max_us", "n"]
 
 
 def read(paths):
-    """-> (events per host, bench lines): events are (seconds, task,
-    name, fields) in trace order."""
-    events, bench = {}, []
+    """-> (Mether's events per host, the UDP ping-pong's events per host,
+    bench lines): events are (seconds, task, name, fields) in trace
+    order."""
+    events, udp_events, bench = {}, {}, []
     for host, path in enumerate(paths):
         evs = events.setdefault(host, [])
+        udp = udp_events.setdefault(host, [])
         with open(path, errors="replace") as f:
             for line in f:
-                if line.startswith("latev "):
+                if line.startswith(("latev ", "latudp ")):
                     parts = line.split(None, 4)
                     if len(parts) < 4:
                         continue
                     fields = dict(re.findall(r"(\w+)=(\S+)",
                                              parts[4] if len(parts) > 4
                                              else ""))
-                    evs.append((float(parts[1]), parts[2], parts[3],
-                                fields))
+                    (evs if parts[0] == "latev" else udp).append(
+                        (float(parts[1]), parts[2], parts[3], fields))
                 elif line.startswith("bench "):
                     bench.append(dict(re.findall(r"(\w+)=(\S+)", line)))
-    return events, bench
+    return events, udp_events, bench
 
 
 def is_page(ev, name, kind=None):
@@ -138,6 +151,48 @@ def increments(evs):
         }
 
 
+def udp_increments(evs):
+    """Yield a dict of UDP stage -> microseconds for each turn of the
+    ping-pong whose events were all seen (the answer arrived while the
+    program slept in recv, so it was woken)."""
+    def mine(e, name):
+        return e[2] == name and e[1].startswith("mether-pingpon")
+
+    sends = [i for i, e in enumerate(evs) if mine(e, "sys_enter_sendto")]
+    for prev, t5 in zip(sends, sends[1:]):
+        marks = {}
+        for j in range(t5 - 1, prev, -1):
+            e = evs[j]
+            if "t3" not in marks and mine(e, "sys_exit_recvfrom"):
+                marks["t3"] = j
+            elif "t3" in marks and "t2" not in marks and \
+                    e[2] == "sched_wakeup" and \
+                    e[3].get("comm") == "mether-pingpong":
+                marks["t2"] = j
+            elif "t2" in marks and e[2] == "netif_receive_skb":
+                marks["t0"] = j
+                break
+        t6 = next((j for j in range(t5 + 1, len(evs))
+                   if evs[j][2] == "net_dev_xmit"), None)
+        t7 = next((j for j in range(t5 + 1, len(evs))
+                   if mine(evs[j], "sys_exit_sendto")), None)
+        if len(marks) < 3 or t6 is None or t7 is None:
+            continue
+        at = {k: evs[j][0] * 1e6 for k, j in marks.items()}
+        at5 = evs[t5][0] * 1e6
+        yield {
+            "stack_to_wakeup": at["t2"] - at["t0"],
+            "wakeup_to_return": at["t3"] - at["t2"],
+            "return_to_send": at5 - at["t3"],
+            "send_to_wire": evs[t6][0] * 1e6 - at5,
+            "send_to_return": evs[t7][0] * 1e6 - at5,
+        }
+
+
+UDP_STAGES = ["stack_to_wakeup", "wakeup_to_return", "return_to_send",
+              "send_to_wire", "send_to_return"]
+
+
 def spread(values):
     return statistics.median(values), min(values), max(values)
 
@@ -149,7 +204,7 @@ def main():
     ap.add_argument("--out", default="bench/results")
     args = ap.parse_args()
 
-    events, bench = read(args.logs)
+    events, udp_events, bench = read(args.logs)
     rows = []
     for host, evs in sorted(events.items()):
         incs = list(increments(evs))
@@ -168,11 +223,20 @@ def main():
         empty = [e for e in waits if e[3].get("arrived") == "0"]
         rows.append([args.label, host, "waits_without_arrival", len(empty),
                      "", "", len(waits)])
+    # The same stages of a UDP ping-pong's turn, where it has them.
+    for host, evs in sorted(udp_events.items()):
+        incs = list(udp_increments(evs))
+        if not incs:
+            continue
+        for stage in UDP_STAGES:
+            med, lo, hi = spread([i[stage] for i in incs])
+            rows.append([args.label, host, f"udp_{stage}", round(med, 1),
+                         round(lo, 1), round(hi, 1), len(incs)])
     # The untraced runs: the slower host's time per increment, per run,
     # over the span both programs time alike ("seconds" over "timed").
     per_inc = {}
-    for proto in ("final", "final-multicast", "udp-pingpong",
-                  "udp-wireguard"):
+    for proto in ("final", "final-multicast", "final-unsealed",
+                  "udp-pingpong", "udp-wireguard"):
         per_run, cs = {}, {}
         for b in bench:
             if b.get("protocol") == proto and b.get("traced") == "no" and \
@@ -199,6 +263,9 @@ def main():
                         "udp-pingpong"),
                        ("multicast_over_broadcast", "final-multicast",
                         "final"),
+                       ("final_unsealed_over_udp", "final-unsealed",
+                        "udp-pingpong"),
+                       ("sealed_over_unsealed", "final", "final-unsealed"),
                        ("final_over_wireguard", "final", "udp-wireguard"),
                        ("wireguard_over_udp", "udp-wireguard",
                         "udp-pingpong")):

@@ -5,8 +5,9 @@
 # tracepoints on, and record the breakdown under LABEL in
 # bench/results/latency.csv (bench/latency.py says what each stage is).
 #   bench/latency.sh LABEL      (e.g. "before", "after")
-# LATENCY_RUNS=N rounds (default 3); LATENCY_TRACE=final-multicast traces
-# the run on a multicast group instead of the broadcast address.
+# LATENCY_RUNS=N rounds (default 3); LATENCY_TRACE=final-multicast or
+# final-unsealed traces the run on a multicast group, or unsealed,
+# instead of sealed on the broadcast address.
 set -euo pipefail
 . "$(dirname "$0")/../tests/vm/common.sh"
 

@@ -1,17 +1,18 @@
 # Where an increment's time goes (issue 16), in each of two guests on
-# Debian's stock kernel: RUNS rounds of the final protocol (sealed)
-# counting to N, on the broadcast address and on a multicast group
-# (final-multicast), each beside a user-space UDP ping-pong of the same
+# Debian's stock kernel: RUNS rounds of the final protocol counting to
+# N, sealed on the broadcast address (final), on a multicast group
+# (final-multicast) and unsealed on the broadcast address
+# (final-unsealed), each beside a user-space UDP ping-pong of the same
 # count, in the clear and through WireGuard, then the final protocol
-# once more with the tracepoints on (on the group with
-# LATENCY_TRACE=final-multicast). The traced run's events go to the result
+# once more with the tracepoints on (in the way LATENCY_TRACE names, one
+# of the three). The traced run's events go to the result
 # channel as "latev" lines; bench/latency.py turns them into the
 # breakdown (bench/results/latency.csv).
 . /mether/tests/lib.sh
 
 N=${COUNT_TO:-1024}
 RUNS=${LATENCY_RUNS:-3}
-plan $((10 + 4 * RUNS))
+plan $((12 + 5 * RUNS))
 PEER=10.77.0.$((2 - METHER_ID))
 T=/sys/kernel/tracing
 
@@ -19,18 +20,20 @@ TRACED=${LATENCY_TRACE:-final}
 check "latency: mether.ko loads" insmod $MODULE
 create=
 [ "$METHER_ID" = 0 ] && create=--create
-# host_up NAME: (re)join the cluster, sealed: final on the broadcast
-# address, final-multicast on a group (tests/guest/multicast.sh).
+# host_up NAME: (re)join the cluster: final on the broadcast address,
+# final-multicast on a group (tests/guest/multicast.sh), both sealed;
+# final-unsealed on the broadcast address, unsealed.
 HOST_ON=
 host_up() {
-	local to="--broadcast 10.77.0.255"
+	local to="--broadcast 10.77.0.255" seal="--key-file $CLUSTER_KEY"
 
 	[ "$HOST_ON" = "$1" ] && return 0
 	[ "$1" = final-multicast ] && to="--broadcast 239.77.0.4 --dev eth0"
+	[ "$1" = final-unsealed ] && seal=--unsealed
 	[ -z "$HOST_ON" ] || metherctl down
 	HOST_ON=$1
 	metherctl up --id $((METHER_ID + 1)) --cluster 4 --port 7700 $to \
-		--pages 64 $create --key-file $CLUSTER_KEY
+		--pages 64 $create $seal
 }
 # Not inside check, which runs it in a subshell: HOST_ON must stick.
 host_up final
@@ -54,8 +57,8 @@ count() {
 	esac
 }
 
-# pingpong RUN NAME PEER PORT: the same count over user-space UDP to
-# PEER (host 1 listens), reported as protocol NAME.
+# pingpong RUN NAME PEER PORT [TRACED]: the same count over user-space
+# UDP to PEER (host 1 listens), reported as protocol NAME.
 pingpong() {
 	barrier "latency-$2-$1" || not_ok "latency: barrier $2 $1"
 	[ "$METHER_ID" = 0 ] && sleep 1
@@ -63,10 +66,10 @@ pingpong() {
 		>/tmp/r 2>&1
 	line=$(grep '^id=' /tmp/r | sed "s/protocol=udp-pingpong/protocol=$2/")
 	[ -n "$line" ] || line="id=$METHER_ID protocol=$2 ok=no"
-	echo "bench $line host=$METHER_ID run=$1 traced=no" >&3
+	echo "bench $line host=$METHER_ID run=$1 traced=${5:-no}" >&3
 	case $line in
-	*ok=yes*) ok "latency: $2, run $1: $line" ;;
-	*) not_ok "latency: $2, run $1"; diag "$(cat /tmp/r)" ;;
+	*ok=yes*) ok "latency: $2, run $1, traced ${5:-no}: $line" ;;
+	*) not_ok "latency: $2, run $1, traced ${5:-no}"; diag "$(cat /tmp/r)" ;;
 	esac
 }
 
@@ -77,35 +80,56 @@ run=0
 while [ $run -le "$RUNS" ]; do
 	count $run no final
 	count $run no final-multicast
+	count $run no final-unsealed
 	pingpong $run udp-pingpong $PEER $((7900 + run))
 	pingpong $run udp-wireguard 10.78.0.$((2 - METHER_ID)) $((7950 + run))
 	run=$((run + 1))
 done
 
-# The traced run: Mether's events, the counting process's ioctls and
-# wake-ups, and every packet where it meets the network device. The
-# host comes up for it before the trace starts.
+# The traced runs: Mether's events, the counting process's ioctls and
+# wake-ups, and every packet where it meets the network device; then the
+# same for a UDP ping-pong (its send and receive calls for Mether's
+# PURGE and fault), so that each stage has its plain-UDP counterpart.
+# The host comes up for Mether's before the trace starts.
+# trace_on EVENT...: an empty trace of EVENTs (and the wake-ups of the
+# two counting programs), on.
+trace_on() {
+	[ -d $T/events ] || mount -t tracefs nodev $T
+	echo 0 >$T/tracing_on
+	echo 16384 >$T/buffer_size_kb
+	echo >$T/trace
+	for e in sched/sched_wakeup net/netif_receive_skb net/net_dev_xmit "$@"; do
+		echo 1 >$T/events/$e/enable
+	done
+	echo 'comm == "mether-count" || comm == "mether-pingpong"' \
+		>$T/events/sched/sched_wakeup/filter
+	echo 1 >$T/tracing_on
+}
+# trace_off PREFIX: the trace to the result channel, a PREFIX line an
+# event: "TASK-PID [CPU] FLAGS SECONDS: EVENT: FIELDS" -> "PREFIX SECONDS
+# TASK EVENT FIELDS". A system call's events print as "sys_NAME(ARGS)"
+# and "sys_NAME -> RESULT": they become sys_enter_NAME and sys_exit_NAME.
+trace_off() {
+	echo 0 >$T/tracing_on
+	sed -e 's/: sys_\([a-z0-9_]*\)(/: sys_enter_\1: (/' \
+	    -e 's/: sys_\([a-z0-9_]*\) -> /: sys_exit_\1: -> /' $T/trace |
+		sed -n 's/^ *\(.*\)-[0-9]* *\[[0-9]*\] [^ ]* *\([0-9.]*\): \([a-z0-9_]*\): /\2 \1 \3 /p' |
+		sed "s/^/$1 /" >&3
+	echo 0 >$T/events/enable
+	echo >$T/trace
+}
+
 host_up $TRACED || not_ok "latency: $TRACED: up"
 barrier latency-traced-up || not_ok "latency: barrier traced up"
-[ -d $T/events ] || mount -t tracefs nodev $T
-echo 0 >$T/tracing_on
-echo 16384 >$T/buffer_size_kb
-echo >$T/trace
-for e in mether/mether_packet_rx mether/mether_packet_tx mether/mether_purge \
-	 mether/mether_fault mether/mether_fault_wait \
-	 syscalls/sys_enter_ioctl sched/sched_wakeup net/netif_receive_skb \
-	 net/net_dev_xmit; do
-	echo 1 >$T/events/$e/enable
-done
-echo 'comm == "mether-count"' >$T/events/sched/sched_wakeup/filter
-echo 1 >$T/tracing_on
+trace_on mether/mether_packet_rx mether/mether_packet_tx mether/mether_purge \
+	mether/mether_fault mether/mether_fault_wait syscalls/sys_enter_ioctl
 count $run yes $TRACED
-echo 0 >$T/tracing_on
-# "TASK-PID [CPU] FLAGS SECONDS: EVENT: FIELDS" -> "latev SECONDS TASK EVENT FIELDS"
-sed -n 's/^ *\(.*\)-[0-9]* *\[[0-9]*\] [^ ]* *\([0-9.]*\): \([a-z_]*\): /\2 \1 \3 /p' \
-	$T/trace | sed 's/^/latev /' >&3
-echo 0 >$T/events/enable
-echo >$T/trace
+trace_off latev
+barrier latency-traced-udp || not_ok "latency: barrier traced udp"
+trace_on syscalls/sys_enter_sendto syscalls/sys_exit_sendto \
+	syscalls/sys_exit_recvfrom
+pingpong $run udp-pingpong $PEER $((7900 + run)) yes
+trace_off latudp
 
 barrier latency-done || not_ok "latency: barrier latency-done"
 check "latency: host down" metherctl down
