@@ -1,7 +1,9 @@
 #!/bin/bash
-# make check: the whole test suite. Builds what it needs (the debug kernel
-# is cached outside the work tree), then runs static checks, the module
-# builds and the guest tests, and ends with "N passed, N failed".
+# make check: the whole test suite, ending with "N passed, N failed". It
+# builds the debug kernel in the background when it is not cached
+# (outside the work tree); meanwhile it runs the static checks, the
+# builds that need no debug kernel and the stock kernel's guests, then
+# the module builds against the debug kernel and its guests.
 # make check-quick (--quick): the same without the guests, in minutes.
 set -uo pipefail
 . "$(dirname "$0")/vm/common.sh"
@@ -115,8 +117,25 @@ has_kunit() {
 msg "preparing kernels (the debug kernel builds in the background if not cached)"
 DEBUG_TREE=$(bash tests/vm/build-debug-kernel.sh --unpack) ||
 	die "debug kernel: unpacking failed"
-bash tests/vm/build-debug-kernel.sh >/dev/null 2>"$OUT/debug-kernel.log" &
+# In a session of its own, so that make and its compilers can be stopped
+# together, and niced, so that the stock guests beside it keep a pace
+# their timeouts allow.
+setsid nice -n 10 bash tests/vm/build-debug-kernel.sh >/dev/null \
+	2>"$OUT/debug-kernel.log" &
 debug_kernel_pid=$!
+stock_lane_pid=
+# Whatever ends make check ends what it started in the background: a
+# build or guests left running would hold the cores, and the next run
+# would unpack the tree again under the build.
+stop_background() {
+	kill -- -"$debug_kernel_pid" 2>/dev/null
+	if [ -n "$stock_lane_pid" ]; then
+		pkill -TERM -P "$stock_lane_pid" 2>/dev/null
+		kill "$stock_lane_pid" 2>/dev/null
+	fi
+	return 0
+}
+trap stop_background EXIT
 STOCK=$(bash tests/vm/stock-kernel.sh) || die "stock kernel preparation failed"
 
 # checked NAME CMD...: CMD prints ok / not ok lines of its own; they join
@@ -265,7 +284,7 @@ guest_collect() { # guest_collect NAME: a quiet run's results join the suite's
 # check (it could not boot, or crashed) must still fail the suite.
 guest_record() {
 	cat "$OUT/$1.txt" >>"$RESULTS"
-	if [ "$2" -ne 0 ] && ! grep -q '^not ok ' "$OUT/$1.txt"; then
+	if [ "${2:-255}" != 0 ] && ! grep -q '^not ok ' "$OUT/$1.txt"; then
 		record "not ok" "$1 run: runner failed (status $2)" \
 			"$([ -f "$OUT/$1.log" ] && echo "$OUT/$1.log")"
 	fi
@@ -311,7 +330,6 @@ stock_lane() {
 	fi
 }
 
-stock_lane_pid=
 if [ "$QUICK" = 1 ]; then
 	:
 elif [ -f "$BUILD/stock/mether.ko" ] && [ -x userspace/tools/metherctl ]; then
@@ -364,7 +382,9 @@ if wait "$debug_kernel_pid"; then
 	check_clean "sparse (C=2): module sources clean" "$OUT/sparse.log" \
 		make -C "$DEBUG_TREE" M="$BUILD/debug" C=2 METHER_KUNIT=y modules
 else
-	record "not ok" "debug kernel: build" "$OUT/debug-kernel.log"
+	# Its error and build.log's tail, without the progress lines.
+	grep -v '^  \.\.\. ' "$OUT/debug-kernel.log" >"$OUT/debug-kernel.failed"
+	record "not ok" "debug kernel: build" "$OUT/debug-kernel.failed"
 fi
 
 if [ -n "$stock_lane_pid" ]; then

@@ -28,6 +28,13 @@ key=$( (grep -E '^(CONFIG_|# CONFIG_)' "$fragment"; echo "$src_version") |
 	sha256sum | cut -c1-16)
 tree=$METHER_CACHE/kernel-debug-$key
 
+mkdir -p "$METHER_CACHE"
+# One run at a time on the cache: a second waits (its --unpack too)
+# rather than unpacking the tree again under a build. make and the
+# compilers inherit the lock, so a build cut off holds it until they end.
+exec 9>>"$METHER_CACHE/.debug-kernel.lock"
+flock 9
+
 if [ -f "$tree/.mether-built" ]; then
 	echo "$tree"
 	exit 0
@@ -37,7 +44,6 @@ fi
 # off half-way may have left anything behind), and by a build that
 # finds it not unpacked.
 if [ "$unpack_only" = 1 ] || [ ! -f "$tree/.mether-unpacked" ]; then
-	mkdir -p "$METHER_CACHE"
 	rm -rf "$tree"
 	mkdir -p "$tree"
 	msg "debug kernel: unpacking linux-source $src_version"
