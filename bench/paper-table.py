@@ -441,8 +441,9 @@ def write_seal_cost(rows, out):
               "bytes_per_inc_sealed", "bytes_per_inc_unsealed",
               "sys_s_sealed", "sys_s_unsealed"]
     lines = ["", "## The cost of the seal", "",
-             "The same table with the cluster unsealed (`metherctl up "
-             "--unsealed`), in the same run: XChaCha20-Poly1305 adds a "
+             "Each protocol once more with the cluster unsealed "
+             "(`metherctl up --unsealed`), right after its sealed count in "
+             "the same boot: XChaCha20-Poly1305 adds a "
              "16-byte tag to every packet and the work of sealing and "
              "opening it.", "",
              "| protocol | wall s sealed | unsealed | bytes/inc sealed "
