@@ -731,12 +731,21 @@ static const struct option up_options[] = {
 };
 #define UP_OPTIONS	(sizeof(up_options) / sizeof(up_options[0]) - 1)
 
+/* "metherctl: FILE:LINE", what a mistake in a config file begins with. */
+static const char *config_origin(const char *path, int lineno)
+{
+	static char origin[PATH_MAX + 32];
+
+	snprintf(origin, sizeof(origin), "metherctl: %s:%d", path, lineno);
+	return origin;
+}
+
 static void __attribute__((format(printf, 3, 4), noreturn))
 config_error(const char *path, int lineno, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "metherctl: %s:%d: ", path, lineno);
+	fprintf(stderr, "%s: ", config_origin(path, lineno));
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -754,14 +763,9 @@ static int *config_lines;
 /* The word at @index of up's argv: a mistake in it names its origin. */
 static void set_origin(int index, int file_words)
 {
-	static char origin[PATH_MAX + 32];
-
 	who = "metherctl";
-	if (index < 1 || index > file_words)
-		return;
-	snprintf(origin, sizeof(origin), "metherctl: %s:%d", config_path,
-		 config_lines[index]);
-	who = origin;
+	if (index >= 1 && index <= file_words)
+		who = config_origin(config_path, config_lines[index]);
 }
 
 /* The index of @name in up_options, or the error of its line. */
