@@ -13,6 +13,19 @@ plan 20
 N=3000
 HOST=10.77.0.254
 
+# host_says NAME [CMD]: wait, ten minutes at most, for the host script
+# to serve NAME (the caller checks that it did), running CMD once a
+# second meanwhile.
+host_says() {
+	local tries=0
+	until host_served $BARRIER_PORT "$1"; do
+		tries=$((tries + 1))
+		[ $tries -lt 600 ] || return 0
+		${2:-:}
+		sleep 1
+	done
+}
+
 drops() { # drops: the drop counters as "reason count" lines
 	metherctl stats --machine | sed -n 's/^drop_//p'
 }
@@ -41,12 +54,7 @@ drops >/tmp/before
 mether-count -p final -n $N -i $METHER_ID -b 20 >/tmp/count 2>&1 &
 counter=$!
 [ "$METHER_ID" = 0 ] && publish forge-ready </dev/null
-tries=0
-until barrier_seen $HOST forge-done; do
-	tries=$((tries + 1))
-	[ $tries -lt 600 ] || break
-	sleep 1
-done
+host_says forge-done
 check "forgery: the host script sent its packets" barrier_seen $HOST forge-done
 wait $counter
 check "forgery: the count went on to exactly $N" grep -q ok=yes /tmp/count
@@ -88,12 +96,7 @@ barrier flood-before || not_ok "forgery: barrier flood-before"
 mether-count -p final -n 2000 -i $METHER_ID -b 22 >/tmp/count 2>&1 &
 counter=$!
 [ "$METHER_ID" = 0 ] && publish flood-ready </dev/null
-tries=0
-until barrier_seen $HOST flood-done; do
-	tries=$((tries + 1))
-	[ $tries -lt 600 ] || break
-	sleep 1
-done
+host_says flood-done
 check "forgery: the host script flooded" barrier_seen $HOST flood-done
 wait $counter
 check "forgery: through the flood the count went on to exactly 2000" \
@@ -130,13 +133,10 @@ barrier flood-done-all || not_ok "forgery: barrier flood-done-all"
 publish proofs-ready </dev/null
 other=$((2 - METHER_ID))
 : >/tmp/hosts
-tries=0
-until barrier_seen $HOST proofs-done; do
-	tries=$((tries + 1))
-	[ $tries -lt 600 ] || break
+note_other() {
 	metherctl hosts --machine | grep "^$other " >>/tmp/hosts
-	sleep 1
-done
+}
+host_says proofs-done note_other
 check "forgery: the host script challenged host 1" barrier_seen $HOST proofs-done
 diag "$(cat /tmp/hosts)"
 # The longest quiet seen, or 99999 when it was ever silent (or unseen).
