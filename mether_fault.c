@@ -15,7 +15,9 @@
 #include <linux/sched/signal.h>
 
 #include "mether_fault.h"
+#include "mether_net.h"
 #include "mether_owner.h"
+#include "mether_receive.h"
 #include "mether_segment.h"
 #include "mether_send.h"
 #include "mether_space.h"
@@ -71,6 +73,54 @@ static bool mether_copy_here(struct mether_page *mp, unsigned int subset,
 	return here;
 }
 
+/* The copy is here, or the socket has a packet for this task to read. */
+static bool mether_waited(struct mether_space *space, struct mether_page *mp,
+			  unsigned int subset, bool inconsistent)
+{
+	return mether_copy_here(mp, subset, inconsistent) ||
+	       mether_net_rx_pending(space);
+}
+
+/*
+ * Wait, killably, for this host's copy of @subset of @mp, reading the
+ * socket meanwhile: the packets it gets are read and applied here when
+ * they wake this task, not by the receive work, so the copy waited for
+ * costs one wake-up, as a UDP socket's reader pays (issue 16). Reading
+ * takes a batch per wake-up, and its time counts against @timeout.
+ *
+ * Return: as wait_event_killable_timeout(): 0 when @timeout ran out
+ * with no copy, at least 1 with one, -ERESTARTSYS when killed.
+ */
+static long mether_wait_here(struct mether_space *space,
+			     struct mether_page *mp, unsigned int subset,
+			     bool inconsistent, long timeout)
+{
+	unsigned long deadline = jiffies + timeout;
+	long left = timeout;
+
+	mether_net_rx_enter(space);
+	for (;;) {
+		left = wait_event_killable_timeout(space->wait,
+						   mether_waited(space, mp,
+								 subset,
+								 inconsistent),
+						   left);
+		if (left < 0)
+			break;
+		if (mether_net_rx_pending(space))
+			mether_receive_drain(space);
+		left = max_t(long, deadline - jiffies, 0);
+		if (mether_copy_here(mp, subset, inconsistent)) {
+			left = max(left, 1L);
+			break;
+		}
+		if (!left)
+			break;
+	}
+	mether_net_rx_leave(space);
+	return left;
+}
+
 /* The data-driven asks for a page went unanswered: its next fault fails. */
 static void mether_give_up(struct mether_page *mp)
 {
@@ -100,10 +150,8 @@ static void mether_wait_copy(struct mether_space *space,
 		timeout = mether_backoff(READ_ONCE(mp->any_asks.count));
 	else
 		timeout = mether_backoff(READ_ONCE(mp->owner_asks.count));
-	left = wait_event_killable_timeout(space->wait,
-					   mether_copy_here(mp, addr->subset,
-							    inconsistent),
-					   timeout);
+	left = mether_wait_here(space, mp, addr->subset, inconsistent,
+				timeout);
 	trace_mether_fault_wait(addr->page, mether_addr_view(addr),
 				!inconsistent, ktime_get_ns() - start, left > 0);
 	/*
@@ -187,10 +235,7 @@ int mether_fetch(struct mether_space *space, u64 page, unsigned int subset,
 		else
 			wait = min_t(long, left,
 				     mether_backoff(READ_ONCE(mp->any_asks.count)));
-		wait = wait_event_killable_timeout(space->wait,
-						   mether_copy_here(mp, subset,
-								    true),
-						   wait);
+		wait = mether_wait_here(space, mp, subset, true, wait);
 		if (wait < 0)
 			return -EINTR;
 		/* A data-driven wait that heard nothing asks once. */

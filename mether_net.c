@@ -8,10 +8,12 @@
  * copy (the paper's snooping servers). This file is the bottom of the
  * packet path: it makes the socket, seals and sends what the layers
  * above give it, and keeps the link's counters and its table of peers.
- * Its data_ready callback only queues the receive work that the caller
- * of mether_net_up() names (mether_receive.c, which opens packets and
- * hands them up); a host's own broadcasts, looped back by the stack,
- * are dropped before they are queued, in the encapsulation hook.
+ * Its data_ready callback reads nothing: it wakes the tasks waiting on
+ * the space that read the socket themselves, or else queues the receive
+ * work that the caller of mether_net_up() names (mether_receive.c, which
+ * opens packets and hands them up). A host's own broadcasts, looped back
+ * by the stack, are dropped before they are queued, in the encapsulation
+ * hook.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -97,15 +99,105 @@ static int mether_net_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	return ret;
 }
 
+/*
+ * Who reads the socket. A task waiting on the space for a packet (a fault,
+ * a FETCH) reads and applies it in its own context when the socket wakes
+ * it, as a UDP socket's reader does; through the receive work every
+ * increment also paid a kworker's wake-up and a context switch (issue 16,
+ * bench/results/latency.md). The work reads only while no task waits.
+ */
 static void mether_net_data_ready(struct sock *sk)
 {
+	struct mether_space *space;
 	struct mether_link *link;
 
 	read_lock_bh(&sk->sk_callback_lock);
 	link = sk->sk_user_data;
-	if (link)
-		mether_queue_work(&link->rx_work);
+	if (link) {
+		space = link->space;
+		set_bit(METHER_RX_PENDING, &space->rx_pending);
+		/* Pairs with mether_net_rx_leave(): one of us sees the other. */
+		smp_mb__after_atomic();
+		if (atomic_read(&space->rx_waiters))
+			wake_up_all(&space->wait);
+		else
+			mether_queue_work(&link->rx_work);
+	}
 	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+/**
+ * mether_net_rx_enter() - a task waits on the space and reads the socket
+ * @space: the space
+ *
+ * From now until mether_net_rx_leave(), the socket wakes @space->wait
+ * instead of queueing the receive work, and the task reads what is
+ * pending (mether_net_rx_pending()) itself.
+ */
+void mether_net_rx_enter(struct mether_space *space)
+{
+	atomic_inc(&space->rx_waiters);
+	/* Pairs with mether_net_data_ready(). */
+	smp_mb__after_atomic();
+}
+
+/**
+ * mether_net_rx_leave() - the task no longer waits
+ * @space: the space
+ *
+ * A packet that woke it too late to be read goes to the receive work.
+ */
+void mether_net_rx_leave(struct mether_space *space)
+{
+	atomic_dec(&space->rx_waiters);
+	/* Pairs with mether_net_data_ready(). */
+	smp_mb__after_atomic();
+	if (!mether_net_rx_pending(space))
+		return;
+	mutex_lock(&space->rx_lock);
+	if (space->rx_link)
+		mether_queue_work(&space->rx_link->rx_work);
+	mutex_unlock(&space->rx_lock);
+}
+
+/* Did the socket wake the waiters for a packet nobody is reading yet? */
+bool mether_net_rx_pending(struct mether_space *space)
+{
+	return test_bit(METHER_RX_PENDING, &space->rx_pending);
+}
+
+/**
+ * mether_net_rx_claim() - take the socket, to read what it holds
+ * @space: the space
+ *
+ * Readers take turns, so packets are applied in the order they came.
+ *
+ * Return: the link, with @space->rx_lock held until
+ * mether_net_rx_release(); NULL when the host is down.
+ */
+struct mether_link *mether_net_rx_claim(struct mether_space *space)
+{
+	mutex_lock(&space->rx_lock);
+	clear_bit(METHER_RX_PENDING, &space->rx_pending);
+	/* A packet queued after the clear sets it again: read it again. */
+	smp_mb__after_atomic();
+	if (space->rx_link)
+		return space->rx_link;
+	mutex_unlock(&space->rx_lock);
+	return NULL;
+}
+
+/**
+ * mether_net_rx_release() - give the socket back
+ * @space: the space
+ * @more: the reader stopped before the socket was empty: the receive
+ *	work reads on
+ */
+void mether_net_rx_release(struct mether_space *space, bool more)
+{
+	if (more)
+		mether_queue_work(&space->rx_link->rx_work);
+	mutex_unlock(&space->rx_lock);
 }
 
 /* How often a quiet host says HELLO: four times per host timeout. */
@@ -201,6 +293,22 @@ static int mether_net_socket(struct net *net, struct mether_link *link,
 		sock_release(link->sock);
 		return ret;
 	}
+	return 0;
+}
+
+/*
+ * Packets reach the link from here on; its readers can take the socket
+ * (mether_net_rx_claim()) before the first one wakes them.
+ */
+static void mether_net_hook(struct mether_link *link)
+{
+	struct mether_space *space = link->space;
+	struct sock *sk = link->sock->sk;
+
+	mutex_lock(&space->rx_lock);
+	space->rx_link = link;
+	mutex_unlock(&space->rx_lock);
+
 	write_lock_bh(&sk->sk_callback_lock);
 	sk->sk_user_data = link;
 	link->saved_data_ready = sk->sk_data_ready;
@@ -214,7 +322,6 @@ static int mether_net_socket(struct net *net, struct mether_link *link,
 	WRITE_ONCE(udp_sk(sk)->encap_rcv, mether_net_encap_rcv);
 	WRITE_ONCE(udp_sk(sk)->encap_type, METHER_NET_ENCAP);
 	udp_tunnel_encap_enable(sk);
-	return 0;
 }
 
 /**
@@ -282,6 +389,7 @@ int mether_net_up(struct net *net, struct mether_space *space,
 		kvfree(link);
 		return ret;
 	}
+	mether_net_hook(link);
 	mutex_lock(&space->link_lock);
 	space->link = link;
 	/* Heard at once: a host that comes up says so. */
@@ -313,6 +421,10 @@ void mether_net_down(struct mether_space *space)
 	sk->sk_user_data = NULL;
 	sk->sk_data_ready = link->saved_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
+	/* A task reading the socket is done with it when this returns. */
+	mutex_lock(&space->rx_lock);
+	space->rx_link = NULL;
+	mutex_unlock(&space->rx_lock);
 	cancel_work_sync(&link->rx_work);
 	cancel_delayed_work_sync(&link->hello_work);
 	sock_release(link->sock);

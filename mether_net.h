@@ -61,6 +61,11 @@ int mether_net_up(struct net *net, struct mether_space *space,
 		  const struct mether_up *up, u64 *last_epoch,
 		  work_func_t receive);
 void mether_net_down(struct mether_space *space);
+void mether_net_rx_enter(struct mether_space *space);
+void mether_net_rx_leave(struct mether_space *space);
+bool mether_net_rx_pending(struct mether_space *space);
+struct mether_link *mether_net_rx_claim(struct mether_space *space);
+void mether_net_rx_release(struct mether_space *space, bool more);
 void mether_net_send_page(struct mether_space *space, u64 page,
 			  unsigned int subset, u64 version, struct page *frame);
 struct mether_wire_msg;

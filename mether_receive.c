@@ -2,14 +2,17 @@
 /*
  * Mether: what a host receives, opened and handed up.
  *
- * The socket (mether_net.c) only queues this work. Here packets are
- * read, unsealed and validated (mether_seal.c, mether_wire.c), checked
- * against each sender's replay window and rate (mether_peer.c), and
- * handed to the layer each concerns: the consistent copy's handoffs
- * (mether_owner.c), reclaims (mether_reclaim.c), and snooped copies
- * (mether_space.c). All of it runs in process context, where pages can
- * be allocated and page tables unmapped. This is the top of the packet
- * path: it calls down into every file it names, and none calls it.
+ * The socket (mether_net.c) reads nothing: a task waiting on the space
+ * for a copy reads in its own context (the fault path's
+ * mether_wait_here()), or the receive work does while none waits. Here
+ * packets are read, unsealed and validated (mether_seal.c,
+ * mether_wire.c), checked against each sender's replay window and rate
+ * (mether_peer.c), and handed to the layer each concerns: the consistent
+ * copy's handoffs (mether_owner.c), reclaims (mether_reclaim.c), and
+ * snooped copies (mether_space.c). All of it runs in process context,
+ * where pages can be allocated and page tables unmapped. This is the top
+ * of the packet path: it calls down into every file it names, and only
+ * the fault path, which waits for what it brings, calls it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -223,17 +226,9 @@ static void mether_receive_one(struct mether_link *link, size_t len)
 	}
 }
 
-/**
- * mether_receive_work() - read, open and apply what a link received
- * @work: the link's rx_work, queued by its socket's data_ready
- *
- * A batch at a time, then queued again, so one busy host cannot hog the
- * workqueue.
- */
-void mether_receive_work(struct work_struct *work)
+/* Read and apply a batch; true when the socket may hold more. */
+static bool mether_receive_batch(struct mether_link *link)
 {
-	struct mether_link *link = container_of(work, struct mether_link,
-						rx_work);
 	struct kvec iov = { link->rx_buf, sizeof(link->rx_buf) };
 	struct msghdr msg = {};
 	int i, len;
@@ -244,7 +239,7 @@ void mether_receive_work(struct work_struct *work)
 				     sizeof(link->rx_buf),
 				     MSG_DONTWAIT | MSG_TRUNC);
 		if (len < 0)
-			return;
+			return false;
 		/* Larger than any Mether packet: not ours. */
 		if (msg.msg_flags & MSG_TRUNC) {
 			mether_net_count_drop(link, METHER_DROP_BAD_LENGTH, len);
@@ -252,5 +247,32 @@ void mether_receive_work(struct work_struct *work)
 		}
 		mether_receive_one(link, len);
 	}
-	mether_queue_work(&link->rx_work);
+	return true;
+}
+
+/**
+ * mether_receive_drain() - read and apply what the space's socket holds
+ * @space: the space
+ *
+ * A batch at a time, so one busy host cannot hog the reader: the receive
+ * work reads the rest. Sleeps.
+ */
+void mether_receive_drain(struct mether_space *space)
+{
+	struct mether_link *link = mether_net_rx_claim(space);
+
+	if (link)
+		mether_net_rx_release(space, mether_receive_batch(link));
+}
+
+/**
+ * mether_receive_work() - read what a link received while no task waited
+ * @work: the link's rx_work, queued by its socket's data_ready
+ */
+void mether_receive_work(struct work_struct *work)
+{
+	struct mether_link *link = container_of(work, struct mether_link,
+						rx_work);
+
+	mether_receive_drain(link->space);
 }

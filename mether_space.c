@@ -98,6 +98,7 @@ struct mether_space *mether_space_create(u64 pages, bool creator)
 	space->pages = pages;
 	init_rwsem(&space->map_sem);
 	mutex_init(&space->link_lock);
+	mutex_init(&space->rx_lock);
 	/*
 	 * From anywhere: an ACK recorded in an earlier life of a host
 	 * echoes a number its handoffs of now are unlikely to carry.

@@ -30,6 +30,9 @@
  */
 #define METHER_INCONSISTENT_BASE	METHER_SPACE_SIZE
 
+/* The bit of struct mether_space's rx_pending. */
+#define METHER_RX_PENDING	0
+
 /**
  * struct mether_asking - requests sent for a copy of a page
  * @count: requests since the copy last arrived (0: none outstanding)
@@ -159,6 +162,12 @@ struct mether_reclaim_run;
  * @locked_copies: copies of pages that some file has locked
  * @link_lock: protects @link, and serialises sending on it
  * @link: the UDP link to the cluster, or NULL while the host is alone
+ * @rx_lock: protects @rx_link, and serialises reading its socket
+ * @rx_link: the link whose socket is read (@link, while it is up)
+ * @rx_waiters: tasks waiting on @wait that read the socket themselves
+ *	(mether_receive_wait())
+ * @rx_pending: %METHER_RX_PENDING: the socket woke them for a packet
+ *	that no reader has started on
  * @handoff_seq: the last handoff sequence number used (from a random
  *	start)
  * @handoff_work: retransmits handoffs not yet ACKed
@@ -197,6 +206,10 @@ struct mether_space {
 	atomic_t locked_copies;
 	struct mutex link_lock;	/* protects link */
 	struct mether_link *link;
+	struct mutex rx_lock;	/* protects rx_link */
+	struct mether_link *rx_link;
+	atomic_t rx_waiters;
+	unsigned long rx_pending;
 	atomic_t handoff_seq;
 	struct delayed_work handoff_work;
 	struct mutex handoff_lock;	/* protects handoffs */

@@ -21,13 +21,22 @@ under the same label are replaced):
     same boot).
 
 The stages, for one increment on one host, in the order they happen
-(each begins where the one before ends):
+(each begins where the one before ends). Where the receive work opens
+the page's packet (before 2026-12-03):
   stack_to_open   the page's packet reaches the stack (netif_receive_skb)
                   until Mether has opened it (mether_packet_rx): the
                   receive work's wake-up, recvmsg and the seal
   open_to_wakeup  until the counting process is woken (sched_wakeup): the
                   copy is made and swapped in, its views unmapped
   wakeup_to_run   until it runs again, back in its fault (fault_wait)
+Where the waiting fault opens it itself (mether_wait_here()):
+  stack_to_wakeup the packet reaches the stack until the socket wakes
+                  the counting process (sched_wakeup)
+  wakeup_to_open  until it has read and opened the packet
+  open_to_run     until its fault wait ends: the copy is made and
+                  swapped in, its views unmapped
+Both:
+  stack_to_run    the sum: from the stack to the end of the fault's wait
   run_to_mapped   until the fault has mapped the new copy (mether_fault)
   mapped_to_send  until its own page is sealed and handed to the socket
                   (mether_packet_tx): user space reads and writes, and
@@ -56,9 +65,10 @@ import re
 import statistics
 import sys
 
-STAGES = ["stack_to_open", "open_to_wakeup", "wakeup_to_run",
-          "run_to_mapped", "mapped_to_send", "send_to_wire",
-          "send_to_return", "away"]
+STAGES = ["stack_to_run", "stack_to_open", "open_to_wakeup",
+          "wakeup_to_run", "stack_to_wakeup", "wakeup_to_open",
+          "open_to_run", "run_to_mapped", "mapped_to_send",
+          "send_to_wire", "send_to_return", "away"]
 FIELDS = ["label", "host", "what", "median_us", "min_us", "max_us", "n"]
 
 
@@ -121,11 +131,16 @@ def increments(evs):
         if t1 is None:
             continue
         t0 = last_before(t1, lambda e: e[2] == "netif_receive_skb")
-        t2 = first_after(t1, lambda e: e[2] == "sched_wakeup", t5)
         t3 = first_after(t1, lambda e: e[2] == "mether_fault_wait" and
                          e[3].get("arrived") == "1", t5)
-        t4 = first_after(t3 if t3 is not None else t1,
-                         lambda e: e[2] == "mether_fault" and
+        # Opened in the task whose fault waited: it was woken first.
+        in_task = t3 is not None and evs[t1][1] == evs[t3][1]
+        if in_task:
+            t2 = last_before(t1, lambda e: e[2] == "sched_wakeup",
+                             t0 or 0)
+        else:
+            t2 = first_after(t1, lambda e: e[2] == "sched_wakeup", t5)
+        t4 = first_after(t3, lambda e: e[2] == "mether_fault" and
                          e[3].get("result") == "mapped", t5) \
             if t3 is not None else None
         t6 = first_after(t5, lambda e: e[2] == "net_dev_xmit")
@@ -135,20 +150,25 @@ def increments(evs):
         nxt = [j for j in rx if j > t5]
         t0n = last_before(nxt[0], lambda e: e[2] == "netif_receive_skb",
                           t5) if nxt else None
-        marks = [t0, t1, t2, t3, t4, t5]
+        marks = [t0, t2, t1, t3, t4, t5] if in_task else \
+            [t0, t1, t2, t3, t4, t5]
         if None in marks + [t6, t7, t0n] or marks != sorted(marks):
             continue
         at = [evs[j][0] * 1e6 for j in marks]
-        yield {
-            "stack_to_open": at[1] - at[0],
-            "open_to_wakeup": at[2] - at[1],
-            "wakeup_to_run": at[3] - at[2],
+        stages = dict(zip(["stack_to_wakeup", "wakeup_to_open",
+                           "open_to_run"] if in_task else
+                          ["stack_to_open", "open_to_wakeup",
+                           "wakeup_to_run"],
+                          [at[1] - at[0], at[2] - at[1], at[3] - at[2]]))
+        stages.update({
+            "stack_to_run": at[3] - at[0],
             "run_to_mapped": at[4] - at[3],
             "mapped_to_send": at[5] - at[4],
             "send_to_wire": evs[t6][0] * 1e6 - at[5],
             "send_to_return": evs[t7][0] * 1e6 - at[5],
             "away": evs[t0n][0] * 1e6 - evs[t6][0] * 1e6,
-        }
+        })
+        yield stages
 
 
 def udp_increments(evs):
@@ -213,9 +233,12 @@ def main():
                   file=sys.stderr)
             return 1
         for stage in STAGES:
-            med, lo, hi = spread([i[stage] for i in incs])
+            values = [i[stage] for i in incs if stage in i]
+            if not values:
+                continue
+            med, lo, hi = spread(values)
             rows.append([args.label, host, stage, round(med, 1),
-                         round(lo, 1), round(hi, 1), len(incs)])
+                         round(lo, 1), round(hi, 1), len(values)])
         # Data-driven waits that ended with no arrival: each one a PURGE
         # that threw away a copy nobody had looked at yet, or a lost
         # packet, paid with data_driven_timeout_ms (issue 16).
