@@ -5,7 +5,8 @@
  * A fault that can be served at once maps the copy's frame. A fault that
  * must wait for a page to arrive drops mmap_lock, sleeps killably and
  * returns VM_FAULT_RETRY, as fs/userfaultfd.c and ttm_bo_vm.c do, so a
- * waiting fault never holds up munmap() or faults on other pages.
+ * waiting fault never holds up munmap() or faults on other pages. While
+ * it waits, it reads the socket itself (mether_wait_here()).
  */
 #include <linux/file.h>
 #include <linux/highmem.h>
@@ -85,8 +86,11 @@ static bool mether_waited(struct mether_space *space, struct mether_page *mp,
  * Wait, killably, for this host's copy of @subset of @mp, reading the
  * socket meanwhile: the packets it gets are read and applied here when
  * they wake this task, not by the receive work, so the copy waited for
- * costs one wake-up, as a UDP socket's reader pays (issue 16). Reading
- * takes a batch per wake-up, and its time counts against @timeout.
+ * costs one wake-up, as a UDP socket's reader pays (issue 16). A few per
+ * wake-up: a task that reads slowly (niced, throttled) holds the socket
+ * up for a short batch at most, and a packet it has not started on when
+ * the next comes goes to the receive work (mether_net_data_ready()).
+ * The time spent reading counts against @timeout.
  *
  * Return: as wait_event_killable_timeout(): 0 when @timeout ran out
  * with no copy, at least 1 with one, -ERESTARTSYS when killed.
@@ -105,17 +109,22 @@ static long mether_wait_here(struct mether_space *space,
 								 subset,
 								 inconsistent),
 						   left);
-		if (left < 0)
+		if (left <= 0 || mether_copy_here(mp, subset, inconsistent))
 			break;
-		if (mether_net_rx_pending(space))
-			mether_receive_drain(space);
-		left = max_t(long, deadline - jiffies, 0);
-		if (mether_copy_here(mp, subset, inconsistent)) {
-			left = max(left, 1L);
+		/* A wait whose condition already held saw no signal. */
+		if (fatal_signal_pending(current)) {
+			left = -ERESTARTSYS;
 			break;
 		}
-		if (!left)
+		mether_receive_drain(space, METHER_RX_TASK_BATCH);
+		/* Never: a data-driven timeout of 0 waits for ever. */
+		if (timeout == MAX_SCHEDULE_TIMEOUT)
+			continue;
+		left = max_t(long, deadline - jiffies, 0);
+		if (!left) {
+			left = mether_copy_here(mp, subset, inconsistent);
 			break;
+		}
 	}
 	mether_net_rx_leave(space);
 	return left;

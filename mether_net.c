@@ -104,7 +104,9 @@ static int mether_net_encap_rcv(struct sock *sk, struct sk_buff *skb)
  * a FETCH) reads and applies it in its own context when the socket wakes
  * it, as a UDP socket's reader does; through the receive work every
  * increment also paid a kworker's wake-up and a context switch (issue 16,
- * bench/results/latency.md). The work reads only while no task waits.
+ * bench/results/latency.md). The work reads while no task waits, and when
+ * the waiters are slow to start: a waiter that has not taken the socket
+ * when the next packet comes leaves both to it.
  */
 static void mether_net_data_ready(struct sock *sk)
 {
@@ -115,10 +117,13 @@ static void mether_net_data_ready(struct sock *sk)
 	link = sk->sk_user_data;
 	if (link) {
 		space = link->space;
-		set_bit(METHER_RX_PENDING, &space->rx_pending);
-		/* Pairs with mether_net_rx_leave(): one of us sees the other. */
-		smp_mb__after_atomic();
-		if (atomic_read(&space->rx_waiters))
+		/*
+		 * Its barrier pairs with mether_net_rx_leave(): one of us
+		 * sees the other. A packet that no waiter has started on
+		 * yet (slow to run: niced, throttled) is the work's.
+		 */
+		if (!test_and_set_bit(METHER_RX_PENDING, &space->rx_pending) &&
+		    atomic_read(&space->rx_waiters))
 			wake_up_all(&space->wait);
 		else
 			mether_queue_work(&link->rx_work);

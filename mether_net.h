@@ -26,7 +26,8 @@ struct mether_space;
  * @limits: what received packets must match
  * @up: the configuration it came up with, for METHER_IOC_STATUS
  * @dest: where pages are sent: the segment's broadcast address
- * @rx_work: reads and applies received packets
+ * @rx_work: reads and applies received packets while no task waiting
+ *	on the space does (mether_net_data_ready())
  * @saved_data_ready: the socket's own callback, put back at down
  * @hello_work: says HELLO when the host has been quiet
  * @rx_buf: one datagram, header, largest payload and tag

@@ -11,8 +11,9 @@
  * copy's handoffs (mether_owner.c), reclaims (mether_reclaim.c), and
  * snooped copies (mether_space.c). All of it runs in process context,
  * where pages can be allocated and page tables unmapped. This is the top
- * of the packet path: it calls down into every file it names, and only
- * the fault path, which waits for what it brings, calls it.
+ * of the packet path: it calls down into every file it names; the fault
+ * path, which waits for what it brings, calls it, and the host gives
+ * the socket its work.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -226,14 +227,16 @@ static void mether_receive_one(struct mether_link *link, size_t len)
 	}
 }
 
-/* Read and apply a batch; true when the socket may hold more. */
-static bool mether_receive_batch(struct mether_link *link)
+/* Read and apply up to @budget packets; true when there may be more. */
+static bool mether_receive_batch(struct mether_link *link,
+				 unsigned int budget)
 {
 	struct kvec iov = { link->rx_buf, sizeof(link->rx_buf) };
 	struct msghdr msg = {};
-	int i, len;
+	unsigned int i;
+	int len;
 
-	for (i = 0; i < METHER_RX_BATCH; i++) {
+	for (i = 0; i < budget; i++) {
 		msg.msg_flags = 0;
 		len = kernel_recvmsg(link->sock, &msg, &iov, 1,
 				     sizeof(link->rx_buf),
@@ -253,16 +256,17 @@ static bool mether_receive_batch(struct mether_link *link)
 /**
  * mether_receive_drain() - read and apply what the space's socket holds
  * @space: the space
+ * @budget: packets to read at most: the receive work reads the rest
  *
- * A batch at a time, so one busy host cannot hog the reader: the receive
- * work reads the rest. Sleeps.
+ * Sleeps.
  */
-void mether_receive_drain(struct mether_space *space)
+void mether_receive_drain(struct mether_space *space, unsigned int budget)
 {
 	struct mether_link *link = mether_net_rx_claim(space);
 
 	if (link)
-		mether_net_rx_release(space, mether_receive_batch(link));
+		mether_net_rx_release(space,
+				      mether_receive_batch(link, budget));
 }
 
 /**
@@ -274,5 +278,5 @@ void mether_receive_work(struct work_struct *work)
 	struct mether_link *link = container_of(work, struct mether_link,
 						rx_work);
 
-	mether_receive_drain(link->space);
+	mether_receive_drain(link->space, METHER_RX_BATCH);
 }

@@ -9,6 +9,13 @@ struct mether_space;
 struct work_struct;
 
 void mether_receive_work(struct work_struct *work);
-void mether_receive_drain(struct mether_space *space);
+void mether_receive_drain(struct mether_space *space, unsigned int budget);
+
+/*
+ * Packets a waiting task reads per wake-up: enough for the copy it waits
+ * for and a few more, few enough that a task that reads slowly holds up
+ * no one for long.
+ */
+#define METHER_RX_TASK_BATCH	8
 
 #endif /* _METHER_RECEIVE_H */

@@ -59,7 +59,7 @@ void mether_fs_exit(void)
  * Everything the space allocates, now and later, is charged to the
  * memory cgroup of the task that makes it (the opener, or whoever
  * brought the host up): its pages array here, and its frames wherever
- * they are allocated, even in the receive work (mether_alloc_frame()).
+ * they are allocated, even in the receive path (mether_alloc_frame()).
  *
  * The work items of the layers above the space (handoff retransmission,
  * reclaim answers, the server) are theirs to set up: the caller calls
@@ -126,7 +126,7 @@ err_free_space:
  * @space: the space
  *
  * Charged to the space's memory cgroup, whichever task allocates it: a
- * fault, a PURGE, or the receive work on a peer's behalf. As a BPF map
+ * fault, a PURGE, or the receive path on a peer's behalf. As a BPF map
  * does (bpf_map_kmalloc_node()), the charge goes through the active
  * memcg, so a peer that sends pages fills its victim's own cgroup, not
  * the machine.

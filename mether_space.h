@@ -149,7 +149,8 @@ struct mether_reclaim_run;
  * @map_sem: held for reading while a fault maps a frame, and for writing
  *	while a copy's frame or presence changes and its views are unmapped,
  *	so that no fault can map a frame that is no longer the copy's
- * @wait: where faults and PURGEs wait for a page to change
+ * @wait: where faults and PURGEs wait for a page to change, and where
+ *	the socket wakes the faults that read it (@rx_waiters)
  * @server_lock: protects @server_queue
  * @server_queue: pages the server owes work (a PURGE, a wanted subset)
  * @server_work: the in-kernel server
@@ -165,7 +166,7 @@ struct mether_reclaim_run;
  * @rx_lock: protects @rx_link, and serialises reading its socket
  * @rx_link: the link whose socket is read (@link, while it is up)
  * @rx_waiters: tasks waiting on @wait that read the socket themselves
- *	(mether_receive_wait())
+ *	(mether_wait_here())
  * @rx_pending: %METHER_RX_PENDING: the socket woke them for a packet
  *	that no reader has started on
  * @handoff_seq: the last handoff sequence number used (from a random
