@@ -82,15 +82,32 @@ static bool mether_waited(struct mether_space *space, struct mether_page *mp,
 	       mether_net_rx_pending(space);
 }
 
+/* What a fault waits for, for the reader it becomes. */
+struct mether_waited_copy {
+	struct mether_page *mp;
+	unsigned int subset;
+	bool inconsistent;
+};
+
+static bool mether_waited_copy_here(void *arg)
+{
+	struct mether_waited_copy *want = arg;
+
+	return mether_copy_here(want->mp, want->subset, want->inconsistent);
+}
+
 /*
  * Wait, killably, for this host's copy of @subset of @mp, reading the
  * socket meanwhile: the packets it gets are read and applied here when
  * they wake this task, not by the receive work, so the copy waited for
- * costs one wake-up, as a UDP socket's reader pays (issue 16). A few per
- * wake-up: a task that reads slowly (niced, throttled) holds the socket
- * up for a short batch at most, and a packet it has not started on when
- * the next comes goes to the receive work (mether_net_data_ready()).
- * The time spent reading counts against @timeout.
+ * costs one wake-up, as a UDP socket's reader pays (issue 16). It stops
+ * at the packet that brings the copy: the next may be a request that
+ * takes the copy away again (a consistent copy), before the fault has
+ * mapped it. A few per wake-up: a task that reads slowly (niced,
+ * throttled) holds the socket up for a short batch at most, and a
+ * packet it has not started on when the next comes goes to the receive
+ * work (mether_net_data_ready()). The time spent reading counts against
+ * @timeout.
  *
  * Return: as wait_event_killable_timeout(): 0 when @timeout ran out
  * with no copy, at least 1 with one, -ERESTARTSYS when killed.
@@ -99,6 +116,7 @@ static long mether_wait_here(struct mether_space *space,
 			     struct mether_page *mp, unsigned int subset,
 			     bool inconsistent, long timeout)
 {
+	struct mether_waited_copy want = { mp, subset, inconsistent };
 	unsigned long deadline = jiffies + timeout;
 	long left = timeout;
 
@@ -116,7 +134,8 @@ static long mether_wait_here(struct mether_space *space,
 			left = -ERESTARTSYS;
 			break;
 		}
-		mether_receive_drain(space, METHER_RX_TASK_BATCH);
+		mether_receive_drain(space, METHER_RX_TASK_BATCH,
+				     mether_waited_copy_here, &want);
 		/* Never: a data-driven timeout of 0 waits for ever. */
 		if (timeout == MAX_SCHEDULE_TIMEOUT)
 			continue;

@@ -192,16 +192,29 @@ struct mether_link *mether_net_rx_claim(struct mether_space *space)
 	return NULL;
 }
 
+/*
+ * Does the socket hold a packet nobody has read? UDP keeps them on two
+ * queues (udp_recvmsg() moves them to the reader's). A packet queued
+ * after this looks goes through data_ready, which sees the socket taken.
+ */
+static bool mether_net_rx_queued(struct sock *sk)
+{
+	return !skb_queue_empty_lockless(&sk->sk_receive_queue) ||
+	       !skb_queue_empty_lockless(&udp_sk(sk)->reader_queue);
+}
+
 /**
  * mether_net_rx_release() - give the socket back
  * @space: the space
- * @more: the reader stopped before the socket was empty: the receive
- *	work reads on
+ * @stopped: the reader stopped before it found the socket empty: what
+ *	is left is the receive work's
  */
-void mether_net_rx_release(struct mether_space *space, bool more)
+void mether_net_rx_release(struct mether_space *space, bool stopped)
 {
-	if (more)
-		mether_queue_work(&space->rx_link->rx_work);
+	struct mether_link *link = space->rx_link;
+
+	if (stopped && mether_net_rx_queued(link->sock->sk))
+		mether_queue_work(&link->rx_work);
 	mutex_unlock(&space->rx_lock);
 }
 

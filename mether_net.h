@@ -66,7 +66,7 @@ void mether_net_rx_enter(struct mether_space *space);
 void mether_net_rx_leave(struct mether_space *space);
 bool mether_net_rx_pending(struct mether_space *space);
 struct mether_link *mether_net_rx_claim(struct mether_space *space);
-void mether_net_rx_release(struct mether_space *space, bool more);
+void mether_net_rx_release(struct mether_space *space, bool stopped);
 void mether_net_send_page(struct mether_space *space, u64 page,
 			  unsigned int subset, u64 version, struct page *frame);
 struct mether_wire_msg;

@@ -227,9 +227,13 @@ static void mether_receive_one(struct mether_link *link, size_t len)
 	}
 }
 
-/* Read and apply up to @budget packets; true when there may be more. */
+/*
+ * Read and apply up to @budget packets, or until @enough says so; true
+ * when it stopped with packets perhaps left.
+ */
 static bool mether_receive_batch(struct mether_link *link,
-				 unsigned int budget)
+				 unsigned int budget,
+				 bool (*enough)(void *arg), void *arg)
 {
 	struct kvec iov = { link->rx_buf, sizeof(link->rx_buf) };
 	struct msghdr msg = {};
@@ -249,6 +253,8 @@ static bool mether_receive_batch(struct mether_link *link,
 			continue;
 		}
 		mether_receive_one(link, len);
+		if (enough && enough(arg))
+			return true;
 	}
 	return true;
 }
@@ -256,17 +262,21 @@ static bool mether_receive_batch(struct mether_link *link,
 /**
  * mether_receive_drain() - read and apply what the space's socket holds
  * @space: the space
- * @budget: packets to read at most: the receive work reads the rest
+ * @budget: packets to read at most
+ * @enough: called after each packet; true stops the reading (NULL: never)
+ * @arg: its argument
  *
- * Sleeps.
+ * What is left is the receive work's. Sleeps.
  */
-void mether_receive_drain(struct mether_space *space, unsigned int budget)
+void mether_receive_drain(struct mether_space *space, unsigned int budget,
+			  bool (*enough)(void *arg), void *arg)
 {
 	struct mether_link *link = mether_net_rx_claim(space);
 
 	if (link)
 		mether_net_rx_release(space,
-				      mether_receive_batch(link, budget));
+				      mether_receive_batch(link, budget,
+							   enough, arg));
 }
 
 /**
@@ -278,5 +288,5 @@ void mether_receive_work(struct work_struct *work)
 	struct mether_link *link = container_of(work, struct mether_link,
 						rx_work);
 
-	mether_receive_drain(link->space, METHER_RX_BATCH);
+	mether_receive_drain(link->space, METHER_RX_BATCH, NULL, NULL);
 }

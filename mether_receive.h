@@ -9,7 +9,8 @@ struct mether_space;
 struct work_struct;
 
 void mether_receive_work(struct work_struct *work);
-void mether_receive_drain(struct mether_space *space, unsigned int budget);
+void mether_receive_drain(struct mether_space *space, unsigned int budget,
+			  bool (*enough)(void *arg), void *arg);
 
 /*
  * Packets a waiting task reads per wake-up: enough for the copy it waits
