@@ -3,11 +3,11 @@
 # protocol, which moves the consistent copy at every increment. Every
 # event must show up, and every handoff must run in order: the holder
 # gives the copy up, sends it, the asker receives it and takes it, under
-# versions that only grow, each after the asker asked for it. The pages
-# a waiting fault waits for are read in the faulting task, not in the
-# receive work.
+# versions that only grow, each after the asker asked for it. Then they
+# count with the final protocol: the read-only copies a waiting fault
+# waits for are read in the faulting task, not in the receive work.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 16 : 0))
+plan $((METHER_ID == 0 ? 17 : 0))
 
 [ "$METHER_ID" = 0 ] || exit 0
 
@@ -39,10 +39,6 @@ check "trace: the hosts count to $N" [ "$?$b" = 00 ]
 echo 0 >$T/tracing_on
 echo 0 >$T/events/mether/enable
 sed -n 's/.* \(mether_[a-z_]*\): /\1 /p' $T/trace >/tmp/trace
-# Who read each published copy (a PAGE that is no handoff): the task
-# (its comm) the event ran in.
-sed -n 's/^ *\(.*\)-[0-9]* *\[[0-9]*\] .* mether_packet_rx: .*type=PAGE flags=0x0 .*/\1/p' \
-	$T/trace >/tmp/readers
 echo >$T/trace
 
 for event in mether_fault mether_fault_wait mether_purge mether_packet_tx \
@@ -95,12 +91,28 @@ diag "$(cat /tmp/verdict)"
 diag "$(cut -d' ' -f1 /tmp/trace | sort | uniq -c)"
 check "trace: a fault on the consistent copy waited and got it" \
 	grep -q "^mether_fault_wait .*copy=consistent .*arrived=1" /tmp/trace
+
 # A fault waiting for a read-only copy reads the socket itself when it
 # wakes, so the copy costs one wake-up, not a kworker's as well (issue
-# 16). Handoffs stay the receive work's (mether_wait_here()).
+# 16); handoffs stay the receive work's (mether_wait_here()). In the
+# final protocol each host waits on the other's page through its
+# data-driven view: who read each PAGE is the task (comm) of its event.
+echo 1 >$T/events/mether/mether_packet_rx/enable
+echo 1 >$T/tracing_on
+in_host 1 mether-count -p final -n $N -i 0 -b $((PAGE + 2)) >/tmp/c1 2>&1 &
+a=$!
+in_host 2 mether-count -p final -n $N -i 1 -b $((PAGE + 2)) >/tmp/c2 2>&1
+b=$?
+wait $a
+check "trace: the hosts count to $N with the final protocol" [ "$?$b" = 00 ]
+echo 0 >$T/tracing_on
+echo 0 >$T/events/mether/mether_packet_rx/enable
+sed -n 's/^ *\(.*\)-[0-9]* *\[[0-9]*\] .* mether_packet_rx: .*type=PAGE .*/\1/p' \
+	$T/trace >/tmp/readers
+echo >$T/trace
 by_task=$(grep -c '^mether-count$' /tmp/readers)
 by_work=$(grep -c '^kworker' /tmp/readers)
-diag "published copies read by the counting processes: $by_task, by the receive work: $by_work"
+diag "pages read by the counting processes: $by_task, by the receive work: $by_work"
 check "trace: a waiting fault read the copies it waited for" \
 	[ "$by_task" -gt 0 -a "$by_task" -ge "$by_work" ]
 in_host 1 metherctl down
