@@ -6,7 +6,8 @@
  * must wait for a page to arrive drops mmap_lock, sleeps killably and
  * returns VM_FAULT_RETRY, as fs/userfaultfd.c and ttm_bo_vm.c do, so a
  * waiting fault never holds up munmap() or faults on other pages. While
- * it waits, it reads the socket itself (mether_wait_here()).
+ * it waits for a read-only copy, it reads the socket itself
+ * (mether_wait_here()).
  */
 #include <linux/file.h>
 #include <linux/highmem.h>

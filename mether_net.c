@@ -100,13 +100,13 @@ static int mether_net_encap_rcv(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * Who reads the socket. A task waiting on the space for a packet (a fault,
- * a FETCH) reads and applies it in its own context when the socket wakes
- * it, as a UDP socket's reader does; through the receive work every
- * increment also paid a kworker's wake-up and a context switch (issue 16,
- * bench/results/latency.md). The work reads while no task waits, and when
- * the waiters are slow to start: a waiter that has not taken the socket
- * when the next packet comes leaves both to it.
+ * Who reads the socket. A task waiting on the space for a read-only copy
+ * (a fault, a FETCH) reads and applies packets in its own context when
+ * the socket wakes it, as a UDP socket's reader does; through the receive
+ * work every increment also paid a kworker's wake-up and a context switch
+ * (issue 16, bench/results/latency.md). The work reads while no task
+ * waits, and when the waiters are slow to start: a waiter that has not
+ * taken the socket when the next packet comes leaves both to it.
  */
 static void mether_net_data_ready(struct sock *sk)
 {
@@ -135,9 +135,9 @@ static void mether_net_data_ready(struct sock *sk)
  * mether_net_rx_enter() - a task waits on the space and reads the socket
  * @space: the space
  *
- * From now until mether_net_rx_leave(), the socket wakes @space->wait
- * instead of queueing the receive work, and the task reads what is
- * pending (mether_net_rx_pending()) itself.
+ * From now until mether_net_rx_leave(), a packet that finds the socket
+ * not pending wakes @space->wait instead of queueing the receive work,
+ * and the task reads what is pending (mether_net_rx_pending()) itself.
  */
 void mether_net_rx_enter(struct mether_space *space)
 {
@@ -194,8 +194,10 @@ struct mether_link *mether_net_rx_claim(struct mether_space *space)
 
 /*
  * Does the socket hold a packet nobody has read? UDP keeps them on two
- * queues (udp_recvmsg() moves them to the reader's). A packet queued
- * after this looks goes through data_ready, which sees the socket taken.
+ * queues (udp_recvmsg() moves them to the reader's). Only the holder of
+ * rx_lock takes them off, and a packet queued after this looks goes
+ * through data_ready, whose pending bit the holder's leaving or the
+ * work sees.
  */
 static bool mether_net_rx_queued(struct sock *sk)
 {

@@ -3,7 +3,7 @@
  * Mether: what a host receives, opened and handed up.
  *
  * The socket (mether_net.c) reads nothing: a task waiting on the space
- * for a copy reads in its own context (the fault path's
+ * for a read-only copy reads in its own context (the fault path's
  * mether_wait_here()), or the receive work does while none waits. Here
  * packets are read, unsealed and validated (mether_seal.c,
  * mether_wire.c), checked against each sender's replay window and rate
@@ -245,8 +245,9 @@ static bool mether_receive_batch(struct mether_link *link,
 		len = kernel_recvmsg(link->sock, &msg, &iov, 1,
 				     sizeof(link->rx_buf),
 				     MSG_DONTWAIT | MSG_TRUNC);
+		/* Only EAGAIN says the socket is empty: else the work retries. */
 		if (len < 0)
-			return false;
+			return len != -EAGAIN;
 		/* Larger than any Mether packet: not ours. */
 		if (msg.msg_flags & MSG_TRUNC) {
 			mether_net_count_drop(link, METHER_DROP_BAD_LENGTH, len);

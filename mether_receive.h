@@ -13,9 +13,9 @@ void mether_receive_drain(struct mether_space *space, unsigned int budget,
 			  bool (*enough)(void *arg), void *arg);
 
 /*
- * Packets a waiting task reads per wake-up: enough for the copy it waits
- * for and a few more, few enough that a task that reads slowly holds up
- * no one for long.
+ * Packets a waiting task reads per wake-up at most, if its copy has not
+ * come before: the socket is held while they are read, so a task that
+ * reads slowly holds up a short batch, not a flood.
  */
 #define METHER_RX_TASK_BATCH	8
 

@@ -94,7 +94,8 @@ check "trace: a fault on the consistent copy waited and got it" \
 
 # A fault waiting for a read-only copy reads the socket itself when it
 # wakes, so the copy costs one wake-up, not a kworker's as well (issue
-# 16); handoffs stay the receive work's (mether_wait_here()). In the
+# 16); a fault waiting for a consistent copy leaves reading to the
+# receive work (mether_wait_here()). In the
 # final protocol each host waits on the other's page through its
 # data-driven view: who read each PAGE is the task (comm) of its event.
 echo 1 >$T/events/mether/mether_packet_rx/enable
