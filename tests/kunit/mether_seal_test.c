@@ -5,6 +5,7 @@
  */
 #include <kunit/test.h>
 #include <linux/mether.h>
+#include <linux/random.h>
 
 #include "../../mether_seal.h"
 
@@ -123,6 +124,59 @@ static void mether_seal_whole_page(struct kunit *test)
 	for (cut = METHER_WIRE_TAG_SIZE; cut < len - sizeof(*hdr); cut += 37)
 		KUNIT_EXPECT_FALSE(test, mether_unseal(hdr, cut, &keys));
 	KUNIT_EXPECT_TRUE(test, mether_unseal(hdr, len - sizeof(*hdr), &keys));
+}
+
+/*
+ * mether_seal() computes XChaCha20-Poly1305's subkey itself (no FPU): its
+ * packets must be lib/crypto's, bit for bit, both ways, short and whole.
+ * The nonce is the sender, epoch and counter as the header carries them
+ * (Documentation/wire.rst).
+ */
+static void mether_seal_is_xchacha(struct kunit *test)
+{
+	size_t sizes[] = { PAYLOAD, METHER_WIRE_PAGE_SIZE }, len, i;
+	u8 nonce[XCHACHA20POLY1305_NONCE_SIZE] = {};
+	struct mether_wire_header *hdr, *theirs;
+	struct mether_wire_msg msg = {
+		.type = METHER_MSG_PAGE, .sender = 1, .page = 3,
+		.epoch = 0x0123456789abcdefULL, .counter = 0x0000fedcba987654ULL,
+	};
+	struct mether_keys keys;
+
+	keys_of(&keys, 0x5c, 0);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		len = sizeof(*hdr) + sizes[i] + METHER_WIRE_TAG_SIZE;
+		hdr = kunit_kzalloc(test, len, GFP_KERNEL);
+		theirs = kunit_kzalloc(test, len, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, hdr);
+		KUNIT_ASSERT_NOT_NULL(test, theirs);
+		msg.subset = sizes[i] == PAYLOAD ? METHER_SUBSET_SHORT :
+						   METHER_SUBSET_FULL;
+		mether_wire_build(hdr, &limits, &msg);
+		get_random_bytes(hdr + 1, sizes[i]);
+		memcpy(theirs, hdr, len);
+		memcpy(nonce, &hdr->sender, sizeof(hdr->sender));
+		memcpy(nonce + 4, &hdr->epoch, sizeof(hdr->epoch));
+		memcpy(nonce + 12, &hdr->counter, sizeof(hdr->counter));
+
+		mether_seal(hdr, sizes[i], keys.key[0]);
+		xchacha20poly1305_encrypt((u8 *)(theirs + 1),
+					  (u8 *)(theirs + 1), sizes[i],
+					  (u8 *)theirs, sizeof(*theirs), nonce,
+					  keys.key[0]);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(hdr, theirs, len), 0,
+				    "%zu bytes sealed differently", sizes[i]);
+		KUNIT_EXPECT_TRUE(test, mether_unseal(theirs, len - sizeof(*hdr),
+						      &keys));
+		KUNIT_EXPECT_TRUE(test,
+				  xchacha20poly1305_decrypt((u8 *)(hdr + 1),
+							    (u8 *)(hdr + 1),
+							    len - sizeof(*hdr),
+							    (u8 *)hdr,
+							    sizeof(*hdr), nonce,
+							    keys.key[0]));
+		KUNIT_EXPECT_EQ(test, memcmp(hdr, theirs, len), 0);
+	}
 }
 
 static void mether_seal_keys(struct kunit *test)
@@ -302,6 +356,7 @@ static struct kunit_case mether_seal_cases[] = {
 	KUNIT_CASE(mether_seal_round_trip),
 	KUNIT_CASE(mether_seal_every_bit),
 	KUNIT_CASE(mether_seal_whole_page),
+	KUNIT_CASE(mether_seal_is_xchacha),
 	KUNIT_CASE(mether_seal_keys),
 	KUNIT_CASE(mether_seal_rotation),
 	KUNIT_CASE(mether_replay_window),
