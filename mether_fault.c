@@ -75,26 +75,25 @@ static bool mether_copy_here(struct mether_page *mp, unsigned int subset,
 	return here;
 }
 
-/* The copy is here, or the socket has a packet for this task to read. */
+/* The read-only copy is here, or the socket has a packet to read. */
 static bool mether_waited(struct mether_space *space, struct mether_page *mp,
-			  unsigned int subset, bool inconsistent)
+			  unsigned int subset)
 {
-	return mether_copy_here(mp, subset, inconsistent) ||
+	return mether_copy_here(mp, subset, true) ||
 	       mether_net_rx_pending(space);
 }
 
-/* What a fault waits for, for the reader it becomes. */
+/* What a fault waits for, for the reader it becomes: a read-only copy. */
 struct mether_waited_copy {
 	struct mether_page *mp;
 	unsigned int subset;
-	bool inconsistent;
 };
 
 static bool mether_waited_copy_here(void *arg)
 {
 	struct mether_waited_copy *want = arg;
 
-	return mether_copy_here(want->mp, want->subset, want->inconsistent);
+	return mether_copy_here(want->mp, want->subset, true);
 }
 
 /*
@@ -123,7 +122,7 @@ static long mether_wait_here(struct mether_space *space,
 			     struct mether_page *mp, unsigned int subset,
 			     bool inconsistent, long timeout)
 {
-	struct mether_waited_copy want = { mp, subset, inconsistent };
+	struct mether_waited_copy want = { mp, subset };
 	unsigned long deadline = jiffies + timeout;
 	long left = timeout;
 
@@ -136,10 +135,9 @@ static long mether_wait_here(struct mether_space *space,
 	for (;;) {
 		left = wait_event_killable_timeout(space->wait,
 						   mether_waited(space, mp,
-								 subset,
-								 inconsistent),
+								 subset),
 						   left);
-		if (left <= 0 || mether_copy_here(mp, subset, inconsistent))
+		if (left <= 0 || mether_copy_here(mp, subset, true))
 			break;
 		/* A wait whose condition already held saw no signal. */
 		if (fatal_signal_pending(current)) {
@@ -153,7 +151,7 @@ static long mether_wait_here(struct mether_space *space,
 			continue;
 		left = max_t(long, deadline - jiffies, 0);
 		if (!left) {
-			left = mether_copy_here(mp, subset, inconsistent);
+			left = mether_copy_here(mp, subset, true);
 			break;
 		}
 	}
