@@ -24,12 +24,7 @@ three_hosts() {
 		>/tmp/w 2>&1 &
 	w=$!
 	sleep 1
-	in_host 1 mether-count -p final -n $n -i 0 -b 4 >/tmp/c1 2>&1 &
-	a=$!
-	in_host 2 mether-count -p final -n $n -i 1 -b 4 >/tmp/c2 2>&1
-	b=$?
-	wait $a
-	check "hosts: hosts 1 and 2 count to $n" [ "$?$b" = 00 ]
+	check "hosts: hosts 1 and 2 count to $n" count_in_hosts final $n 4
 	diag "$(cat /tmp/c1 /tmp/c2)"
 	wait $w
 	check "hosts: host 3 followed host 1's page to its last value" [ $? = 0 ]

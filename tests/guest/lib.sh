@@ -175,6 +175,18 @@ in_host() {
 	in_netns h$i "$@"
 }
 
+# count_in_hosts PROTOCOL N BASE: hosts 1 and 2 count to N together with
+# PROTOCOL on pages from BASE (their output in /tmp/c1 and /tmp/c2);
+# fails unless both finish.
+count_in_hosts() {
+	local first
+	in_host 1 mether-count -p "$1" -n "$2" -i 0 -b "$3" >/tmp/c1 2>&1 &
+	first=$!
+	in_host 2 mether-count -p "$1" -n "$2" -i 1 -b "$3" >/tmp/c2 2>&1 ||
+		{ wait $first; return 1; }
+	wait $first
+}
+
 # in_netns NAME CMD...: run CMD in network namespace NAME. Only the
 # network namespace: "ip netns exec" also makes a mount namespace and
 # remounts /sys, about half a second a call on the debug kernel, and

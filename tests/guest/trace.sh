@@ -30,12 +30,8 @@ echo 0 >$T/tracing_on
 echo >$T/trace
 echo 1 >$T/events/mether/enable
 echo 1 >$T/tracing_on
-in_host 1 mether-count -p short-data-driven -n $N -i 0 -b $PAGE >/tmp/c1 2>&1 &
-a=$!
-in_host 2 mether-count -p short-data-driven -n $N -i 1 -b $PAGE >/tmp/c2 2>&1
-b=$?
-wait $a
-check "trace: the hosts count to $N" [ "$?$b" = 00 ]
+check "trace: the hosts count to $N" \
+	count_in_hosts short-data-driven $N $PAGE
 echo 0 >$T/tracing_on
 echo 0 >$T/events/mether/enable
 sed -n 's/.* \(mether_[a-z_]*\): /\1 /p' $T/trace >/tmp/trace
@@ -100,12 +96,8 @@ check "trace: a fault on the consistent copy waited and got it" \
 # data-driven view: who read each PAGE is the task (comm) of its event.
 echo 1 >$T/events/mether/mether_packet_rx/enable
 echo 1 >$T/tracing_on
-in_host 1 mether-count -p final -n $N -i 0 -b $((PAGE + 2)) >/tmp/c1 2>&1 &
-a=$!
-in_host 2 mether-count -p final -n $N -i 1 -b $((PAGE + 2)) >/tmp/c2 2>&1
-b=$?
-wait $a
-check "trace: the hosts count to $N with the final protocol" [ "$?$b" = 00 ]
+check "trace: the hosts count to $N with the final protocol" \
+	count_in_hosts final $N $((PAGE + 2))
 echo 0 >$T/tracing_on
 echo 0 >$T/events/mether/mether_packet_rx/enable
 sed -n 's/^ *\(.*\)-[0-9]* *\[[0-9]*\] .* mether_packet_rx: .*type=PAGE .*/\1/p' \
