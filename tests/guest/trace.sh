@@ -106,8 +106,13 @@ echo >$T/trace
 by_task=$(grep -c '^mether-count$' /tmp/readers)
 by_work=$(grep -c '^kworker' /tmp/readers)
 diag "pages read by the counting processes: $by_task, by the receive work: $by_work"
-check "trace: a waiting fault read the copies it waited for" \
-	[ "$by_task" -gt 0 -a "$by_task" -ge "$by_work" ]
+# Not how many: a page that comes before its process waits is the
+# work's to apply, and how often that happens depends on how the two
+# hosts' processes, which share this guest's CPU, are scheduled. The
+# processes read 23 and the work 2 in one run, 8 and 15 in another (a
+# fresh-clone CI). The old path read every page in the work.
+check "trace: a waiting fault read copies it waited for" \
+	[ "$by_task" -gt 0 ]
 in_host 1 metherctl down
 in_host 2 metherctl down
 check "trace: mether.ko unloads" rmmod mether
