@@ -7,7 +7,10 @@
 #   bench/latency.sh LABEL      (e.g. "before", "after")
 # LATENCY_RUNS=N rounds (default 3); LATENCY_TRACE=final-multicast or
 # final-unsealed traces the run on a multicast group, or unsealed,
-# instead of sealed on the broadcast address.
+# instead of sealed on the broadcast address. LATENCY_GRAPH=1 adds a
+# function graph of one more count and ping-pong each (bench/graph.py;
+# LATENCY_GRAPH_ROOTS=f,g and LATENCY_GRAPH_DEPTH=N choose where and how
+# deep), printed and kept in build/latency/graph.md.
 set -euo pipefail
 . "$(dirname "$0")/../tests/vm/common.sh"
 
@@ -30,7 +33,8 @@ make -s -C userspace >/dev/null
 
 # Settings for the guests, on the kernel command line (tests/vm/guest-init.sh).
 append=()
-for v in LATENCY_RUNS LATENCY_TRACE; do
+for v in LATENCY_RUNS LATENCY_TRACE LATENCY_GRAPH LATENCY_GRAPH_ROOTS \
+	LATENCY_GRAPH_DEPTH; do
 	[ -z "${!v:-}" ] || append+=("$v=${!v}")
 done
 
@@ -45,4 +49,8 @@ tests/vm/run-guests ${append[@]+--append "${append[*]}"} --kernel "$STOCK/vmlinu
 	status=$?
 /usr/bin/python3 bench/latency.py "$OUT"/guests/result-*.log \
 	--label "$label" --out bench/results || status=$?
+if [ "${LATENCY_GRAPH:-0}" = 1 ]; then
+	/usr/bin/python3 bench/graph.py "$OUT"/guests/result-*.log |
+		tee "$OUT/graph.md" || status=$?
+fi
 exit $status

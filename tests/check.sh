@@ -169,6 +169,9 @@ checked "consistency of reasons and versions" "$PYTHON" tests/consistency.py
 msg "metherwire.py's seal and open, the dissector on any port (seconds)"
 checked "wire: metherwire.py's AEAD, the dissector" "$PYTHON" tests/wire.py
 
+msg "bench/graph.py's reading of function graphs (seconds)"
+checked "graph: bench/graph.py on a made-up trace" "$PYTHON" tests/graph.py
+
 msg "man pages: groff -ww and lexgrog, links, a page for every function"
 for page in Documentation/man/*.[0-9]; do
 	# A ".so" link page is no page to groff or lexgrog: tests/man.sh

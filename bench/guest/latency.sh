@@ -12,7 +12,10 @@
 
 N=${COUNT_TO:-1024}
 RUNS=${LATENCY_RUNS:-3}
-plan $((12 + 5 * RUNS))
+GRAPH=${LATENCY_GRAPH:-0}
+GRAPH_ROOTS=${LATENCY_GRAPH_ROOTS:-mether_vm_fault,mether_ioctl_purge}
+GRAPH_DEPTH=${LATENCY_GRAPH_DEPTH:-4}
+plan $((12 + 5 * RUNS + 2 * GRAPH))
 PEER=10.77.0.$((2 - METHER_ID))
 T=/sys/kernel/tracing
 
@@ -130,6 +133,48 @@ trace_on syscalls/sys_enter_sendto syscalls/sys_exit_sendto \
 	syscalls/sys_exit_recvfrom
 pingpong $run udp-pingpong $PEER $((7900 + run)) yes
 trace_off latudp
+
+# With LATENCY_GRAPH=1, where the kernel's share of a turn goes, a
+# function at a time: one more count with the function graph tracer
+# under the functions LATENCY_GRAPH_ROOTS names (by default the fault
+# handler and the PURGE ioctl), for the counting process only (its
+# shell's children), LATENCY_GRAPH_DEPTH calls deep (4); then the UDP
+# ping-pong under its send and receive calls. The tracer slows every
+# function it passes, small ones called often the most, so these
+# durations compare with each other, not with the untraced rounds.
+# graph_on FUNCTION...: a function graph rooted at FUNCTIONs, this
+# shell's children only, on.
+graph_on() {
+	echo 0 >$T/tracing_on
+	echo 16384 >$T/buffer_size_kb
+	echo function_graph >$T/current_tracer
+	echo $GRAPH_DEPTH >$T/max_graph_depth
+	echo "$*" >$T/set_graph_function
+	echo $$ >$T/set_ftrace_pid
+	for o in function-fork funcgraph-tail funcgraph-proc nofuncgraph-irqs; do
+		echo $o >$T/trace_options
+	done
+	echo >$T/trace
+	echo 1 >$T/tracing_on
+}
+# graph_off PREFIX: its lines to the result channel as "PREFIX LINE".
+graph_off() {
+	echo 0 >$T/tracing_on
+	sed -n "s/^ *[0-9]*) */$1 /p" $T/trace >&3
+	echo nop >$T/current_tracer
+	echo >$T/set_graph_function
+	echo >$T/set_ftrace_pid
+	echo >$T/trace
+}
+if [ "$GRAPH" = 1 ]; then
+	barrier latency-graph || not_ok "latency: barrier graph"
+	graph_on $(echo $GRAPH_ROOTS | tr , ' ')
+	count $((run + 1)) graph $TRACED
+	graph_off latgraph
+	graph_on __sock_sendmsg sock_recvmsg
+	pingpong $((run + 1)) udp-pingpong $PEER $((7900 + run + 1)) graph
+	graph_off latudpgraph
+fi
 
 barrier latency-done || not_ok "latency: barrier latency-done"
 check "latency: host down" metherctl down
