@@ -6,8 +6,8 @@ LATENCY_GRAPH=1 ("latgraph" lines: the counting process's page faults
 and ioctls, final protocol; "latudpgraph" lines: the UDP ping-pong's
 send and receive calls) from the result logs given, and prints, per
 host and per turn (an increment each side makes), the time spent in
-each root function and in each of its callees two calls down, longest
-first, as Markdown.
+each root function and in each call path below it, as deep as the
+tracer followed (LATENCY_GRAPH_DEPTH), longest first, as Markdown.
 
 Only lines of the benchmark's own processes count (their names begin
 "mether-": mether-count, mether-pingpong). The tracer slows every
@@ -26,9 +26,9 @@ import sys
 # "comm-pid | duration | code", or "comm-pid |  | code" (an opening).
 LINE = re.compile(r"^(latgraph|latudpgraph) +(\S+) *\|([^|]*)\|(.*)$")
 DURATION = re.compile(r"([0-9.]+) us")
-CALL = re.compile(r"^( *)([A-Za-z0-9_.]+)(?: \[[a-z_]+\])?\(\)")
-CLOSE = re.compile(r"^( *)\} /\* ([A-Za-z0-9_.]+)(?: \[[a-z_]+\])? \*/")
-# The benchmark's lines: counts and ping-pong runs say their increments.
+CALL = re.compile(r"^ *([A-Za-z0-9_.]+)(?: \[[a-z_]+\])?\(\)")
+CLOSE = re.compile(r"^ *\} /\* ([A-Za-z0-9_.]+)(?: \[[a-z_]+\])? \*/")
+# The graphed runs' result lines: their wins are the turns they made.
 BENCH = re.compile(r"^bench .*protocol=(\S+).*traced=graph")
 
 
@@ -60,16 +60,16 @@ def parse(path):
             if close:
                 # A trace that began inside a call closes what it never
                 # saw open: nothing to charge it to.
-                if stack[task] and stack[task][-1] == close.group(2) and us:
+                if stack[task] and stack[task][-1] == close.group(1) and us:
                     key = tuple(stack[task])
                     time[kind][key] += float(us.group(1))
                     calls[kind][key] += 1
                 if stack[task]:
                     stack[task].pop()
             elif call and code.rstrip().endswith("{"):
-                stack[task].append(call.group(2))
+                stack[task].append(call.group(1))
             elif call and us:
-                key = tuple(stack[task]) + (call.group(2),)
+                key = tuple(stack[task]) + (call.group(1),)
                 time[kind][key] += float(us.group(1))
                 calls[kind][key] += 1
     return time, calls, turns
