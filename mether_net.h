@@ -9,6 +9,7 @@
 #include <linux/mether.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <net/dst_cache.h>
 #include <net/net_namespace.h>
 
 #include "mether_peer.h"
@@ -25,7 +26,7 @@ struct mether_space;
  * @space: the space it serves (which owns the link)
  * @limits: what received packets must match
  * @up: the configuration it came up with, for METHER_IOC_STATUS
- * @dest: where pages are sent: the segment's broadcast address
+ * @dst_cache: the route to the segment (mether_net_route())
  * @rx_work: reads and applies received packets while no task waiting
  *	on the space does (mether_net_data_ready())
  * @saved_data_ready: the socket's own callback, put back at down
@@ -35,7 +36,6 @@ struct mether_space;
  * @epoch: this host's epoch: when it came up
  * @tx_counter: the last packet number sent (under the space's link_lock)
  * @tx_last: jiffies of the last packet sent (under the space's link_lock)
- * @tx_buf: the packet being sent (under the space's link_lock)
  * @stats_lock: protects @stats
  * @stats: counters for METHER_IOC_STATS
  */
@@ -44,7 +44,7 @@ struct mether_link {
 	struct mether_space *space;
 	struct mether_wire_limits limits;
 	struct mether_up up;
-	struct sockaddr_in dest;
+	struct dst_cache dst_cache;
 	struct work_struct rx_work;
 	void (*saved_data_ready)(struct sock *sk);
 	struct delayed_work hello_work;
@@ -53,7 +53,6 @@ struct mether_link {
 	u64 epoch;
 	u64 tx_counter;
 	unsigned long tx_last;
-	u8 tx_buf[METHER_MAX_PACKET];
 	spinlock_t stats_lock;	/* protects stats */
 	struct mether_stats stats;
 };
