@@ -201,10 +201,10 @@ struct mether_link *mether_net_rx_claim(struct mether_space *space)
 
 /*
  * Does the socket hold a packet nobody has read? UDP keeps them on two
- * queues (udp_recvmsg() moves them to the reader's). Only the holder of
- * rx_lock takes them off, and a packet queued after this looks goes
- * through data_ready, whose pending bit the holder's leaving or the
- * work sees.
+ * queues (__skb_recv_udp() moves them to the reader's). Only the holder
+ * of rx_lock takes them off, and a packet queued after this looks goes
+ * through data_ready, whose pending bit the holder's leaving or the work
+ * sees.
  */
 static bool mether_net_rx_queued(struct sock *sk)
 {
@@ -465,7 +465,7 @@ void mether_net_down(struct mether_space *space)
  * The route to the segment, looked up as udp_sendmsg() would for the
  * socket (its bound address and device; for a group, the multicast
  * interface), but kept in the link's cache rather than looked up for
- * every packet: 32 of the 341 µs that udp_sendmsg() took of a turn
+ * every packet: 32 of the 341 us that udp_sendmsg() took of a turn
  * (bench/results/latency.md). BHs off: the cache is per CPU.
  */
 static struct rtable *mether_net_route(struct mether_link *link,
