@@ -24,10 +24,10 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/udp.h>
-#include <net/dst_cache.h>
 #include <net/ip_tunnels.h>
 #include <net/route.h>
 #include <net/sock.h>
+#include <net/udp.h>
 #include <net/udp_tunnel.h>
 
 #include "mether_net.h"
@@ -37,6 +37,11 @@
 #include "mether_trace.h"
 #include "mether_wire.h"
 #include "mether_work.h"
+
+/* The route's cache (mether_net_route()) is a hidden option tunnels select. */
+#if !IS_ENABLED(CONFIG_DST_CACHE)
+#error "mether needs a kernel with CONFIG_DST_CACHE (WireGuard or VXLAN select it)"
+#endif
 
 /* Room before a packet for the UDP and IP headers and the device's own. */
 #define METHER_NET_HEADROOM	(MAX_HEADER + sizeof(struct iphdr) + \
@@ -466,7 +471,8 @@ void mether_net_down(struct mether_space *space)
  * socket (its bound address and device; for a group, the multicast
  * interface), but kept in the link's cache rather than looked up for
  * every packet: 32 of the 341 us that udp_sendmsg() took of a turn
- * (bench/results/latency.md). BHs off: the cache is per CPU.
+ * under the function graph tracer (bench/results/latency.md). BHs off:
+ * the cache is per CPU.
  */
 static struct rtable *mether_net_route(struct mether_link *link,
 				       struct flowi4 *fl4)
@@ -496,10 +502,37 @@ static struct rtable *mether_net_route(struct mether_link *link,
 }
 
 /*
+ * The UDP checksum, as udp_sendmsg() would have it: left to the device
+ * when the packet goes whole through one that can; otherwise computed
+ * here, since a fragmented packet's checksum must be, and one left
+ * partial on the broadcast, which the stack clones to loop it back,
+ * would be copied to compute it (skb_checksum_help()).
+ */
+static void mether_net_udp_csum(struct sk_buff *skb, const struct rtable *rt,
+				const struct flowi4 *fl4, bool whole)
+{
+	struct udphdr *uh = udp_hdr(skb);
+
+	if (whole && (rt->dst.dev->features &
+		      (NETIF_F_HW_CSUM | NETIF_F_IP_CSUM))) {
+		udp_set_csum(false, skb, fl4->saddr, fl4->daddr, skb->len);
+		return;
+	}
+	uh->check = 0;
+	uh->check = csum_tcpudp_magic(fl4->saddr, fl4->daddr, skb->len,
+				      IPPROTO_UDP,
+				      skb_checksum(skb, 0, skb->len, 0));
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+}
+
+/*
  * Put the UDP and IP headers on @skb and hand it to IP, as
  * udp_tunnel_xmit_skb() does; written out here so that the module does
  * not need the udp_tunnel module for these few lines (nor for its
- * encapsulation hook, mether_net_hook()).
+ * encapsulation hook, mether_net_hook()). TTL and DF are udp_sendmsg()'s
+ * for the socket: a group's TTL, else the route's; DF on a packet that
+ * goes whole, unless the socket's path MTU setting says otherwise.
  */
 static int mether_net_xmit(struct mether_link *link, struct sk_buff *skb)
 {
@@ -507,6 +540,8 @@ static int mether_net_xmit(struct mether_link *link, struct sk_buff *skb)
 	struct flowi4 fl4;
 	struct rtable *rt;
 	struct udphdr *uh;
+	__be16 df = 0;
+	bool whole;
 	u8 ttl;
 
 	local_bh_disable();
@@ -523,13 +558,21 @@ static int mether_net_xmit(struct mether_link *link, struct sk_buff *skb)
 	uh->source = fl4.fl4_sport;
 	uh->dest = fl4.fl4_dport;
 	uh->len = htons(skb->len);
-	udp_set_csum(false, skb, fl4.saddr, fl4.daddr, skb->len);
+	whole = skb->len + sizeof(struct iphdr) <= dst_mtu(&rt->dst);
+	if (whole && ip_dont_fragment(sk, &rt->dst))
+		df = htons(IP_DF);
+	mether_net_udp_csum(skb, rt, &fl4, whole);
 	skb->priority = sk->sk_priority;
 	skb->mark = sk->sk_mark;
-	/* Takes the route's reference; fragments what exceeds the MTU. */
+	/*
+	 * Takes the route's reference; fragments what exceeds the MTU. What
+	 * goes wrong past here (a device down, a full queue) is not told,
+	 * as a datagram lost on the way would not be.
+	 */
 	iptunnel_xmit(sk, rt, skb, fl4.saddr, fl4.daddr, IPPROTO_UDP,
-		      inet_sk(sk)->tos, ttl, 0, false);
+		      inet_sk(sk)->tos, ttl, df, false);
 	local_bh_enable();
+	UDP_INC_STATS(sock_net(sk), UDP_MIB_OUTDATAGRAMS, 0);
 	return 0;
 }
 
@@ -561,8 +604,11 @@ static int mether_net_send(struct mether_link *link,
 						      msg->target);
 	skb = sock_wmalloc(sk, METHER_NET_HEADROOM + pkt_len, 0,
 			   sk->sk_allocation);
-	if (!skb)
-		return -ENOBUFS;
+	if (!skb) {
+		/* The send buffer is full: try again, as sendmsg() says. */
+		UDP_INC_STATS(sock_net(sk), UDP_MIB_SNDBUFERRORS, 0);
+		return -EAGAIN;
+	}
 	skb_reserve(skb, METHER_NET_HEADROOM);
 	hdr = skb_put(skb, pkt_len);
 	/*
@@ -579,7 +625,7 @@ static int mether_net_send(struct mether_link *link,
 	msg->epoch = link->epoch;
 	mether_wire_build(hdr, &link->limits, msg);
 	if (frame)
-		memcpy_from_page((u8 *)(hdr + 1), frame, 0, len);
+		memcpy_from_page((void *)(hdr + 1), frame, 0, len);
 	else if (buf)
 		memcpy(hdr + 1, buf, len);
 	else	/* a page never written is zero-filled */
@@ -589,7 +635,7 @@ static int mether_net_send(struct mether_link *link,
 		mether_seal(hdr, len, keys.key[0]);
 		memzero_explicit(&keys, sizeof(keys));
 	}
-	/* Traced first: the receiver may act on it before it is sent. */
+	/* Traced first: the receiver may act on it before xmit returns. */
 	trace_mether_packet_tx(link->limits.self, msg->type, msg->flags,
 			       msg->target, msg->page, msg->version, pkt_len);
 	ret = mether_net_xmit(link, skb);
@@ -615,7 +661,9 @@ static int mether_net_send(struct mether_link *link,
  * @frame: the page the payload comes from (a PAGE packet), or NULL for
  *	none (a PAGE packet then carries zeroes)
  *
- * Return: 0; -ENOTCONN when the host is not up; an errno from sending.
+ * Return: 0; -ENOTCONN when the host is not up; -EAGAIN when the
+ * socket's send buffer is full; an errno from the route (a packet lost
+ * after it, as on the wire, is not told).
  */
 int mether_net_send_msg(struct mether_space *space,
 			struct mether_wire_msg *msg, struct page *frame)
@@ -636,7 +684,9 @@ int mether_net_send_msg(struct mether_space *space,
  * @msg: what to send; its sender, epoch and counter are filled in
  * @buf: the payload, as long as the packet's type asks
  *
- * Return: 0; -ENOTCONN when the host is not up; an errno from sending.
+ * Return: 0; -ENOTCONN when the host is not up; -EAGAIN when the
+ * socket's send buffer is full; an errno from the route (a packet lost
+ * after it, as on the wire, is not told).
  */
 int mether_net_send_buf(struct mether_space *space,
 			struct mether_wire_msg *msg, const void *buf)
@@ -659,7 +709,9 @@ int mether_net_send_buf(struct mether_space *space,
  *
  * The holder of the consistent copy answers by publishing the page.
  *
- * Return: 0; -ENOTCONN when the host is not up; an errno from sending.
+ * Return: 0; -ENOTCONN when the host is not up; -EAGAIN when the
+ * socket's send buffer is full; an errno from the route (a packet lost
+ * after it, as on the wire, is not told).
  */
 int mether_net_send_request(struct mether_space *space, u64 page,
 			    unsigned int subset)

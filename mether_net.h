@@ -5,7 +5,6 @@
 #ifndef _METHER_NET_H
 #define _METHER_NET_H
 
-#include <linux/in.h>
 #include <linux/mether.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
