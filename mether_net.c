@@ -24,7 +24,6 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/udp.h>
-#include <net/ip_tunnels.h>
 #include <net/route.h>
 #include <net/sock.h>
 #include <net/udp.h>
@@ -528,21 +527,24 @@ static void mether_net_udp_csum(struct sk_buff *skb, const struct rtable *rt,
 
 /*
  * Put the UDP and IP headers on @skb and hand it to IP, as
- * udp_tunnel_xmit_skb() does; written out here so that the module does
- * not need the udp_tunnel module for these few lines (nor for its
- * encapsulation hook, mether_net_hook()). TTL and DF are udp_sendmsg()'s
- * for the socket: a group's TTL, else the route's; DF on a packet that
- * goes whole, unless the socket's path MTU setting says otherwise.
+ * udp_sendmsg() would for the socket (udp_send_skb(), __ip_make_skb(),
+ * ip_send_skb()): a group's TTL, else the route's; DF on a packet that
+ * goes whole, unless the socket's path MTU setting says otherwise, and
+ * fragmented here all the same where the MTU turns out smaller; IP's
+ * verdict told, and counted as UDP counts it. Written out rather than
+ * udp_tunnel_xmit_skb(), which would need the udp_tunnel module, clears
+ * what allows that fragmenting, and keeps IP's verdict to itself.
  */
 static int mether_net_xmit(struct mether_link *link, struct sk_buff *skb)
 {
 	struct sock *sk = link->sock->sk;
+	struct net *net = sock_net(sk);
 	struct flowi4 fl4;
 	struct rtable *rt;
 	struct udphdr *uh;
-	__be16 df = 0;
+	struct iphdr *iph;
 	bool whole;
-	u8 ttl;
+	int err;
 
 	local_bh_disable();
 	rt = mether_net_route(link, &fl4);
@@ -551,28 +553,43 @@ static int mether_net_xmit(struct mether_link *link, struct sk_buff *skb)
 		kfree_skb(skb);
 		return PTR_ERR(rt);
 	}
-	ttl = rt->rt_type == RTN_MULTICAST ? inet_sk(sk)->mc_ttl :
-					     ip4_dst_hoplimit(&rt->dst);
 	uh = skb_push(skb, sizeof(*uh));
 	skb_reset_transport_header(skb);
 	uh->source = fl4.fl4_sport;
 	uh->dest = fl4.fl4_dport;
 	uh->len = htons(skb->len);
-	whole = skb->len + sizeof(struct iphdr) <= dst_mtu(&rt->dst);
-	if (whole && ip_dont_fragment(sk, &rt->dst))
-		df = htons(IP_DF);
+	whole = skb->len + sizeof(*iph) <= dst_mtu(&rt->dst);
 	mether_net_udp_csum(skb, rt, &fl4, whole);
+
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) >> 2;
+	iph->tos = inet_sk(sk)->tos;
+	iph->frag_off = whole && ip_dont_fragment(sk, &rt->dst) ?
+			htons(IP_DF) : 0;
+	iph->ttl = rt->rt_type == RTN_MULTICAST ? inet_sk(sk)->mc_ttl :
+						  ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = fl4.saddr;
+	iph->daddr = fl4.daddr;
+	__ip_select_ident(net, iph, 1);
+	skb->ignore_df = ip_sk_ignore_df(sk);
 	skb->priority = sk->sk_priority;
 	skb->mark = sk->sk_mark;
-	/*
-	 * Takes the route's reference; fragments what exceeds the MTU. What
-	 * goes wrong past here (a device down, a full queue) is not told,
-	 * as a datagram lost on the way would not be.
-	 */
-	iptunnel_xmit(sk, rt, skb, fl4.saddr, fl4.daddr, IPPROTO_UDP,
-		      inet_sk(sk)->tos, ttl, df, false);
+	/* The skb takes the route's reference. */
+	skb_dst_set(skb, &rt->dst);
+	err = ip_local_out(net, sk, skb);
 	local_bh_enable();
-	UDP_INC_STATS(sock_net(sk), UDP_MIB_OUTDATAGRAMS, 0);
+	if (err > 0)
+		err = net_xmit_errno(err);
+	if (err) {
+		if (err == -ENOBUFS)
+			UDP_INC_STATS(net, UDP_MIB_SNDBUFERRORS, 0);
+		IP_INC_STATS(net, IPSTATS_MIB_OUTDISCARDS);
+		return err;
+	}
+	UDP_INC_STATS(net, UDP_MIB_OUTDATAGRAMS, 0);
 	return 0;
 }
 
@@ -605,9 +622,11 @@ static int mether_net_send(struct mether_link *link,
 	skb = sock_wmalloc(sk, METHER_NET_HEADROOM + pkt_len, 0,
 			   sk->sk_allocation);
 	if (!skb) {
-		/* The send buffer is full: try again, as sendmsg() says. */
 		UDP_INC_STATS(sock_net(sk), UDP_MIB_SNDBUFERRORS, 0);
-		return -EAGAIN;
+		/* As sendmsg() says it: a full send buffer is for later. */
+		if (sk_wmem_alloc_get(sk) >= READ_ONCE(sk->sk_sndbuf))
+			return -EAGAIN;
+		return -ENOBUFS;
 	}
 	skb_reserve(skb, METHER_NET_HEADROOM);
 	hdr = skb_put(skb, pkt_len);
@@ -662,8 +681,7 @@ static int mether_net_send(struct mether_link *link,
  *	none (a PAGE packet then carries zeroes)
  *
  * Return: 0; -ENOTCONN when the host is not up; -EAGAIN when the
- * socket's send buffer is full; an errno from the route (a packet lost
- * after it, as on the wire, is not told).
+ * socket's send buffer is full; an errno from sending.
  */
 int mether_net_send_msg(struct mether_space *space,
 			struct mether_wire_msg *msg, struct page *frame)
@@ -685,8 +703,7 @@ int mether_net_send_msg(struct mether_space *space,
  * @buf: the payload, as long as the packet's type asks
  *
  * Return: 0; -ENOTCONN when the host is not up; -EAGAIN when the
- * socket's send buffer is full; an errno from the route (a packet lost
- * after it, as on the wire, is not told).
+ * socket's send buffer is full; an errno from sending.
  */
 int mether_net_send_buf(struct mether_space *space,
 			struct mether_wire_msg *msg, const void *buf)
@@ -710,8 +727,7 @@ int mether_net_send_buf(struct mether_space *space,
  * The holder of the consistent copy answers by publishing the page.
  *
  * Return: 0; -ENOTCONN when the host is not up; -EAGAIN when the
- * socket's send buffer is full; an errno from the route (a packet lost
- * after it, as on the wire, is not told).
+ * socket's send buffer is full; an errno from sending.
  */
 int mether_net_send_request(struct mether_space *space, u64 page,
 			    unsigned int subset)

@@ -234,9 +234,10 @@ static void mether_receive_one(struct mether_link *link, size_t len)
  * kernel_recvmsg(), whose message header, iterator and hooks cost about
  * as much as a UDP ping-pong's whole receive (bench/results/latency.md).
  * Its checksum is checked as udp_recvmsg() would, and the same counters
- * kept. Return: its length; -EMSGSIZE when it is larger than any Mether
- * packet (dropped, and counted); -EAGAIN when the queue is empty; another
- * errno from the socket.
+ * kept. Return: its length; -EBADMSG when its checksum is wrong, or
+ * -EMSGSIZE when it is larger than any Mether packet (dropped, and
+ * counted); -EAGAIN when the queue is empty; another errno from the
+ * socket.
  */
 static int mether_receive_next(struct mether_link *link)
 {
@@ -244,25 +245,26 @@ static int mether_receive_next(struct mether_link *link)
 	struct sk_buff *skb;
 	int err, len;
 
-	for (;;) {
-		skb = skb_recv_udp(sk, MSG_DONTWAIT, &err);
-		if (!skb)
-			return err;
-		if (!udp_lib_checksum_complete(skb))
-			break;
+	skb = skb_recv_udp(sk, MSG_DONTWAIT, &err);
+	if (!skb)
+		return err;
+	/* Queued, it kept UDP's scratch there (udp_set_dev_scratch()). */
+	skb->dev = NULL;
+	if (udp_lib_checksum_complete(skb)) {
 		UDP_INC_STATS(sock_net(sk), UDP_MIB_CSUMERRORS, 0);
 		UDP_INC_STATS(sock_net(sk), UDP_MIB_INERRORS, 0);
-		kfree_skb(skb);
+		kfree_skb_reason(skb, SKB_DROP_REASON_UDP_CSUM);
+		return -EBADMSG;
 	}
 	UDP_INC_STATS(sock_net(sk), UDP_MIB_INDATAGRAMS, 0);
 	len = skb->len;
 	if (len > sizeof(link->rx_buf)) {
 		/* Larger than any Mether packet: not ours. */
 		mether_net_count_drop(link, METHER_DROP_BAD_LENGTH, len);
-		err = -EMSGSIZE;
-	} else {
-		err = skb_copy_bits(skb, 0, link->rx_buf, len);
+		kfree_skb_reason(skb, SKB_DROP_REASON_PKT_TOO_BIG);
+		return -EMSGSIZE;
 	}
+	err = skb_copy_bits(skb, 0, link->rx_buf, len);
 	consume_skb(skb);
 	return err ?: len;
 }
@@ -280,7 +282,8 @@ static bool mether_receive_batch(struct mether_link *link,
 
 	for (i = 0; i < budget; i++) {
 		len = mether_receive_next(link);
-		if (len == -EMSGSIZE)
+		/* Dropped: the next one, within the budget. */
+		if (len == -EBADMSG || len == -EMSGSIZE)
 			continue;
 		/* Only EAGAIN says the socket is empty: else the work retries. */
 		if (len < 0)

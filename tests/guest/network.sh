@@ -3,13 +3,22 @@
 # alone, waking a data-driven wait; a demand fault asks the holder; a
 # fault nobody answers ends in SIGBUS.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 13 : 26))
+plan $((METHER_ID == 0 ? 14 : 27))
 
 PORT=7777
 BCAST=10.77.0.255
 stat_is() { # stat_is NAME PATTERN: a counter of metherctl stats --machine
 	metherctl stats --machine | grep -qx "$1 $2"
 }
+# udp_counter NAME: the stack's UDP counter NAME (/proc/net/snmp), which
+# Mether's datagrams count in though they skip sendmsg and recvmsg.
+udp_counter() {
+	awk -v name="$1" '$1 == "Udp:" && !col {
+		for (i = 2; i <= NF; i++) if ($i == name) col = i; next }
+		$1 == "Udp:" { print $col }' /proc/net/snmp
+}
+udp_sent_before=$(udp_counter OutDatagrams)
+udp_read_before=$(udp_counter InDatagrams)
 
 # No data-driven fallback here: the wait below must be woken by snooping.
 check "network: mether.ko loads" insmod $MODULE request_timeout_ms=2000 \
@@ -35,6 +44,8 @@ if [ "$METHER_ID" = 0 ]; then
 	check "network: the page went out" stat_is tx_page_packets '[1-9][0-9]*'
 	check "network: its own broadcast came back and was dropped" \
 		stat_is drop_own '[1-9][0-9]*'
+	check "network: UDP counted the datagrams sent" \
+		[ "$(udp_counter OutDatagrams)" -gt "$udp_sent_before" ]
 fi
 if [ "$METHER_ID" = 1 ]; then
 	wait $getter
@@ -42,6 +53,8 @@ if [ "$METHER_ID" = 1 ]; then
 		grep -qx 4242 /tmp/got
 	check "network: the copy was refreshed by snooping" \
 		stat_is snooped '[1-9][0-9]*'
+	check "network: UDP counted the datagrams read" \
+		[ "$(udp_counter InDatagrams)" -gt "$udp_read_before" ]
 	check "network: ... with nothing asked for" stat_is tx_request_packets 0
 	check "network: ... and nothing sent" stat_is tx_page_packets 0
 	check "network: a demand read maps the snooped copy" \
