@@ -39,7 +39,7 @@
 
 /* The route's cache (mether_net_route()) is a hidden option tunnels select. */
 #if !IS_ENABLED(CONFIG_DST_CACHE)
-#error "mether needs a kernel with CONFIG_DST_CACHE (WireGuard or VXLAN select it)"
+#error "mether needs CONFIG_DST_CACHE (WireGuard or VXLAN select it)"
 #endif
 
 /* Room before a packet for the UDP and IP headers and the device's own. */
@@ -531,9 +531,10 @@ static void mether_net_udp_csum(struct sk_buff *skb, const struct rtable *rt,
  * ip_send_skb()): a group's TTL, else the route's; DF on a packet that
  * goes whole, unless the socket's path MTU setting says otherwise, and
  * fragmented here all the same where the MTU turns out smaller; IP's
- * verdict told, and counted as UDP counts it. Written out rather than
- * udp_tunnel_xmit_skb(), which would need the udp_tunnel module, clears
- * what allows that fragmenting, and keeps IP's verdict to itself.
+ * verdict told, and counted, as udp_send_skb() tells and counts it.
+ * Written out rather than udp_tunnel_xmit_skb(), which would need the
+ * udp_tunnel module, clears what allows that fragmenting, and keeps
+ * IP's verdict to itself.
  */
 static int mether_net_xmit(struct mether_link *link, struct sk_buff *skb)
 {
@@ -583,14 +584,16 @@ static int mether_net_xmit(struct mether_link *link, struct sk_buff *skb)
 	local_bh_enable();
 	if (err > 0)
 		err = net_xmit_errno(err);
-	if (err) {
-		if (err == -ENOBUFS)
-			UDP_INC_STATS(net, UDP_MIB_SNDBUFERRORS, 0);
+	if (err)
 		IP_INC_STATS(net, IPSTATS_MIB_OUTDISCARDS);
-		return err;
+	/* A queue that dropped it lost it, as the wire may (IP_RECVERR off). */
+	if (err == -ENOBUFS) {
+		UDP_INC_STATS(net, UDP_MIB_SNDBUFERRORS, 0);
+		return 0;
 	}
-	UDP_INC_STATS(net, UDP_MIB_OUTDATAGRAMS, 0);
-	return 0;
+	if (!err)
+		UDP_INC_STATS(net, UDP_MIB_OUTDATAGRAMS, 0);
+	return err;
 }
 
 /*
@@ -619,14 +622,11 @@ static int mether_net_send(struct mether_link *link,
 	if (msg->target && !msg->target_epoch)
 		msg->target_epoch = mether_peer_epoch(&link->peers,
 						      msg->target);
-	skb = sock_wmalloc(sk, METHER_NET_HEADROOM + pkt_len, 0,
-			   sk->sk_allocation);
+	/* -EAGAIN for a full send buffer, as sendmsg() would say it. */
+	skb = sock_alloc_send_skb(sk, METHER_NET_HEADROOM + pkt_len, 1, &ret);
 	if (!skb) {
 		UDP_INC_STATS(sock_net(sk), UDP_MIB_SNDBUFERRORS, 0);
-		/* As sendmsg() says it: a full send buffer is for later. */
-		if (sk_wmem_alloc_get(sk) >= READ_ONCE(sk->sk_sndbuf))
-			return -EAGAIN;
-		return -ENOBUFS;
+		return ret;
 	}
 	skb_reserve(skb, METHER_NET_HEADROOM);
 	hdr = skb_put(skb, pkt_len);

@@ -261,7 +261,7 @@ static int mether_receive_next(struct mether_link *link)
 	if (len > sizeof(link->rx_buf)) {
 		/* Larger than any Mether packet: not ours. */
 		mether_net_count_drop(link, METHER_DROP_BAD_LENGTH, len);
-		kfree_skb_reason(skb, SKB_DROP_REASON_PKT_TOO_BIG);
+		kfree_skb(skb);
 		return -EMSGSIZE;
 	}
 	err = skb_copy_bits(skb, 0, link->rx_buf, len);
@@ -285,7 +285,7 @@ static bool mether_receive_batch(struct mether_link *link,
 		/* Dropped: the next one, within the budget. */
 		if (len == -EBADMSG || len == -EMSGSIZE)
 			continue;
-		/* Only EAGAIN says the socket is empty: else the work retries. */
+		/* Only EAGAIN says the socket is empty: else, try later. */
 		if (len < 0)
 			return len != -EAGAIN;
 		mether_receive_one(link, len);
