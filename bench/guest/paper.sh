@@ -33,6 +33,9 @@ count() {
 		>/tmp/r 2>&1
 	status=$?
 	set -- $(tx_totals) "$@"
+	# Neither host goes down for the next count while the other still
+	# needs its pages to finish this one (it would end in SIGBUS).
+	barrier "paper-done-$seal-$p" || not_ok "paper: barrier after $p"
 	line=$(grep '^id=' /tmp/r || echo "id=$METHER_ID protocol=$p ok=no")
 	echo "bench $line host=$METHER_ID increments=$N seal=$seal tx_packets=$(($1 - $3)) tx_bytes=$(($2 - $4))" >&3
 	if [ $status = 0 ]; then

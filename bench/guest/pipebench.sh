@@ -13,7 +13,7 @@ KINDS="mether:1 mether:8 tcp:0"
 SPECS_1="32:500 4096:300 1048576:2"
 SPECS_8="32:20000 4096:2000 1048576:8"
 SPECS_0="32:20000 4096:2000 1048576:8"
-plan $((2 + ROUNDS * 9 + 2 + ROUNDS + 1))
+plan $((2 + ROUNDS * 9 + 2 + ROUNDS + 2))
 
 PEER=10.77.0.$((2 - METHER_ID))
 create=
