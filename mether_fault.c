@@ -253,6 +253,7 @@ int mether_fetch(struct mether_space *space, u64 page, unsigned int subset,
 	unsigned long deadline = jiffies + timeout;
 	bool ask = !data_driven;
 	long left, wait;
+	u64 start;
 	int ret;
 
 	for (;;) {
@@ -273,7 +274,11 @@ int mether_fetch(struct mether_space *space, u64 page, unsigned int subset,
 		else
 			wait = min_t(long, left,
 				     mether_backoff(READ_ONCE(mp->any_asks.count)));
+		start = ktime_get_ns();
 		wait = mether_wait_here(space, mp, subset, true, wait);
+		trace_mether_fault_wait(page, subset | (data_driven ?
+					METHER_VIEW_DATA_DRIVEN : 0), false,
+					ktime_get_ns() - start, wait > 0);
 		if (wait < 0)
 			return -EINTR;
 		/* A data-driven wait that heard nothing asks once. */

@@ -79,6 +79,7 @@ static_assert(offsetof(struct mether_stats, reclaimed_epoch) == 960);
 static_assert(offsetof(struct mether_stats, elsewhere) == 968);
 static_assert(offsetof(struct mether_peers, peer) == 8);
 static_assert(sizeof(struct mether_peer_info) == 32);
+static_assert(sizeof(struct mether_purge_wait) == 48);
 static_assert(METHER_PACKET_TYPES <= METHER_PACKET_SLOTS);
 static_assert(METHER_DROP_REASONS <= METHER_DROP_SLOTS);
 
@@ -334,6 +335,8 @@ static long mether_ioctl(struct file *file, unsigned int cmd,
 		return mether_ioctl_page_state(mf, argp);
 	case METHER_IOC_WAIT:
 		return mether_ioctl_wait(space, argp);
+	case METHER_IOC_PURGE_WAIT:
+		return mether_ioctl_purge_wait(space, argp);
 	case METHER_IOC_UP:
 		return mether_ioctl_up(mf->net, argp);
 	case METHER_IOC_UP_KEYED:

@@ -16,6 +16,8 @@ long mether_ioctl_do_purge(struct mether_space *space,
 			   const u64 __user *arg);
 long mether_ioctl_wait(struct mether_space *space,
 		       const struct mether_wait __user *arg);
+long mether_ioctl_purge_wait(struct mether_space *space,
+			     const struct mether_purge_wait __user *arg);
 int mether_lock_copy(struct mether_space *space, struct mether_page *mp,
 		     bool inconsistent, unsigned int subset, struct file *file,
 		     bool lock, unsigned int *unmap);

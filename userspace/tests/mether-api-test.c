@@ -310,6 +310,87 @@ static void test_wait(void)
 		     ENOMEM);
 }
 
+static int purge_wait(void *publish, void *drop, void *wait, unsigned int ms)
+{
+	struct mether_purge_wait pw = {
+		.wait = (unsigned long)wait,
+		.timeout_ms = ms,
+	};
+
+	if (publish)
+		pw.purge[0] = (struct mether_range){ (unsigned long)publish,
+						     page_size };
+	if (drop)
+		pw.purge[1] = (struct mether_range){ (unsigned long)drop,
+						     page_size };
+	return ioctl(fd, METHER_IOC_PURGE_WAIT, &pw);
+}
+
+/* The version page @page was last published at, or 0 on an error. */
+static uint64_t published(unsigned long page)
+{
+	struct mether_page_state st;
+
+	return page_state(page, &st) ? 0 : st.consistent_version;
+}
+
+/* METHER_IOC_PURGE_WAIT: a turn of the final protocol in one call. */
+static void test_purge_wait(void)
+{
+	char *mine = view(rw, 13, METHER_VIEW_SHORT_DEMAND);
+	char *theirs = view(ro, 15, METHER_VIEW_SHORT_DATA);
+	char *theirs_demand = view(ro, 15, METHER_VIEW_FULL_DEMAND);
+	struct mether_purge_wait pw = { .reserved = 1 };
+	struct mether_page_state st;
+	uint64_t version;
+	pid_t pid;
+
+	purge(theirs_demand);
+	version = published(13);
+	pid = fork();
+	if (!pid) {
+		*(volatile uint32_t *)mine = 1313;
+		_exit(purge_wait(mine, theirs, theirs, 10000) ||
+		      *(volatile uint32_t *)theirs != 1515);
+	}
+	report(still_blocked(pid, 300) && published(13) > version &&
+	       !wait_for(view(ro, 13, METHER_VIEW_SHORT_DATA), 0) &&
+	       *word(ro, 13, METHER_VIEW_SHORT_DATA) == 1313,
+	       "purge-wait: publishes the first range, then waits");
+	*word(rw, 15, METHER_VIEW_FULL_DEMAND) = 1515;
+	report(!purge(view(rw, 15, METHER_VIEW_SHORT_DEMAND)) &&
+	       child_status(pid) == 0,
+	       "purge-wait: ... until the page waited for comes; the view maps it");
+	report(!purge_wait(NULL, theirs_demand, NULL, 0) &&
+	       !page_state(15, &st) && !st.inconsistent_present,
+	       "purge-wait: drops the second range's copy");
+	expect_errno("purge-wait: nothing passes by in time",
+		     purge_wait(NULL, theirs, theirs, 200), ETIMEDOUT);
+
+	/* Refused calls publish nothing. */
+	*(volatile uint32_t *)mine = 1314;
+	version = published(13);
+	pw.purge[0] = (struct mether_range){ (unsigned long)mine, page_size };
+	pw.purge[1] = (struct mether_range){ (unsigned long)theirs,
+					     page_size + 1 };
+	report(ioctl(fd, METHER_IOC_PURGE_WAIT, &pw) == -1 &&
+	       errno == EINVAL && published(13) == version,
+	       "purge-wait: a malformed second range: EINVAL, nothing published");
+	report(purge_wait(mine, NULL, (void *)((unsigned long)&pw &
+					       ~(page_size - 1)), 100) == -1 &&
+	       errno == ENOMEM && published(13) == version,
+	       "purge-wait: an address outside the space to wait on: ENOMEM, nothing published");
+	pw.purge[1].len = 0;
+	expect_errno("purge-wait: a reserved field set",
+		     ioctl(fd, METHER_IOC_PURGE_WAIT, &pw), EINVAL);
+	expect_errno("purge-wait: a wait in a writeable mapping",
+		     purge_wait(NULL, NULL, mine, 100), EINVAL);
+	expect_errno("purge-wait: an address to wait on, but no time",
+		     purge_wait(NULL, NULL, theirs, 0), EINVAL);
+	expect_errno("purge-wait: bad pointer",
+		     ioctl(fd, METHER_IOC_PURGE_WAIT, NULL), EFAULT);
+}
+
 static volatile int dd_read_returned;
 
 static void *dd_reader(void *arg)
@@ -643,6 +724,7 @@ int main(void)
 	test_views();
 	test_data_driven();
 	test_wait();
+	test_purge_wait();
 	test_wait_drops_mmap_lock();
 	test_purge_inputs();
 	test_do_purge();

@@ -15,6 +15,7 @@
  *	mether-poke grant-later NAME GO
  *	mether-poke peers ENTRIES
  *	mether-poke without-status PROGRAM ARGS...
+ *	mether-poke without-purge-wait PROGRAM ARGS...
  *
  * read prints the word. Either makes this host take the consistent copy.
  * sleep starts a process that leaves a thread asleep in a data-driven
@@ -41,7 +42,8 @@
  * has room for ENTRIES hosts would, and prints the count it got.
  * without-status runs PROGRAM with METHER_IOC_STATUS refused (ENOTTY), as
  * a module before API 9 refuses it: a seccomp filter, which a static
- * program cannot escape as it could an LD_PRELOAD.
+ * program cannot escape as it could an LD_PRELOAD. without-purge-wait
+ * refuses METHER_IOC_PURGE_WAIT so, as a module before API 11 does.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -83,7 +85,8 @@ static int usage(void)
 		"       mether-poke grant-later NAME GO\n"
 		"       mether-poke peers ENTRIES\n"
 		"       mether-poke up-ttl ADDR TTL\n"
-		"       mether-poke without-status PROGRAM ARGS...\n");
+		"       mether-poke without-status PROGRAM ARGS...\n"
+		"       mether-poke without-purge-wait PROGRAM ARGS...\n");
 	return 2;
 }
 
@@ -383,7 +386,7 @@ static int peers_of_size(unsigned long entries)
 /* The syscall's second argument, low half (a command is 32 bits). */
 #define SECCOMP_ARG1_LOW offsetof(struct seccomp_data, args[1])
 
-static int without_status(char **argv)
+static int without_ioctl(unsigned int cmd, char **argv)
 {
 	struct sock_filter filter[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
@@ -394,7 +397,7 @@ static int without_status(char **argv)
 			 offsetof(struct seccomp_data, nr)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_ARG1_LOW),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, METHER_IOC_STATUS, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, cmd, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOTTY),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
@@ -457,7 +460,9 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "grant-later"))
 		return grant_later(argv[2], argv[3]);
 	if (argc > 2 && !strcmp(argv[1], "without-status"))
-		return without_status(argv + 2);
+		return without_ioctl(METHER_IOC_STATUS, argv + 2);
+	if (argc > 2 && !strcmp(argv[1], "without-purge-wait"))
+		return without_ioctl(METHER_IOC_PURGE_WAIT, argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "peers"))
 		return peers_of_size(strtoul(argv[2], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "up-ttl"))

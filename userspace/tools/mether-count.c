@@ -11,7 +11,7 @@
  * "timed" increments; "total_seconds" runs from the mapping on.
  *
  *	mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N] [-w]
- *		     [--directory]
+ *		     [--directory] [--separate]
  *
  * The counter's pages start at PAGE (-b), by default at the top of the
  * space, far from libmether's segment directory in page 0 and from the
@@ -30,6 +30,13 @@
  *	purge-hysteresis   3: the same, PURGE after every H losses (-H, 100)
  *	short-data-driven  4: one short page, wait on its data-driven view
  *	final              5: disjoint short pages, wait data-driven
+ *
+ * A turn of the final protocol is one METHER_IOC_PURGE_WAIT where the
+ * module has it (API 11; ENOTTY before): publish this process's page,
+ * drop the stale copy of the other's, wait for its next version.
+ * --separate makes the calls one at a time, as the paper does: a PURGE
+ * to publish, a loss, a PURGE to drop, a fault that waits. The line of
+ * figures says which it used (calls=).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +73,7 @@ struct counter {
 	long page_size;
 	unsigned long base_page;
 	int base_given, directory;
+	int one_call;		/* a turn is one METHER_IOC_PURGE_WAIT */
 	unsigned long wins, losses, purges;
 	/* The timed span: from the first value another process wrote. */
 	struct timespec ready;
@@ -101,6 +109,42 @@ static void purge(struct counter *c, void *p)
 	if (ioctl(c->fd, METHER_IOC_PURGE, &r))
 		die("METHER_IOC_PURGE");
 	c->purges++;
+}
+
+/*
+ * How long a turn's call waits for the other's answer. Past it, or when
+ * the call says the answer cannot come (its holder silent, the host
+ * down), the read that follows waits, asks or raises SIGBUS as the
+ * paper's fault does.
+ */
+#define TURN_WAIT_MS	1000
+
+/*
+ * A turn in one call: publish @mine, drop this host's copy of @theirs,
+ * and wait for the next one (METHER_IOC_PURGE_WAIT). A module without
+ * the call gets the paper's, from this turn on.
+ */
+static void turn(struct counter *c, volatile uint32_t *mine,
+		 volatile uint32_t *theirs)
+{
+	struct mether_purge_wait pw = {
+		.purge = {
+			{ (unsigned long)mine, c->page_size },
+			{ (unsigned long)theirs, c->page_size },
+		},
+		.wait = (unsigned long)theirs,
+		.timeout_ms = TURN_WAIT_MS,
+	};
+
+	if (!ioctl(c->fd, METHER_IOC_PURGE_WAIT, &pw) || errno == ETIMEDOUT ||
+	    errno == EHOSTUNREACH || errno == ENOTCONN) {
+		c->purges += 2;
+		return;
+	}
+	if (errno != ENOTTY)
+		die("METHER_IOC_PURGE_WAIT");
+	c->one_call = 0;
+	purge(c, (void *)mine);
 }
 
 /*
@@ -227,7 +271,9 @@ static int count(struct counter *c)
 			tx_sent(c, -1);
 		}
 		*mine = seen + 1;
-		if (c->protocol != FULL_PAGE && c->protocol != SHORT_PAGE)
+		if (c->one_call && seen + 1 < c->target)
+			turn(c, mine, theirs);
+		else if (c->protocol != FULL_PAGE && c->protocol != SHORT_PAGE)
 			purge(c, (void *)mine);
 		if (seen + 1 >= c->target)
 			return 0;
@@ -311,7 +357,7 @@ static unsigned int number(const char *s, const char *what)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N] [-d DEVICE] [-w] [--directory]\n"
+		"usage: mether-count -p PROTOCOL [-n N] [-i ID] [-P PROCS] [-b PAGE] [-H N] [-d DEVICE] [-w] [--directory] [--separate]\n"
 		"protocols: full-page short-page purge purge-hysteresis short-data-driven final\n");
 	return 2;
 }
@@ -319,7 +365,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	struct counter c = { .protocol = FINAL, .procs = 2, .target = 1024,
-			     .hysteresis = 100 };
+			     .hysteresis = 100, .one_call = 1 };
 	const char *device = "/dev/mether";
 	struct timespec t0, t1;
 	struct rusage ru;
@@ -328,6 +374,7 @@ int main(int argc, char **argv)
 
 	static const struct option options[] = {
 		{ "directory", no_argument, NULL, 'D' },
+		{ "separate", no_argument, NULL, 'S' },
 		{}
 	};
 
@@ -367,6 +414,9 @@ int main(int argc, char **argv)
 		case 'D':
 			c.directory = 1;
 			break;
+		case 'S':
+			c.one_call = 0;
+			break;
 		default:
 			return usage();
 		}
@@ -380,6 +430,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/* Only the final protocol waits for the other's page in a turn. */
+	if (c.protocol != FINAL)
+		c.one_call = 0;
 	if (c.watch && c.protocol != FINAL) {
 		fprintf(stderr, "mether-count: -w follows the final protocol\n");
 		return 2;
@@ -396,13 +449,14 @@ int main(int argc, char **argv)
 	} else {
 		c.ready = t0;
 	}
-	printf("id=%u protocol=%s target=%u ok=%s wins=%lu losses=%lu purges=%lu seconds=%.3f timed=%u total_seconds=%.3f user=%.3f sys=%.3f cs=%ld span_tx_packets=%llu span_tx_bytes=%llu host_cpu=%.3f\n",
+	printf("id=%u protocol=%s target=%u ok=%s wins=%lu losses=%lu purges=%lu seconds=%.3f timed=%u total_seconds=%.3f user=%.3f sys=%.3f cs=%ld span_tx_packets=%llu span_tx_bytes=%llu host_cpu=%.3f calls=%s\n",
 	       c.id, protocol_names[c.protocol], c.target, ret ? "no" : "yes",
 	       c.wins, c.losses, c.purges, tool_seconds(&c.ready, &t1),
 	       c.ready_at ? c.target - c.ready_at : c.target,
 	       tool_seconds(&t0, &t1),
 	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
 	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
-	       ru.ru_nvcsw + ru.ru_nivcsw, c.tx_packets, c.tx_bytes, c.busy);
+	       ru.ru_nvcsw + ru.ru_nivcsw, c.tx_packets, c.tx_bytes, c.busy,
+	       c.one_call ? "one" : "separate");
 	return ret;
 }

@@ -25,7 +25,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define METHER_API_VERSION	10
+#define METHER_API_VERSION	11
 
 /* The short page: the first METHER_SHORT_SIZE bytes of a page. */
 #define METHER_SHORT_SIZE	32
@@ -503,6 +503,31 @@ struct mether_wait {
 	__u32 reserved;
 };
 
+/**
+ * struct mether_purge_wait - METHER_IOC_PURGE_WAIT (API 11): a turn of a
+ * protocol that writes one page and waits for another, in one call
+ * @purge: ranges to PURGE, in order, as METHER_IOC_PURGE does (a @len of
+ *	0: none): typically the page just written, which is published, then
+ *	the read-only page waited for, whose stale copy is dropped
+ * @wait: then, if @timeout_ms is not 0, wait for a copy of the page at
+ *	this address, as METHER_IOC_WAIT does (0 when @timeout_ms is 0)
+ * @timeout_ms: wait at most this long (0: do not wait)
+ * @reserved: 0
+ *
+ * The paper's final protocol takes two PURGEs and a fault that waits in
+ * each turn; this is the same in one system call, as a UDP ping-pong's
+ * turn is a send and a receive. Malformed ranges and a wait address
+ * outside the caller's read-only mappings fail with EINVAL or ENOMEM
+ * before anything is done; after that, an error leaves what came before
+ * it done. The errors are METHER_IOC_PURGE's, then METHER_IOC_WAIT's.
+ */
+struct mether_purge_wait {
+	struct mether_range purge[2];
+	__u64 wait;
+	__u32 timeout_ms;
+	__u32 reserved;
+};
+
 /*
  * STATS, PEERS and STATUS only read, and grow only by fields appended at
  * their ends: the size in their numbers is the caller's struct's, and the
@@ -551,6 +576,8 @@ struct mether_wait {
 #define METHER_IOC_UP_KEYED	_IOW(METHER_IOC_MAGIC, 0x0f, struct mether_up_keyed)
 /* This host's configuration, read back (API 9). */
 #define METHER_IOC_STATUS	_IOR(METHER_IOC_MAGIC, 0x10, struct mether_status)
+/* PURGE up to two ranges, then wait for a copy of a page (API 11). */
+#define METHER_IOC_PURGE_WAIT	_IOW(METHER_IOC_MAGIC, 0x11, struct mether_purge_wait)
 
 /*
  * Only 64-bit processes can use Mether: the views of a page lie
