@@ -198,7 +198,7 @@ static int mether_purge_inconsistent(struct mether_space *space,
 	return ret;
 }
 
-/* A range as METHER_IOC_PURGE takes it: page aligned, not empty, no wrap. */
+/* A range's shape as METHER_IOC_PURGE takes it: pages, not empty, no wrap. */
 static bool mether_range_valid(const struct mether_range *range)
 {
 	return range->len && PAGE_ALIGNED(range->len) &&
@@ -310,9 +310,11 @@ long mether_ioctl_wait(struct mether_space *space,
  * A turn of the paper's final protocol (publish the page written, drop
  * the stale copy of the page read, wait for its next version) costs one
  * system call, as a UDP ping-pong's send does, instead of two PURGEs and
- * a fault that waits and is retried (issue 16). Everything that can be
- * refused without acting is checked first, so a malformed call changes
- * nothing.
+ * a fault that waits and is retried (issue 16). The fields, the ranges'
+ * shapes and the wait address are checked before anything is done; the
+ * ranges' pages are resolved one by one as they are purged, as PURGE
+ * does, since resolving every page first would cost the turn a second
+ * walk of the caller's mappings.
  *
  * Return: 0; as METHER_IOC_PURGE for the ranges (what came before an
  * error took effect), then as METHER_IOC_WAIT; -EINVAL for a malformed
@@ -322,8 +324,9 @@ long mether_ioctl_wait(struct mether_space *space,
 long mether_ioctl_purge_wait(struct mether_space *space,
 			     const struct mether_purge_wait __user *arg)
 {
+	struct mether_target wait = {};
 	struct mether_purge_wait pw;
-	struct mether_target wait;
+	struct mether_range *r;
 	unsigned int i;
 	int ret;
 
@@ -331,9 +334,13 @@ long mether_ioctl_purge_wait(struct mether_space *space,
 		return -EFAULT;
 	if (pw.reserved)
 		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(pw.purge); i++)
-		if (pw.purge[i].len && !mether_range_valid(&pw.purge[i]))
+	for (i = 0; i < ARRAY_SIZE(pw.purge); i++) {
+		r = &pw.purge[i];
+		/* An unused range is all zero: room to grow. */
+		if (r->len ? !mether_range_valid(r) || !PAGE_ALIGNED(r->addr) :
+			     r->addr)
 			return -EINVAL;
+	}
 	if (pw.timeout_ms) {
 		ret = mether_resolve_wait(space, pw.wait, &wait);
 		if (ret)

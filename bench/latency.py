@@ -15,8 +15,10 @@ under the same label are replaced):
     processes, voluntary or not) per increment: the final protocol
     (sealed) on the broadcast address and on a multicast group
     (final-multicast), unsealed on the broadcast address
-    (final-unsealed), a user-space UDP ping-pong, and the same through a
-    WireGuard tunnel (the authenticated alternative); median and range,
+    (final-unsealed), with the paper's separate calls in a turn instead
+    of METHER_IOC_PURGE_WAIT (final-separate), a user-space UDP
+    ping-pong, and the same through a WireGuard tunnel (the
+    authenticated alternative); median and range,
     and their ratios run by run (each run's counts back to back in the
     same boot).
 
@@ -258,8 +260,8 @@ def main():
     # The untraced runs: the slower host's time per increment, per run,
     # over the span both programs time alike ("seconds" over "timed").
     per_inc = {}
-    for proto in ("final", "final-multicast", "final-unsealed",
-                  "udp-pingpong", "udp-wireguard"):
+    for proto in ("final", "final-separate", "final-multicast",
+                  "final-unsealed", "udp-pingpong", "udp-wireguard"):
         per_run, cs = {}, {}
         for b in bench:
             if b.get("protocol") == proto and b.get("traced") == "no" and \
@@ -282,6 +284,10 @@ def main():
                      round(med, 2), round(lo, 2), round(hi, 2), len(cs)])
     # Ratios run by run (each run's counts ran back to back in one boot).
     for name, a, b in (("final_over_udp", "final", "udp-pingpong"),
+                       ("final_separate_over_udp", "final-separate",
+                        "udp-pingpong"),
+                       ("one_call_over_separate", "final",
+                        "final-separate"),
                        ("final_multicast_over_udp", "final-multicast",
                         "udp-pingpong"),
                        ("multicast_over_broadcast", "final-multicast",

@@ -5,9 +5,10 @@
 # tracepoints on, and record the breakdown under LABEL in
 # bench/results/latency.csv (bench/latency.py says what each stage is).
 #   bench/latency.sh LABEL      (e.g. "before", "after")
-# LATENCY_RUNS=N rounds (default 3); LATENCY_TRACE=final-multicast or
-# final-unsealed traces the run on a multicast group, or unsealed,
-# instead of sealed on the broadcast address. LATENCY_GRAPH=1 adds a
+# LATENCY_RUNS=N rounds (default 3); LATENCY_TRACE=final-multicast,
+# final-unsealed or final-separate traces the run on a multicast group,
+# unsealed, or with the paper's separate calls in a turn, instead of
+# sealed on the broadcast address in one METHER_IOC_PURGE_WAIT a turn. LATENCY_GRAPH=1 adds a
 # function graph of one more count and ping-pong each (bench/graph.py;
 # LATENCY_GRAPH_ROOTS=f,g and LATENCY_GRAPH_DEPTH=N choose where and how
 # deep), printed and kept in build/latency/graph.md.

@@ -1,11 +1,12 @@
 # Where an increment's time goes (issue 16), in each of two guests on
 # Debian's stock kernel: RUNS rounds of the final protocol counting to
-# N, sealed on the broadcast address (final), on a multicast group
-# (final-multicast) and unsealed on the broadcast address
-# (final-unsealed), each beside a user-space UDP ping-pong of the same
+# N, sealed on the broadcast address (final), the same with the paper's
+# separate calls in a turn instead of METHER_IOC_PURGE_WAIT
+# (final-separate), on a multicast group (final-multicast) and unsealed
+# on the broadcast address (final-unsealed), each beside a user-space UDP ping-pong of the same
 # count, in the clear and through WireGuard, then the final protocol
 # once more with the tracepoints on (in the way LATENCY_TRACE names, one
-# of the three). The traced run's events go to the result
+# of the four). The traced run's events go to the result
 # channel as "latev" lines; bench/latency.py turns them into the
 # breakdown (bench/results/latency.csv).
 . /mether/tests/lib.sh
@@ -15,7 +16,7 @@ RUNS=${LATENCY_RUNS:-3}
 GRAPH=${LATENCY_GRAPH:-0}
 GRAPH_ROOTS=${LATENCY_GRAPH_ROOTS:-mether_vm_fault,mether_ioctl_purge}
 GRAPH_DEPTH=${LATENCY_GRAPH_DEPTH:-4}
-plan $((12 + 5 * RUNS + 2 * GRAPH))
+plan $((13 + 6 * RUNS + 2 * GRAPH))
 PEER=10.77.0.$((2 - METHER_ID))
 T=/sys/kernel/tracing
 
@@ -23,18 +24,21 @@ TRACED=${LATENCY_TRACE:-final}
 check "latency: mether.ko loads" insmod $MODULE
 create=
 [ "$METHER_ID" = 0 ] && create=--create
-# host_up NAME: (re)join the cluster: final on the broadcast address,
-# final-multicast on a group (tests/guest/multicast.sh), both sealed;
-# final-unsealed on the broadcast address, unsealed.
+# host_up NAME: (re)join the cluster: final and final-separate on the
+# broadcast address, final-multicast on a group
+# (tests/guest/multicast.sh), all sealed; final-unsealed on the
+# broadcast address, unsealed.
 HOST_ON=
 host_up() {
 	local to="--broadcast 10.77.0.255" seal="--key-file $CLUSTER_KEY"
+	local net=$1
 
-	[ "$HOST_ON" = "$1" ] && return 0
-	[ "$1" = final-multicast ] && to="--broadcast 239.77.0.4 --dev eth0"
-	[ "$1" = final-unsealed ] && seal=--unsealed
+	[ "$net" = final-separate ] && net=final
+	[ "$HOST_ON" = "$net" ] && return 0
+	[ "$net" = final-multicast ] && to="--broadcast 239.77.0.4 --dev eth0"
+	[ "$net" = final-unsealed ] && seal=--unsealed
 	[ -z "$HOST_ON" ] || metherctl down
-	HOST_ON=$1
+	HOST_ON=$net
 	metherctl up --id $((METHER_ID + 1)) --cluster 4 --port 7700 $to \
 		--pages 64 $create $seal
 }
@@ -44,13 +48,18 @@ check "latency: host up, sealed" \
 	[ "$(metherctl stats --machine | sed -n 's/^up //p')" = 1 ]
 
 # count RUN TRACED NAME: the final protocol once, on pages of its own,
-# with the host on the broadcast address or the group NAME says.
+# with the host on the broadcast address or the group NAME says, and the
+# calls it says.
 count() {
+	local calls= base=$((10 + 2 * $1))
+
+	# The same network as final's, so pages of its own.
+	[ "$3" = final-separate ] && calls=--separate base=$((40 + 2 * $1))
 	barrier "latency-$3-$1" || not_ok "latency: barrier $3 $1"
 	host_up $3 || not_ok "latency: $3: up"
 	barrier "latency-$3-$1-up" || not_ok "latency: barrier $3 $1 up"
-	timeout 300 mether-count -p final -n $N -i $METHER_ID -b $((10 + 2 * $1)) \
-		>/tmp/r 2>&1
+	timeout 300 mether-count -p final -n $N -i $METHER_ID -b $base \
+		$calls >/tmp/r 2>&1
 	line=$(grep '^id=' /tmp/r | sed "s/protocol=final/protocol=$3/")
 	[ -n "$line" ] || line="id=$METHER_ID protocol=$3 ok=no"
 	echo "bench $line host=$METHER_ID run=$1 traced=$2" >&3
@@ -82,6 +91,7 @@ check "latency: a WireGuard tunnel to the other guest" wg_up
 run=0
 while [ $run -le "$RUNS" ]; do
 	count $run no final
+	count $run no final-separate
 	count $run no final-multicast
 	count $run no final-unsealed
 	pingpong $run udp-pingpong $PEER $((7900 + run))

@@ -25,10 +25,10 @@ check "compat: without STATUS, --machine gives INFO's names only" \
 	  "device api_version pages page_size short_size view_shift" ]
 
 # Two processes of this host count, one of them as if on an older module.
-mether-count -p final -n 200 -i 0 -b 8 >/tmp/count0 2>&1 &
+timeout 120 mether-count -p final -n 200 -i 0 -b 8 >/tmp/count0 2>&1 &
 count0=$!
-mether-poke without-purge-wait mether-count -p final -n 200 -i 1 -b 8 \
-	>/tmp/count1 2>&1
+timeout 120 mether-poke without-purge-wait mether-count -p final -n 200 \
+	-i 1 -b 8 >/tmp/count1 2>&1
 status1=$?
 wait $count0
 status0=$?

@@ -340,7 +340,7 @@ static void test_purge_wait(void)
 	char *mine = view(rw, 13, METHER_VIEW_SHORT_DEMAND);
 	char *theirs = view(ro, 15, METHER_VIEW_SHORT_DATA);
 	char *theirs_demand = view(ro, 15, METHER_VIEW_FULL_DEMAND);
-	struct mether_purge_wait pw = { .reserved = 1 };
+	struct mether_purge_wait pw = {};
 	struct mether_page_state st;
 	uint64_t version;
 	pid_t pid;
@@ -350,7 +350,9 @@ static void test_purge_wait(void)
 	pid = fork();
 	if (!pid) {
 		*(volatile uint32_t *)mine = 1313;
+		/* Here at once after the call: the call waited, not the read. */
 		_exit(purge_wait(mine, theirs, theirs, 10000) ||
+		      wait_for(theirs, 0) ||
 		      *(volatile uint32_t *)theirs != 1515);
 	}
 	report(still_blocked(pid, 300) && published(13) > version &&
@@ -376,11 +378,21 @@ static void test_purge_wait(void)
 	report(ioctl(fd, METHER_IOC_PURGE_WAIT, &pw) == -1 &&
 	       errno == EINVAL && published(13) == version,
 	       "purge-wait: a malformed second range: EINVAL, nothing published");
+	pw.purge[1] = (struct mether_range){ (unsigned long)theirs + 8,
+					     page_size };
+	report(ioctl(fd, METHER_IOC_PURGE_WAIT, &pw) == -1 &&
+	       errno == EINVAL && published(13) == version,
+	       "purge-wait: an unaligned second range: EINVAL, nothing published");
+	pw.purge[1] = (struct mether_range){ (unsigned long)theirs, 0 };
+	report(ioctl(fd, METHER_IOC_PURGE_WAIT, &pw) == -1 &&
+	       errno == EINVAL && published(13) == version,
+	       "purge-wait: an empty range with an address: EINVAL, nothing published");
 	report(purge_wait(mine, NULL, (void *)((unsigned long)&pw &
 					       ~(page_size - 1)), 100) == -1 &&
 	       errno == ENOMEM && published(13) == version,
 	       "purge-wait: an address outside the space to wait on: ENOMEM, nothing published");
-	pw.purge[1].len = 0;
+	pw.purge[1] = (struct mether_range){ 0, 0 };
+	pw.reserved = 1;
 	expect_errno("purge-wait: a reserved field set",
 		     ioctl(fd, METHER_IOC_PURGE_WAIT, &pw), EINVAL);
 	expect_errno("purge-wait: a wait in a writeable mapping",

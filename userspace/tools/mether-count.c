@@ -74,6 +74,7 @@ struct counter {
 	unsigned long base_page;
 	int base_given, directory;
 	int one_call;		/* a turn is one METHER_IOC_PURGE_WAIT */
+	unsigned long turns;	/* METHER_IOC_PURGE_WAITs made */
 	unsigned long wins, losses, purges;
 	/* The timed span: from the first value another process wrote. */
 	struct timespec ready;
@@ -139,6 +140,7 @@ static void turn(struct counter *c, volatile uint32_t *mine,
 	if (!ioctl(c->fd, METHER_IOC_PURGE_WAIT, &pw) || errno == ETIMEDOUT ||
 	    errno == EHOSTUNREACH || errno == ENOTCONN) {
 		c->purges += 2;
+		c->turns++;
 		return;
 	}
 	if (errno != ENOTTY)
@@ -457,6 +459,6 @@ int main(int argc, char **argv)
 	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
 	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
 	       ru.ru_nvcsw + ru.ru_nivcsw, c.tx_packets, c.tx_bytes, c.busy,
-	       c.one_call ? "one" : "separate");
+	       c.one_call && c.turns ? "one" : "separate");
 	return ret;
 }

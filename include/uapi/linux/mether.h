@@ -506,8 +506,8 @@ struct mether_wait {
 /**
  * struct mether_purge_wait - METHER_IOC_PURGE_WAIT (API 11): a turn of a
  * protocol that writes one page and waits for another, in one call
- * @purge: ranges to PURGE, in order, as METHER_IOC_PURGE does (a @len of
- *	0: none): typically the page just written, which is published, then
+ * @purge: ranges to PURGE, in order, as METHER_IOC_PURGE does (all zero:
+ *	none): typically the page just written, which is published, then
  *	the read-only page waited for, whose stale copy is dropped
  * @wait: then, if @timeout_ms is not 0, wait for a copy of the page at
  *	this address, as METHER_IOC_WAIT does (0 when @timeout_ms is 0)
@@ -516,10 +516,13 @@ struct mether_wait {
  *
  * The paper's final protocol takes two PURGEs and a fault that waits in
  * each turn; this is the same in one system call, as a UDP ping-pong's
- * turn is a send and a receive. Malformed ranges and a wait address
- * outside the caller's read-only mappings fail with EINVAL or ENOMEM
- * before anything is done; after that, an error leaves what came before
- * it done. The errors are METHER_IOC_PURGE's, then METHER_IOC_WAIT's.
+ * turn is a send and a receive. A reserved field set, a range that is
+ * not whole pages, and a wait address outside the caller's read-only
+ * mappings fail with EINVAL or ENOMEM before anything is done. The
+ * pages of the ranges are found as they are purged: an error then (a
+ * page outside the caller's mappings: ENOMEM) leaves the pages before
+ * it purged. The errors are METHER_IOC_PURGE's, then METHER_IOC_WAIT's
+ * (but for EAGAIN: a @timeout_ms of 0 does not wait).
  */
 struct mether_purge_wait {
 	struct mether_range purge[2];
