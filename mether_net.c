@@ -11,9 +11,10 @@
  * Its data_ready callback reads nothing: it wakes the tasks waiting on
  * the space that read the socket themselves, or else queues the receive
  * work that the caller of mether_net_up() names (mether_receive.c, which
- * opens packets and hands them up). A host's own broadcasts, looped back
- * by the stack, are dropped before they are queued, in the encapsulation
- * hook.
+ * opens packets and hands them up). A host's own broadcasts are not
+ * looped back to it (mether_net_output()); a packet that names this host
+ * as its sender all the same is dropped before it is queued, in the
+ * encapsulation hook.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +25,9 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/udp.h>
+#include <linux/netfilter.h>
+#include <net/l3mdev.h>
+#include <net/lwtunnel.h>
 #include <net/route.h>
 #include <net/sock.h>
 #include <net/udp.h>
@@ -258,9 +262,8 @@ static void mether_net_hello_work(struct work_struct *work)
  * A cluster on a multicast group: join it, on the host's interface when
  * one is given, and keep the stack from looping this host's own packets
  * back to it. A TTL over 1 lets multicast routers carry its packets to
- * other segments (server.rst). A broadcast always is looped back, cloned
- * before the real one leaves (ip_mc_output()): bench/latency.sh's
- * send_to_wire.
+ * other segments (server.rst). A broadcast is not looped back either
+ * (mether_net_output()).
  */
 static int mether_net_join(struct socket *sock, const struct mether_up *up)
 {
@@ -526,6 +529,55 @@ static void mether_net_udp_csum(struct sk_buff *skb, const struct rtable *rt,
 }
 
 /*
+ * The way out for a packet of ours. A broadcast route sends through
+ * ip_mc_output(), which first loops a clone of the packet back into
+ * this host's receive path, for local listeners. Ours has none: the port
+ * is our socket's, and the socket's encapsulation hook would only drop
+ * the clone as our own (METHER_DROP_OWN), after IP and UDP had received
+ * it, on every packet sent (issue 16). ip_output() sends the packet as
+ * ip_mc_output() does, less the clone. Any other route keeps its own way
+ * out: a multicast group's (whose loop is off), an IPsec bundle's, a
+ * lightweight tunnel's, the loopback device's.
+ */
+static int mether_net_output(struct net *net, struct sock *sk,
+			     struct sk_buff *skb)
+{
+	struct dst_entry *dst = skb_dst(skb);
+
+	/* An IPsec bundle's entry is no rtable: look at it first. */
+	if (!dst_xfrm(dst) &&
+	    ((struct rtable *)dst)->rt_type == RTN_BROADCAST &&
+	    !lwtunnel_output_redirect(dst->lwtstate) &&
+	    !(dst->dev->flags & IFF_LOOPBACK))
+		return ip_output(net, sk, skb);
+	return dst_output(net, sk, skb);
+}
+
+/*
+ * ip_local_out(), leaving by mether_net_output(): __ip_local_out() is
+ * not exported, so its steps are here, netfilter's LOCAL_OUT hook and
+ * an L3 master device's turn among them.
+ */
+static int mether_net_local_out(struct net *net, struct sock *sk,
+				struct sk_buff *skb)
+{
+	struct iphdr *iph = ip_hdr(skb);
+	int err;
+
+	iph->tot_len = htons(skb->len);
+	ip_send_check(iph);
+	skb = l3mdev_ip_out(sk, skb);
+	if (unlikely(!skb))
+		return 0;
+	skb->protocol = htons(ETH_P_IP);
+	err = nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_OUT, net, sk, skb, NULL,
+		      skb_dst(skb)->dev, mether_net_output);
+	if (likely(err == 1))
+		err = mether_net_output(net, sk, skb);
+	return err;
+}
+
+/*
  * Put the UDP and IP headers on @skb and hand it to IP, as
  * udp_sendmsg() would for the socket (udp_send_skb(), __ip_make_skb(),
  * ip_send_skb()): a group's TTL, else the route's; DF on a packet that
@@ -580,7 +632,7 @@ static int mether_net_xmit(struct mether_link *link, struct sk_buff *skb)
 	skb->mark = sk->sk_mark;
 	/* The skb takes the route's reference. */
 	skb_dst_set(skb, &rt->dst);
-	err = ip_local_out(net, sk, skb);
+	err = mether_net_local_out(net, sk, skb);
 	local_bh_enable();
 	if (err > 0)
 		err = net_xmit_errno(err);
