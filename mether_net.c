@@ -74,13 +74,12 @@ void mether_net_count_drop(struct mether_link *link,
 
 /*
  * Every datagram for the socket comes here first, in softirq, before it
- * is queued. The stack loops every broadcast this host sends back to it
- * (ip_mc_output()): queued, each woke the receive work, whose kworker
- * then preempted the sender for a packet it drops unopened; the latency
- * breakdown (bench/latency.sh) showed that in every increment. They are
- * dropped here instead, and counted as before; so are the CHALLENGEs and
- * ANSWERs between two other hosts (mether_wire_elsewhere()). Anything
- * else goes on to the queue (return 1), unread.
+ * is queued. A packet that names this host as its sender (its own
+ * broadcast where the stack still loops one back, through a VRF device;
+ * or a forgery) is dropped here unopened and counted; so are the
+ * CHALLENGEs and ANSWERs between two other hosts
+ * (mether_wire_elsewhere()). Anything else goes on to the queue (return
+ * 1), unread.
  */
 static int mether_net_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -507,7 +506,7 @@ static struct rtable *mether_net_route(struct mether_link *link,
  * The UDP checksum, as udp_sendmsg() would have it: left to the device
  * when the packet goes whole through one that can; otherwise computed
  * here, since a fragmented packet's checksum must be, and one left
- * partial on the broadcast, which the stack clones to loop it back,
+ * partial on a packet the stack clones (a group's or a VRF's loopback)
  * would be copied to compute it (skb_checksum_help()).
  */
 static void mether_net_udp_csum(struct sk_buff *skb, const struct rtable *rt,
@@ -529,34 +528,43 @@ static void mether_net_udp_csum(struct sk_buff *skb, const struct rtable *rt,
 }
 
 /*
- * The way out for a packet of ours. A broadcast route sends through
- * ip_mc_output(), which first loops a clone of the packet back into
- * this host's receive path, for local listeners. Ours has none: the port
- * is our socket's, and the socket's encapsulation hook would only drop
- * the clone as our own (METHER_DROP_OWN), after IP and UDP had received
- * it, on every packet sent (issue 16). ip_output() sends the packet as
- * ip_mc_output() does, less the clone. Any other route keeps its own way
- * out: a multicast group's (whose loop is off), an IPsec bundle's, a
- * lightweight tunnel's, the loopback device's.
+ * Is @dst a plain broadcast route, which leaves through ip_mc_output()?
+ * That loops a clone of every packet back into this host's receive path,
+ * for local listeners. Ours has none: the port is our socket's, and the
+ * socket's encapsulation hook would only drop the clone as our own
+ * (METHER_DROP_OWN), after IP and UDP had received it, on every packet
+ * sent (issue 16). ip_output() sends it as ip_mc_output() does, less the
+ * clone. Any other route keeps its own way out: a group's (whose loop is
+ * off), an IPsec bundle's and its placeholder's while keys are being
+ * agreed (neither is an rtable, nor is a tunnel's metadata: look at the
+ * flags before the type), a lightweight tunnel's, the loopback
+ * device's.
  */
+static bool mether_net_plain_broadcast(const struct dst_entry *dst)
+{
+	if (dst_xfrm(dst) || dst->flags & (DST_XFRM_QUEUE | DST_METADATA))
+		return false;
+	return ((const struct rtable *)dst)->rt_type == RTN_BROADCAST &&
+	       !lwtunnel_output_redirect(dst->lwtstate) &&
+	       !(dst->dev->flags & IFF_LOOPBACK);
+}
+
+/* After LOCAL_OUT, whose rules may have given the packet another route. */
 static int mether_net_output(struct net *net, struct sock *sk,
 			     struct sk_buff *skb)
 {
-	struct dst_entry *dst = skb_dst(skb);
-
-	/* An IPsec bundle's entry is no rtable: look at it first. */
-	if (!dst_xfrm(dst) &&
-	    ((struct rtable *)dst)->rt_type == RTN_BROADCAST &&
-	    !lwtunnel_output_redirect(dst->lwtstate) &&
-	    !(dst->dev->flags & IFF_LOOPBACK))
+	if (mether_net_plain_broadcast(skb_dst(skb)))
 		return ip_output(net, sk, skb);
 	return dst_output(net, sk, skb);
 }
 
 /*
- * ip_local_out(), leaving by mether_net_output(): __ip_local_out() is
- * not exported, so its steps are here, netfilter's LOCAL_OUT hook and
- * an L3 master device's turn among them.
+ * ip_local_out(), but a plain broadcast leaves by ip_output():
+ * __ip_local_out() is not exported, so its steps are here, netfilter's
+ * LOCAL_OUT hook and an L3 master device's turn among them. A packet
+ * that a netfilter queue holds comes back later through the hook's
+ * okfn, when this module may be gone: that is the kernel's ip_output(),
+ * which still goes the IPsec way if the queue's verdict rerouted it.
  */
 static int mether_net_local_out(struct net *net, struct sock *sk,
 				struct sk_buff *skb)
@@ -564,6 +572,8 @@ static int mether_net_local_out(struct net *net, struct sock *sk,
 	struct iphdr *iph = ip_hdr(skb);
 	int err;
 
+	if (!mether_net_plain_broadcast(skb_dst(skb)))
+		return ip_local_out(net, sk, skb);
 	iph->tot_len = htons(skb->len);
 	ip_send_check(iph);
 	skb = l3mdev_ip_out(sk, skb);
@@ -571,7 +581,7 @@ static int mether_net_local_out(struct net *net, struct sock *sk,
 		return 0;
 	skb->protocol = htons(ETH_P_IP);
 	err = nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_OUT, net, sk, skb, NULL,
-		      skb_dst(skb)->dev, mether_net_output);
+		      skb_dst(skb)->dev, ip_output);
 	if (likely(err == 1))
 		err = mether_net_output(net, sk, skb);
 	return err;

@@ -133,10 +133,10 @@ size_t mether_wire_tag_bytes(u8 seal)
  *
  * Only what unsealing needs is looked at: that the packet is a Mether
  * packet of this version, sealed as this host's cluster seals; and
- * whether it claims to be this host's own. A host hears every broadcast
- * it sends, half of what it receives when it serves pages, and opening
- * each would cost a decryption for nothing. A forgery that claims this
- * host's name is dropped here as well, unopened: it changes nothing.
+ * whether it claims to be this host's own. A host that hears its own
+ * packets (a broadcast looped back through a VRF device) would pay a
+ * decryption for each, for nothing; a forgery that claims this host's
+ * name changes nothing either. Both are dropped here, unopened.
  *
  * Return: 0, or the negated enum mether_drop_reason of the first check
  * that failed.

@@ -1,7 +1,6 @@
 # A cluster on a multicast group instead of the broadcast address: both
 # hosts join 239.77.0.1 on eth0 and count to N across hosts with the
-# final protocol, and neither hears its own packets (a broadcast cluster
-# drops one as "own" for every packet it sends).
+# final protocol, and neither hears its own packets.
 . /mether/tests/lib.sh
 plan 10
 

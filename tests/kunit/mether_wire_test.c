@@ -512,9 +512,9 @@ static void mether_wire_target_epoch(struct kunit *test)
 }
 
 /*
- * A host's own broadcasts are dropped before they are opened: the
- * frame check alone names them, whatever follows the header. One of
- * another cluster that uses this host's id is not its own.
+ * A packet that names this host as its sender is dropped before it is
+ * opened: the frame check alone names it, whatever follows the header.
+ * One of another cluster that uses this host's id is not its own.
  */
 static void mether_wire_own_unopened(struct kunit *test)
 {
