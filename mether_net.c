@@ -12,8 +12,8 @@
  * the space that read the socket themselves, or else queues the receive
  * work that the caller of mether_net_up() names (mether_receive.c, which
  * opens packets and hands them up). A host's own broadcasts are not
- * looped back to it (mether_net_output()); a packet that names this host
- * as its sender all the same is dropped before it is queued, in the
+ * looped back to it (mether_net_local_out()); a packet that names this
+ * host as its sender all the same is dropped before it is queued, in the
  * encapsulation hook.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -75,7 +75,8 @@ void mether_net_count_drop(struct mether_link *link,
 /*
  * Every datagram for the socket comes here first, in softirq, before it
  * is queued. A packet that names this host as its sender (its own
- * broadcast where the stack still loops one back, through a VRF device;
+ * broadcast where the stack still loops one back, through a VRF with a
+ * queue of its own;
  * or a forgery) is dropped here unopened and counted; so are the
  * CHALLENGEs and ANSWERs between two other hosts
  * (mether_wire_elsewhere()). Anything else goes on to the queue (return
@@ -262,7 +263,7 @@ static void mether_net_hello_work(struct work_struct *work)
  * one is given, and keep the stack from looping this host's own packets
  * back to it. A TTL over 1 lets multicast routers carry its packets to
  * other segments (server.rst). A broadcast is not looped back either
- * (mether_net_output()).
+ * (mether_net_local_out()).
  */
 static int mether_net_join(struct socket *sock, const struct mether_up *up)
 {
@@ -497,7 +498,11 @@ static struct rtable *mether_net_route(struct mether_link *link,
 		return rt;
 	security_sk_classify_flow(sk, flowi4_to_flowi_common(fl4));
 	rt = ip_route_output_flow(sock_net(sk), fl4, sk);
-	if (!IS_ERR(rt))
+	/*
+	 * IPsec's placeholder while keys are agreed stays valid after they
+	 * are: kept, it would queue every packet for good.
+	 */
+	if (!IS_ERR(rt) && !(rt->dst.flags & DST_XFRM_QUEUE))
 		dst_cache_set_ip4(&link->dst_cache, &rt->dst, fl4->saddr);
 	return rt;
 }
@@ -506,7 +511,7 @@ static struct rtable *mether_net_route(struct mether_link *link,
  * The UDP checksum, as udp_sendmsg() would have it: left to the device
  * when the packet goes whole through one that can; otherwise computed
  * here, since a fragmented packet's checksum must be, and one left
- * partial on a packet the stack clones (a group's or a VRF's loopback)
+ * partial on a packet the stack clones (a VRF's loopback, say)
  * would be copied to compute it (skb_checksum_help()).
  */
 static void mether_net_udp_csum(struct sk_buff *skb, const struct rtable *rt,
@@ -563,8 +568,12 @@ static int mether_net_output(struct net *net, struct sock *sk,
  * __ip_local_out() is not exported, so its steps are here, netfilter's
  * LOCAL_OUT hook and an L3 master device's turn among them. A packet
  * that a netfilter queue holds comes back later through the hook's
- * okfn, when this module may be gone: that is the kernel's ip_output(),
- * which still goes the IPsec way if the queue's verdict rerouted it.
+ * okfn, when this module may be gone, so that is the kernel's
+ * ip_output(). If the queue's verdict rerouted it, ip_output() still
+ * takes an IPsec route's way; a lightweight tunnel that owns its output
+ * (seg6, BPF) or a group's loopback would be skipped. The kernel exports
+ * nothing that calls a route's own output for us, and a queue that
+ * reroutes our packets is rarer than an rmmod.
  */
 static int mether_net_local_out(struct net *net, struct sock *sk,
 				struct sk_buff *skb)

@@ -134,7 +134,7 @@ size_t mether_wire_tag_bytes(u8 seal)
  * Only what unsealing needs is looked at: that the packet is a Mether
  * packet of this version, sealed as this host's cluster seals; and
  * whether it claims to be this host's own. A host that hears its own
- * packets (a broadcast looped back through a VRF device) would pay a
+ * packets (a broadcast looped back by a VRF with a queue) would pay a
  * decryption for each, for nothing; a forgery that claims this host's
  * name changes nothing either. Both are dropped here, unopened.
  *

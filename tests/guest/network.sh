@@ -3,7 +3,7 @@
 # alone, waking a data-driven wait; a demand fault asks the holder; a
 # fault nobody answers ends in SIGBUS.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 19 : 31))
+plan $((METHER_ID == 0 ? 20 : 32))
 
 PORT=7777
 BCAST=10.77.0.255
@@ -71,42 +71,6 @@ if [ "$METHER_ID" = 0 ]; then
 fi
 barrier net-snooped || not_ok "network: barrier net-snooped"
 
-# The route is kept between packets (mether_net_route()): full pages must
-# still go whole at a smaller MTU, and after the link goes down and up
-# (its routes flushed and made anew) packets must take the new route.
-# Host 0 writes and publishes a full page, host 1 takes it (a handoff
-# from host 0) and compares it with one it wrote the same way itself.
-# same_page MINE THEIRS: write MINE as host 0 wrote THEIRS; are they equal?
-same_page() {
-	mether-poke fill full $1 0 4096 90 && mether-poke fill full $1 4000 4096 91 &&
-		[ "$(mether-poke sum full $1 0 4096)" = \
-		  "$(mether-poke sum full $2 0 4096)" ]
-}
-check "network: MTU 1280" ip link set eth0 mtu 1280
-if [ "$METHER_ID" = 0 ]; then
-	check "network: a full page written and published at MTU 1280" sh -c \
-		'mether-poke fill full 20 0 4096 90 &&
-		 mether-poke fill full 20 4000 4096 91 && mether-poke purge full 20'
-fi
-barrier net-mtu || not_ok "network: barrier net-mtu"
-if [ "$METHER_ID" = 1 ]; then
-	check "network: ... comes whole to the other host" same_page 22 20
-fi
-barrier net-mtu-read || not_ok "network: barrier net-mtu-read"
-if [ "$METHER_ID" = 0 ]; then
-	check "network: the link down and up again" sh -c \
-		'ip link set eth0 down && ip link set eth0 up'
-	check "network: a full page written and published after it" sh -c \
-		'mether-poke fill full 21 0 4096 90 &&
-		 mether-poke fill full 21 4000 4096 91 && mether-poke purge full 21'
-fi
-barrier net-bounced || not_ok "network: barrier net-bounced"
-if [ "$METHER_ID" = 1 ]; then
-	check "network: ... comes whole to the other host" same_page 23 21
-fi
-barrier net-bounced-read || not_ok "network: barrier net-bounced-read"
-check "network: MTU 1500 again" ip link set eth0 mtu 1500
-
 # Page 6 was never published: the joiner's demand fault has to ask.
 if [ "$METHER_ID" = 1 ]; then
 	check "network: a demand fault asks the holder and gets the page" \
@@ -117,6 +81,67 @@ barrier net-asked || not_ok "network: barrier net-asked"
 if [ "$METHER_ID" = 0 ]; then
 	check "network: the holder heard the request" \
 		stat_is rx_request_packets '[1-9][0-9]*'
+fi
+
+# The route is kept between packets (mether_net_route()). Full pages must
+# still go whole at a smaller MTU: host 0 writes and publishes one, host
+# 1 takes it (a handoff from host 0) and compares it with one it wrote
+# the same way itself. And a changed route must be followed: with the
+# segment's broadcast address made unreachable on host 0, its next page
+# must not reach host 1 (a route kept past the change would take it
+# there); with the broadcast route back, the one after must.
+# same_page MINE THEIRS: write MINE as host 0 wrote THEIRS; are they equal?
+same_page() {
+	mether-poke fill full $1 0 4096 90 && mether-poke fill full $1 4000 4096 91 &&
+		[ "$(mether-poke sum full $1 0 4096)" = \
+		  "$(mether-poke sum full $2 0 4096)" ]
+}
+stat_of() {
+	metherctl stats --machine | sed -n "s/^$1 //p"
+}
+check "network: MTU 1280" ip link set eth0 mtu 1280
+if [ "$METHER_ID" = 0 ]; then
+	check "network: a full page written and published at MTU 1280" sh -c \
+		'mether-poke fill full 20 0 4096 90 &&
+		 mether-poke fill full 20 4000 4096 91 && mether-poke purge full 20'
+fi
+barrier net-mtu || not_ok "network: barrier net-mtu"
+if [ "$METHER_ID" = 1 ]; then
+	check "network: ... comes whole to the other host" same_page 22 20
+	pages_before=$(stat_of rx_page_packets)
+	timeout 60 metherctl get --wait 25 >/tmp/got25 2>&1 &
+	getter=$!
+	sleep 1
+fi
+barrier net-mtu-read || not_ok "network: barrier net-mtu-read"
+check "network: MTU 1500 again" ip link set eth0 mtu 1500
+if [ "$METHER_ID" = 0 ]; then
+	check "network: the broadcast address made unreachable" sh -c \
+		"ip route del table local broadcast $BCAST dev eth0 &&
+		 ip route add table local unreachable $BCAST"
+	# Its packet has no way out: put may say so, or not.
+	metherctl put 24 2424 >/dev/null 2>&1
+fi
+barrier net-unrouted || not_ok "network: barrier net-unrouted"
+if [ "$METHER_ID" = 1 ]; then
+	sleep 2
+	check "network: ... and the next page did not come the old way" \
+		[ "$(stat_of rx_page_packets)" = "$pages_before" ]
+fi
+barrier net-unrouted-seen || not_ok "network: barrier net-unrouted-seen"
+if [ "$METHER_ID" = 0 ]; then
+	check "network: the broadcast route back" sh -c \
+		"ip route del table local unreachable $BCAST &&
+		 ip route add table local broadcast $BCAST dev eth0 proto kernel scope link src 10.77.0.1"
+	check "network: ... and a page published after it" metherctl put 25 2525
+fi
+if [ "$METHER_ID" = 1 ]; then
+	wait $getter
+	check "network: ... comes to the other host" grep -qx 2525 /tmp/got25
+fi
+barrier net-rerouted || not_ok "network: barrier net-rerouted"
+
+if [ "$METHER_ID" = 0 ]; then
 	check "network: down" metherctl down
 	check "network: down twice is refused" \
 		refused "not connected" metherctl down
