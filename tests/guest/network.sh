@@ -88,8 +88,10 @@ fi
 # 1 takes it (a handoff from host 0) and compares it with one it wrote
 # the same way itself. And a changed route must be followed: with the
 # segment's broadcast address made unreachable on host 0, its next page
-# must not reach host 1 (a route kept past the change would take it
-# there); with the broadcast route back, the one after must.
+# must not reach host 1; with the broadcast route back, the one after
+# must. A route kept past the change fails the second: the kernel turns
+# a route it dropped into a discard (dst_dev_put()), and a kept one
+# discards every page from then on.
 # same_page MINE THEIRS: write MINE as host 0 wrote THEIRS; are they equal?
 same_page() {
 	mether-poke fill full $1 0 4096 90 && mether-poke fill full $1 4000 4096 91 &&
