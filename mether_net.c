@@ -76,9 +76,8 @@ void mether_net_count_drop(struct mether_link *link,
  * Every datagram for the socket comes here first, in softirq, before it
  * is queued. A packet that names this host as its sender (its own
  * broadcast where the stack still loops one back, through a VRF with a
- * queue of its own;
- * or a forgery) is dropped here unopened and counted; so are the
- * CHALLENGEs and ANSWERs between two other hosts
+ * queue of its own; or a forgery) is dropped here unopened and counted;
+ * so are the CHALLENGEs and ANSWERs between two other hosts
  * (mether_wire_elsewhere()). Anything else goes on to the queue (return
  * 1), unread.
  */
