@@ -36,7 +36,7 @@ for round in $(seq 1 $ROUNDS); do
 				args="-t -a $PEER -p $port"
 				[ "$METHER_ID" = 0 ] && sleep 1
 			else
-				# Each pipe goes on where its last run stopped;
+				# Each run opens its pipe afresh (a new session);
 				# the two layouts keep to pages of their own.
 				first=10
 				[ $window = 1 ] && first=50

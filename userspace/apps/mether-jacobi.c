@@ -149,6 +149,7 @@ int main(int argc, char **argv)
 {
 	unsigned int procs = 1, rank = 0, rows = 2000, cols = 500, iters = 50;
 	unsigned long first_page = 40, window = 2, span;
+	size_t exchange;
 	struct mether_pipe *up = NULL, *down = NULL;
 	struct mether *m = NULL;
 	unsigned int my_first, my_rows, t;
@@ -205,6 +206,18 @@ int main(int argc, char **argv)
 		    !(down = mether_pipe_open_window(m, first_page + span * rank,
 						     0, window)))
 			die("pipe to the rank below");
+		/*
+		 * Both neighbours csend() before either crecv()s: an edge
+		 * row must fit in what a pipe takes unread (mether_csend(3)).
+		 */
+		exchange = mether_pipe_max_message(up ? up : down);
+		exchange = window == 1 ? exchange - 1 : exchange * window;
+		if ((size_t)cols * sizeof(double) > exchange) {
+			fprintf(stderr,
+				"mether-jacobi: %u columns are more than a window of %lu exchanges (at most %zu)\n",
+				cols, window, exchange / sizeof(double));
+			return 2;
+		}
 	}
 
 	start = now();

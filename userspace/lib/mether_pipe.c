@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "libmether.h"
 
@@ -28,15 +30,21 @@
  * @data_generation matches only in a full copy of that message. A long
  * message also says how long the csend() message it begins is, so that
  * crecv() can refuse a buffer too small before it takes anything.
+ *
+ * @session is drawn when the end opens the pipe, and its stream's
+ * generations count on from it; @peer_session is the peer's as this end
+ * last saw it. The paper's page had a ReadSize where @session is: nothing
+ * read it.
  */
 struct mether_pipe_page {
 	uint32_t write_generation;
 	uint32_t write_size;
 	uint32_t read_generation;
-	uint32_t read_size;
+	uint32_t session;
 	uint8_t short_data[16];
 	uint32_t data_generation;
 	uint32_t message_size;
+	uint32_t peer_session;
 	uint8_t data[];
 };
 
@@ -54,6 +62,13 @@ struct mether_pipe_page {
 struct ring_head {
 	uint32_t generation;
 	uint32_t used;		/* bytes of records after this header */
+	uint32_t session;	/* the writer's */
+};
+
+/* A data page's last bytes: what opens it, again. */
+struct ring_tail {
+	uint32_t session;
+	uint32_t generation;
 };
 
 struct ring_record {
@@ -71,9 +86,14 @@ struct ring_control {
 	uint32_t stuck;		/* 1 + its own page it last needed room for */
 	uint32_t published;	/* its own pages published */
 	uint32_t offset;	/* bytes read of the peer's page @taken */
+	uint32_t session;	/* drawn when this end opened the pipe */
+	uint32_t peer_session;	/* the peer's, as this end last saw it */
 };
 
-#define RING_TAIL	sizeof(uint32_t)
+_Static_assert(sizeof(struct ring_control) <= METHER_SHORT_SIZE,
+	       "a control page's short page holds all the peer reads of it");
+
+#define RING_TAIL	sizeof(struct ring_tail)
 /* In ring_record.len: a later piece of a csend() message. */
 #define RING_CONTINUED	0x80000000U
 #define RING_ALIGN	4U
@@ -93,11 +113,16 @@ struct mether_ring {
 	uint32_t told;		/* what our control page last said we took */
 	uint32_t told_want;	/* and that we wanted */
 	uint32_t told_stuck;	/* and that we waited for room */
+	uint32_t told_peer;	/* and the peer's session it saw */
+	uint32_t session;	/* ours */
+	uint32_t peer_session;	/* the peer's, once joined (0: not yet) */
 };
 
 struct mether_pipe {
 	struct mether *m;
 	unsigned int timeout_ms;
+	uint32_t session;	/* the paper's pipe: ours */
+	uint32_t peer;		/* and the peer's, once joined (0: not yet) */
 	struct mether_ring *ring;	/* NULL: the paper's two pages */
 	volatile struct mether_pipe_page *mine_full, *mine_short;
 	volatile struct mether_pipe_page *peer_full, *peer_short, *peer_wait;
@@ -132,6 +157,35 @@ static int pipe_may_open(const struct mether *m, uint64_t first,
 	return 0;
 }
 
+/*
+ * A session number for an end that opens a pipe: never 0 (none yet), nor
+ * @old, the one its page holds from an earlier open.
+ */
+static uint32_t pipe_new_session(uint32_t old)
+{
+	struct timespec now;
+	uint32_t session = 0;
+
+	while (!session || session == old) {
+		if (getrandom(&session, sizeof(session), 0) ==
+		    sizeof(session))
+			continue;
+		/* No getrandom(): unpredictable is not needed, only new. */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		session ^= now.tv_nsec ^ (uint32_t)now.tv_sec * 2654435761U ^
+			   (uint32_t)getpid() << 16;
+	}
+	return session;
+}
+
+/*
+ * A pipe starts clean: each end draws a session number when it opens,
+ * and nothing the peer wrote in another session is read. The ends join
+ * in their first calls: each notes the peer's session in its own page,
+ * and takes the peer as joined once the peer's page shows ours there
+ * (so what it shows was written after we opened). A peer that opens the
+ * pipe again after that ends our calls with ECONNRESET.
+ */
 struct mether_pipe *mether_pipe_open(struct mether *m, uint64_t first,
 				     unsigned int end)
 {
@@ -160,8 +214,19 @@ struct mether_pipe *mether_pipe_open(struct mether *m, uint64_t first,
 	if (!p->mine_full || !p->mine_short || !p->peer_full ||
 	    !p->peer_short || !p->peer_wait || !p->peer_full_wait)
 		goto fail;
+	/* Our stream counts on from the session: nothing sent, nothing read. */
+	p->session = pipe_new_session(p->mine_full->session);
+	p->mine_full->write_generation = p->session;
+	p->mine_full->write_size = 0;
+	p->mine_full->read_generation = 0;
+	p->mine_full->data_generation = 0;
+	p->mine_full->peer_session = 0;
+	/* A copy that shows the new session shows the rest new too. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	p->mine_full->session = p->session;
 	/* "Deal Me In": whatever copy of the peer's page we have is stale. */
-	if (mether_purge(m, (const void *)p->peer_short, m->page_size))
+	if (mether_purge(m, (const void *)p->mine_full, m->page_size) ||
+	    mether_purge(m, (const void *)p->peer_short, m->page_size))
 		goto fail;
 	return p;
 
@@ -239,13 +304,60 @@ static int pipe_fetch(struct mether_pipe *p, const volatile void *view,
 	return ioctl(p->m->fd, METHER_IOC_WAIT, &w);
 }
 
-/* Can we write (peer read all we wrote), or read (peer wrote more)? */
+/*
+ * Can we write (peer read all we wrote), or read (peer wrote more)?
+ * -1 (ECONNRESET) when the peer opened the pipe again since we joined.
+ */
 static int pipe_ready(struct mether_pipe *p,
 		      volatile struct mether_pipe_page *peer, int writing)
 {
+	if (peer->session != p->peer) {
+		errno = ECONNRESET;
+		return -1;
+	}
 	if (writing)
 		return peer->read_generation == p->mine_short->write_generation;
 	return peer->write_generation != p->mine_short->read_generation;
+}
+
+/*
+ * Join the peer (see mether_pipe_open()): look at its whole page, note
+ * its session in ours, and publish ours when that changed; joined when
+ * its page shows our session. Else wait for its next copy, as the paper's
+ * reader waits, and look again.
+ */
+static int paper_join(struct mether_pipe *p, uint64_t deadline)
+{
+	volatile struct mether_pipe_page *mine = p->mine_full;
+	size_t size = p->m->page_size;
+	uint32_t session;
+
+	while (!p->peer) {
+		if (pipe_fetch(p, p->peer_full, deadline))
+			return -1;
+		session = p->peer_full->session;
+		if (session && mine->peer_session != session) {
+			mine->peer_session = session;
+			if (mether_purge(p->m, (const void *)mine, size))
+				return -1;
+		}
+		if (session && p->peer_full->peer_session == p->session) {
+			/* Nothing of its stream, which starts there, read. */
+			mine->read_generation = session;
+			p->peer = session;
+			return mether_purge(p->m, (const void *)p->mine_short,
+					    size);
+		}
+		if (mether_purge(p->m, (const void *)p->peer_full_wait, size))
+			return -1;
+		if (pipe_fetch(p, p->peer_full_wait, deadline) &&
+		    errno != ETIMEDOUT)
+			return -1;
+		/* Look afresh: a copy of the whole page, from its holder. */
+		if (mether_purge(p->m, (const void *)p->peer_full, size))
+			return -1;
+	}
+	return 0;
 }
 
 /*
@@ -256,17 +368,26 @@ static int pipe_ready(struct mether_pipe *p,
 static int pipe_wait(struct mether_pipe *p, int writing, uint64_t deadline)
 {
 	size_t size = p->m->page_size;
+	int ready;
 
+	/* The first message goes before the peer is there to read it. */
+	if (writing && !p->peer &&
+	    p->mine_short->write_generation == p->session)
+		return 0;
+	if (paper_join(p, deadline))
+		return -1;
 	for (;;) {
 		if (pipe_fetch(p, p->peer_short, deadline))
 			return -1;
-		if (pipe_ready(p, p->peer_short, writing))
-			return 0;
+		ready = pipe_ready(p, p->peer_short, writing);
+		if (ready)
+			return ready < 0 ? -1 : 0;
 		if (mether_purge(p->m, (const void *)p->peer_short, size) ||
 		    pipe_fetch(p, p->peer_short, deadline))
 			return -1;
-		if (pipe_ready(p, p->peer_short, writing))
-			return 0;
+		ready = pipe_ready(p, p->peer_short, writing);
+		if (ready)
+			return ready < 0 ? -1 : 0;
 		/*
 		 * Through the data-driven view, the PURGE keeps a newer copy
 		 * that came since we looked: the one we would wait for.
@@ -279,8 +400,9 @@ static int pipe_wait(struct mether_pipe *p, int writing, uint64_t deadline)
 				return -1;
 			continue;
 		}
-		if (pipe_ready(p, p->peer_wait, writing))
-			return 0;
+		ready = pipe_ready(p, p->peer_wait, writing);
+		if (ready)
+			return ready < 0 ? -1 : 0;
 	}
 }
 
@@ -362,7 +484,6 @@ static ssize_t paper_recv(struct mether_pipe *p, void *buf, size_t len,
 	}
 	/* Everything is copied out before the peer may overwrite it. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	p->mine_short->read_size = size;
 	p->mine_short->read_generation = generation;
 	if (mether_purge(p->m, (const void *)p->mine_short, p->m->page_size))
 		return -1;
@@ -396,21 +517,24 @@ static volatile struct ring_control *ring_mine(struct mether_pipe *p)
 	return ring_page(p, 1, -1, METHER_VIEW_SHORT_DEMAND);
 }
 
-/* Does the header @head shows open the peer's page @n? */
-static int ring_head_is(const volatile void *head, uint32_t n)
+/* Does the header @head shows open the peer's page @n, of this session? */
+static int ring_head_is(struct mether_pipe *p, const volatile void *head,
+			uint32_t n)
 {
-	return ((const volatile struct ring_head *)head)->generation == n + 1;
+	const volatile struct ring_head *h = head;
+
+	return h->generation == n + 1 && h->session == p->ring->peer_session;
 }
 
 /* Does the page @head shows hold our copy, whole, of the peer's @n? */
 static int ring_whole(struct mether_pipe *p, const volatile void *head,
 		      uint32_t n)
 {
-	const volatile struct ring_head *h = head;
-	const volatile uint32_t *tail = (const volatile uint32_t *)
+	const volatile struct ring_tail *tail = (const volatile void *)
 		((const volatile char *)head + p->m->page_size - RING_TAIL);
 
-	return ring_head_is(h, n) && *tail == n + 1;
+	return ring_head_is(p, head, n) && tail->generation == n + 1 &&
+	       tail->session == p->ring->peer_session;
 }
 
 /* The peer's control page, if a copy of it is here, without asking. */
@@ -432,16 +556,53 @@ static int ring_tell(struct mether_pipe *p, int again)
 	volatile struct ring_control *me = ring_mine(p);
 	struct mether_ring *r = p->ring;
 	uint32_t taken = me->taken, want = me->want, stuck = me->stuck;
+	uint32_t peer = me->peer_session;
 
 	if (!again && taken == r->told && want == r->told_want &&
-	    stuck == r->told_stuck)
+	    stuck == r->told_stuck && peer == r->told_peer)
 		return 0;
 	if (mether_purge(p->m, (const void *)me, p->m->page_size))
 		return -1;
 	r->told = taken;
 	r->told_want = want;
 	r->told_stuck = stuck;
+	r->told_peer = peer;
 	return 0;
+}
+
+/*
+ * The peer's control page @c, as seen here (see mether_pipe_open()):
+ * note its session in ours, for the next ring_tell(), and join it once
+ * it shows ours. Return: 1 joined; 0 not yet; -1 (ECONNRESET) when the
+ * peer opened the pipe again since we joined it.
+ */
+static int ring_seen(struct mether_pipe *p,
+		     const volatile struct ring_control *c)
+{
+	struct mether_ring *r = p->ring;
+	uint32_t session = c->session;
+
+	if (r->peer_session) {
+		if (session == r->peer_session)
+			return 1;
+		errno = ECONNRESET;
+		return -1;
+	}
+	if (!session)
+		return 0;
+	ring_mine(p)->peer_session = session;
+	if (c->peer_session != r->session)
+		return 0;
+	r->peer_session = session;
+	return 1;
+}
+
+/* As ring_wait()'s @ready: have we joined the peer? */
+static int ring_joined(struct mether_pipe *p, const volatile void *page,
+		       uint32_t n)
+{
+	(void)n;
+	return ring_seen(p, page);
 }
 
 /* As pipe_fetch(), but for at most RING_SLICE_MS. */
@@ -459,10 +620,11 @@ static int ring_fetch_slice(struct mether_pipe *p, const volatile void *view,
 }
 
 /*
- * Wait until @ready says yes of the peer's page @slot_of (-1: its control
- * page), as the paper's reader waits: look at our copy; else say in our
- * control page what we wait for (*@say = @value) and wait on the short
- * data-driven view for the next copy to pass by. (A data page's header
+ * Wait until @ready says yes (1) of the peer's page @slot_of (-1: its
+ * control page), or fails (-1), as the paper's reader waits: look at our
+ * copy; else say in our control page what we wait for (*@say = @value,
+ * unless @say is NULL) and wait on the short data-driven view for the
+ * next copy to pass by. (A data page's header
  * is in its short page, and the asks the kernel makes each
  * data_driven_timeout_ms without a copy then cost 32 bytes, not a page.)
  * After a slice in which nothing came, say it again, since the packet
@@ -480,26 +642,29 @@ static int ring_wait(struct mether_pipe *p, int64_t slot_of,
 					      METHER_VIEW_FULL_DEMAND);
 	const volatile void *wait = ring_page(p, 0, slot_of,
 					      METHER_VIEW_SHORT_DATA);
+	const volatile struct ring_control *peer;
 	size_t size = p->m->page_size;
-	int again = 0;
+	int again = 0, done;
 
 	for (;;) {
 		if (pipe_fetch(p, look, deadline))
 			return -1;
-		if (ready(p, look, n))
-			return 0;
+		done = ready(p, look, n);
+		if (done)
+			return done < 0 ? -1 : 0;
 		/*
 		 * The short page of the one we wait for, over an older full
 		 * copy (the page was lost, and the kernel's ask brought the
 		 * short page back): drop it, so that the look asks for the
 		 * whole page.
 		 */
-		if (slot_of >= 0 && ring_head_is(look, n)) {
+		if (slot_of >= 0 && ring_head_is(p, look, n)) {
 			if (mether_purge(p->m, (const void *)look, size))
 				return -1;
 			continue;
 		}
-		*say = value;
+		if (say)
+			*say = value;
 		if (ring_tell(p, again) ||
 		    mether_purge(p->m, (const void *)wait, size))
 			return -1;
@@ -510,15 +675,36 @@ static int ring_wait(struct mether_pipe *p, int64_t slot_of,
 		    mether_purge(p->m, (const void *)look, size))
 			return -1;
 		again = 1;
+		/* A slice without a page: did the peer open the pipe again? */
+		peer = slot_of >= 0 ? ring_peek(p) : NULL;
+		if (peer && ring_seen(p, peer) < 0)
+			return -1;
 	}
 }
 
-/* Has the peer taken our page @n - K, so that page @n may be written? */
+/* Join the peer (see mether_pipe_open()), and say so. */
+static int ring_join(struct mether_pipe *p, uint64_t deadline)
+{
+	if (p->ring->peer_session)
+		return 0;
+	return ring_wait(p, -1, ring_joined, 0, NULL, 0, deadline) ||
+	       ring_tell(p, 0) ? -1 : 0;
+}
+
+/*
+ * Has the peer taken our page @n - K, so that page @n may be written?
+ * Until the peer joins, the ring's first K pages are free.
+ */
 static int ring_room_for(struct mether_pipe *p, const volatile void *peer,
 			 uint32_t n)
 {
 	const volatile struct ring_control *c = peer;
+	int joined = ring_seen(p, c);
 
+	if (joined < 0)
+		return -1;
+	if (!joined)
+		return n < p->ring->window;
 	return (uint32_t)(n - c->taken) < p->ring->window;
 }
 
@@ -528,9 +714,13 @@ static int ring_publish(struct mether_pipe *p)
 	uint32_t n = me->published;
 	volatile char *page = ring_page(p, 1, n, METHER_VIEW_FULL_DEMAND);
 	volatile struct ring_head *h = (volatile struct ring_head *)page;
+	volatile struct ring_tail *tail = (volatile struct ring_tail *)
+		(page + p->m->page_size - RING_TAIL);
 
 	h->used = p->ring->fill;
-	*(volatile uint32_t *)(page + p->m->page_size - RING_TAIL) = n + 1;
+	h->session = p->ring->session;
+	tail->session = p->ring->session;
+	tail->generation = n + 1;
 	/*
 	 * The kernel may copy the page for a request at any moment: the
 	 * generation must not show before what it announces.
@@ -564,7 +754,10 @@ static int ring_should_publish(struct mether_pipe *p, uint32_t n)
 	if (p->ring->records++ % RING_LOOK_EVERY)
 		return 0;
 	peer = ring_peek(p);
-	return !peer || peer->taken == n || peer->want == n + 1;
+	/* Not joined (or reset, which the next wait reports): publish. */
+	if (!peer || ring_seen(p, peer) != 1)
+		return 1;
+	return peer->taken == n || peer->want == n + 1;
 }
 
 static int ring_send(struct mether_pipe *p, const void *buf, size_t len,
@@ -589,6 +782,9 @@ static int ring_send(struct mether_pipe *p, const void *buf, size_t len,
 	 */
 	if (!r->fill &&
 	    ring_wait(p, -1, ring_room_for, n, &me->stuck, n + 1, deadline))
+		return -1;
+	/* The peer's session, newly seen: the peer joins when we say so. */
+	if (me->peer_session != r->told_peer && ring_tell(p, 0))
 		return -1;
 	page = ring_page(p, 1, n, METHER_VIEW_FULL_DEMAND);
 	rec = (volatile struct ring_record *)
@@ -629,7 +825,7 @@ static int ring_took(struct mether_pipe *p)
 	if (me->taken - r->told >= (r->window + 1) / 2)
 		return ring_tell(p, 0);
 	peer = ring_peek(p);
-	if (!peer || !peer->stuck)
+	if (!peer || ring_seen(p, peer) != 1 || !peer->stuck)
 		return 0;
 	/* The peer's page stuck - 1 needs our taking stuck - K. */
 	need = peer->stuck - r->window;
@@ -673,7 +869,7 @@ static ssize_t ring_recv(struct mether_pipe *p, void *buf, size_t len,
 	int continued;
 
 	/* A request's answer may wait for what we have not published. */
-	if (ring_flush(p))
+	if (ring_flush(p) || ring_join(p, deadline))
 		return -1;
 	for (;;) {
 		n = me->taken;
@@ -783,6 +979,7 @@ struct mether_pipe *mether_pipe_open_window(struct mether *m, uint64_t first,
 					    unsigned int window)
 {
 	uint64_t span = mether_pipe_pages(window);
+	volatile struct ring_control *me;
 	struct mether_pipe *p;
 	struct mether_ring *r;
 
@@ -800,11 +997,20 @@ struct mether_pipe *mether_pipe_open_window(struct mether *m, uint64_t first,
 	r->window = window;
 	r->mine = first + end * (window + 1);
 	r->peer = first + !end * (window + 1);
-	/*
-	 * "Deal Me In": whatever copies of the peer's pages we have are
-	 * stale. Ours say where we were: a pipe opened again goes on.
-	 */
-	if (mether_purge(m, (const void *)ring_page(p, 0, -1,
+	/* A new session (see mether_pipe_open()): nothing sent or taken. */
+	me = ring_mine(p);
+	r->session = pipe_new_session(me->session);
+	me->taken = 0;
+	me->want = 0;
+	me->stuck = 0;
+	me->published = 0;
+	me->offset = 0;
+	me->peer_session = 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	me->session = r->session;
+	/* "Deal Me In": whatever copies of the peer's pages we have are stale. */
+	if (mether_purge(m, (const void *)me, m->page_size) ||
+	    mether_purge(m, (const void *)ring_page(p, 0, -1,
 						    METHER_VIEW_FULL_DEMAND),
 			 (window + 1) * m->page_size))
 		goto fail;

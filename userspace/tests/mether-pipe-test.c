@@ -17,7 +17,18 @@
  *	mether-pipe-test -s -e 1 [-b ...]      send one message and exit
  *	mether-pipe-test -g [-b FIRST_PAGE]    the peer's host went down
  *					       after -s: EHOSTUNREACH
+ *
+ * and what opening a pipe again gives (both ends here, in processes
+ * one after the other):
+ *	mether-pipe-test -r [-b FIRST_PAGE]    a new pair of ends reads
+ *					       nothing an old one sent; an
+ *					       end whose peer died times
+ *					       out, and gets ECONNRESET
+ *					       once a new peer opens; a
+ *					       slow reader holds its
+ *					       writer back, losing nothing
  */
+#include <signal.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +107,308 @@ static void fill(unsigned char *b, size_t n, unsigned int seed)
 	for (i = 0; i < n; i++)
 		b[i] = (unsigned char)(i * 31 + seed);
 }
+
+/* Fork a process that runs @child on a pipe of its own at end 1. */
+static pid_t end_one(struct mether *m, uint64_t first, unsigned int window,
+		     int (*child)(struct mether_pipe *p, unsigned char *buf),
+		     unsigned char *buf)
+{
+	struct mether_pipe *p;
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	p = mether_pipe_open_window(m, first, 1, window);
+	_exit(p ? child(p, buf) : 3);
+}
+
+static int exit_status(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* An end that sends a window's worth of pages and dies, unread. */
+static int send_stale(struct mether_pipe *p, unsigned char *buf)
+{
+	size_t max = mether_pipe_max_message(p);
+	unsigned int i;
+
+	mether_pipe_set_timeout(p, 1000);
+	memset(buf, 's', max);
+	for (i = 0; i < 8; i++)
+		if (mether_pipe_send(p, buf, max))
+			break;
+	return i ? 0 : 1;
+}
+
+/* An end that sends "fresh" and waits for the answer "seen". */
+static int send_fresh(struct mether_pipe *p, unsigned char *buf)
+{
+	ssize_t n;
+
+	if (mether_csend(p, "fresh", 5))
+		return 1;
+	n = mether_crecv(p, buf, BIG);
+	mether_pipe_close(p);
+	return n == 4 && !memcmp(buf, "seen", 4) ? 0 : 1;
+}
+
+/* An end that takes 5 messages, then dies as if killed. */
+static int take_five(struct mether_pipe *p, unsigned char *buf)
+{
+	unsigned int i;
+
+	for (i = 0; i < 5; i++)
+		if (mether_pipe_recv(p, buf, BIG) < 0)
+			return 1;
+	raise(SIGKILL);
+	return 1;
+}
+
+/* An end that sends 3 messages and dies as if killed. */
+static int send_three(struct mether_pipe *p, unsigned char *buf)
+{
+	unsigned int i;
+
+	memset(buf, 'w', 100);
+	for (i = 0; i < 3; i++)
+		if (mether_pipe_send(p, buf, 100))
+			return 1;
+	if (mether_pipe_flush(p))
+		return 1;
+	raise(SIGKILL);
+	return 1;
+}
+
+/* The slow reader's stream: message @i's size and contents. */
+#define SLOW_EVERY	100
+#define SLOW_MS		50
+static size_t slow_message(unsigned char *b, unsigned int i)
+{
+	size_t n = 1 + i % 200;
+
+	memset(b, (unsigned char)i, n);
+	return n;
+}
+
+/*
+ * A reader that sleeps SLOW_MS every SLOW_EVERY messages, checks each,
+ * and answers with one byte: whether all came, whole and in order.
+ */
+static int read_slowly(struct mether_pipe *p, unsigned char *buf)
+{
+	unsigned char want[256], good;
+	unsigned int i, bad = 0;
+	ssize_t n;
+	size_t len;
+
+	for (i = 0; i < stream_count; i++) {
+		if (i % SLOW_EVERY == 0)
+			usleep(SLOW_MS * 1000);
+		len = slow_message(want, i);
+		n = mether_pipe_recv(p, buf, BIG);
+		if (n < 0)
+			return 1;
+		bad += (size_t)n != len || memcmp(buf, want, len);
+	}
+	good = !bad;
+	return mether_csend(p, &good, 1) || (mether_pipe_close(p), 0);
+}
+
+/*
+ * Both ends csend() before either crecv()s: safe for a message of up to
+ * K times the largest pipe message with a window, one byte less than it
+ * with the paper's pipe (mether_csend(3)), which exchange_size is set
+ * to; one byte more waits for the peer, which waits too, until the
+ * timeout.
+ */
+static size_t exchange_size;
+
+static int exchange(struct mether_pipe *p, unsigned char *buf)
+{
+	ssize_t n;
+
+	if (mether_csend(p, buf, exchange_size))
+		return 1;
+	n = mether_crecv(p, buf, BIG);
+	mether_pipe_close(p);
+	return n == (ssize_t)exchange_size ? 0 : 1;
+}
+
+static int exchange_too_much(struct mether_pipe *p, unsigned char *buf)
+{
+	mether_pipe_set_timeout(p, 1500);
+	return failed_with(mether_csend(p, buf, exchange_size), ETIMEDOUT) ?
+	       0 : 1;
+}
+
+static void symmetric(struct mether *m, uint64_t first, unsigned int window,
+		      unsigned char *out, unsigned char *in)
+{
+	struct mether_pipe *p = mether_pipe_open_window(m, first, 0, window);
+	ssize_t n = -1;
+	pid_t pid;
+
+	if (!p) {
+		report(0, "pipe: end 0 opens for a symmetric exchange");
+		return;
+	}
+	exchange_size = window == 1 ? mether_pipe_max_message(p) - 1 :
+				      window * mether_pipe_max_message(p);
+	fill(out, exchange_size, 7);
+	pid = end_one(m, first, window, exchange, in);
+	if (!mether_csend(p, out, exchange_size))
+		n = mether_crecv(p, in, BIG);
+	report(n == (ssize_t)exchange_size && exit_status(pid) == 0,
+	       "pipe: both ends csend %zu bytes (the most they may) before they crecv",
+	       exchange_size);
+	mether_pipe_close(p);
+
+	p = mether_pipe_open_window(m, first, 0, window);
+	if (!p) {
+		report(0, "pipe: end 0 opens for a symmetric exchange again");
+		return;
+	}
+	exchange_size++;
+	pid = end_one(m, first, window, exchange_too_much, in);
+	mether_pipe_set_timeout(p, 1500);
+	report(failed_with(mether_csend(p, out, exchange_size), ETIMEDOUT) &&
+	       exit_status(pid) == 0,
+	       "pipe: one byte more, and both ends' csend ends in ETIMEDOUT");
+	mether_pipe_close(p);
+}
+
+/* An end that opens after its peer joined another: it cannot join. */
+static int join_late(struct mether_pipe *p, unsigned char *buf)
+{
+	mether_pipe_set_timeout(p, 3000);
+	return failed_with(mether_pipe_recv(p, buf, BIG), ETIMEDOUT) ? 0 : 1;
+}
+
+/*
+ * Opening a pipe again starts it clean (mether_pipe_open()): what an
+ * earlier pair of ends left in the pages is never read; an end whose
+ * peer died gets ETIMEDOUT after its timeout, and ECONNRESET once a new
+ * peer has opened the pipe.
+ */
+static void reopen(struct mether *m, uint64_t first, unsigned int window,
+		   unsigned char *out, unsigned char *in)
+{
+	struct mether_pipe *p;
+	unsigned int sent;
+	int failed = 0;
+	double start, waited;
+	ssize_t n;
+	pid_t pid;
+
+	pid = end_one(m, first, window, send_stale, in);
+	report(exit_status(pid) == 0,
+	       "pipe: an end sends and dies with nothing read");
+	p = mether_pipe_open_window(m, first, 0, window);
+	if (!p) {
+		report(0, "pipe: end 0 opens again");
+		return;
+	}
+	pid = end_one(m, first, window, send_fresh, in);
+	n = mether_crecv(p, in, BIG);
+	report(n == 5 && !memcmp(in, "fresh", 5),
+	       "pipe: opened again, the first message read is the new peer's (%zd bytes)",
+	       n);
+	report(!mether_csend(p, "seen", 4) && exit_status(pid) == 0,
+	       "pipe: ... and the answer reaches it");
+	mether_pipe_close(p);
+
+	p = mether_pipe_open_window(m, first, 0, window);
+	if (!p) {
+		report(0, "pipe: end 0 opens a third time");
+		return;
+	}
+	mether_pipe_set_timeout(p, 2000);
+	pid = end_one(m, first, window, take_five, in);
+	memset(out, 'k', 64);
+	for (sent = 0; sent < 100000 && !failed; sent++) {
+		start = now();
+		if (mether_pipe_send(p, out, 64))
+			failed = errno;
+	}
+	waited = now() - start;
+	report(failed == ETIMEDOUT && waited >= 1.9 && waited < 10,
+	       "pipe: sends to a reader that died end in ETIMEDOUT after the timeout, within a slice more (%u sent, %.1f s)",
+	       sent, waited);
+	report(exit_status(pid) == -1, "pipe: ... the reader was killed");
+	pid = end_one(m, first, window, join_late, in);
+	sleep(1);
+	report(failed_with(mether_pipe_send(p, out, 64), ECONNRESET),
+	       "pipe: once a new reader opened, the old writer gets ECONNRESET");
+	report(exit_status(pid) == 0,
+	       "pipe: ... and the new reader, which cannot join it, ETIMEDOUT");
+	mether_pipe_close(p);
+
+	p = mether_pipe_open_window(m, first, 0, window);
+	if (!p) {
+		report(0, "pipe: end 0 opens a fourth time");
+		return;
+	}
+	mether_pipe_set_timeout(p, 2000);
+	pid = end_one(m, first, window, send_three, out);
+	for (sent = 0; sent < 3; sent++)
+		if (mether_pipe_recv(p, in, BIG) != 100)
+			break;
+	report(sent == 3,
+	       "pipe: what a writer sent before it was killed arrives (%u of 3)",
+	       sent);
+	start = now();
+	n = mether_pipe_recv(p, in, BIG);
+	failed = n < 0 ? errno : 0;
+	waited = now() - start;
+	report(failed == ETIMEDOUT && waited >= 1.9 && waited < 10,
+	       "pipe: the next receive ends in ETIMEDOUT after the timeout, within a slice more (%.1f s)",
+	       waited);
+	report(exit_status(pid) == -1, "pipe: ... the writer was killed");
+	mether_pipe_close(p);
+}
+
+/*
+ * A reader slower than the writer: the writer is held back (it waits
+ * for room, or with the paper's pipe for each message to be taken), and
+ * every message arrives whole and in order.
+ */
+static void slow_reader(struct mether *m, uint64_t first,
+			unsigned int window, unsigned char *out,
+			unsigned char *in)
+{
+	struct mether_pipe *p = mether_pipe_open_window(m, first, 0, window);
+	double start, slept = (stream_count / SLOW_EVERY) * SLOW_MS / 1000.0;
+	/* The writer may run ahead by a sleep, or by a ring of K pages. */
+	double ahead = window * SLOW_MS / 1000.0;
+	unsigned int i;
+	ssize_t n;
+	pid_t pid;
+
+	if (!p) {
+		report(0, "pipe: end 0 opens for a slow reader");
+		return;
+	}
+	pid = end_one(m, first, window, read_slowly, in);
+	start = now();
+	for (i = 0; i < stream_count; i++)
+		if (mether_pipe_send(p, out, slow_message(out, i)))
+			break;
+	mether_pipe_flush(p);
+	report(i == stream_count && now() - start >= slept - ahead,
+	       "pipe: a writer ahead of a slow reader is held back (%u sent in %.2f s; the reader slept %.2f s)",
+	       i, now() - start, slept);
+	n = mether_crecv(p, in, BIG);
+	report(n == 1 && in[0] == 1 && exit_status(pid) == 0,
+	       "pipe: ... and the slow reader got all %u, whole and in order",
+	       stream_count);
+	mether_pipe_close(p);
+}
+
 
 /* Stream message @i: its size and contents follow from @i. */
 static size_t stream_message(unsigned char *b, unsigned int i)
@@ -204,8 +517,8 @@ static int small_buffer(struct mether_pipe *p, unsigned char *out,
 static int drive(struct mether_pipe *p, unsigned char *out, unsigned char *in)
 {
 	size_t max = mether_pipe_max_message(p);
-	size_t sizes[] = { 0, 1, 15, 16, 17, 100, max - 1, max, 5000, largest,
-			   max + 1 };
+	size_t sizes[] = { 0, 1, 15, 16, 17, 32, 100, max - 1, max, 4096,
+			   5000, largest, max + 1 };
 	unsigned int i;
 	ssize_t n;
 
@@ -249,11 +562,12 @@ int main(int argc, char **argv)
 	int opt, end = -1, local = 0, status, mode = 0;
 	pid_t pid = 0;
 
-	while ((opt = getopt(argc, argv, "e:lb:asgw:q")) != -1) {
+	while ((opt = getopt(argc, argv, "e:lb:asgrw:q")) != -1) {
 		switch (opt) {
 		case 'a':
 		case 's':
 		case 'g':
+		case 'r':
 			mode = opt;
 			break;
 		case 'e':
@@ -275,7 +589,7 @@ int main(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (mode == 'a' || mode == 'g') {
+	if (mode == 'a' || mode == 'g' || mode == 'r') {
 		if (local || end >= 0)
 			goto usage;
 		end = 0;
@@ -283,6 +597,8 @@ int main(int argc, char **argv)
 		goto usage;
 	}
 	stream_count = quick ? 300 : window > 1 ? 3000 : 50;
+	if (mode == 'r' && window == 1)
+		stream_count = 300;
 	if (quick)
 		largest = 20000;
 	if (local) {
@@ -309,6 +625,12 @@ int main(int argc, char **argv)
 		report(!mether_pipe_open_window(m, first, end, 3) &&
 		       errno == EINVAL,
 		       "a window of 3 is refused (EINVAL)");
+	}
+	if (mode == 'r') {
+		reopen(m, first, window, out, in);
+		slow_reader(m, first, window, out, in);
+		symmetric(m, first, window, out, in);
+		return test_finish();
 	}
 	p = mether_pipe_open_window(m, first, end, window);
 	if (!p) {
@@ -338,6 +660,6 @@ int main(int argc, char **argv)
 	return test_finish() | status;
 
 usage:
-	fprintf(stderr, "usage: mether-pipe-test -e 0|1 | -l | -a | -s -e 0|1 | -g [-b FIRST_PAGE] [-w WINDOW] [-q]\n");
+	fprintf(stderr, "usage: mether-pipe-test -e 0|1 | -l | -a | -s -e 0|1 | -g | -r [-b FIRST_PAGE] [-w WINDOW] [-q]\n");
 	return 2;
 }
