@@ -1,7 +1,7 @@
 # Pipe throughput (Documentation/libmether.rst, "Pipes with a window"):
 # end 0 on host 0 sends COUNT messages of SIZE bytes one way to end 1 on
-# host 1, through the paper's pipe (window 1), a pipe with a window of 8
-# pages, and a TCP stream between the same hosts; three rounds, all in
+# host 1, through the paper's pipe (window 1), pipes with windows of 8
+# and 32 pages, and a TCP stream between the same hosts; three rounds, all in
 # one boot, so that bench/paper-table.py can give the median and range.
 # Then the window of 8 once more with the cluster unsealed, for 4 KiB
 # messages: what the seal costs. Reports "pipebench" lines.
@@ -9,11 +9,12 @@
 
 ROUNDS=${PIPE_ROUNDS:-3}
 # kind:window size:count... Counts give each run about a second or more.
-KINDS="mether:1 mether:8 tcp:0"
+KINDS="mether:1 mether:8 mether:32 tcp:0"
 SPECS_1="32:500 4096:300 1048576:2"
 SPECS_8="32:20000 4096:2000 1048576:8"
+SPECS_32="32:20000 4096:2000 1048576:8"
 SPECS_0="32:20000 4096:2000 1048576:8"
-plan $((2 + ROUNDS * 9 + 2 + ROUNDS + 2))
+plan $((2 + ROUNDS * 12 + 2 + ROUNDS + 2))
 
 PEER=10.77.0.$((2 - METHER_ID))
 create=
@@ -22,7 +23,7 @@ create=
 check "pipes bench: mether.ko loads" insmod $MODULE
 check "pipes bench: host up, sealed" metherctl up --key-file $CLUSTER_KEY \
 	--id $((METHER_ID + 1)) --cluster 4 --port 7740 \
-	--broadcast 10.77.0.255 --pages 64 $create
+	--broadcast 10.77.0.255 --pages 128 $create
 port=7960
 for round in $(seq 1 $ROUNDS); do
 	for kind in $KINDS; do
@@ -37,9 +38,10 @@ for round in $(seq 1 $ROUNDS); do
 				[ "$METHER_ID" = 0 ] && sleep 1
 			else
 				# Each run opens its pipe afresh (a new session);
-				# the two layouts keep to pages of their own.
+				# the layouts keep to pages of their own.
 				first=10
 				[ $window = 1 ] && first=50
+				[ $window = 32 ] && first=60
 				args="-w $window -b $first"
 			fi
 			port=$((port + 1))
