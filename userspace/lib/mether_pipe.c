@@ -49,6 +49,16 @@ struct mether_pipe_page {
 };
 
 #define PIPE_SHORT_MAX	sizeof(((struct mether_pipe_page *)0)->short_data)
+/* In write_size: a later piece of a csend() message. */
+#define PIPE_CONTINUED	0x80000000U
+
+/*
+ * What a receive takes: any message, or pieces of csend() messages: the
+ * first piece of one (skipping what is left of a message a csend() gave
+ * up on part-way), or a later piece (EPROTO for any other: the message
+ * was cut short, and what follows stays for the next receive).
+ */
+enum pipe_take { PIPE_ANY, PIPE_FIRST_PIECE, PIPE_NEXT_PIECE };
 
 /*
  * A pipe with a window (mether_pipe_open_window(), K > 1): each end owns
@@ -407,7 +417,7 @@ static int pipe_wait(struct mether_pipe *p, int writing, uint64_t deadline)
 }
 
 static int paper_send(struct mether_pipe *p, const void *buf, size_t len,
-		      uint32_t message_size, uint64_t deadline)
+		      uint32_t message_size, int continued, uint64_t deadline)
 {
 	volatile struct mether_pipe_page *mine;
 
@@ -421,7 +431,7 @@ static int paper_send(struct mether_pipe *p, const void *buf, size_t len,
 		mine->message_size = message_size;
 		mine->data_generation = mine->write_generation + 1;
 	}
-	mine->write_size = len;
+	mine->write_size = len | (continued ? PIPE_CONTINUED : 0);
 	/*
 	 * A request can make the kernel publish the page at any moment: the
 	 * new generation must not show before the data it announces.
@@ -431,24 +441,47 @@ static int paper_send(struct mether_pipe *p, const void *buf, size_t len,
 	return mether_purge(p->m, (const void *)mine, p->m->page_size);
 }
 
+/* Say that we took the peer's message @generation. */
+static int paper_took(struct mether_pipe *p, uint32_t generation)
+{
+	/* Everything is copied out before the peer may overwrite it. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	p->mine_short->read_generation = generation;
+	return mether_purge(p->m, (const void *)p->mine_short,
+			    p->m->page_size);
+}
+
 /*
- * Receive one pipe message into @buf; @message_room is the room for the
- * whole csend() message it may begin. Nothing is taken when it fails.
+ * Receive one pipe message into @buf, as @take says; @message_room is
+ * the room for the whole csend() message it may begin. Nothing is taken
+ * when it fails.
  */
 static ssize_t paper_recv(struct mether_pipe *p, void *buf, size_t len,
-			  size_t message_room, uint64_t deadline)
+			  size_t message_room, uint64_t deadline,
+			  enum pipe_take take)
 {
 	volatile struct mether_pipe_page *peer;
 	uint32_t generation, size;
+	int continued;
 
-	if (pipe_wait(p, 0, deadline))
-		return -1;
-	peer = p->peer_short;
-	generation = peer->write_generation;
-	size = peer->write_size;
-	if (size > mether_pipe_max_message(p)) {
-		errno = EPROTO;
-		return -1;
+	for (;;) {
+		if (pipe_wait(p, 0, deadline))
+			return -1;
+		peer = p->peer_short;
+		generation = peer->write_generation;
+		size = peer->write_size;
+		continued = !!(size & PIPE_CONTINUED);
+		size &= ~PIPE_CONTINUED;
+		if (size > mether_pipe_max_message(p) ||
+		    (take == PIPE_NEXT_PIECE && !continued)) {
+			errno = EPROTO;
+			return -1;
+		}
+		if (!(take == PIPE_FIRST_PIECE && continued))
+			break;
+		/* A piece of a message given up on: skip it. */
+		if (paper_took(p, generation))
+			return -1;
 	}
 	if (size > len) {
 		errno = EMSGSIZE;
@@ -482,12 +515,7 @@ static ssize_t paper_recv(struct mether_pipe *p, void *buf, size_t len,
 		}
 		memcpy(buf, (const void *)full->data, size);
 	}
-	/* Everything is copied out before the peer may overwrite it. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	p->mine_short->read_generation = generation;
-	if (mether_purge(p->m, (const void *)p->mine_short, p->m->page_size))
-		return -1;
-	return size;
+	return paper_took(p, generation) ? -1 : (ssize_t)size;
 }
 
 /*
@@ -847,19 +875,16 @@ static int ring_took_record(struct mether_pipe *p, uint32_t offset,
 	return ring_took(p);
 }
 
-/* What ring_recv() takes: any record, or pieces of csend() messages. */
-enum ring_take { RING_ANY, RING_FIRST_PIECE, RING_NEXT_PIECE };
-
 /*
- * Receive one record, as @take says: RING_FIRST_PIECE skips the pieces
- * left of a message a failed crecv() gave up on; RING_NEXT_PIECE takes
+ * Receive one record, as @take says: PIPE_FIRST_PIECE skips the pieces
+ * left of a message a failed crecv() gave up on; PIPE_NEXT_PIECE takes
  * nothing but a later piece (EPROTO: the message was cut short).
  * @message_size, if given, is set to the length of the csend() message
  * the record is a piece of. Nothing is taken when it fails.
  */
 static ssize_t ring_recv(struct mether_pipe *p, void *buf, size_t len,
 			 size_t message_room, uint64_t deadline,
-			 enum ring_take take, uint32_t *message_size)
+			 enum pipe_take take, uint32_t *message_size)
 {
 	size_t room = p->m->page_size - sizeof(struct ring_head) - RING_TAIL;
 	volatile struct ring_control *me = ring_mine(p);
@@ -899,11 +924,11 @@ static ssize_t ring_recv(struct mether_pipe *p, void *buf, size_t len,
 		if (used - offset < sizeof(*rec) ||
 		    size > used - offset - sizeof(*rec) ||
 		    (continued && !size) ||
-		    (take == RING_NEXT_PIECE && !continued)) {
+		    (take == PIPE_NEXT_PIECE && !continued)) {
 			errno = EPROTO;
 			return -1;
 		}
-		if (!(take == RING_FIRST_PIECE && continued))
+		if (!(take == PIPE_FIRST_PIECE && continued))
 			break;
 		/* A piece of a message given up on: skip it. */
 		if (ring_took_record(p, offset, size, used))
@@ -944,16 +969,17 @@ static int pipe_send(struct mether_pipe *p, const void *buf, size_t len,
 	if (p->ring)
 		return ring_send(p, buf, len, message_size, continued,
 				 deadline);
-	return paper_send(p, buf, len, message_size, deadline);
+	return paper_send(p, buf, len, message_size, continued, deadline);
 }
 
 static ssize_t pipe_recv(struct mether_pipe *p, void *buf, size_t len,
-			 size_t message_room, uint64_t deadline)
+			 size_t message_room, uint64_t deadline,
+			 enum pipe_take take)
 {
 	if (p->ring)
-		return ring_recv(p, buf, len, message_room, deadline, RING_ANY,
+		return ring_recv(p, buf, len, message_room, deadline, take,
 				 NULL);
-	return paper_recv(p, buf, len, message_room, deadline);
+	return paper_recv(p, buf, len, message_room, deadline, take);
 }
 
 int mether_pipe_flush(struct mether_pipe *p)
@@ -1045,7 +1071,7 @@ int mether_pipe_send(struct mether_pipe *p, const void *buf, size_t len)
 ssize_t mether_pipe_recv(struct mether_pipe *p, void *buf, size_t len)
 {
 	/* A piece of a csend() message is a message here. */
-	return pipe_recv(p, buf, len, SIZE_MAX, pipe_deadline(p));
+	return pipe_recv(p, buf, len, SIZE_MAX, pipe_deadline(p), PIPE_ANY);
 }
 
 /*
@@ -1089,7 +1115,7 @@ static ssize_t ring_crecv(struct mether_pipe *p, void *buf, size_t len)
 	size_t got;
 	ssize_t n;
 
-	n = ring_recv(p, buf, len, len, pipe_deadline(p), RING_FIRST_PIECE,
+	n = ring_recv(p, buf, len, len, pipe_deadline(p), PIPE_FIRST_PIECE,
 		      &message_size);
 	for (got = 0; n >= 0; ) {
 		got += n;
@@ -1100,7 +1126,7 @@ static ssize_t ring_crecv(struct mether_pipe *p, void *buf, size_t len)
 			return -1;
 		}
 		n = ring_recv(p, (char *)buf + got, len - got, SIZE_MAX,
-			      pipe_deadline(p), RING_NEXT_PIECE, NULL);
+			      pipe_deadline(p), PIPE_NEXT_PIECE, NULL);
 	}
 	return -1;
 }
@@ -1119,7 +1145,8 @@ ssize_t mether_crecv(struct mether_pipe *p, void *buf, size_t len)
 		 * small is refused before anything is taken.
 		 */
 		n = pipe_recv(p, c + got, len - got < max ? len - got : max,
-			      got ? SIZE_MAX : len, pipe_deadline(p));
+			      got ? SIZE_MAX : len, pipe_deadline(p),
+			      got ? PIPE_NEXT_PIECE : PIPE_FIRST_PIECE);
 		if (n < 0)
 			return -1;
 		got += n;

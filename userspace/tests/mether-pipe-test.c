@@ -282,6 +282,55 @@ static void symmetric(struct mether *m, uint64_t first, unsigned int window,
 	mether_pipe_close(p);
 }
 
+/*
+ * An end whose csend() gives up part-way (ETIMEDOUT, K + 2 pieces), then
+ * csends "new".
+ */
+static unsigned int gave_up_window;
+
+static int give_up(struct mether_pipe *p, unsigned char *buf)
+{
+	size_t size = (gave_up_window + 2) * mether_pipe_max_message(p);
+
+	mether_pipe_set_timeout(p, 1500);
+	memset(buf, 'a', size);
+	if (!failed_with(mether_csend(p, buf, size), ETIMEDOUT))
+		return 1;
+	mether_pipe_set_timeout(p, 20000);
+	if (mether_csend(p, "new", 3))
+		return 1;
+	mether_pipe_close(p);
+	return 0;
+}
+
+/*
+ * A crecv() after a csend() that gave up part-way skips what is left of
+ * that message and gets the next one whole.
+ */
+static void given_up(struct mether *m, uint64_t first, unsigned int window,
+		     unsigned char *in)
+{
+	struct mether_pipe *p = mether_pipe_open_window(m, first, 0, window);
+	ssize_t n;
+	pid_t pid;
+
+	if (!p) {
+		report(0, "pipe: end 0 opens for a csend given up");
+		return;
+	}
+	gave_up_window = window;
+	pid = end_one(m, first, window, give_up, in);
+	/* One piece taken, then the writer is left to give up. */
+	n = mether_pipe_recv(p, in, BIG);
+	sleep(3);
+	if (n > 0)
+		n = mether_crecv(p, in, BIG);
+	report(n == 3 && !memcmp(in, "new", 3) && exit_status(pid) == 0,
+	       "pipe: after a csend given up part-way, crecv skips its rest and gets the next message whole (%zd bytes)",
+	       n);
+	mether_pipe_close(p);
+}
+
 /* An end that opens after its peer joined another: it cannot join. */
 static int join_late(struct mether_pipe *p, unsigned char *buf)
 {
@@ -630,6 +679,7 @@ int main(int argc, char **argv)
 		reopen(m, first, window, out, in);
 		slow_reader(m, first, window, out, in);
 		symmetric(m, first, window, out, in);
+		given_up(m, first, window, in);
 		return test_finish();
 	}
 	p = mether_pipe_open_window(m, first, end, window);
