@@ -91,7 +91,10 @@ void *mether_segment_page(struct mether *m, uint64_t page, unsigned int view,
 /*
  * Pipes: the paper's two-page generation protocol ("A Sample User
  * Protocol"). End 0 writes page @first, end 1 page @first + 1; each reads
- * the other's page through its inconsistent views.
+ * the other's page through its inconsistent views. A pipe starts clean
+ * each time it is opened: the ends join in their first calls, nothing
+ * written before either opened is read, and an end whose peer opened the
+ * pipe again gets ECONNRESET (mether_pipe_open(3)).
  */
 struct mether_pipe;
 
@@ -123,7 +126,7 @@ int mether_pipe_flush(struct mether_pipe *p);
 void mether_pipe_close(struct mether_pipe *p);
 /*
  * Every call that waits for the peer gives up after the pipe's timeout
- * with ETIMEDOUT (its process is gone, or too slow; nothing was taken),
+ * with ETIMEDOUT (its process is gone, or too slow),
  * and with EHOSTUNREACH when the peer's host is gone; 0 waits for ever
  * for a live peer host. A new pipe has METHER_PIPE_TIMEOUT_MS.
  */

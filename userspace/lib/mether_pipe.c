@@ -109,7 +109,7 @@ _Static_assert(sizeof(struct ring_control) <= METHER_SHORT_SIZE,
 #define RING_ALIGN	4U
 #define RING_WINDOW_MAX	1024U
 /* A wait says again what it waits for after this long without it. */
-#define RING_SLICE_MS	1000U
+#define PIPE_SLICE_MS	1000U
 /* The writer looks whether to publish once each this many records. */
 #define RING_LOOK_EVERY	16U
 /* A csend() piece is not cut smaller than this to fill a page's end. */
@@ -224,14 +224,20 @@ struct mether_pipe *mether_pipe_open(struct mether *m, uint64_t first,
 	if (!p->mine_full || !p->mine_short || !p->peer_full ||
 	    !p->peer_short || !p->peer_wait || !p->peer_full_wait)
 		goto fail;
-	/* Our stream counts on from the session: nothing sent, nothing read. */
+	/*
+	 * Our stream counts on from the session: nothing sent, nothing read.
+	 * The kernel may publish the page between any two stores: a copy
+	 * shows the old session with the old fields, none (0: a peer joined
+	 * to the old one gets ECONNRESET), or the new one with all of them.
+	 */
 	p->session = pipe_new_session(p->mine_full->session);
+	p->mine_full->session = 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	p->mine_full->write_generation = p->session;
 	p->mine_full->write_size = 0;
 	p->mine_full->read_generation = 0;
-	p->mine_full->data_generation = 0;
+	p->mine_full->data_generation = p->session;
 	p->mine_full->peer_session = 0;
-	/* A copy that shows the new session shows the rest new too. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	p->mine_full->session = p->session;
 	/* "Deal Me In": whatever copy of the peer's page we have is stale. */
@@ -314,6 +320,20 @@ static int pipe_fetch(struct mether_pipe *p, const volatile void *view,
 	return ioctl(p->m->fd, METHER_IOC_WAIT, &w);
 }
 
+/* As pipe_fetch(), but for at most PIPE_SLICE_MS. */
+static int pipe_fetch_slice(struct mether_pipe *p, const volatile void *view,
+			    uint64_t deadline)
+{
+	struct mether_wait w = { .addr = (uintptr_t)view };
+
+	w.timeout_ms = pipe_left(deadline);
+	if (!w.timeout_ms)
+		return -1;
+	if (w.timeout_ms > PIPE_SLICE_MS)
+		w.timeout_ms = PIPE_SLICE_MS;
+	return ioctl(p->m->fd, METHER_IOC_WAIT, &w);
+}
+
 /*
  * Can we write (peer read all we wrote), or read (peer wrote more)?
  * -1 (ECONNRESET) when the peer opened the pipe again since we joined.
@@ -333,34 +353,44 @@ static int pipe_ready(struct mether_pipe *p,
 /*
  * Join the peer (see mether_pipe_open()): look at its whole page, note
  * its session in ours, and publish ours when that changed; joined when
- * its page shows our session. Else wait for its next copy, as the paper's
- * reader waits, and look again.
+ * its page shows our session. Else wait on the short data-driven view
+ * for its next copy to pass by, a slice at most (the kernel's asks then
+ * cost 32 bytes, and a lost one is repaired even with
+ * data_driven_timeout_ms=0), and look afresh.
  */
 static int paper_join(struct mether_pipe *p, uint64_t deadline)
 {
 	volatile struct mether_pipe_page *mine = p->mine_full;
 	size_t size = p->m->page_size;
-	uint32_t session;
+	uint32_t session, echo;
 
 	while (!p->peer) {
 		if (pipe_fetch(p, p->peer_full, deadline))
 			return -1;
+		/*
+		 * A copy that comes between two loads replaces the one the
+		 * first was from: the two fields must be of one copy.
+		 */
 		session = p->peer_full->session;
+		echo = p->peer_full->peer_session;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (p->peer_full->session != session)
+			continue;
 		if (session && mine->peer_session != session) {
 			mine->peer_session = session;
 			if (mether_purge(p->m, (const void *)mine, size))
 				return -1;
 		}
-		if (session && p->peer_full->peer_session == p->session) {
+		if (session && echo == p->session) {
 			/* Nothing of its stream, which starts there, read. */
 			mine->read_generation = session;
 			p->peer = session;
 			return mether_purge(p->m, (const void *)p->mine_short,
 					    size);
 		}
-		if (mether_purge(p->m, (const void *)p->peer_full_wait, size))
+		if (mether_purge(p->m, (const void *)p->peer_wait, size))
 			return -1;
-		if (pipe_fetch(p, p->peer_full_wait, deadline) &&
+		if (pipe_fetch_slice(p, p->peer_wait, deadline) &&
 		    errno != ETIMEDOUT)
 			return -1;
 		/* Look afresh: a copy of the whole page, from its holder. */
@@ -452,6 +482,23 @@ static int paper_took(struct mether_pipe *p, uint32_t generation)
 }
 
 /*
+ * Does the peer's page still show message @generation of the session we
+ * joined, now that it is read? A copy that came meanwhile may have
+ * replaced the one it was read from: if the peer opened the pipe again,
+ * what was read is not its (ECONNRESET, nothing taken).
+ */
+static int paper_still(struct mether_pipe *p, uint32_t generation)
+{
+	/* A new copy is here already: touching the view maps it. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (p->peer_short->session == p->peer &&
+	    p->peer_short->write_generation == generation)
+		return 0;
+	errno = ECONNRESET;
+	return -1;
+}
+
+/*
  * Receive one pipe message into @buf, as @take says; @message_room is
  * the room for the whole csend() message it may begin. Nothing is taken
  * when it fails.
@@ -480,7 +527,8 @@ static ssize_t paper_recv(struct mether_pipe *p, void *buf, size_t len,
 		if (!(take == PIPE_FIRST_PIECE && continued))
 			break;
 		/* A piece of a message given up on: skip it. */
-		if (paper_took(p, generation))
+		if (paper_still(p, generation) ||
+		    paper_took(p, generation))
 			return -1;
 	}
 	if (size > len) {
@@ -501,6 +549,10 @@ static ssize_t paper_recv(struct mether_pipe *p, void *buf, size_t len,
 		for (;;) {
 			if (pipe_fetch(p, full, deadline))
 				return -1;
+			if (full->session != p->peer) {
+				errno = ECONNRESET;
+				return -1;
+			}
 			if (full->data_generation == generation)
 				break;
 			full = full == p->peer_full ? p->peer_full_wait :
@@ -515,7 +567,10 @@ static ssize_t paper_recv(struct mether_pipe *p, void *buf, size_t len,
 		}
 		memcpy(buf, (const void *)full->data, size);
 	}
-	return paper_took(p, generation) ? -1 : (ssize_t)size;
+	if (paper_still(p, generation) ||
+	    paper_took(p, generation))
+		return -1;
+	return size;
 }
 
 /*
@@ -608,7 +663,7 @@ static int ring_seen(struct mether_pipe *p,
 		     const volatile struct ring_control *c)
 {
 	struct mether_ring *r = p->ring;
-	uint32_t session = c->session;
+	uint32_t session = c->session, echo;
 
 	if (r->peer_session) {
 		if (session == r->peer_session)
@@ -616,10 +671,13 @@ static int ring_seen(struct mether_pipe *p,
 		errno = ECONNRESET;
 		return -1;
 	}
-	if (!session)
+	/* Both fields of one copy: one may come between two loads. */
+	echo = c->peer_session;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!session || c->session != session)
 		return 0;
 	ring_mine(p)->peer_session = session;
-	if (c->peer_session != r->session)
+	if (echo != r->session)
 		return 0;
 	r->peer_session = session;
 	return 1;
@@ -631,20 +689,6 @@ static int ring_joined(struct mether_pipe *p, const volatile void *page,
 {
 	(void)n;
 	return ring_seen(p, page);
-}
-
-/* As pipe_fetch(), but for at most RING_SLICE_MS. */
-static int ring_fetch_slice(struct mether_pipe *p, const volatile void *view,
-			    uint64_t deadline)
-{
-	struct mether_wait w = { .addr = (uintptr_t)view };
-
-	w.timeout_ms = pipe_left(deadline);
-	if (!w.timeout_ms)
-		return -1;
-	if (w.timeout_ms > RING_SLICE_MS)
-		w.timeout_ms = RING_SLICE_MS;
-	return ioctl(p->m->fd, METHER_IOC_WAIT, &w);
 }
 
 /*
@@ -672,7 +716,7 @@ static int ring_wait(struct mether_pipe *p, int64_t slot_of,
 					      METHER_VIEW_SHORT_DATA);
 	const volatile struct ring_control *peer;
 	size_t size = p->m->page_size;
-	int again = 0, done;
+	int again = 0, asked_whole = 0, done;
 
 	for (;;) {
 		if (pipe_fetch(p, look, deadline))
@@ -684,11 +728,12 @@ static int ring_wait(struct mether_pipe *p, int64_t slot_of,
 		 * The short page of the one we wait for, over an older full
 		 * copy (the page was lost, and the kernel's ask brought the
 		 * short page back): drop it, so that the look asks for the
-		 * whole page.
+		 * whole page; once a slice, not in a loop with the network.
 		 */
-		if (slot_of >= 0 && ring_head_is(p, look, n)) {
+		if (slot_of >= 0 && !asked_whole && ring_head_is(p, look, n)) {
 			if (mether_purge(p->m, (const void *)look, size))
 				return -1;
+			asked_whole = 1;
 			continue;
 		}
 		if (say)
@@ -697,14 +742,24 @@ static int ring_wait(struct mether_pipe *p, int64_t slot_of,
 		    mether_purge(p->m, (const void *)wait, size))
 			return -1;
 		again = 0;
-		if (!ring_fetch_slice(p, wait, deadline))
+		if (!pipe_fetch_slice(p, wait, deadline))
 			continue;
 		if (errno != ETIMEDOUT ||
 		    mether_purge(p->m, (const void *)look, size))
 			return -1;
 		again = 1;
-		/* A slice without a page: did the peer open the pipe again? */
-		peer = slot_of >= 0 ? ring_peek(p) : NULL;
+		asked_whole = 0;
+		if (slot_of < 0)
+			continue;
+		/*
+		 * A slice without a page: did the peer open the pipe again?
+		 * Ask its holder (that publication, too, may have been lost).
+		 */
+		if (mether_purge(p->m, (const void *)ring_page(p, 0, -1,
+						METHER_VIEW_SHORT_DEMAND),
+				 size))
+			return -1;
+		peer = ring_peek(p);
 		if (peer && ring_seen(p, peer) < 0)
 			return -1;
 	}
@@ -746,14 +801,15 @@ static int ring_publish(struct mether_pipe *p)
 		(page + p->m->page_size - RING_TAIL);
 
 	h->used = p->ring->fill;
-	h->session = p->ring->session;
 	tail->session = p->ring->session;
 	tail->generation = n + 1;
 	/*
 	 * The kernel may copy the page for a request at any moment: the
-	 * generation must not show before what it announces.
+	 * header must not show before what it announces. (The slot's last
+	 * page of an earlier session may have had the same generation.)
 	 */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	h->session = p->ring->session;
 	h->generation = n + 1;
 	me->published = n + 1;
 	p->ring->fill = 0;
@@ -876,6 +932,32 @@ static int ring_took_record(struct mether_pipe *p, uint32_t offset,
 }
 
 /*
+ * Is the peer's page @n, read through @h, still here whole, of the
+ * session we joined? A copy that came meanwhile replaces the one read:
+ * if the peer opened the pipe again, what was read is not its
+ * (ECONNRESET, and nothing is taken).
+ */
+static int ring_still(struct mether_pipe *p, const volatile void *h,
+		      uint32_t n)
+{
+	/* A new copy is here already: touching the view maps it. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (ring_whole(p, h, n))
+		return 0;
+	errno = ECONNRESET;
+	return -1;
+}
+
+/* A page that does not parse: EPROTO, unless it changed as it was read. */
+static int ring_bad(struct mether_pipe *p, const volatile void *h,
+		    uint32_t n)
+{
+	if (!ring_still(p, h, n))
+		errno = EPROTO;
+	return -1;
+}
+
+/*
  * Receive one record, as @take says: PIPE_FIRST_PIECE skips the pieces
  * left of a message a failed crecv() gave up on; PIPE_NEXT_PIECE takes
  * nothing but a later piece (EPROTO: the message was cut short).
@@ -905,13 +987,11 @@ static ssize_t ring_recv(struct mether_pipe *p, void *buf, size_t len,
 		h = ring_page(p, 0, n, METHER_VIEW_FULL_DEMAND);
 		used = h->used;
 		offset = me->offset;
-		if (used > room || offset % RING_ALIGN) {
-			errno = EPROTO;
-			return -1;
-		}
+		if (used > room || offset % RING_ALIGN)
+			return ring_bad(p, h, n);
 		/* Read to its end (or an empty page): on to the next. */
 		if (offset >= used) {
-			if (ring_took(p))
+			if (ring_still(p, h, n) || ring_took(p))
 				return -1;
 			continue;
 		}
@@ -924,14 +1004,13 @@ static ssize_t ring_recv(struct mether_pipe *p, void *buf, size_t len,
 		if (used - offset < sizeof(*rec) ||
 		    size > used - offset - sizeof(*rec) ||
 		    (continued && !size) ||
-		    (take == PIPE_NEXT_PIECE && !continued)) {
-			errno = EPROTO;
-			return -1;
-		}
+		    (take == PIPE_NEXT_PIECE && !continued))
+			return ring_bad(p, h, n);
 		if (!(take == PIPE_FIRST_PIECE && continued))
 			break;
 		/* A piece of a message given up on: skip it. */
-		if (ring_took_record(p, offset, size, used))
+		if (ring_still(p, h, n) ||
+		    ring_took_record(p, offset, size, used))
 			return -1;
 	}
 	if (size > len || (!continued && whole > message_room)) {
@@ -939,6 +1018,8 @@ static ssize_t ring_recv(struct mether_pipe *p, void *buf, size_t len,
 		return -1;
 	}
 	memcpy(buf, (const void *)(rec + 1), size);
+	if (ring_still(p, h, n))
+		return -1;
 	if (message_size)
 		*message_size = whole;
 	return ring_took_record(p, offset, size, used) ? -1 : (ssize_t)size;
@@ -1026,6 +1107,8 @@ struct mether_pipe *mether_pipe_open_window(struct mether *m, uint64_t first,
 	/* A new session (see mether_pipe_open()): nothing sent or taken. */
 	me = ring_mine(p);
 	r->session = pipe_new_session(me->session);
+	me->session = 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	me->taken = 0;
 	me->want = 0;
 	me->stuck = 0;

@@ -362,6 +362,11 @@ static void reopen(struct mether *m, uint64_t first, unsigned int window,
 		report(0, "pipe: end 0 opens again");
 		return;
 	}
+	/* Before a new peer opens, what the old one left is all there is. */
+	mether_pipe_set_timeout(p, 1000);
+	report(failed_with(mether_pipe_recv(p, in, BIG), ETIMEDOUT),
+	       "pipe: opened again, nothing the old peer left is read");
+	mether_pipe_set_timeout(p, METHER_PIPE_TIMEOUT_MS);
 	pid = end_one(m, first, window, send_fresh, in);
 	n = mether_crecv(p, in, BIG);
 	report(n == 5 && !memcmp(in, "fresh", 5),
