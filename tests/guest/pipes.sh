@@ -8,7 +8,7 @@
 # pipe opened again starts clean, and an end whose peer opened it again
 # gets ECONNRESET.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 110 : 8))
+plan $((METHER_ID == 0 ? 114 : 8))
 
 run_pipe_test() { # run_pipe_test PREFIX ARGS...: report each line
 	local prefix=$1 status

@@ -275,27 +275,30 @@ size_t mether_pipe_max_message(const struct mether_pipe *p)
 }
 
 /* When a call that starts now must end (0: never). */
-static uint64_t pipe_deadline(const struct mether_pipe *p)
+static uint64_t pipe_now_ms(void)
 {
 	struct timespec now;
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec * 1000ULL + now.tv_nsec / 1000000;
+}
+
+static uint64_t pipe_deadline(const struct mether_pipe *p)
+{
 	if (!p->timeout_ms)
 		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec * 1000ULL + now.tv_nsec / 1000000 + p->timeout_ms;
+	return pipe_now_ms() + p->timeout_ms;
 }
 
 /* Milliseconds left before @deadline; 0 when it has passed (ETIMEDOUT). */
 static unsigned int pipe_left(uint64_t deadline)
 {
-	struct timespec now;
 	uint64_t ms;
 
 	/* No deadline: wait in slices, each ended by a reply or its loss. */
 	if (!deadline)
 		return 60000;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = now.tv_sec * 1000ULL + now.tv_nsec / 1000000;
+	ms = pipe_now_ms();
 	if (ms >= deadline) {
 		errno = ETIMEDOUT;
 		return 0;
@@ -434,8 +437,12 @@ static int pipe_wait(struct mether_pipe *p, int writing, uint64_t deadline)
 		 */
 		if (mether_purge(p->m, (const void *)p->peer_wait, size))
 			return -1;
-		/* Nothing passed by: look again, until the deadline. */
-		if (pipe_fetch(p, p->peer_wait, deadline)) {
+		/*
+		 * Nothing passed by in a slice: look again, asking the holder
+		 * (which repairs a lost copy even with
+		 * data_driven_timeout_ms=0), until the deadline.
+		 */
+		if (pipe_fetch_slice(p, p->peer_wait, deadline)) {
 			if (errno != ETIMEDOUT)
 				return -1;
 			continue;
@@ -498,6 +505,14 @@ static int paper_still(struct mether_pipe *p, uint32_t generation)
 	return -1;
 }
 
+/* A message read that ends in the error @err: unless it changed (ECONNRESET). */
+static int paper_bad(struct mether_pipe *p, uint32_t generation, int err)
+{
+	if (!paper_still(p, generation))
+		errno = err;
+	return -1;
+}
+
 /*
  * Receive one pipe message into @buf, as @take says; @message_room is
  * the room for the whole csend() message it may begin. Nothing is taken
@@ -520,10 +535,8 @@ static ssize_t paper_recv(struct mether_pipe *p, void *buf, size_t len,
 		continued = !!(size & PIPE_CONTINUED);
 		size &= ~PIPE_CONTINUED;
 		if (size > mether_pipe_max_message(p) ||
-		    (take == PIPE_NEXT_PIECE && !continued)) {
-			errno = EPROTO;
-			return -1;
-		}
+		    (take == PIPE_NEXT_PIECE && !continued))
+			return paper_bad(p, generation, EPROTO);
 		if (!(take == PIPE_FIRST_PIECE && continued))
 			break;
 		/* A piece of a message given up on: skip it. */
@@ -531,10 +544,8 @@ static ssize_t paper_recv(struct mether_pipe *p, void *buf, size_t len,
 		    paper_took(p, generation))
 			return -1;
 	}
-	if (size > len) {
-		errno = EMSGSIZE;
-		return -1;
-	}
+	if (size > len)
+		return paper_bad(p, generation, EMSGSIZE);
 	if (size <= PIPE_SHORT_MAX) {
 		memcpy(buf, (const void *)peer->short_data, size);
 	} else {
@@ -561,10 +572,8 @@ static ssize_t paper_recv(struct mether_pipe *p, void *buf, size_t len,
 					 p->m->page_size))
 				return -1;
 		}
-		if (full->message_size > message_room) {
-			errno = EMSGSIZE;
-			return -1;
-		}
+		if (full->message_size > message_room)
+			return paper_bad(p, generation, EMSGSIZE);
 		memcpy(buf, (const void *)full->data, size);
 	}
 	if (paper_still(p, generation) ||
@@ -714,7 +723,8 @@ static int ring_wait(struct mether_pipe *p, int64_t slot_of,
 					      METHER_VIEW_FULL_DEMAND);
 	const volatile void *wait = ring_page(p, 0, slot_of,
 					      METHER_VIEW_SHORT_DATA);
-	const volatile struct ring_control *peer;
+	const volatile void *control;
+	uint64_t looked = pipe_now_ms();
 	size_t size = p->m->page_size;
 	int again = 0, asked_whole = 0, done;
 
@@ -742,26 +752,31 @@ static int ring_wait(struct mether_pipe *p, int64_t slot_of,
 		    mether_purge(p->m, (const void *)wait, size))
 			return -1;
 		again = 0;
-		if (!pipe_fetch_slice(p, wait, deadline))
-			continue;
-		if (errno != ETIMEDOUT ||
-		    mether_purge(p->m, (const void *)look, size))
-			return -1;
-		again = 1;
-		asked_whole = 0;
-		if (slot_of < 0)
-			continue;
+		if (pipe_fetch_slice(p, wait, deadline)) {
+			if (errno != ETIMEDOUT ||
+			    mether_purge(p->m, (const void *)look, size))
+				return -1;
+			again = 1;
+			asked_whole = 0;
+		}
 		/*
-		 * A slice without a page: did the peer open the pipe again?
-		 * Ask its holder (that publication, too, may have been lost).
+		 * A slice of waiting for a data page (the kernel's asks may
+		 * bring copies of it all along): did the peer open the pipe
+		 * again? Ask its holder for the control page (that
+		 * publication, too, may have been lost), a slice at most.
 		 */
-		if (mether_purge(p->m, (const void *)ring_page(p, 0, -1,
-						METHER_VIEW_SHORT_DEMAND),
-				 size))
+		if (slot_of < 0 || pipe_now_ms() - looked < PIPE_SLICE_MS)
+			continue;
+		control = ring_page(p, 0, -1, METHER_VIEW_SHORT_DEMAND);
+		if (mether_purge(p->m, (const void *)control, size))
 			return -1;
-		peer = ring_peek(p);
-		if (peer && ring_seen(p, peer) < 0)
+		if (!pipe_fetch_slice(p, control, deadline)) {
+			if (ring_seen(p, control) < 0)
+				return -1;
+		} else if (errno != ETIMEDOUT) {
 			return -1;
+		}
+		looked = pipe_now_ms();
 	}
 }
 
@@ -948,12 +963,15 @@ static int ring_still(struct mether_pipe *p, const volatile void *h,
 	return -1;
 }
 
-/* A page that does not parse: EPROTO, unless it changed as it was read. */
+/*
+ * A page read that ends in the error @err: unless the page changed as it
+ * was read (ECONNRESET).
+ */
 static int ring_bad(struct mether_pipe *p, const volatile void *h,
-		    uint32_t n)
+		    uint32_t n, int err)
 {
 	if (!ring_still(p, h, n))
-		errno = EPROTO;
+		errno = err;
 	return -1;
 }
 
@@ -988,7 +1006,7 @@ static ssize_t ring_recv(struct mether_pipe *p, void *buf, size_t len,
 		used = h->used;
 		offset = me->offset;
 		if (used > room || offset % RING_ALIGN)
-			return ring_bad(p, h, n);
+			return ring_bad(p, h, n, EPROTO);
 		/* Read to its end (or an empty page): on to the next. */
 		if (offset >= used) {
 			if (ring_still(p, h, n) || ring_took(p))
@@ -1005,7 +1023,7 @@ static ssize_t ring_recv(struct mether_pipe *p, void *buf, size_t len,
 		    size > used - offset - sizeof(*rec) ||
 		    (continued && !size) ||
 		    (take == PIPE_NEXT_PIECE && !continued))
-			return ring_bad(p, h, n);
+			return ring_bad(p, h, n, EPROTO);
 		if (!(take == PIPE_FIRST_PIECE && continued))
 			break;
 		/* A piece of a message given up on: skip it. */
@@ -1013,10 +1031,8 @@ static ssize_t ring_recv(struct mether_pipe *p, void *buf, size_t len,
 		    ring_took_record(p, offset, size, used))
 			return -1;
 	}
-	if (size > len || (!continued && whole > message_room)) {
-		errno = EMSGSIZE;
-		return -1;
-	}
+	if (size > len || (!continued && whole > message_room))
+		return ring_bad(p, h, n, EMSGSIZE);
 	memcpy(buf, (const void *)(rec + 1), size);
 	if (ring_still(p, h, n))
 		return -1;

@@ -423,6 +423,19 @@ static void reopen(struct mether *m, uint64_t first, unsigned int window,
 	       "pipe: the next receive ends in ETIMEDOUT after the timeout, within a slice more (%.1f s)",
 	       waited);
 	report(exit_status(pid) == -1, "pipe: ... the writer was killed");
+	/* A new writer opens while the reader waits for the old one. */
+	pid = end_one(m, first, window, join_late, in);
+	sleep(1);
+	mether_pipe_set_timeout(p, 10000);
+	start = now();
+	n = mether_pipe_recv(p, in, BIG);
+	failed = n < 0 ? errno : 0;
+	waited = now() - start;
+	report(failed == ECONNRESET && waited < 8,
+	       "pipe: a waiting reader whose writer opened the pipe again gets ECONNRESET (%.1f s)",
+	       waited);
+	report(exit_status(pid) == 0,
+	       "pipe: ... and the new writer, which cannot join it, ETIMEDOUT");
 	mether_pipe_close(p);
 }
 
