@@ -8,7 +8,13 @@ Writes paper-table.csv, paper-table.md and paper-table.png to --out and
 prints the Markdown, with the table run unsealed beside it (seal-cost.csv);
 from "pipebench" lines (bench/guest/pipebench.sh), pipes.csv (throughput of
 libmether pipes by window and of TCP, one way, by message size: the
-median and range of the rounds). Per protocol, over both hosts:
+median and range of the rounds); from "load" lines (the longer counts
+of paper.sh's host-load rounds), host-load.csv: both hosts' CPU and the
+wall-clock time per increment of the final protocol, the UDP ping-pong
+and the same through WireGuard, and the final protocol's ratios to the
+two, round by round, as the median and range of the rounds; the
+hosts'-CPU target is judged on that median. Per protocol, over both
+hosts:
   wall_s          the slower host's wall-clock time for the whole count,
                   from its time per increment once both sides were
                   running (each program's "seconds" over "timed")
@@ -129,8 +135,9 @@ def row_for(proto, runs):
     return row, True
 
 
-def targets(rows):
-    """The issue's targets for the final protocol, checked on this run."""
+def targets(rows, load=None):
+    """The issue's targets for the final protocol, checked on this run;
+    the hosts' CPU on the load rounds' median ratio when there is one."""
     final, udp = rows.get("final"), rows.get("udp-pingpong")
     out = []
     if not final or "wall_s" not in final:
@@ -145,7 +152,12 @@ def targets(rows):
     judge("final losses per win", final["losses_per_win"], 3)
     judge("final context switches per increment", final["cs_per_inc"], 2)
     cpu = final.get("host_cpu_ms_per_inc")
-    if cpu is not None and udp and udp.get("host_cpu_ms_per_inc"):
+    ratio = (load or {}).get("cpu final/udp-pingpong")
+    if ratio:
+        judge("final hosts' CPU per increment over UDP ping-pong's "
+              f"(median of {ratio[3]} load rounds; range "
+              f"{ratio[1]:.2f}-{ratio[2]:.2f})", round(ratio[0], 2), 1.0)
+    elif cpu is not None and udp and udp.get("host_cpu_ms_per_inc"):
         judge("final hosts' CPU per increment over UDP ping-pong's",
               round(cpu / udp["host_cpu_ms_per_inc"], 2), 1.0)
     if udp and "wall_s" in udp:
@@ -162,7 +174,7 @@ def targets(rows):
     return out
 
 
-def markdown(rows, done):
+def markdown(rows, done, load=None):
     lines = ["# The paper's table, measured", "",
              "Counting to the number of increments between two hosts "
              "(QEMU guests, Debian's stock kernel, one segment). Paper "
@@ -171,10 +183,11 @@ def markdown(rows, done):
              "data, over the timed span); *frame* adds the headers on the "
              "wire: Ethernet, IP and UDP (TCP's for TCP; WireGuard's and "
              "the inner IP and UDP for WireGuard). *host CPU* is both "
-             "guests' busy time from /proc/stat over the timed span "
-             "(kworkers and softirq included; 10 ms ticks), per "
-             "increment; user s and sys s are the counting processes' "
-             "own.", "",
+             "guests' busy time over the timed span (all CPUs' time less "
+             "their idle time in /proc/stat: kworkers and softirq "
+             "included; read to 10 ms, so a count this short reads it "
+             "roughly: see the host load below), per increment; user s "
+             "and sys s are the counting processes' own.", "",
              "| protocol | wall s | user s | sys s | bytes/s | packets/inc "
              "| bytes/inc (frame) | cs/inc | latency ms | losses/win "
              "| host CPU ms/inc |",
@@ -197,7 +210,8 @@ def markdown(rows, done):
             f"| {cell(r['cs_per_inc'], 4)} | {cell(r['latency_ms'], 5)} "
             f"| {cell(r['losses_per_win'], 6)} "
             f"| {r.get('host_cpu_ms_per_inc', '')} |")
-    lines += ["", "Targets for the final protocol:", ""] + targets(rows)
+    lines += ["", "Targets for the final protocol:", ""] + \
+        targets(rows, load)
     return "\n".join(lines) + "\n"
 
 
@@ -435,6 +449,98 @@ def write_jacobi(paths, out):
     return True
 
 
+def read_load(paths):
+    """(protocol, run) -> the hosts' "load" lines (bench/guest/paper.sh)."""
+    runs = {}
+    for path in paths:
+        with open(path, errors="replace") as f:
+            for line in f:
+                if line.startswith("load "):
+                    kv = dict(re.findall(r"(\w+)=(\S+)", line))
+                    runs.setdefault((kv.get("protocol", ""),
+                                     kv.get("run", "")), []).append(kv)
+    return runs
+
+
+LOAD_PROTOCOLS = ["final", "udp-pingpong", "udp-wireguard"]
+
+
+def load_round(hosts):
+    """(CPU ms, wall µs) per increment of one count by two hosts, or None
+    when it did not finish on both."""
+    if len(hosts) != 2 or any(h.get("ok") != "yes" or "host_cpu" not in h
+                              for h in hosts):
+        return None
+    timed = [max(int(h["timed"]), 1) for h in hosts]
+    cpu = sum(float(h["host_cpu"]) for h in hosts) * 1000 / \
+        (sum(timed) / 2)
+    wall = max(float(h["seconds"]) / t for h, t in zip(hosts, timed)) * 1e6
+    return cpu, wall
+
+
+def write_load(paths, out):
+    """host-load.csv and its Markdown from the load rounds: per protocol,
+    the median and range of the rounds' CPU and wall-clock time per
+    increment, and the final protocol's ratios to the baselines, each
+    taken within a round. Returns (figures, Markdown); figures maps
+    "cpu PROTO", "wall PROTO", "cpu final/PROTO" and "wall final/PROTO"
+    to (median, min, max, rounds)."""
+    runs = read_load(paths)
+    rounds = sorted({run for _, run in runs})
+    per = {(p, r): load_round(runs.get((p, r), []))
+           for p in LOAD_PROTOCOLS for r in rounds}
+    figures = {}
+
+    def keep(name, values):
+        got = spread(values)
+        if got:
+            figures[name] = got + (len(values),)
+
+    for p in LOAD_PROTOCOLS:
+        for i, what in enumerate(["cpu", "wall"]):
+            keep(f"{what} {p}",
+                 [per[(p, r)][i] for r in rounds if per[(p, r)]])
+            if p != "final":
+                keep(f"{what} final/{p}",
+                     [per[("final", r)][i] / per[(p, r)][i] for r in rounds
+                      if per[("final", r)] and per[(p, r)] and
+                      per[(p, r)][i]])
+    if not figures:
+        return {}, ""
+    units = {"cpu": "ms per increment, both hosts",
+             "wall": "µs per increment"}
+    with open(os.path.join(out, "host-load.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["what", "of", "rounds", "median", "min", "max", "unit"])
+        for name, (med, lo, hi, n) in figures.items():
+            what, of = name.split(" ")
+            unit = "ratio" if "/" in of else units[what]
+            w.writerow([what, of, n, f"{med:.4f}", f"{lo:.4f}",
+                        f"{hi:.4f}", unit])
+    n = runs[next(iter(runs))][0].get("increments", "?")
+    lines = ["", "## Host load", "",
+             f"Counts of {n} (longer than the table's, so that the hosts' "
+             "CPU, read to 10 ms, is read to a few per cent), in rounds: "
+             "each round the final protocol (sealed), the UDP ping-pong "
+             "and the same through WireGuard, one after the other. Median "
+             "[range] of the rounds; a ratio is taken within each round "
+             "(bench/results/host-load.csv).", "",
+             "| protocol | hosts' CPU ms/inc | wall µs/inc "
+             "| final's CPU over it | final's wall over it |",
+             "|---|---|---|---|---|"]
+
+    def text(name, digits):
+        f = figures.get(name)
+        return "-" if not f else \
+            f"{f[0]:.{digits}f} [{f[1]:.{digits}f}-{f[2]:.{digits}f}]"
+    for p in LOAD_PROTOCOLS:
+        ratio = "" if p == "final" else text(f"cpu final/{p}", 2)
+        wall = "" if p == "final" else text(f"wall final/{p}", 2)
+        lines.append(f"| {p} | {text('cpu ' + p, 3)} | "
+                     f"{text('wall ' + p, 0)} | {ratio} | {wall} |")
+    return figures, "\n".join(lines) + "\n"
+
+
 def write_seal_cost(rows, out):
     """seal-cost.csv: each Mether protocol sealed and not, same run."""
     fields = ["protocol", "wall_s_sealed", "wall_s_unsealed",
@@ -482,8 +588,9 @@ def main():
         w.writeheader()
         for proto in PROTOCOLS:
             w.writerow(rows[proto])
-    md = markdown(rows, done) + write_seal_cost({"on": rows,
-                                                 "off": rows_off}, args.out)
+    load, load_md = write_load(args.logs, args.out)
+    md = markdown(rows, done, load) + load_md + \
+        write_seal_cost({"on": rows, "off": rows_off}, args.out)
     with open(os.path.join(args.out, "paper-table.md"), "w") as f:
         f.write(md)
     plot(rows, done, os.path.join(args.out, "paper-table.png"))

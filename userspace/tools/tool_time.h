@@ -19,28 +19,39 @@ static inline double tool_seconds(const struct timespec *from,
 }
 
 /*
- * The whole host's busy CPU time so far, in seconds: every CPU's time in
- * user, nice, system, irq, softirq and steal from /proc/stat (0 when it
- * cannot be read). A process's own rusage misses the work done for it
- * in kworkers and softirq, where Mether's in-kernel server runs, so the
- * host's load is read here, for Mether and the baselines alike.
+ * The whole host's busy CPU time so far, in seconds: every online CPU's
+ * time since boot, less the time all of them spent idle or in iowait
+ * (0 when /proc/stat cannot be read). A process's own rusage misses the
+ * work done for it in kworkers and softirq, where Mether's in-kernel
+ * server runs, so the host's load is read here, for Mether and the
+ * baselines alike.
+ *
+ * Why idle and not the busy fields: user, system, irq and softirq are
+ * charged a tick at a time to whatever the tick finds running, and a
+ * count of a few hundred milliseconds saw the UDP ping-pong's load move
+ * by a factor of 2.6 between two boots (issue 16). With NO_HZ (Debian's
+ * kernels), idle and iowait come from the idle loop's own clock, read on
+ * every entry and exit; /proc/stat only rounds them to USER_HZ, an error
+ * of at most one unit per reading, not a sample.
  */
 static inline double tool_busy_seconds(void)
 {
-	unsigned long long user, nice, system, idle, iowait, irq, softirq,
-			   steal;
+	unsigned long long user, nice, system, idle, iowait;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct timespec now;
 	FILE *f = fopen("/proc/stat", "r");
 	int n;
 
 	if (!f)
 		return 0;
-	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user,
-		   &nice, &system, &idle, &iowait, &irq, &softirq, &steal);
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu", &user, &nice, &system,
+		   &idle, &iowait);
 	fclose(f);
-	if (n != 8)
+	/* The idle loop keeps its time on CLOCK_MONOTONIC. */
+	if (n != 5 || cpus < 1 || clock_gettime(CLOCK_MONOTONIC, &now))
 		return 0;
-	return (double)(user + nice + system + irq + softirq + steal) /
-	       sysconf(_SC_CLK_TCK);
+	return cpus * (now.tv_sec + now.tv_nsec / 1e9) -
+	       (double)(idle + iowait) / sysconf(_SC_CLK_TCK);
 }
 
 #endif /* _TOOL_TIME_H */
