@@ -6,7 +6,7 @@
 # once it is wiped on purpose and made again, old capabilities open
 # nothing (issue 13, point 8).
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 68 : 15))
+plan $((METHER_ID == 0 ? 73 : 16))
 
 KEY=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 OTHER_KEY=ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
@@ -93,9 +93,18 @@ if [ "$METHER_ID" = 0 ]; then
 		refused "page 64 is beyond the space (64 pages)" metherctl put 64 1
 	check "capability: a two-page segment for a pipe" sh -c \
 		'metherctl segment create chat 2 >/tmp/chat'
+	# mether_pipe_pages(4): two control pages and two rings of 4.
+	check "capability: a ten-page segment for a window pipe" sh -c \
+		'metherctl segment create chatw 10 >/tmp/chatw'
+	check "capability: ... a read-only capability of it" sh -c \
+		'metherctl segment grant chatw r >/tmp/chatw-r'
+	check "capability: ... which opens no window pipe" \
+		refused "pipe: Permission denied" timeout 120 \
+		mether-segment-test pipe chatw "$(cat /tmp/chatw-r)" 0 4
 	publish rw </tmp/rw
 	publish r </tmp/r
 	publish chat </tmp/chat
+	publish chatw </tmp/chatw
 	seg_test check results "$(cat /tmp/rw)" "$(cat /tmp/r)" >/tmp/out 2>&1
 	status=$?
 	relay "capability: one host:" /tmp/out
@@ -136,6 +145,17 @@ else
 		timeout 120 mether-segment-test pipe chat "$(cat /tmp/chat)" 1
 fi
 barrier cap-piped || not_ok "capability: barrier cap-piped"
+
+# The same with a window of 4 pages in flight each way.
+[ "$METHER_ID" = 1 ] && fetch 0 chatw >/tmp/chatw
+if [ "$METHER_ID" = 0 ]; then
+	check "capability: a window pipe by name: the answer comes back" sh -c \
+		"[ \"\$(timeout 120 mether-segment-test pipe chatw $(cat /tmp/chatw) 0 4)\" = 'epip deman a hguorht olleh' ]"
+else
+	check "capability: a window pipe by name: the other end answers" \
+		timeout 120 mether-segment-test pipe chatw "$(cat /tmp/chatw)" 1 4
+fi
+barrier cap-piped-window || not_ok "capability: barrier cap-piped-window"
 
 if [ "$METHER_ID" = 1 ]; then
 	check "capability: during a key rotation the old token still works" \

@@ -6,7 +6,7 @@
  *	mether-segment-test check NAME RW_CAP R_CAP
  *	mether-segment-test write NAME CAP VALUE
  *	mether-segment-test read NAME CAP
- *	mether-segment-test pipe NAME CAP 0|1
+ *	mether-segment-test pipe NAME CAP 0|1 [WINDOW]
  *
  * Every mode first drops to user and group 65534 (nobody), so the files
  * it opens are restricted. check prints its checks as kselftest's TAP
@@ -15,8 +15,9 @@
  * read-only capability it tries a writeable mapping itself, and says
  * what the kernel answered); read prints that word from a freshly
  * fetched inconsistent copy; pipe opens a pipe by the
- * segment's name: end 0 sends a greeting and prints the answer, end 1
- * answers what it got, reversed.
+ * segment's name (with a WINDOW, a window pipe on the segment's first
+ * pages): end 0 sends a greeting and prints the answer, end 1 answers
+ * what it got, reversed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -122,6 +123,9 @@ static void check(const char *name, const char *rw_cap, const char *r_cap)
 	report(!mether_pipe_open(m, m->first + m->count - 1, 0) &&
 	       errno == EINVAL,
 	       "a pipe that would run past the segment is refused (EINVAL)");
+	report(mether_pipe_pages(4) > m->count &&
+	       !mether_pipe_open_window(m, m->first, 0, 4) && errno == EINVAL,
+	       "... and a window pipe larger than the segment (EINVAL)");
 	if (p != MAP_FAILED)
 		munmap(p, m->page_size);
 	/* The directory is everybody's: a user may read it, not freeze it. */
@@ -160,10 +164,12 @@ static volatile uint32_t *first_word(struct mether *m, enum mether_copy copy)
 	return mether_segment_page(m, 0, METHER_VIEW_SHORT_DEMAND, copy);
 }
 
-static int pipe_end(struct mether *m, unsigned int end)
+static int pipe_end(struct mether *m, unsigned int end, unsigned int window)
 {
 	static const char hello[] = "hello through a named pipe";
-	struct mether_pipe *p = mether_pipe_open_segment(m, end);
+	struct mether_pipe *p = window ?
+		mether_pipe_open_window(m, m->first, end, window) :
+		mether_pipe_open_segment(m, end);
 	char buf[64];
 	ssize_t n, i;
 
@@ -203,7 +209,7 @@ int main(int argc, char **argv)
 		check(argv[2], argv[3], argv[4]);
 		return test_finish();
 	}
-	if (argc < 4 || argc > 5)
+	if (argc < 4 || argc > 6)
 		goto usage;
 	m = mether_segment_open(NULL, argv[2], argv[3]);
 	if (!m) {
@@ -235,8 +241,9 @@ int main(int argc, char **argv)
 			perror("mether-segment-test: purge");
 			return 1;
 		}
-	} else if (argc == 5 && !strcmp(argv[1], "pipe")) {
-		return pipe_end(m, strtoul(argv[4], NULL, 0));
+	} else if ((argc == 5 || argc == 6) && !strcmp(argv[1], "pipe")) {
+		return pipe_end(m, strtoul(argv[4], NULL, 0),
+				argc == 6 ? strtoul(argv[5], NULL, 0) : 0);
 	} else if (argc == 4 && !strcmp(argv[1], "read")) {
 		/* Drop a stale copy: the next read fetches the newest. */
 		if (mether_purge(m, (const void *)first_word(m,
@@ -255,6 +262,6 @@ usage:
 	fprintf(stderr, "usage: mether-segment-test check NAME RW_CAP R_CAP\n"
 			"       mether-segment-test write NAME CAP VALUE\n"
 			"       mether-segment-test read NAME CAP\n"
-			"       mether-segment-test pipe NAME CAP 0|1\n");
+			"       mether-segment-test pipe NAME CAP 0|1 [WINDOW]\n");
 	return 2;
 }
