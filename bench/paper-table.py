@@ -7,8 +7,9 @@ guests reported (bench/guest/paper.sh), next to the paper's own figures.
 Writes paper-table.csv, paper-table.md and paper-table.png to --out and
 prints the Markdown, with the table run unsealed beside it (seal-cost.csv);
 from "pipebench" lines (bench/guest/pipebench.sh), pipes.csv (throughput of
-libmether pipes by window and of TCP, one way, by message size: the
-median and range of the rounds); from "load" lines (the longer counts
+libmether pipes, sealed and not, by window, and of TCP in the clear and
+through WireGuard, one way, by message size: the median and range of the
+rounds); from "load" lines (the longer counts
 of paper.sh's host-load rounds), host-load.csv: both hosts' CPU and the
 wall-clock time per increment of the final protocol, the UDP ping-pong
 and the same through WireGuard, and the final protocol's ratios to the
@@ -249,10 +250,18 @@ def spread(values):
     return median, v[0], v[-1]
 
 
+# What each kind of pipe is set against: plain TCP, and a sealed pipe
+# also against TCP through WireGuard, the authenticated stream a user
+# would pick instead.
+PIPE_BASELINES = {"mether": ["tcp", "tcp-wireguard"],
+                  "mether-unsealed": ["tcp"]}
+
+
 def write_pipes(paths, out):
     """pipes.csv from the pipebench lines (bench/guest/pipebench.sh): per
-    window and message size, Mether's and TCP's throughput as the median
-    and range of the rounds; False when there were none."""
+    kind, window and message size, throughput as the median and range of
+    the rounds, beside plain TCP's and TCP through WireGuard's; False
+    when there were none."""
     runs = {}
     for path in paths:
         with open(path, errors="replace") as f:
@@ -278,38 +287,40 @@ def write_pipes(paths, out):
 
     pipes = sorted({(k, w) for k, w, _ in runs if k.startswith("mether")})
     sizes = sorted({size for _, _, size in runs})
+    stats = [f"{who}_{what}{end}" for who in ("mether", "tcp", "tcp_wg")
+             for what in ("mb_s", "msgs_s") for end in ("", "_min", "_max")]
     with open(os.path.join(out, "pipes.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["kind", "window", "message_bytes", "rounds",
-                    "mether_mb_s", "mether_mb_s_min", "mether_mb_s_max",
-                    "mether_msgs_s", "mether_msgs_s_min",
-                    "mether_msgs_s_max", "tcp_mb_s", "tcp_mb_s_min",
-                    "tcp_mb_s_max", "tcp_msgs_s", "tcp_msgs_s_min",
-                    "tcp_msgs_s_max"])
+        w.writerow(["kind", "window", "message_bytes", "rounds"] + stats)
         for kind, window in pipes:
             for size in sizes:
                 if (kind, window, size) not in runs:
                     continue
-                w.writerow([kind, window, size,
-                            len(runs[(kind, window, size)])] +
-                           cols(figures(kind, window, size, "mb_s")) +
-                           cols(figures(kind, window, size, "msgs_s")) +
-                           cols(figures("tcp", 0, size, "mb_s")) +
-                           cols(figures("tcp", 0, size, "msgs_s")))
+                row = [kind, window, size, len(runs[(kind, window, size)])]
+                for who in (kind, "tcp", "tcp-wireguard"):
+                    w0 = window if who == kind else 0
+                    row += cols(figures(who, w0, size, "mb_s")) + \
+                        cols(figures(who, w0, size, "msgs_s"))
+                w.writerow(row)
     print("Pipes, one way, median [range] of the rounds "
           "(bench/results/pipes.csv):")
     for size in sizes:
-        tcp_mb = figures("tcp", 0, size, "mb_s")
-        tcp_msgs = figures("tcp", 0, size, "msgs_s")
-        print(f"  {size:>8} B  tcp: {text(tcp_mb, 3)} MB/s, "
-              f"{text(tcp_msgs, 0)} msg/s")
+        base = {}
+        for who in ("tcp", "tcp-wireguard"):
+            base[who] = figures(who, 0, size, "mb_s")
+            msgs = figures(who, 0, size, "msgs_s")
+            if base[who] is not None:
+                print(f"  {size:>8} B  {who}: {text(base[who], 3)} MB/s, "
+                      f"{text(msgs, 0)} msg/s")
         for kind, window in pipes:
             mb = figures(kind, window, size, "mb_s")
             msgs = figures(kind, window, size, "msgs_s")
             if mb is None:
                 continue
-            share = "" if tcp_mb is None else \
-                f" ({mb[0] / tcp_mb[0]:.3f} of tcp)"
+            shares = [f"{mb[0] / base[b][0]:.3f} of {b}"
+                      for b in PIPE_BASELINES.get(kind, ["tcp"])
+                      if base.get(b) is not None]
+            share = f" ({', '.join(shares)})" if shares else ""
             print(f"  {size:>8} B  {kind}, window {window}: "
                   f"{text(mb, 3)} MB/s, {text(msgs, 0)} msg/s{share}")
     return True
