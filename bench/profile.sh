@@ -5,7 +5,8 @@
 # samples per task, the functions they fell in, and the calls they fell
 # under. Kept in build/profile/profile.md.
 #   bench/profile.sh [pipe|final|udp]
-# PROFILE_SIZE, PROFILE_WINDOW and PROFILE_COUNT size the workload.
+# PROFILE_SIZE, PROFILE_WINDOW and PROFILE_COUNT size the workload;
+# PROFILE_SEAL=off runs the cluster unsealed.
 set -euo pipefail
 . "$(dirname "$0")/../tests/vm/common.sh"
 
@@ -26,7 +27,7 @@ make -s -C userspace >/dev/null
 
 # Settings for the guests, on the kernel command line (tests/vm/guest-init.sh).
 append=("PROFILE=$what")
-for v in PROFILE_SIZE PROFILE_WINDOW PROFILE_COUNT; do
+for v in PROFILE_SIZE PROFILE_WINDOW PROFILE_COUNT PROFILE_SEAL; do
 	[ -z "${!v:-}" ] || append+=("$v=${!v}")
 done
 

@@ -6,6 +6,7 @@
 #           through 32), end 0 on host 0
 #   final   the final protocol counting to PROFILE_COUNT (default 8192)
 #   udp     the user-space UDP ping-pong counting as far, for contrast
+# The cluster is sealed, or not with PROFILE_SEAL=off.
 # A sample is taken where the CPU is, so unlike a function graph it
 # does not inflate what it looks at. Each host reports its share of
 # samples per task, the functions the samples fell in (self), and the
@@ -28,7 +29,9 @@ create=
 [ "$METHER_ID" = 0 ] && create=--create
 
 check "profile: mether.ko loads" insmod $MODULE
-check "profile: host up, sealed" metherctl up --key-file $CLUSTER_KEY \
+seal="--key-file $CLUSTER_KEY"
+[ "${PROFILE_SEAL:-on}" = off ] && seal=--unsealed
+check "profile: host up, seal ${PROFILE_SEAL:-on}" metherctl up $seal \
 	--id $((METHER_ID + 1)) --cluster 4 --port 7740 \
 	--broadcast 10.77.0.255 --pages 160 $create
 
