@@ -159,7 +159,34 @@ struct page *mether_alloc_frame(struct mether_space *space)
  */
 static struct page *mether_alloc_frame_unzeroed(struct mether_space *space)
 {
-	return mether_alloc_frame_gfp(space, 0);
+	struct page *spare = xchg(&space->spare_frame, NULL);
+
+	return spare ?: mether_alloc_frame_gfp(space, 0);
+}
+
+/*
+ * Put the frame of an inconsistent copy just replaced, whose views are
+ * unmapped: keep it as the space's spare for the next publication or
+ * arrival when nothing else holds it. Every turn of the final protocol
+ * and every page of a pipe takes a frame and gives one back, and the
+ * page allocator is a tenth of a pipe reader's busy time here, zeroing
+ * included: Debian's kernels zero every page they hand out whatever
+ * the caller asks (CONFIG_INIT_ON_ALLOC_DEFAULT_ON; bench/profile.sh).
+ * A frame in the old copy's place holds nothing a freed page would not:
+ * its views are unmapped, and its page table entries held no reference
+ * (mether_map_copy()). It stays charged to the space's cgroup.
+ */
+static void mether_retire_frame(struct mether_space *space,
+				struct page *frame)
+{
+	/*
+	 * One reference, ours: nothing can take another, for no copy and
+	 * no page table points at it now.
+	 */
+	if (page_ref_count(frame) == 1 &&
+	    !cmpxchg(&space->spare_frame, NULL, frame))
+		return;
+	put_page(frame);
 }
 
 static void mether_space_release(struct kref *ref)
@@ -184,6 +211,8 @@ static void mether_space_release(struct kref *ref)
 		if (mp->tail_snapshot)
 			put_page(mp->tail_snapshot);
 	}
+	if (space->spare_frame)
+		put_page(space->spare_frame);
 	iput(space->inode);
 	mem_cgroup_put(space->memcg);
 	kvfree(space->page);
@@ -343,9 +372,9 @@ struct page *mether_space_publish(struct mether_space *space, u64 page,
 		mether_unmap_views(space, page, true, METHER_ALL_SUBSETS);
 	up_write(&space->map_sem);
 
-	/* The old frame lives on while page tables still hold it. */
+	/* Unused, or the copy it replaced: either way ours to give back. */
 	if (fresh)
-		put_page(fresh);
+		mether_retire_frame(space, fresh);
 	if (ret)
 		return ERR_PTR(ret);
 	wake_up_all(&space->wait);
@@ -438,7 +467,7 @@ int mether_page_arrived(struct mether_space *space,
 	up_write(&space->map_sem);
 
 	if (fresh)
-		put_page(fresh);
+		mether_retire_frame(space, fresh);
 	if (!ret)
 		wake_up_all(&space->wait);
 	return ret;

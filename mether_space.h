@@ -194,6 +194,7 @@ struct mether_space {
 	struct mether_page *page;
 	struct inode *inode;
 	struct mem_cgroup *memcg;
+	struct page *spare_frame;	/* mether_retire_frame() */
 	struct rw_semaphore map_sem;
 	wait_queue_head_t wait;
 	spinlock_t server_lock;	/* protects server_queue */

@@ -6,6 +6,8 @@
  * come from the old copy, or be written as zero: never be what the
  * allocator's page held before. Each case first leaves pages full of
  * POISON on this CPU's free lists, where the next allocation finds them.
+ * A replaced copy's frame is kept as the space's spare and used again
+ * (mether_retire_frame()): it must be written over just as wholly.
  */
 #include <kunit/test.h>
 #include <linux/highmem.h>
@@ -54,6 +56,8 @@ static void mether_copy_exit(struct kunit *test)
 		if (mp->tail_frame)
 			put_page(mp->tail_frame);
 	}
+	if (space->spare_frame)
+		put_page(space->spare_frame);
 }
 
 /* Free pages full of POISON, of the kind the copies' frames are. */
@@ -95,20 +99,26 @@ static unsigned int bytes_not(struct page *frame, size_t from, size_t to,
 	return n;
 }
 
-static int arrive(struct mether_space *space, unsigned int subset,
-		  const void *payload)
+static int arrive_at(struct mether_space *space, u64 page, u64 version,
+		     unsigned int subset, const void *payload)
 {
 	struct mether_wire_msg msg = {
 		.type = METHER_MSG_PAGE,
 		.subset = subset,
-		.page = 1,
-		.version = 7,
+		.page = page,
+		.version = version,
 		.payload = payload,
 		.length = mether_subset_bytes(subset),
 	};
 
 	poison_free_pages();
 	return mether_page_arrived(space, &msg);
+}
+
+static int arrive(struct mether_space *space, unsigned int subset,
+		  const void *payload)
+{
+	return arrive_at(space, 1, 7, subset, payload);
 }
 
 /* A short page arrives where there is no copy: the rest reads as zero. */
@@ -199,12 +209,69 @@ static void mether_copy_publish_short(struct kunit *test)
 	put_page(published);
 }
 
+/*
+ * A copy replaced whose frame nobody else holds leaves it as the spare,
+ * and the next arrival, on another page with no copy, takes it: the
+ * replaced copy's bytes must not show past the short page.
+ */
+static void mether_copy_spare_written_over(struct kunit *test)
+{
+	struct mether_space *space = test->priv;
+	size_t short_bytes = mether_subset_bytes(METHER_SUBSET_SHORT);
+	u8 *payload = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct page *first, *frame;
+
+	KUNIT_ASSERT_NOT_NULL(test, payload);
+	memset(payload, OLD, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, arrive_at(space, 1, 7, METHER_SUBSET_FULL,
+					payload), 0);
+	first = space->page[1].inconsistent_frame;
+	/* The whole page is kept as the page's tail: let it go. */
+	put_page(space->page[1].tail_frame);
+	space->page[1].tail_frame = NULL;
+	memset(payload, NEW, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, arrive_at(space, 1, 8, METHER_SUBSET_SHORT,
+					payload), 0);
+	KUNIT_ASSERT_PTR_EQ(test, space->spare_frame, first);
+
+	KUNIT_ASSERT_EQ(test, arrive_at(space, 0, 1, METHER_SUBSET_SHORT,
+					payload), 0);
+	frame = space->page[0].inconsistent_frame;
+	KUNIT_EXPECT_PTR_EQ(test, frame, first);
+	KUNIT_EXPECT_NULL(test, space->spare_frame);
+	KUNIT_EXPECT_EQ(test, bytes_not(frame, 0, short_bytes, NEW), 0U);
+	KUNIT_EXPECT_EQ(test, bytes_not(frame, short_bytes, PAGE_SIZE, 0), 0U);
+}
+
+/* A replaced copy's frame that another holds is put, not kept. */
+static void mether_copy_spare_not_while_held(struct kunit *test)
+{
+	struct mether_space *space = test->priv;
+	struct mether_page *mp = &space->page[1];
+	u8 payload[METHER_SHORT_SIZE];
+	struct page *held;
+
+	held = frame_of(test, OLD);
+	mp->inconsistent_frame = held;
+	mp->inconsistent.present = METHER_ALL_SUBSETS;
+	mp->inconsistent.version = 6;
+	get_page(held);		/* as a send in flight would */
+	memset(payload, NEW, sizeof(payload));
+	KUNIT_ASSERT_EQ(test, arrive(space, METHER_SUBSET_SHORT, payload), 0);
+	KUNIT_EXPECT_NULL(test, space->spare_frame);
+	KUNIT_EXPECT_EQ(test, page_ref_count(held), 1);
+	KUNIT_EXPECT_EQ(test, bytes_not(held, 0, PAGE_SIZE, OLD), 0U);
+	put_page(held);
+}
+
 static struct kunit_case mether_copy_cases[] = {
 	KUNIT_CASE(mether_copy_short_arrival_alone),
 	KUNIT_CASE(mether_copy_short_arrival_over),
 	KUNIT_CASE(mether_copy_full_arrival),
 	KUNIT_CASE(mether_copy_publish_unwritten),
 	KUNIT_CASE(mether_copy_publish_short),
+	KUNIT_CASE(mether_copy_spare_written_over),
+	KUNIT_CASE(mether_copy_spare_not_while_held),
 	{}
 };
 
