@@ -153,9 +153,11 @@ struct page *mether_alloc_frame(struct mether_space *space)
  * As mether_alloc_frame(), but not zeroed: for a copy that is written
  * whole at once. A publication or an arrival is mostly a whole page
  * copied over, so zeroing it first cost a second pass over the page on
- * the path every snooped copy takes (issue 16). The callers write every
- * byte before the frame is mapped or sent: nothing of the allocator's
- * leaks out.
+ * the path every snooped copy takes (issue 16). It may be the space's
+ * spare (mether_retire_frame()), which holds another page's copy, of a
+ * segment the copy's readers may have no right to. So the callers must
+ * write every byte before the frame is mapped or sent: that rule keeps
+ * both the allocator's and other pages' data from leaking out.
  */
 static struct page *mether_alloc_frame_unzeroed(struct mether_space *space)
 {
@@ -172,18 +174,21 @@ static struct page *mether_alloc_frame_unzeroed(struct mether_space *space)
  * page allocator is a tenth of a pipe reader's busy time here, zeroing
  * included: Debian's kernels zero every page they hand out whatever
  * the caller asks (CONFIG_INIT_ON_ALLOC_DEFAULT_ON; bench/profile.sh).
- * A frame in the old copy's place holds nothing a freed page would not:
- * its views are unmapped, and its page table entries held no reference
- * (mether_map_copy()). It stays charged to the space's cgroup.
+ * A frame is kept only where put_page() would have freed it: its views
+ * are unmapped, its page table entries held no reference
+ * (mether_map_copy()), and no copy points at it, so nothing that reads
+ * it can take a reference again (a stray lookup that takes one for an
+ * instant reads nothing, and then the frame is simply put). It stays
+ * charged to the space's cgroup. Not kept: a frame memory-failure
+ * marked poisoned, which the allocator would never hand out again, nor
+ * any frame when the administrator asked for freed memory to be cleared
+ * (init_on_free), since the spare holds a copy's data.
  */
 static void mether_retire_frame(struct mether_space *space,
 				struct page *frame)
 {
-	/*
-	 * One reference, ours: nothing can take another, for no copy and
-	 * no page table points at it now.
-	 */
-	if (page_ref_count(frame) == 1 &&
+	if (page_ref_count(frame) == 1 && !PageHWPoison(frame) &&
+	    !want_init_on_free() &&
 	    !cmpxchg(&space->spare_frame, NULL, frame))
 		return;
 	put_page(frame);
