@@ -263,14 +263,9 @@ def write_pipes(paths, out):
     the rounds, beside plain TCP's and TCP through WireGuard's; False
     when there were none."""
     runs = {}
-    for path in paths:
-        with open(path, errors="replace") as f:
-            for line in f:
-                if line.startswith("pipebench "):
-                    kv = dict(re.findall(r"(\w+)=(\S+)", line))
-                    key = (kv["kind"], int(kv.get("window", 1)),
-                           int(kv["size"]))
-                    runs.setdefault(key, []).append(kv)
+    for kv in tagged(paths, "pipebench"):
+        key = (kv["kind"], int(kv.get("window", 1)), int(kv["size"]))
+        runs.setdefault(key, []).append(kv)
     if not runs:
         return False
 
@@ -460,16 +455,21 @@ def write_jacobi(paths, out):
     return True
 
 
-def read_load(paths):
-    """(protocol, run) -> the hosts' "load" lines (bench/guest/paper.sh)."""
-    runs = {}
+def tagged(paths, tag):
+    """The key=value pairs of each line that starts with TAG, in order."""
     for path in paths:
         with open(path, errors="replace") as f:
             for line in f:
-                if line.startswith("load "):
-                    kv = dict(re.findall(r"(\w+)=(\S+)", line))
-                    runs.setdefault((kv.get("protocol", ""),
-                                     kv.get("run", "")), []).append(kv)
+                if line.startswith(tag + " "):
+                    yield dict(re.findall(r"(\w+)=(\S+)", line))
+
+
+def read_load(paths):
+    """(protocol, run) -> the hosts' "load" lines (bench/guest/paper.sh)."""
+    runs = {}
+    for kv in tagged(paths, "load"):
+        runs.setdefault((kv.get("protocol", ""), kv.get("run", "")),
+                        []).append(kv)
     return runs
 
 

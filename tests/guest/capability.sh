@@ -135,27 +135,26 @@ if [ "$METHER_ID" = 0 ]; then
 fi
 barrier cap-read || not_ok "capability: barrier cap-read"
 
-# A pipe opened by name, as nobody, between the hosts.
-[ "$METHER_ID" = 1 ] && fetch 0 chat >/tmp/chat
-if [ "$METHER_ID" = 0 ]; then
-	check "capability: a pipe by name: the answer comes back" sh -c \
-		"[ \"\$(timeout 120 mether-segment-test pipe chat $(cat /tmp/chat) 0)\" = 'epip deman a hguorht olleh' ]"
-else
-	check "capability: a pipe by name: the other end answers" \
-		timeout 120 mether-segment-test pipe chat "$(cat /tmp/chat)" 1
-fi
-barrier cap-piped || not_ok "capability: barrier cap-piped"
+# pipe_by_name WHAT SEGMENT [WINDOW]: a pipe opened by the name host 0
+# published, as nobody, between the hosts: host 0 greets, host 1 answers
+# with the greeting reversed.
+pipe_by_name() {
+	local what=$1 name=$2 window=${3:-}
 
+	[ "$METHER_ID" = 1 ] && fetch 0 $name >/tmp/$name
+	if [ "$METHER_ID" = 0 ]; then
+		check "capability: $what by name: the answer comes back" sh -c \
+			"[ \"\$(timeout 120 mether-segment-test pipe $name $(cat /tmp/$name) 0 $window)\" = 'epip deman a hguorht olleh' ]"
+	else
+		check "capability: $what by name: the other end answers" \
+			timeout 120 mether-segment-test pipe $name \
+			"$(cat /tmp/$name)" 1 $window
+	fi
+	barrier "cap-piped-$name" || not_ok "capability: barrier piped $name"
+}
+pipe_by_name "a pipe" chat
 # The same with a window of 4 pages in flight each way.
-[ "$METHER_ID" = 1 ] && fetch 0 chatw >/tmp/chatw
-if [ "$METHER_ID" = 0 ]; then
-	check "capability: a window pipe by name: the answer comes back" sh -c \
-		"[ \"\$(timeout 120 mether-segment-test pipe chatw $(cat /tmp/chatw) 0 4)\" = 'epip deman a hguorht olleh' ]"
-else
-	check "capability: a window pipe by name: the other end answers" \
-		timeout 120 mether-segment-test pipe chatw "$(cat /tmp/chatw)" 1 4
-fi
-barrier cap-piped-window || not_ok "capability: barrier cap-piped-window"
+pipe_by_name "a window pipe" chatw 4
 
 if [ "$METHER_ID" = 1 ]; then
 	check "capability: during a key rotation the old token still works" \
