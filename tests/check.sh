@@ -172,6 +172,10 @@ checked "wire: metherwire.py's AEAD, the dissector" "$PYTHON" tests/wire.py
 msg "bench/graph.py's reading of function graphs (seconds)"
 checked "graph: bench/graph.py on a made-up trace" "$PYTHON" tests/graph.py
 
+msg "the benchmarks' arithmetic: host load, pipes, A/B (seconds)"
+checked "benchtools: paper-table.py and ab.py on made-up lines" \
+	"$PYTHON" tests/benchtools.py
+
 msg "man pages: groff -ww and lexgrog, links, a page for every function"
 for page in Documentation/man/*.[0-9]; do
 	# A ".so" link page is no page to groff or lexgrog: tests/man.sh
