@@ -170,10 +170,11 @@ static struct page *mether_alloc_frame_unzeroed(struct mether_space *space)
  * Put the frame of an inconsistent copy just replaced, whose views are
  * unmapped: keep it as the space's spare for the next publication or
  * arrival when nothing else holds it. Every turn of the final protocol
- * and every page of a pipe takes a frame and gives one back, and the
- * page allocator is a tenth of a pipe reader's busy time here, zeroing
- * included: Debian's kernels zero every page they hand out whatever
- * the caller asks (CONFIG_INIT_ON_ALLOC_DEFAULT_ON; bench/profile.sh).
+ * and every page of a pipe takes a frame and gives one back, and
+ * Debian's kernels zero every page they hand out whatever the caller
+ * asks (CONFIG_INIT_ON_ALLOC_DEFAULT_ON): with the spare, an increment
+ * of the final protocol took a quarter less time (bench/ab.sh, in
+ * bench/results/latency.md).
  * A frame is kept only where put_page() would have freed it: its views
  * are unmapped, its page table entries held no reference
  * (mether_map_copy()), and no copy points at it, so nothing that reads
