@@ -9,9 +9,9 @@ over the span both timed): below 1, b is faster. For the pipes, the
 messages per second end 0 reported: above 1, b is faster. Each ratio is
 taken within a round, then the median and range over the rounds.
 """
-import re
-import statistics
 import sys
+
+from benchlib import spread, tagged
 
 KINDS = [("final", "final protocol, time per increment", "us"),
          ("pipe4k", "pipe, window 32, 4 KiB messages", "msgs/s"),
@@ -31,13 +31,9 @@ def figure(kind, hosts):
 
 def main(paths):
     got = {}
-    for path in paths:
-        with open(path, errors="replace") as f:
-            for line in f:
-                if line.startswith("ab "):
-                    kv = dict(re.findall(r"(\w+)=(\S+)", line))
-                    key = (kv["kind"], int(kv["round"]), kv["build"])
-                    got.setdefault(key, []).append(kv)
+    for kv in tagged(paths, "ab"):
+        key = (kv["kind"], int(kv["round"]), kv["build"])
+        got.setdefault(key, []).append(kv)
     if not got:
         print("ab: no \"ab\" lines: did the guests run?", file=sys.stderr)
         return 1
@@ -57,9 +53,9 @@ def main(paths):
                   f"| {'-' if b is None else f'{b:.1f}'} "
                   f"| {'-' if ratio is None else f'{ratio:.3f}'} |")
         if ratios:
+            median, low, high = spread(ratios)
             summary.append(f"- {title} ({unit}), b over a: "
-                           f"{statistics.median(ratios):.3f} "
-                           f"[{min(ratios):.3f}-{max(ratios):.3f}], "
+                           f"{median:.3f} [{low:.3f}-{high:.3f}], "
                            f"{len(ratios)} rounds")
         else:
             summary.append(f"- {title}: no round finished with both")

@@ -64,8 +64,9 @@ import collections
 import csv
 import os
 import re
-import statistics
 import sys
+
+from benchlib import spread
 
 STAGES = ["stack_to_run", "stack_to_open", "open_to_wakeup",
           "wakeup_to_run", "stack_to_wakeup", "wakeup_to_open",
@@ -213,10 +214,6 @@ def udp_increments(evs):
 
 UDP_STAGES = ["stack_to_wakeup", "wakeup_to_return", "return_to_send",
               "send_to_wire", "send_to_return"]
-
-
-def spread(values):
-    return statistics.median(values), min(values), max(values)
 
 
 def main():

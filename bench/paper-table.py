@@ -31,8 +31,9 @@ hosts:
 import argparse
 import csv
 import os
-import re
 import sys
+
+from benchlib import spread, tagged
 
 PROTOCOLS = ["full-page", "short-page", "purge", "purge-hysteresis",
              "short-data-driven", "final", "udp-pingpong", "tcp-pingpong",
@@ -68,20 +69,15 @@ def read_runs(paths, seal="on"):
     with the cluster sealed (seal "on") or not ("off"); the ping-pongs
     have no seal and count for both."""
     runs = {}
-    for path in paths:
-        with open(path, errors="replace") as f:
-            for line in f:
-                if not line.startswith("bench "):
-                    continue
-                kv = dict(re.findall(r"(\w+)=(\S+)", line))
-                if kv.get("seal", seal) != seal:
-                    continue
-                proto = kv.get("protocol", "")
-                if proto == "pingpong-u":
-                    proto = "udp-pingpong"
-                elif proto == "pingpong-t":
-                    proto = "tcp-pingpong"
-                runs.setdefault(proto, []).append(kv)
+    for kv in tagged(paths, "bench"):
+        if kv.get("seal", seal) != seal:
+            continue
+        proto = kv.get("protocol", "")
+        if proto == "pingpong-u":
+            proto = "udp-pingpong"
+        elif proto == "pingpong-t":
+            proto = "tcp-pingpong"
+        runs.setdefault(proto, []).append(kv)
     return runs
 
 
@@ -240,16 +236,6 @@ def plot(rows, done, path):
     fig.savefig(path, dpi=80)
 
 
-def spread(values):
-    """(median, min, max) of some figures, or None for none."""
-    v = sorted(values)
-    if not v:
-        return None
-    mid = len(v) // 2
-    median = v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
-    return median, v[0], v[-1]
-
-
 # What each kind of pipe is set against: plain TCP, and a sealed pipe
 # also against TCP through WireGuard, the authenticated stream a user
 # would pick instead.
@@ -325,14 +311,10 @@ def write_scaling(paths, out):
     """scaling.csv (and scaling.png) from the scaling lines: per K, the
     median and range of the rounds; False when there were none."""
     rounds, idle = {}, None
-    for path in paths:
-        with open(path, errors="replace") as f:
-            for line in f:
-                kv = dict(re.findall(r"(\w+)=(\S+)", line))
-                if line.startswith("scaling "):
-                    rounds.setdefault(int(kv["snoopers"]), []).append(kv)
-                elif line.startswith("scaling_idle "):
-                    idle = kv
+    for kv in tagged(paths, "scaling"):
+        rounds.setdefault(int(kv["snoopers"]), []).append(kv)
+    for kv in tagged(paths, "scaling_idle"):
+        idle = kv
     if not rounds:
         return False
 
@@ -417,21 +399,15 @@ def plot_scaling(rows, path):
 def write_jacobi(paths, out):
     """jacobi.csv from the jacobi lines; False when none were there."""
     wall, traffic = {}, {}
-    for path in paths:
-        with open(path, errors="replace") as f:
-            for line in f:
-                if not line.startswith("jacobi "):
-                    continue
-                kv = dict(re.findall(r"(\w+)=(\S+)", line))
-                hosts = int(kv["hosts"])
-                if kv["kind"] == "speedup" and kv.get("same") == "yes":
-                    # The solve ends when its slowest rank does.
-                    wall[hosts] = max(wall.get(hosts, 0.0),
-                                      float(kv["wall_s"]))
-                elif kv["kind"] == "traffic":
-                    iters = int(kv["iters"])
-                    traffic[hosts] = (int(kv["tx_packets"]) / iters,
-                                      int(kv["tx_bytes"]) / iters)
+    for kv in tagged(paths, "jacobi"):
+        hosts = int(kv["hosts"])
+        if kv["kind"] == "speedup" and kv.get("same") == "yes":
+            # The solve ends when its slowest rank does.
+            wall[hosts] = max(wall.get(hosts, 0.0), float(kv["wall_s"]))
+        elif kv["kind"] == "traffic":
+            iters = int(kv["iters"])
+            traffic[hosts] = (int(kv["tx_packets"]) / iters,
+                              int(kv["tx_bytes"]) / iters)
     if not wall and not traffic:
         return False
     fields = ["hosts", "wall_s", "speedup", "packets_per_iter",
@@ -453,15 +429,6 @@ def write_jacobi(paths, out):
                   f"{speedup or '-'}, {row[3] or '-'} packets and "
                   f"{row[4] or '-'} bytes per iteration")
     return True
-
-
-def tagged(paths, tag):
-    """The key=value pairs of each line that starts with TAG, in order."""
-    for path in paths:
-        with open(path, errors="replace") as f:
-            for line in f:
-                if line.startswith(tag + " "):
-                    yield dict(re.findall(r"(\w+)=(\S+)", line))
 
 
 def read_load(paths):

@@ -22,6 +22,7 @@ import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "bench"))  # benchlib, as bench/ has it
 from report import Report  # noqa: E402  (tests/, the script's own)
 
 report = Report("benchtools")

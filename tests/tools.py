@@ -12,7 +12,8 @@ Numbers, in every tool: decimal or 0x and hex digits, no sign, no leading
 0, in range. Keys: 64 hex digits, never from a file others may read;
 genkey prints one; a terminal is prompted and not echoed to. Config
 files: exact names, each once, lines of any length, errors with file
-and line.
+and line. The host load the benchmarks report: a loopback ping-pong's
+lies between its processes' CPU and every CPU's time.
 
 Prints "ok NAME" / "not ok NAME" and exits 1 when any check failed.
 Run after "make -C userspace".
@@ -499,6 +500,40 @@ def config(tmp):
                    conf("good2.conf", good) + ["--id", "4"])
 
 
+def host_load():
+    """tool_busy_seconds(): a TCP ping-pong between two processes on this
+    host reports the host's busy time over its timed span, which must
+    hold both processes' own CPU time and be at most every CPU's time.
+    /proc/stat's idle is read to 10 ms, so each bound has that much slack
+    per reading."""
+    pingpong = os.path.join(TOOLS, "mether-pingpong")
+    port = str(20000 + os.getpid() % 20000)
+    args = ["-t", "-a", "127.0.0.1", "-p", port, "-n", "20000"]
+    listener = subprocess.Popen([pingpong, "-i", "1"] + args, text=True,
+                                stdout=subprocess.PIPE)
+    time.sleep(0.3)
+    sender = run([pingpong, "-i", "0"] + args)
+    try:
+        out1, _ = listener.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        listener.kill()
+        out1, _ = listener.communicate()
+    lines = [dict(re.findall(r"(\w+)=(\S+)", out))
+             for out in (sender.stdout, out1)]
+    if any(kv.get("ok") != "yes" for kv in lines):
+        report(False, "host load: a loopback TCP ping-pong",
+               f"{sender.stderr.strip()} {lines}")
+        return
+    own = sum(float(kv["user"]) + float(kv["sys"]) for kv in lines)
+    slack = 2 * 0.01 * os.cpu_count()
+    for kv in lines:
+        busy, wall = float(kv["host_cpu"]), float(kv["seconds"])
+        report(own - slack - 0.02 <= busy <= os.cpu_count() * wall + slack,
+               f"host load of ping-pong {kv['id']}: at least both "
+               "processes' CPU, at most every CPU's time",
+               f"host_cpu={busy} own={own:.3f} seconds={wall}")
+
+
 def main():
     if not os.access(METHERCTL, os.X_OK):
         print("not ok tools: metherctl is built (make -C userspace)")
@@ -506,6 +541,7 @@ def main():
     usage_errors()
     another_api()
     numbers()
+    host_load()
     with tempfile.TemporaryDirectory() as tmp:
         keys(tmp)
         config(tmp)

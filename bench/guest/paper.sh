@@ -85,6 +85,14 @@ done
 check "paper: host down" metherctl down
 check "paper: mether.ko unloads" rmmod mether
 
+# Where a baseline's ping-pong sends (to) and the protocol it is
+# reported as (proto; empty: the program's own name), for its flag: -w
+# is UDP through the WireGuard tunnel to the other guest.
+baseline_peer() {
+	to=$PEER proto=
+	[ "$1" = -w ] && to=10.78.0.$((2 - METHER_ID)) proto=udp-wireguard
+}
+
 # The baselines: host 1 listens, host 0 starts a moment later. UDP in
 # the clear, TCP, and UDP through a WireGuard tunnel (the sealed
 # baseline: a sealed Mether cluster is compared with it).
@@ -93,9 +101,9 @@ port=7901
 for flag in -u -t -w; do
 	barrier "paper-baseline$flag" || not_ok "paper: barrier before $flag"
 	[ "$METHER_ID" = 0 ] && sleep 1
-	to=$PEER proto= kind=$flag
-	[ $flag = -w ] && to=10.78.0.$((2 - METHER_ID)) proto=udp-wireguard \
-		kind=-u
+	baseline_peer $flag
+	kind=$flag
+	[ $flag = -w ] && kind=-u
 	timeout 300 mether-pingpong $kind -i $METHER_ID -a $to -p $port \
 		-n $N >/tmp/r 2>&1
 	status=$?
@@ -159,9 +167,8 @@ for run in $(seq $LOAD_RUNS); do
 		barrier "paper-load$flag-$run" ||
 			not_ok "paper: barrier load $flag $run"
 		[ "$METHER_ID" = 0 ] && sleep 1
-		to=$PEER proto=udp-pingpong
-		[ $flag = -w ] && to=10.78.0.$((2 - METHER_ID)) \
-			proto=udp-wireguard
+		baseline_peer $flag
+		proto=${proto:-udp-pingpong}
 		timeout 300 mether-pingpong -u -i $METHER_ID -a $to -p $port \
 			-n $LOAD_N >/tmp/r 2>&1
 		load_report $run $proto

@@ -36,7 +36,7 @@ static inline double tool_seconds(const struct timespec *from,
  */
 static inline double tool_busy_seconds(void)
 {
-	unsigned long long user, nice, system, idle, iowait;
+	unsigned long long idle, iowait;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct timespec now;
 	FILE *f = fopen("/proc/stat", "r");
@@ -44,11 +44,11 @@ static inline double tool_busy_seconds(void)
 
 	if (!f)
 		return 0;
-	n = fscanf(f, "cpu %llu %llu %llu %llu %llu", &user, &nice, &system,
-		   &idle, &iowait);
+	/* Past user, nice and system to idle and iowait. */
+	n = fscanf(f, "cpu %*u %*u %*u %llu %llu", &idle, &iowait);
 	fclose(f);
 	/* The idle loop keeps its time on CLOCK_MONOTONIC. */
-	if (n != 5 || cpus < 1 || clock_gettime(CLOCK_MONOTONIC, &now))
+	if (n != 2 || cpus < 1 || clock_gettime(CLOCK_MONOTONIC, &now))
 		return 0;
 	return cpus * (now.tv_sec + now.tv_nsec / 1e9) -
 	       (double)(idle + iowait) / sysconf(_SC_CLK_TCK);
