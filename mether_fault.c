@@ -430,15 +430,16 @@ static int mether_inconsistent_frame(struct mether_space *space,
 }
 
 /*
- * Map the copy's current frame at the faulting address. The mapping is
+ * Map the copy's current frame at @address of @vma. The mapping is
  * VM_PFNMAP: the page table entry is special and holds no reference, so
  * get_user_pages() cannot pin the frame (see mether_mmap()). A frame is
  * put only after it stopped being its copy's frame and its views were
  * unmapped, both under map_sem held for writing; holding it for reading
  * here keeps that from slipping between the lookup and the insert.
  */
-static int mether_map_copy(struct vm_fault *vmf, struct mether_space *space,
-			   struct mether_addr *addr, bool inconsistent)
+static int mether_map_copy(struct vm_area_struct *vma, unsigned long address,
+			   struct mether_space *space, struct mether_addr *addr,
+			   bool inconsistent)
 {
 	struct page *frame;
 	int ret;
@@ -450,7 +451,7 @@ static int mether_map_copy(struct vm_fault *vmf, struct mether_space *space,
 		ret = mether_consistent_frame(space, addr, &frame);
 	if (!ret) {
 		/* Another thread of the process mapped it first: NOPAGE too. */
-		switch (vmf_insert_pfn(vmf->vma, vmf->address & PAGE_MASK,
+		switch (vmf_insert_pfn(vma, address & PAGE_MASK,
 				       page_to_pfn(frame))) {
 		case VM_FAULT_NOPAGE:
 			break;
@@ -467,6 +468,63 @@ static int mether_map_copy(struct vm_fault *vmf, struct mether_space *space,
 	return ret;
 }
 
+/**
+ * mether_vma_addr() - the page and view at an address of a mapping
+ * @space: the space the mapping must be of
+ * @vma: a mapping, with mmap_lock held
+ * @uaddr: an address in it
+ * @addr: set to the page and view
+ * @inconsistent: set when the mapping is read-only (the inconsistent copy)
+ *
+ * Return: 0; -ENOMEM when @vma is not a mapping of @space; -EINVAL for an
+ * offset no page of @space has.
+ */
+int mether_vma_addr(struct mether_space *space, struct vm_area_struct *vma,
+		    unsigned long uaddr, struct mether_addr *addr,
+		    bool *inconsistent)
+{
+	u64 offset;
+
+	if (!vma || vma->vm_ops != &mether_vm_ops ||
+	    vma->vm_private_data != space)
+		return -ENOMEM;
+	offset = ((u64)vma->vm_pgoff << PAGE_SHIFT) + (uaddr - vma->vm_start);
+	*inconsistent = offset >= METHER_INCONSISTENT_BASE;
+	if (*inconsistent)
+		offset -= METHER_INCONSISTENT_BASE;
+	return mether_decode_offset(offset, space->pages, addr) ? -EINVAL : 0;
+}
+
+/**
+ * mether_map_waited() - map the read-only copy a wait brought
+ * @space: the space
+ * @uaddr: the caller's address of the page waited for, in a read-only
+ *	mapping of @space
+ *
+ * A METHER_IOC_PURGE_WAIT returns to a read of the page it waited for;
+ * mapping the copy before it returns spares that read a page fault, the
+ * one part of a turn a UDP ping-pong has no counterpart for (issue 16).
+ * As the fault would, it marks the view mapped and the copy seen. Best
+ * effort: a mapping changed since the call resolved @uaddr, or a copy
+ * replaced since the wait, is left to the fault.
+ */
+void mether_map_waited(struct mether_space *space, unsigned long uaddr)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct mether_addr addr;
+	bool inconsistent;
+
+	if (mmap_read_lock_killable(mm))
+		return;
+	vma = vma_lookup(mm, uaddr);
+	if (!mether_vma_addr(space, vma, uaddr, &addr, &inconsistent) &&
+	    inconsistent && !mether_map_copy(vma, uaddr, space, &addr, true))
+		trace_mether_fault(addr.page, mether_addr_view(&addr), false,
+				   0);
+	mmap_read_unlock(mm);
+}
+
 static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 {
 	struct mether_space *space = vmf->vma->vm_private_data;
@@ -481,7 +539,8 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	atomic64_inc(&space->faults[inconsistent][offset >> METHER_VIEW_SHIFT]);
 
-	ret = mether_map_copy(vmf, space, &addr, inconsistent);
+	ret = mether_map_copy(vmf->vma, vmf->address, space, &addr,
+			      inconsistent);
 	/*
 	 * A demand fault asks for the page. The holder publishes it; if
 	 * that is another host, wait for the copy to come by.
@@ -489,7 +548,8 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 	if (ret == -EAGAIN && inconsistent && !addr.data_driven) {
 		ret = mether_ask_copy(space, addr.page, addr.subset);
 		if (!ret)
-			ret = mether_map_copy(vmf, space, &addr, true);
+			ret = mether_map_copy(vmf->vma, vmf->address, space,
+					      &addr, true);
 		else if (ret == -EINPROGRESS)
 			ret = -EAGAIN;
 	}

@@ -40,10 +40,8 @@ static int mether_resolve(struct mether_space *space, u64 uaddr,
 			  struct mether_target *t)
 {
 	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
 	struct mether_addr addr;
-	u64 offset;
-	int ret = -ENOMEM;
+	int ret;
 
 	if (!PAGE_ALIGNED(uaddr))
 		return -EINVAL;
@@ -51,19 +49,11 @@ static int mether_resolve(struct mether_space *space, u64 uaddr,
 		return -ENOMEM;
 
 	mmap_read_lock(mm);
-	vma = vma_lookup(mm, uaddr);
-	if (vma && vma->vm_ops == &mether_vm_ops &&
-	    vma->vm_private_data == space) {
-		offset = ((u64)vma->vm_pgoff << PAGE_SHIFT) +
-			 (uaddr - vma->vm_start);
-		t->inconsistent = offset >= METHER_INCONSISTENT_BASE;
-		if (t->inconsistent)
-			offset -= METHER_INCONSISTENT_BASE;
-		ret = mether_decode_offset(offset, space->pages, &addr);
-	}
+	ret = mether_vma_addr(space, vma_lookup(mm, uaddr), uaddr, &addr,
+			      &t->inconsistent);
 	mmap_read_unlock(mm);
 	if (ret)
-		return ret == -ENOMEM ? ret : -EINVAL;
+		return ret;
 
 	t->page = addr.page;
 	t->subset = addr.subset;
@@ -358,8 +348,11 @@ long mether_ioctl_purge_wait(struct mether_space *space,
 	}
 	if (!pw.timeout_ms)
 		return 0;
-	return mether_fetch(space, wait.page, wait.subset, wait.data_driven,
-			    msecs_to_jiffies(pw.timeout_ms));
+	ret = mether_fetch(space, wait.page, wait.subset, wait.data_driven,
+			   msecs_to_jiffies(pw.timeout_ms));
+	if (!ret)
+		mether_map_waited(space, pw.wait);
+	return ret;
 }
 
 /**

@@ -334,6 +334,16 @@ static uint64_t published(unsigned long page)
 	return page_state(page, &st) ? 0 : st.consistent_version;
 }
 
+/* Faults on read-only mappings through @view so far, or -1 on an error. */
+static int64_t read_only_faults(unsigned int view)
+{
+	struct mether_stats st;
+
+	if (ioctl(fd, METHER_IOC_STATS, &st))
+		return -1;
+	return st.inconsistent_faults[view];
+}
+
 /* METHER_IOC_PURGE_WAIT: a turn of the final protocol in one call. */
 static void test_purge_wait(void)
 {
@@ -349,11 +359,20 @@ static void test_purge_wait(void)
 	version = published(13);
 	pid = fork();
 	if (!pid) {
+		int64_t faults;
+
 		*(volatile uint32_t *)mine = 1313;
+		if (purge_wait(mine, theirs, theirs, 10000))
+			_exit(1);
+		/* Mapped by the call: the read after it does not fault. */
+		faults = read_only_faults(METHER_VIEW_SHORT_DATA);
+		if (*(volatile uint32_t *)theirs != 1515)
+			_exit(2);
+		if (faults < 0 ||
+		    read_only_faults(METHER_VIEW_SHORT_DATA) != faults)
+			_exit(3);
 		/* Here at once after the call: the call waited, not the read. */
-		_exit(purge_wait(mine, theirs, theirs, 10000) ||
-		      wait_for(theirs, 0) ||
-		      *(volatile uint32_t *)theirs != 1515);
+		_exit(wait_for(theirs, 0) ? 4 : 0);
 	}
 	report(still_blocked(pid, 300) && published(13) > version &&
 	       !wait_for(view(ro, 13, METHER_VIEW_SHORT_DATA), 0) &&
@@ -362,7 +381,7 @@ static void test_purge_wait(void)
 	*word(rw, 15, METHER_VIEW_FULL_DEMAND) = 1515;
 	report(!purge(view(rw, 15, METHER_VIEW_SHORT_DEMAND)) &&
 	       child_status(pid) == 0,
-	       "purge-wait: ... until the page waited for comes; the view maps it");
+	       "purge-wait: ... until the page waited for comes, and maps it: no fault to read it");
 	report(!purge_wait(NULL, theirs_demand, NULL, 0) &&
 	       !page_state(15, &st) && !st.inconsistent_present,
 	       "purge-wait: drops the second range's copy");
