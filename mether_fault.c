@@ -498,17 +498,19 @@ int mether_vma_addr(struct mether_space *space, struct vm_area_struct *vma,
 /**
  * mether_map_waited() - map the read-only copy a wait brought
  * @space: the space
- * @uaddr: the caller's address of the page waited for, in a read-only
- *	mapping of @space
+ * @uaddr: the caller's address of the page waited for
+ * @want: the page and view the wait was for, as resolved from @uaddr
  *
  * A METHER_IOC_PURGE_WAIT returns to a read of the page it waited for;
  * mapping the copy before it returns spares that read a page fault, the
  * one part of a turn a UDP ping-pong has no counterpart for (issue 16).
  * As the fault would, it marks the view mapped and the copy seen. Best
- * effort: a mapping changed since the call resolved @uaddr, or a copy
- * replaced since the wait, is left to the fault.
+ * effort: where @uaddr no longer shows @want readably (another thread
+ * remapped it, or made it PROT_NONE), or the copy went again, nothing is
+ * mapped or marked, and the read faults.
  */
-void mether_map_waited(struct mether_space *space, unsigned long uaddr)
+void mether_map_waited(struct mether_space *space, unsigned long uaddr,
+		       const struct mether_addr *want)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
@@ -518,10 +520,17 @@ void mether_map_waited(struct mether_space *space, unsigned long uaddr)
 	if (mmap_read_lock_killable(mm))
 		return;
 	vma = vma_lookup(mm, uaddr);
-	if (!mether_vma_addr(space, vma, uaddr, &addr, &inconsistent) &&
-	    inconsistent && !mether_map_copy(vma, uaddr, space, &addr, true))
+	if (mether_vma_addr(space, vma, uaddr, &addr, &inconsistent) ||
+	    !inconsistent || !(vma->vm_flags & VM_READ) ||
+	    addr.page != want->page || addr.subset != want->subset ||
+	    addr.data_driven != want->data_driven)
+		goto out;
+	/* A copy gone again is left to the fault, which marks it wanted. */
+	if (mether_copy_here(&space->page[addr.page], addr.subset, true) &&
+	    !mether_map_copy(vma, uaddr, space, &addr, true))
 		trace_mether_fault(addr.page, mether_addr_view(&addr), false,
 				   0);
+out:
 	mmap_read_unlock(mm);
 }
 

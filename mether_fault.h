@@ -18,7 +18,8 @@ int mether_fetch(struct mether_space *space, u64 page, unsigned int subset,
 int mether_vma_addr(struct mether_space *space, struct vm_area_struct *vma,
 		    unsigned long uaddr, struct mether_addr *addr,
 		    bool *inconsistent);
-void mether_map_waited(struct mether_space *space, unsigned long uaddr);
+void mether_map_waited(struct mether_space *space, unsigned long uaddr,
+		       const struct mether_addr *want);
 unsigned long mether_get_unmapped_area(struct file *file, unsigned long addr,
 				       unsigned long len, unsigned long pgoff,
 				       unsigned long flags);

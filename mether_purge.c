@@ -350,8 +350,15 @@ long mether_ioctl_purge_wait(struct mether_space *space,
 		return 0;
 	ret = mether_fetch(space, wait.page, wait.subset, wait.data_driven,
 			   msecs_to_jiffies(pw.timeout_ms));
-	if (!ret)
-		mether_map_waited(space, pw.wait);
+	if (!ret) {
+		struct mether_addr want = {
+			.page = wait.page,
+			.subset = wait.subset,
+			.data_driven = wait.data_driven,
+		};
+
+		mether_map_waited(space, pw.wait, &want);
+	}
 	return ret;
 }
 

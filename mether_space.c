@@ -242,8 +242,9 @@ void mether_space_put(struct mether_space *space)
  * most pages are seen through one or two of their eight views, and an
  * increment of the final protocol unmapped each page's views several
  * times (issue 16). A page table entry of a view comes only from a
- * fault, which notes the view first under map_sem held for reading, or
- * from fork() and mremap() copying one that exists. Sleeps.
+ * fault or a METHER_IOC_PURGE_WAIT (mether_map_copy()), which notes the
+ * view first under map_sem held for reading, or from fork() and mremap()
+ * copying one that exists. Sleeps.
  */
 void mether_unmap_views(struct mether_space *space, u64 page,
 			bool inconsistent, unsigned int subsets)

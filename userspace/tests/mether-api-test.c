@@ -364,7 +364,11 @@ static void test_purge_wait(void)
 		*(volatile uint32_t *)mine = 1313;
 		if (purge_wait(mine, theirs, theirs, 10000))
 			_exit(1);
-		/* Mapped by the call: the read after it does not fault. */
+		/*
+		 * Mapped by the call: the read after it does not fault. The
+		 * count is the host's, but no other process here faults on
+		 * a read-only short view meanwhile (the parent waits).
+		 */
 		faults = read_only_faults(METHER_VIEW_SHORT_DATA);
 		if (*(volatile uint32_t *)theirs != 1515)
 			_exit(2);
@@ -420,6 +424,46 @@ static void test_purge_wait(void)
 		     purge_wait(NULL, NULL, theirs, 0), EINVAL);
 	expect_errno("purge-wait: bad pointer",
 		     ioctl(fd, METHER_IOC_PURGE_WAIT, NULL), EFAULT);
+}
+
+/*
+ * The copy PURGE_WAIT maps counts as seen, as a read would have: a PURGE
+ * through a data-driven view then drops it. Where the call could not
+ * map it (the wait address made PROT_NONE), it stays unseen, and such a
+ * PURGE keeps it for the next wait. Page 0 is this test's alone.
+ */
+static void test_purge_wait_seen(void)
+{
+	char *dd = view(ro, 0, METHER_VIEW_SHORT_DATA);
+	struct mether_page_state st;
+	int i, present[2];
+	pid_t pid;
+
+	for (i = 0; i < 2; i++) {
+		purge(view(ro, 0, METHER_VIEW_FULL_DEMAND));
+		pid = fork();
+		if (!pid) {
+			if (i && mprotect(dd, page_size, PROT_NONE))
+				_exit(2);
+			_exit(purge_wait(NULL, NULL, dd, 10000) ? 1 : 0);
+		}
+		*word(rw, 0, METHER_VIEW_FULL_DEMAND) = 100 + i;
+		if (!still_blocked(pid, 300) ||
+		    purge(view(rw, 0, METHER_VIEW_SHORT_DEMAND)) ||
+		    child_status(pid) != 0) {
+			present[i] = -1;
+			continue;
+		}
+		purge(dd);
+		/* Does the short subset's copy (bit 1 << SHORT) remain? */
+		present[i] = page_state(0, &st) ? -1 :
+			     !!(st.inconsistent_present &
+				(1U << METHER_SUBSET_SHORT));
+	}
+	report(present[0] == 0,
+	       "purge-wait: the copy it mapped counts as seen: a data-driven PURGE drops it");
+	report(present[1] == 1,
+	       "purge-wait: a wait address made PROT_NONE maps nothing: the copy stays unseen");
 }
 
 static volatile int dd_read_returned;
@@ -756,6 +800,7 @@ int main(void)
 	test_data_driven();
 	test_wait();
 	test_purge_wait();
+	test_purge_wait_seen();
 	test_wait_drops_mmap_lock();
 	test_purge_inputs();
 	test_do_purge();

@@ -521,9 +521,11 @@ struct mether_wait {
  * mappings fail with EINVAL or ENOMEM before anything is done. The
  * pages of the ranges are found as they are purged: an error then (a
  * page outside the caller's mappings: ENOMEM) leaves the pages before
- * it purged. A copy that came is mapped at @wait before the call
- * returns, so that reading it does not fault. The errors are METHER_IOC_PURGE's, then METHER_IOC_WAIT's
- * (but for EAGAIN: a @timeout_ms of 0 does not wait).
+ * it purged. The errors are METHER_IOC_PURGE's, then METHER_IOC_WAIT's
+ * (but for EAGAIN: a @timeout_ms of 0 does not wait). A copy that came
+ * is mapped at @wait before the call returns, so that reading it does
+ * not fault; it then counts as seen, as if read (a PURGE through a
+ * data-driven view drops it).
  */
 struct mether_purge_wait {
 	struct mether_range purge[2];
