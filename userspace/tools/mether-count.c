@@ -244,6 +244,14 @@ static int count(struct counter *c)
 	 */
 	if (c->protocol != FULL_PAGE && c->protocol != SHORT_PAGE)
 		purge(c, (void *)theirs);
+	/*
+	 * Take this process's own page now (a read through the writeable
+	 * view fetches the consistent copy), so that its first handoff
+	 * falls before the timed span, as the ping-pongs' connect does:
+	 * the span is the steady turns (issue 16).
+	 */
+	if (uses_disjoint_pages(c))
+		(void)*mine;
 
 	for (;;) {
 		seen = *theirs;
