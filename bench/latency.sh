@@ -11,7 +11,9 @@
 # sealed on the broadcast address in one METHER_IOC_PURGE_WAIT a turn. LATENCY_GRAPH=1 adds a
 # function graph of one more count and ping-pong each (bench/graph.py;
 # LATENCY_GRAPH_ROOTS=f,g and LATENCY_GRAPH_DEPTH=N choose where and how
-# deep), printed and kept in build/latency/graph.md.
+# deep; a depth of 0 times only the functions named, and the UDP
+# ping-pong's counterparts, with nothing below them traced), printed and
+# kept in build/latency/graph.md.
 set -euo pipefail
 . "$(dirname "$0")/../tests/vm/common.sh"
 

@@ -16,6 +16,9 @@ RUNS=${LATENCY_RUNS:-3}
 GRAPH=${LATENCY_GRAPH:-0}
 GRAPH_ROOTS=${LATENCY_GRAPH_ROOTS:-mether_vm_fault,mether_ioctl_purge}
 GRAPH_DEPTH=${LATENCY_GRAPH_DEPTH:-4}
+# The UDP ping-pong's counterparts of a flat graph's functions.
+UDP_FLAT="__x64_sys_sendto __x64_sys_recvfrom __sock_sendmsg udp_sendmsg ip_make_skb udp_send_skb __dev_queue_xmit
+	sock_recvmsg udp_recvmsg __skb_recv_udp skb_copy_datagram_iter schedule"
 plan $((13 + 6 * RUNS + 2 * GRAPH))
 PEER=10.77.0.$((2 - METHER_ID))
 T=/sys/kernel/tracing
@@ -154,12 +157,24 @@ trace_off latudp
 # durations compare with each other, not with the untraced rounds.
 # graph_on FUNCTION...: a function graph rooted at FUNCTIONs, this
 # shell's children only, on.
+# LATENCY_GRAPH_DEPTH=0 hooks only the FUNCTIONs themselves (flat):
+# nothing below them pays the tracer, so their times are close to the
+# untraced ones, and each shows within whichever of the others calls it.
 graph_on() {
 	echo 0 >$T/tracing_on
 	echo 16384 >$T/buffer_size_kb
 	echo function_graph >$T/current_tracer
 	echo $GRAPH_DEPTH >$T/max_graph_depth
-	echo "$*" >$T/set_graph_function
+	if [ "$GRAPH_DEPTH" = 0 ]; then
+		# One at a time: a function inlined or notrace (not in
+		# available_filter_functions) would fail the whole list.
+		for f in "$@"; do
+			echo $f >>$T/set_ftrace_filter 2>/dev/null ||
+				diag "latency: $f cannot be traced"
+		done
+	else
+		echo "$*" >$T/set_graph_function
+	fi
 	echo $$ >$T/set_ftrace_pid
 	for o in function-fork funcgraph-tail funcgraph-proc nofuncgraph-irqs; do
 		echo $o >$T/trace_options
@@ -173,6 +188,7 @@ graph_off() {
 	sed -n "s/^ *[0-9]*) */$1 /p" $T/trace >&3
 	echo nop >$T/current_tracer
 	echo >$T/set_graph_function
+	echo >$T/set_ftrace_filter
 	echo >$T/set_ftrace_pid
 	echo >$T/trace
 }
@@ -181,7 +197,11 @@ if [ "$GRAPH" = 1 ]; then
 	graph_on $(echo $GRAPH_ROOTS | tr , ' ')
 	count $((run + 1)) graph $TRACED
 	graph_off latgraph
-	graph_on __sock_sendmsg sock_recvmsg
+	if [ "$GRAPH_DEPTH" = 0 ]; then
+		graph_on $UDP_FLAT
+	else
+		graph_on __sock_sendmsg sock_recvmsg
+	fi
 	pingpong $((run + 1)) udp-pingpong $PEER $((7900 + run + 1)) graph
 	graph_off latudpgraph
 fi
