@@ -1,6 +1,7 @@
 """What the benchmarks' readers share: the tagged lines the guests print,
 and the median and range of a set of figures."""
 import re
+import sys
 
 
 def tagged(paths, tag):
@@ -20,3 +21,16 @@ def spread(values):
     mid = len(v) // 2
     median = v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
     return median, v[0], v[-1]
+
+
+def pyplot(tool):
+    """matplotlib's pyplot, drawing to files, or None (said on stderr,
+    for TOOL) where python3-matplotlib is not installed."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print(f"{tool}: no matplotlib, no plot", file=sys.stderr)
+        return None
+    return plt

@@ -5,7 +5,9 @@ what two guests reported (bench/guest/latency.sh).
     latency.py RESULT_LOG... --label LABEL [--out bench/results]
 
 Prints, and writes to latency.csv under the label (rows of an older run
-under the same label are replaced):
+under the same label are replaced), and draws latency.png from every
+label's stages there (host 0's medians, each label a bar, and the UDP
+ping-pong's last):
   - per host, each stage of one increment from the traced run: median,
     minimum and maximum in microseconds over every increment whose
     events were all seen;
@@ -66,7 +68,7 @@ import os
 import re
 import sys
 
-from benchlib import spread
+from benchlib import pyplot, spread
 
 STAGES = ["stack_to_run", "stack_to_open", "open_to_wakeup",
           "wakeup_to_run", "stack_to_wakeup", "wakeup_to_open",
@@ -216,6 +218,65 @@ UDP_STAGES = ["stack_to_wakeup", "wakeup_to_return", "return_to_send",
               "send_to_wire", "send_to_return"]
 
 
+# The plot's parts of a turn, host 0's medians: each a name, Mether's
+# stages (a label from before 2026-12-03 has the first as three) and
+# the UDP ping-pong's counterparts.
+PLOT_PARTS = [
+    ("the packet at the stack until the waiter runs",
+     [["stack_to_run"], ["stack_to_open", "open_to_wakeup", "wakeup_to_run"]],
+     ["udp_stack_to_wakeup"]),
+    ("until the copy is mapped (UDP: until recv returns)",
+     [["run_to_mapped"]], ["udp_wakeup_to_return"]),
+    ("user space and the PURGE until the send",
+     [["mapped_to_send"]], ["udp_return_to_send"]),
+    ("the send until the device has the packet",
+     [["send_to_wire"]], ["udp_send_to_wire"]),
+]
+
+
+def stage_bars(rows, host="0"):
+    """[(name, [µs of each PLOT_PARTS part])] from latency.csv's rows (as
+    lists of strings, no header), in order: one bar per label whose
+    traced run has every part on @host, then "UDP ping-pong (LABEL)" for
+    the last label that traced the ping-pong."""
+    got = {}
+    for r in rows:
+        if len(r) > 3 and r[1] == host and r[3]:
+            got.setdefault(r[0], {})[r[2]] = float(r[3])
+    bars, udp = [], None
+    for label, stage in got.items():
+        parts = []
+        for _, choices, _ in PLOT_PARTS:
+            found = [c for c in choices if all(s in stage for s in c)]
+            parts.append(sum(stage[s] for s in found[0]) if found else None)
+        if None not in parts:
+            bars.append((label, parts))
+        if all(u in stage for _, _, us in PLOT_PARTS for u in us):
+            udp = (f"UDP ping-pong ({label})",
+                   [sum(stage[u] for u in us) for _, _, us in PLOT_PARTS])
+    return bars + ([udp] if udp else [])
+
+
+def plot(bars, path):
+    """A stacked bar of a turn's parts per label (stage_bars())."""
+    plt = pyplot("latency")
+    if not plt or not bars:
+        return
+    fig, ax = plt.subplots(figsize=(10, 0.3 * len(bars) + 1.5))
+    names = [b[0] for b in bars]
+    left = [0.0] * len(bars)
+    for i, (part, _, _) in enumerate(PLOT_PARTS):
+        widths = [b[1][i] for b in bars]
+        ax.barh(names, widths, left=left, label=part)
+        left = [a + w for a, w in zip(left, widths)]
+    ax.invert_yaxis()
+    ax.set_xlabel("µs, host 0's median (traced; each boot at its own speed)")
+    ax.set_title("Where a turn of the final protocol goes, run by run")
+    ax.legend(fontsize="small", loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("logs", nargs="+")
@@ -316,6 +377,8 @@ def main():
     print(" ".join(f"{h:>14}" for h in FIELDS[1:]))
     for r in rows:
         print(" ".join(f"{str(v):>14}" for v in r[1:]))
+    plot(stage_bars(kept + [[str(v) for v in r] for r in rows]),
+         os.path.join(args.out, "latency.png"))
     return 0
 
 

@@ -3,7 +3,8 @@
 # on Debian's stock kernel, count with the final protocol and with a
 # user-space UDP ping-pong (3 untraced rounds), then once with the
 # tracepoints on, and record the breakdown under LABEL in
-# bench/results/latency.csv (bench/latency.py says what each stage is).
+# bench/results/latency.csv, drawn with the earlier labels in
+# latency.png (bench/latency.py says what each stage is).
 #   bench/latency.sh LABEL      (e.g. "before", "after")
 # LATENCY_RUNS=N rounds (default 3); LATENCY_TRACE=final-multicast,
 # final-unsealed or final-separate traces the run on a multicast group,
@@ -19,7 +20,7 @@ set -euo pipefail
 
 need_root "bench/latency.sh"
 ensure_pkgs build-essential cpio kmod iproute2 qemu-system-x86 \
-	busybox-static linux-headers-amd64 wireguard-tools
+	busybox-static linux-headers-amd64 python3-matplotlib wireguard-tools
 label=${1:?usage: bench/latency.sh LABEL}
 cd "$METHER_TOP"
 OUT=$METHER_TOP/build/latency

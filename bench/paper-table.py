@@ -34,7 +34,7 @@ import csv
 import os
 import sys
 
-from benchlib import spread, tagged
+from benchlib import pyplot, spread, tagged
 
 PROTOCOLS = ["full-page", "short-page", "purge", "purge-hysteresis",
              "short-data-driven", "final", "udp-pingpong", "tcp-pingpong",
@@ -237,12 +237,8 @@ def markdown(rows, done, load=None):
 
 
 def plot(rows, done, path):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("paper-table: no matplotlib, no plot", file=sys.stderr)
+    plt = pyplot("paper-table")
+    if not plt:
         return
     names = [p for p in PROTOCOLS if done[p]]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
@@ -393,12 +389,8 @@ def write_scaling(paths, out):
 
 
 def plot_scaling(rows, path):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("paper-table: no matplotlib, no scaling plot", file=sys.stderr)
+    plt = pyplot("paper-table")
+    if not plt:
         return
     ks = [r["snoopers"] for r in rows]
     ms = [float(r["ms_to_all"]) for r in rows]

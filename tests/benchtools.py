@@ -8,7 +8,9 @@ both timed) and skip a round a host did not finish; its pipes must set
 a sealed pipe beside TCP and TCP through WireGuard, an unsealed one
 beside plain TCP. bench/ab.py must divide b by a round by round, take
 the slower host's time per increment for the final protocol, and say
-which rounds did not finish. A wrong sum here prints a wrong table in
+which rounds did not finish. bench/latency.py's plot must take host
+0's stages per label, summing an old label's receive from its three
+stages. A wrong sum here prints a wrong table in
 make demo, which nothing else would catch.
 
 Prints "ok NAME" / "not ok NAME" and exits 1 when any check failed.
@@ -167,13 +169,40 @@ def check_ab(ab, tmp):
            "ab: a kind with no finished round fails the run", text)
 
 
+def check_latency_bars(latency):
+    def row(label, host, what, us):
+        return [label, host, what, str(us), "", "", "500"]
+    rows = [row("old", "0", s, us) for s, us in (
+                ("stack_to_open", 200), ("open_to_wakeup", 100),
+                ("wakeup_to_run", 50), ("run_to_mapped", 80),
+                ("mapped_to_send", 120), ("send_to_wire", 300))]
+    rows += [row("new", "0", s, us) for s, us in (
+                ("stack_to_run", 70), ("run_to_mapped", 10),
+                ("mapped_to_send", 30), ("send_to_wire", 90),
+                ("udp_stack_to_wakeup", 14), ("udp_wakeup_to_return", 15),
+                ("udp_return_to_send", 4), ("udp_send_to_wire", 75))]
+    # Host 1's figures and a label missing a stage are left out.
+    rows += [row("new", "1", "stack_to_run", 999),
+             row("partial", "0", "stack_to_run", 50),
+             row("new", "both", "final_over_udp", 2.0)]
+    bars = latency.stage_bars(rows)
+    want = [("old", [350.0, 80.0, 120.0, 300.0]),
+            ("new", [70.0, 10.0, 30.0, 90.0]),
+            ("UDP ping-pong (new)", [14.0, 15.0, 4.0, 75.0])]
+    report(bars == want, "latency plot: host 0's stages per label, an old "
+           "label's receive summed from its three stages, UDP's last",
+           f"got {bars}")
+
+
 def main():
     table = load("paper_table", "paper-table.py")
     ab = load("ab", "ab.py")
+    latency = load("latency", "latency.py")
     with tempfile.TemporaryDirectory() as tmp:
         check_load(table, tmp)
         check_pipes(table, tmp)
         check_ab(ab, tmp)
+    check_latency_bars(latency)
     return 1 if report.failed else 0
 
 
