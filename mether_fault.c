@@ -409,16 +409,23 @@ static int mether_consistent_frame(struct mether_space *space,
 	return ret;
 }
 
-/* Get the inconsistent copy's frame; -EAGAIN while subsets are missing. */
+/*
+ * Get the inconsistent copy's frame; -EAGAIN while subsets are missing,
+ * which a fault (@fault) marks wanted.
+ */
 static int mether_inconsistent_frame(struct mether_space *space,
 				     struct mether_addr *addr,
-				     struct page **frame)
+				     struct page **frame, bool fault)
 {
 	struct mether_page *mp = &space->page[addr->page];
 	int ret;
 
 	spin_lock(&mp->lock);
-	ret = mether_state_fault(&mp->inconsistent, addr->subset);
+	if (fault)
+		ret = mether_state_fault(&mp->inconsistent, addr->subset);
+	else
+		ret = mether_state_can_map(&mp->inconsistent, addr->subset) ?
+		      0 : -EAGAIN;
 	if (!ret) {
 		mp->mapped_views[1] |= BIT(mether_addr_view(addr));
 		mp->inconsistent_unseen = 0;
@@ -430,7 +437,8 @@ static int mether_inconsistent_frame(struct mether_space *space,
 }
 
 /*
- * Map the copy's current frame at @address of @vma. The mapping is
+ * Map the copy's current frame at @address of @vma; a @fault marks the
+ * subsets missing wanted (mether_state_fault()). The mapping is
  * VM_PFNMAP: the page table entry is special and holds no reference, so
  * get_user_pages() cannot pin the frame (see mether_mmap()). A frame is
  * put only after it stopped being its copy's frame and its views were
@@ -439,14 +447,14 @@ static int mether_inconsistent_frame(struct mether_space *space,
  */
 static int mether_map_copy(struct vm_area_struct *vma, unsigned long address,
 			   struct mether_space *space, struct mether_addr *addr,
-			   bool inconsistent)
+			   bool inconsistent, bool fault)
 {
 	struct page *frame;
 	int ret;
 
 	down_read(&space->map_sem);
 	if (inconsistent)
-		ret = mether_inconsistent_frame(space, addr, &frame);
+		ret = mether_inconsistent_frame(space, addr, &frame, fault);
 	else
 		ret = mether_consistent_frame(space, addr, &frame);
 	if (!ret) {
@@ -526,8 +534,7 @@ void mether_map_waited(struct mether_space *space, unsigned long uaddr,
 	    addr.data_driven != want->data_driven)
 		goto out;
 	/* A copy gone again is left to the fault, which marks it wanted. */
-	if (mether_copy_here(&space->page[addr.page], addr.subset, true) &&
-	    !mether_map_copy(vma, uaddr, space, &addr, true))
+	if (!mether_map_copy(vma, uaddr, space, &addr, true, false))
 		trace_mether_fault(addr.page, mether_addr_view(&addr), false,
 				   0);
 out:
@@ -549,7 +556,7 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 	atomic64_inc(&space->faults[inconsistent][offset >> METHER_VIEW_SHIFT]);
 
 	ret = mether_map_copy(vmf->vma, vmf->address, space, &addr,
-			      inconsistent);
+			      inconsistent, true);
 	/*
 	 * A demand fault asks for the page. The holder publishes it; if
 	 * that is another host, wait for the copy to come by.
@@ -558,7 +565,7 @@ static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 		ret = mether_ask_copy(space, addr.page, addr.subset);
 		if (!ret)
 			ret = mether_map_copy(vmf->vma, vmf->address, space,
-					      &addr, true);
+					      &addr, true, true);
 		else if (ret == -EINPROGRESS)
 			ret = -EAGAIN;
 	}
