@@ -510,8 +510,8 @@ int mether_vma_addr(struct mether_space *space, struct vm_area_struct *vma,
  * @want: the page and view the wait was for, as resolved from @uaddr
  *
  * A METHER_IOC_PURGE_WAIT returns to a read of the page it waited for;
- * mapping the copy before it returns spares that read a page fault, the
- * one part of a turn a UDP ping-pong has no counterpart for (issue 16).
+ * mapping the copy before it returns spares that read a page fault, which
+ * a UDP ping-pong's turn has no counterpart for (issue 16).
  * As the fault would, it marks the view mapped and the copy seen. Best
  * effort: where @uaddr no longer shows @want readably (another thread
  * remapped it, or made it PROT_NONE), or the copy went again, nothing is
