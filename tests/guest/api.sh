@@ -1,7 +1,7 @@
 # The user API on one host: views, faults, PURGE, DO_PURGE, locks, and
 # bad input (userspace/tests/mether-api-test.c), then a clean unload.
 . /mether/tests/lib.sh
-plan $((METHER_ID == 0 ? 102 : 0))
+plan $((METHER_ID == 0 ? 104 : 0))
 [ "$METHER_ID" = 0 ] || exit 0
 
 check "api: mether.ko loads" insmod $MODULE space_pages=64 data_driven_timeout_ms=0
