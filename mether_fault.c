@@ -544,16 +544,14 @@ out:
 static vm_fault_t mether_vm_fault(struct vm_fault *vmf)
 {
 	struct mether_space *space = vmf->vma->vm_private_data;
-	u64 offset = (u64)vmf->pgoff << PAGE_SHIFT;
-	bool inconsistent = offset >= METHER_INCONSISTENT_BASE;
 	struct mether_addr addr;
+	bool inconsistent;
 	int ret;
 
-	if (inconsistent)
-		offset -= METHER_INCONSISTENT_BASE;
-	if (mether_decode_offset(offset, space->pages, &addr))
+	if (mether_vma_addr(space, vmf->vma, vmf->address, &addr,
+			    &inconsistent))
 		return VM_FAULT_SIGBUS;
-	atomic64_inc(&space->faults[inconsistent][offset >> METHER_VIEW_SHIFT]);
+	atomic64_inc(&space->faults[inconsistent][mether_addr_view(&addr)]);
 
 	ret = mether_map_copy(vmf->vma, vmf->address, space, &addr,
 			      inconsistent, true);
